@@ -1,0 +1,311 @@
+package io.github.iothubquickstart.localhub;
+
+import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.SasVerifier;
+import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.data.DataDirectory;
+import io.github.iothubquickstart.localhub.data.HubIdentity;
+import io.github.iothubquickstart.localhub.device.DeviceSessions;
+import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
+import io.github.iothubquickstart.localhub.mqtt.DeviceConnectionHandler;
+import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
+import io.github.iothubquickstart.localhub.service.HttpErrorResponder;
+import io.github.iothubquickstart.localhub.service.MethodsRoute;
+import io.github.iothubquickstart.localhub.service.MonitorRoute;
+import io.github.iothubquickstart.localhub.service.ServiceHttpServer;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An IoT Hub-compatible server: MQTT over TLS for devices, HTTPS REST for services, with its identity (CA,
+ * certificates, keys, device registry) in a data directory. Embeddable: build, {@link #start()}, and close.
+ *
+ * <pre>{@code
+ * try (LocalHub hub = LocalHub.builder().bindAddress("127.0.0.7").dataDirectory(dir).build().start()) {
+ *     String device = hub.deviceConnectionString("MyJavaDevice");
+ * }
+ * }</pre>
+ */
+public final class LocalHub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
+    public static final int DEFAULT_MQTT_PORT = 8883;
+    public static final int DEFAULT_HTTPS_PORT = 8443;
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    private static final long START_STOP_TIMEOUT_SECONDS = 30;
+
+    private final Path dataDirectory;
+    private final String bindAddress;
+    private final String hostName;
+    private final int requestedMqttPort;
+    private final int requestedHttpsPort;
+    private final Clock clock;
+    private final TelemetryFeed telemetry;
+
+    private Vertx vertx;
+    private HubIdentity identity;
+    private DeviceSessions sessions;
+    private MqttDeviceServer mqttServer;
+    private ServiceHttpServer httpServer;
+    private int mqttPort;
+    private int httpsPort;
+
+    private LocalHub(Builder builder) {
+        this.dataDirectory = builder.dataDirectory != null
+                ? builder.dataDirectory
+                : DataDirectory.resolve(null, System::getenv);
+        this.bindAddress = builder.bindAddress;
+        this.hostName = builder.hostName != null ? builder.hostName : defaultHostName(builder.bindAddress);
+        this.requestedMqttPort = builder.mqttPort;
+        this.requestedHttpsPort = builder.httpsPort;
+        this.clock = builder.clock;
+        this.telemetry = new TelemetryFeed(clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Opens (or on first start creates) the data directory and listens on both endpoints; blocks until ready. */
+    public synchronized LocalHub start() {
+        if (vertx != null) {
+            throw new IllegalStateException("The local hub is already started.");
+        }
+        identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
+        vertx = Vertx.vertx();
+        try {
+            wire();
+            mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
+            httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, data in {}",
+                hostName, bindAddress, mqttPort, bindAddress, httpsPort, dataDirectory);
+        return this;
+    }
+
+    private void wire() {
+        Set<String> hubNames = acceptedHostNames();
+        SasVerifier verifier = new SasVerifier(clock);
+        sessions = new DeviceSessions(vertx);
+        PendingMethodCalls pendingCalls = new PendingMethodCalls(vertx);
+        DirectMethodService methods = new DirectMethodService(identity.registry(), sessions, pendingCalls);
+        DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
+        ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
+        Path certificate = identity.certificates().serverCertificateFile();
+        Path key = identity.certificates().serverKeyFile();
+        mqttServer = new MqttDeviceServer(vertx, bindAddress, requestedMqttPort, certificate, key,
+                new DeviceConnectionHandler(deviceAuthenticator, sessions, pendingCalls, telemetry));
+        httpServer = new ServiceHttpServer(vertx, bindAddress, requestedHttpsPort, certificate, key,
+                new MethodsRoute(serviceAuthenticator, methods),
+                new MonitorRoute(vertx, serviceAuthenticator, telemetry),
+                new HttpErrorResponder(clock));
+    }
+
+    /** Stops listening, drops every device connection and releases the data directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (vertx == null) {
+            return;
+        }
+        if (sessions != null) {
+            sessions.closeAll();
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The local hub did not stop cleanly", e);
+        } finally {
+            vertx = null;
+            closeIdentity();
+        }
+        LOG.info("Local IoT hub {} stopped", hostName);
+    }
+
+    private void closeIdentity() {
+        if (identity != null) {
+            try {
+                identity.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the registry failed", e);
+            }
+            identity = null;
+        }
+    }
+
+    public String hostName() {
+        return hostName;
+    }
+
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The CA certificate clients must trust to talk to this hub. */
+    public Path caCertificateFile() {
+        return requireStarted().certificates().caCertificateFile();
+    }
+
+    public HubIdentity identity() {
+        return requireStarted();
+    }
+
+    /** Every device-to-cloud message the hub accepts, as it arrives. */
+    public TelemetryFeed telemetry() {
+        return telemetry;
+    }
+
+    public boolean isDeviceConnected(String deviceId) {
+        return sessions != null && sessions.isConnected(deviceId);
+    }
+
+    /** A device connection string the Azure device SDK accepts as it is. */
+    public String deviceConnectionString(String deviceId) {
+        return ConnectionStrings.device(hostName, requireStarted().registry().findDevice(deviceId)
+                .orElseThrow(() -> new IllegalArgumentException("No device " + deviceId + " is registered.")));
+    }
+
+    /** A service connection string; its host name carries the HTTPS port unless that is 443. */
+    public String serviceConnectionString(String policyName) {
+        return ConnectionStrings.service(serviceHost(), requireStarted().registry().findPolicy(policyName)
+                .orElseThrow(() -> new IllegalArgumentException("No shared access policy " + policyName + ".")));
+    }
+
+    /** {@code host:port} of the service endpoint, the form the Java service SDK takes with a SAS credential. */
+    public String serviceHost() {
+        return httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
+    }
+
+    private HubIdentity requireStarted() {
+        if (identity == null) {
+            throw new IllegalStateException("The local hub is not started.");
+        }
+        return identity;
+    }
+
+    private Set<String> acceptedHostNames() {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(hostName);
+        if (!isWildcard(bindAddress)) {
+            names.add(bindAddress);
+        }
+        return names;
+    }
+
+    private List<String> certificateNames() {
+        return List.copyOf(acceptedHostNames());
+    }
+
+    private int await(Future<Integer> listening, String endpoint, int port) {
+        try {
+            return listening.toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalHubException("Interrupted while starting the local hub.", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")) {
+                throw new LocalHubException(endpoint + " port " + bindAddress + ":" + port
+                        + " is already in use: is another local hub running? Stop it, or pick another address or port.", cause);
+            }
+            throw new LocalHubException("Cannot listen for " + endpoint + " on " + bindAddress + ":" + port + ": "
+                    + cause.getMessage(), cause);
+        }
+    }
+
+    private static String defaultHostName(String bindAddress) {
+        return isWildcard(bindAddress) ? DEFAULT_BIND_ADDRESS : bindAddress;
+    }
+
+    private static boolean isWildcard(String address) {
+        return "0.0.0.0".equals(address) || "::".equals(address) || "[::]".equals(address);
+    }
+
+    /** Settings of a {@link LocalHub}; every one has a default that suits a single developer machine. */
+    public static final class Builder {
+        private Path dataDirectory;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private String hostName;
+        private int mqttPort = DEFAULT_MQTT_PORT;
+        private int httpsPort = DEFAULT_HTTPS_PORT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Where the CA, keys and registry live; default {@code LOCAL_IOTHUB_DATA_DIR} or {@code ~/.local-iothub}. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory);
+            return this;
+        }
+
+        /** The address both endpoints listen on; default 127.0.0.1. */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress);
+            return this;
+        }
+
+        /** The hub's host name as clients write it in connection strings; default the bind address. */
+        public Builder hostName(String hostName) {
+            this.hostName = Objects.requireNonNull(hostName);
+            return this;
+        }
+
+        /** Default 8883; the Java device SDK knows no other port. */
+        public Builder mqttPort(int mqttPort) {
+            this.mqttPort = requirePort(mqttPort);
+            return this;
+        }
+
+        /** Default 8443; 0 picks a free port; 443 serves SDKs that know no other port. */
+        public Builder httpsPort(int httpsPort) {
+            this.httpsPort = requirePort(httpsPort);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public LocalHub build() {
+            return new LocalHub(this);
+        }
+
+        private static int requirePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("A port is 0 to 65535, not " + port + ".");
+            }
+            return port;
+        }
+    }
+}

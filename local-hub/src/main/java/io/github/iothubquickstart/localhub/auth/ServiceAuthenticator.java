@@ -1,0 +1,73 @@
+package io.github.iothubquickstart.localhub.auth;
+
+import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks the {@code Authorization} header of a service request: a SAS token for this hub ({@code sr=<host>}),
+ * naming a shared access policy ({@code skn}) that holds the right the operation needs, signed with that policy's
+ * key and not expired.
+ */
+public final class ServiceAuthenticator {
+    private final DeviceRegistry registry;
+    private final SasVerifier verifier;
+    private final Set<String> hubHostNames;
+
+    public ServiceAuthenticator(DeviceRegistry registry, SasVerifier verifier, Set<String> hubHostNames) {
+        this.registry = registry;
+        this.verifier = verifier;
+        this.hubHostNames = Set.copyOf(hubHostNames);
+    }
+
+    /** The policy the caller proved it holds; throws a 401 {@link IotHubError} otherwise. */
+    public SharedAccessPolicy authorize(String authorizationHeader, AccessRight required) {
+        if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            throw IotHubErrors.unauthorized("The Authorization header with a SAS token is missing.");
+        }
+        SasToken token;
+        try {
+            token = SasToken.parse(authorizationHeader);
+        } catch (InvalidSasTokenException e) {
+            throw IotHubErrors.unauthorized("The Authorization header is not a valid SAS token: " + e.getMessage());
+        }
+        Optional<String> keyName = token.keyName();
+        if (keyName.isEmpty()) {
+            throw IotHubErrors.unauthorized("The SAS token names no shared access policy (skn).");
+        }
+        Optional<SharedAccessPolicy> policy = registry.findPolicy(keyName.get());
+        if (policy.isEmpty()) {
+            throw IotHubErrors.unauthorized("Unauthorized: no shared access policy named " + keyName.get() + ".");
+        }
+        String audience = audienceFor(token.resource());
+        SasCheck check = verifier.check(token, audience,
+                List.of(policy.get().primaryKey(), policy.get().secondaryKey()));
+        switch (check) {
+            case VALID -> {
+            }
+            case EXPIRED -> throw IotHubErrors.unauthorized("Unauthorized: the SAS token has expired.");
+            case WRONG_RESOURCE -> throw IotHubErrors.unauthorized("Unauthorized: the SAS token is not for this hub.");
+            case BAD_SIGNATURE -> throw IotHubErrors.unauthorized("Unauthorized: the SAS signature does not match.");
+        }
+        if (!policy.get().rights().contains(required)) {
+            throw IotHubErrors.unauthorized("Unauthorized: policy " + keyName.get() + " lacks the "
+                    + required + " permission.");
+        }
+        return policy.get();
+    }
+
+    /** The token must be for one of this hub's names; anything else is checked against the first and fails. */
+    private String audienceFor(String resource) {
+        for (String hostName : hubHostNames) {
+            if (hostName.equalsIgnoreCase(resource)) {
+                return hostName;
+            }
+        }
+        return hubHostNames.iterator().next();
+    }
+}

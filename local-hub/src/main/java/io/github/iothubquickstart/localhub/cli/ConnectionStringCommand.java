@@ -1,0 +1,64 @@
+package io.github.iothubquickstart.localhub.cli;
+
+import io.github.iothubquickstart.localhub.ConnectionStrings;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.data.HubIdentity;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Prints connection strings in the forms the SDKs take as they are. */
+@Command(name = "connection-string", mixinStandardHelpOptions = true,
+        description = {"Print a connection string: a device's with --device, else a service policy's.",
+                "Pipe it to an app, e.g. IOTHUB_DEVICE_CONNECTION_STRING=$(java -jar local-hub.jar connection-string --device MyJavaDevice)"})
+final class ConnectionStringCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataDirectoryOption dataDirectory;
+
+    @Option(names = "--device", paramLabel = "DEVICE_ID", description = "Print this device's connection string.")
+    String deviceId;
+
+    @Option(names = "--policy", paramLabel = "NAME", defaultValue = "service",
+            description = "Shared access policy for a service connection string (default: ${DEFAULT-VALUE}; also iothubowner).")
+    String policyName;
+
+    @Option(names = "--host-name", paramLabel = "NAME", defaultValue = LocalHub.DEFAULT_BIND_ADDRESS,
+            description = "The hub's host name as the hub was started with (default: ${DEFAULT-VALUE}).")
+    String hostName;
+
+    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "8443",
+            description = "The hub's HTTPS port, written into service connection strings unless 443 (default: ${DEFAULT-VALUE}).")
+    int httpsPort;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (HubIdentity identity = HubIdentity.openExisting(dataDirectory.resolve())) {
+            if (deviceId != null) {
+                DeviceIdentity device = identity.registry().findDevice(deviceId)
+                        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
+                out.println(ConnectionStrings.device(hostName, device));
+            } else {
+                SharedAccessPolicy policy = identity.registry().findPolicy(policyName)
+                        .orElseThrow(() -> new IllegalArgumentException("no shared access policy " + policyName));
+                String host = httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
+                out.println(ConnectionStrings.service(host, policy));
+                if (httpsPort != 443) {
+                    spec.commandLine().getErr().println("Note: the Java service SDK takes a port only as "
+                            + "new DirectMethodsClient(\"" + host + "\", new AzureSasCredential(sas)); "
+                            + "its connection-string constructors always use port 443.");
+                }
+            }
+        }
+        return 0;
+    }
+}

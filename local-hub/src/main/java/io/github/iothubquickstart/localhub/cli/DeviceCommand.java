@@ -1,0 +1,123 @@
+package io.github.iothubquickstart.localhub.cli;
+
+import io.github.iothubquickstart.localhub.data.HubIdentity;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code local-hub device create|list|show|delete}: the device registry, with or without a running hub. */
+@Command(name = "device", mixinStandardHelpOptions = true,
+        description = "Manage the hub's device registry.",
+        subcommands = {DeviceCommand.Create.class, DeviceCommand.ListDevices.class, DeviceCommand.Show.class,
+                DeviceCommand.Delete.class})
+final class DeviceCommand {
+    @Mixin
+    DataDirectoryOption dataDirectory;
+
+    @Spec
+    CommandSpec spec;
+
+    <T> T withRegistry(RegistryAction<T> action) throws Exception {
+        try (HubIdentity identity = HubIdentity.openOrCreate(dataDirectory.resolve(), List.of(), Clock.systemUTC())) {
+            return action.apply(identity.registry(), spec.commandLine().getOut());
+        }
+    }
+
+    interface RegistryAction<T> {
+        T apply(DeviceRegistry registry, PrintWriter out) throws Exception;
+    }
+
+    static void print(DeviceIdentity device, PrintWriter out) {
+        out.println("deviceId:     " + device.deviceId());
+        out.println("status:       " + (device.enabled() ? "enabled" : "disabled"));
+        out.println("primaryKey:   " + device.primaryKey());
+        out.println("secondaryKey: " + device.secondaryKey());
+        out.println("created:      " + device.createdAt());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Register a device with random keys.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        DeviceCommand parent;
+
+        @Parameters(paramLabel = "DEVICE_ID", description = "Up to 128 letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '")
+        String deviceId;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.withRegistry((registry, out) -> {
+                print(registry.createDevice(deviceId), out);
+                out.println("Its connection string: java -jar local-hub.jar connection-string --device " + deviceId);
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered devices.")
+    static final class ListDevices implements Callable<Integer> {
+        @ParentCommand
+        DeviceCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.withRegistry((registry, out) -> {
+                List<DeviceIdentity> devices = registry.listDevices();
+                if (devices.isEmpty()) {
+                    out.println("No devices are registered.");
+                }
+                for (DeviceIdentity device : devices) {
+                    out.println(device.deviceId() + (device.enabled() ? "" : " (disabled)"));
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a device and its keys.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        DeviceCommand parent;
+
+        @Parameters(paramLabel = "DEVICE_ID")
+        String deviceId;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.withRegistry((registry, out) -> {
+                DeviceIdentity device = registry.findDevice(deviceId)
+                        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
+                print(device, out);
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a device from the registry.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        DeviceCommand parent;
+
+        @Parameters(paramLabel = "DEVICE_ID")
+        String deviceId;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.withRegistry((registry, out) -> {
+                if (!registry.deleteDevice(deviceId)) {
+                    throw new IllegalArgumentException("no device " + deviceId + " is registered");
+                }
+                out.println("Deleted device " + deviceId + ".");
+                return 0;
+            });
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.iothubquickstart.localhub.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar local-hub.jar}: the local IoT hub's command line; with no command it starts the hub. */
+@Command(name = "local-hub",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "An IoT Hub-compatible server on loopback: MQTT over TLS for devices (port 8883),",
+                "HTTPS REST for services (port 8443), so the unmodified Azure IoT SDKs run against it."},
+        subcommands = {
+                StartCommand.class,
+                DeviceCommand.class,
+                ConnectionStringCommand.class,
+                MonitorCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"",
+                "Environment:",
+                "  LOCAL_IOTHUB_DATA_DIR  data directory (CA, keys, registry); default ~/.local-iothub",
+                "",
+                "With no command, 'start' runs."})
+public final class LocalHubCli implements Runnable {
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args.length == 0 ? new String[] {"start"} : args));
+    }
+
+    static CommandLine newCommandLine() {
+        CommandLine commandLine = new CommandLine(new LocalHubCli());
+        commandLine.setExecutionExceptionHandler(new FriendlyErrors());
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        // Options without a command ("local-hub --data-dir x") also start the hub.
+        throw new CommandLine.ParameterException(new CommandLine(this), "Name a command: start, device, connection-string or monitor.");
+    }
+}

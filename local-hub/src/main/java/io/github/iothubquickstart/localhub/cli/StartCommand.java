@@ -1,0 +1,74 @@
+package io.github.iothubquickstart.localhub.cli;
+
+import io.github.iothubquickstart.localhub.LocalHub;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs the hub until Ctrl+C or SIGTERM. */
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Run the local hub (the default command).")
+final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataDirectoryOption dataDirectory;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = LocalHub.DEFAULT_BIND_ADDRESS,
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Any 127.0.0.x runs a hub beside others.")
+    String bindAddress;
+
+    @Option(names = "--host-name", paramLabel = "NAME",
+            description = "The hub's host name in connection strings and certificates (default: the bind address). "
+                    + "The Java device SDK needs a dotted name, such as 127.0.0.1.")
+    String hostName;
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", defaultValue = "8883",
+            description = "MQTT over TLS port for devices (default: ${DEFAULT-VALUE}; the Java device SDK knows no other).")
+    int mqttPort;
+
+    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "8443",
+            description = "HTTPS port for services (default: ${DEFAULT-VALUE}; 443 for SDKs that know no other port).")
+    int httpsPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LocalHub.Builder builder = LocalHub.builder()
+                .dataDirectory(dataDirectory.resolve())
+                .bindAddress(bindAddress)
+                .mqttPort(mqttPort)
+                .httpsPort(httpsPort);
+        if (hostName != null) {
+            builder.hostName(hostName);
+        }
+        LocalHub hub = builder.build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            stopped.countDown();
+        }, "local-hub-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Local IoT hub " + hub.hostName() + " is running.");
+        out.println("  Devices (MQTT over TLS): " + hub.bindAddress() + ":" + hub.mqttPort());
+        out.println("  Services (HTTPS):        " + hub.bindAddress() + ":" + hub.httpsPort());
+        out.println("  Data directory:          " + hub.dataDirectory());
+        out.println("  CA certificate to trust: " + hub.caCertificateFile());
+        out.println();
+        out.println("Device connection string (MyJavaDevice):");
+        out.println("  " + hub.identity().registry().findDevice("MyJavaDevice")
+                .map(device -> hub.deviceConnectionString(device.deviceId()))
+                .orElse("(MyJavaDevice was deleted; see 'local-hub device create')"));
+        out.println("Service connection string (policy 'service'; the host name carries the HTTPS port):");
+        out.println("  " + hub.serviceConnectionString("service"));
+        out.println();
+        out.println("Press Ctrl+C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

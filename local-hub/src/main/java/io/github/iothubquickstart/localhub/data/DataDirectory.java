@@ -1,0 +1,119 @@
+package io.github.iothubquickstart.localhub.data;
+
+import java.nio.file.attribute.PosixFilePermissions;
+import io.github.iothubquickstart.localhub.files.SecureFiles;
+import io.github.iothubquickstart.localhub.tls.HubCertificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The local hub's private directory: CA, server certificate and registry live here. */
+public final class DataDirectory {
+
+    public static final String ENVIRONMENT_VARIABLE = "LOCAL_IOTHUB_DATA_DIR";
+    public static final String DEFAULT_DIRECTORY_NAME = ".local-iothub";
+    public static final String REGISTRY_DATABASE = "registry.db";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
+    private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.complementOf(
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE));
+
+    private final Path path;
+
+    private DataDirectory(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * Where the data lives: the command-line option if given, else {@value #ENVIRONMENT_VARIABLE},
+     * else {@code ${user.home}/.local-iothub}.
+     *
+     * @param env environment lookup, usually {@code System::getenv}
+     */
+    public static Path resolve(String optionValueOrNull, Function<String, String> env) {
+        String chosen = firstNonBlank(optionValueOrNull, env.apply(ENVIRONMENT_VARIABLE));
+        Path path = chosen != null ? Path.of(chosen) : Path.of(System.getProperty("user.home"), DEFAULT_DIRECTORY_NAME);
+        return path.toAbsolutePath().normalize();
+    }
+
+    /** Creates the directory with mode 700 if absent; an existing one open to others is restricted to 700. */
+    public static DataDirectory openOrCreate(Path dir) {
+        Path path = dir.toAbsolutePath().normalize();
+        try {
+            if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
+                SecureFiles.createOwnerOnlyDirectory(path);
+                LOG.info("created data directory {}", path);
+            } else {
+                requireDirectory(path);
+                restrictToOwner(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + path + " (" + e + ")", e);
+        }
+        return new DataDirectory(path);
+    }
+
+    /** An existing directory, created by the hub; nothing is created or changed. */
+    public static DataDirectory openExisting(Path dir) {
+        Path path = dir.toAbsolutePath().normalize();
+        if (!Files.exists(path)) {
+            throw new NoHubDataException(path);
+        }
+        requireDirectory(path);
+        return new DataDirectory(path);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Path caCertificateFile() {
+        return path.resolve(HubCertificates.CA_CERTIFICATE);
+    }
+
+    public Path registryDatabaseFile() {
+        return path.resolve(REGISTRY_DATABASE);
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+
+    private static void requireDirectory(Path path) {
+        if (!Files.isDirectory(path)) {
+            throw new IllegalStateException("data directory " + path + " exists but is not a directory:"
+                    + " move it away or choose another data directory");
+        }
+    }
+
+    private static void restrictToOwner(Path path) throws IOException {
+        if (!SecureFiles.posixSupported()) {
+            return;
+        }
+        Set<PosixFilePermission> current = Files.getPosixFilePermissions(path);
+        if (current.stream().anyMatch(GROUP_OR_OTHER::contains)) {
+            LOG.warn("data directory {} was accessible to other users ({}); restricting it to its owner", path,
+                    PosixFilePermissions.toString(current));
+            SecureFiles.setPermissions(path, SecureFiles.OWNER_ONLY_DIRECTORY);
+        }
+    }
+
+    private static String firstNonBlank(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null && !candidate.isBlank()) {
+                return candidate.trim();
+            }
+        }
+        return null;
+    }
+}

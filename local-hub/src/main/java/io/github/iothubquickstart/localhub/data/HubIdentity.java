@@ -1,0 +1,95 @@
+package io.github.iothubquickstart.localhub.data;
+
+import io.github.iothubquickstart.localhub.registry.SqliteDeviceRegistry;
+import io.github.iothubquickstart.localhub.tls.HubCertificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Everything that makes a local hub "the same hub" across restarts: data directory, certificates, registry. */
+public final class HubIdentity implements AutoCloseable {
+
+    /** Serialises first-time creation between processes sharing a data directory. */
+    private static final String CREATION_LOCK_FILE = ".creation.lock";
+    /** FileChannel locks are per process, so threads of one JVM also need a lock of their own. */
+    private static final Object CREATION_LOCK_IN_THIS_JVM = new Object();
+
+    private final DataDirectory dataDirectory;
+    private final HubCertificates certificates;
+    private final SqliteDeviceRegistry registry;
+
+    private HubIdentity(DataDirectory dataDirectory, HubCertificates certificates, SqliteDeviceRegistry registry) {
+        this.dataDirectory = dataDirectory;
+        this.certificates = certificates;
+        this.registry = registry;
+    }
+
+    /** For the hub: creates whatever is missing (CA, server certificate, seeded registry). */
+    public static HubIdentity openOrCreate(Path dataDir, Collection<String> hostNames, Clock clock) {
+        DataDirectory directory = DataDirectory.openOrCreate(dataDir);
+        return whileHoldingCreationLock(directory, () -> {
+            HubCertificates certificates = HubCertificates.loadOrCreate(directory.path(), hostNames, clock);
+            SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(directory.registryDatabaseFile(), clock);
+            return new HubIdentity(directory, certificates, registry);
+        });
+    }
+
+    /**
+     * For clients such as the back-end app: opens what the hub created and creates nothing.
+     *
+     * @throws NoHubDataException if the directory or any of its files is missing
+     */
+    public static HubIdentity openExisting(Path dataDir) {
+        DataDirectory directory = DataDirectory.openExisting(dataDir);
+        for (Path required : List.of(directory.caCertificateFile(),
+                directory.path().resolve(HubCertificates.SERVER_CERTIFICATE), directory.registryDatabaseFile())) {
+            if (!Files.isRegularFile(required)) {
+                throw new NoHubDataException(directory.path(), required.getFileName().toString());
+            }
+        }
+        HubCertificates certificates = HubCertificates.loadExisting(directory.path());
+        SqliteDeviceRegistry registry = SqliteDeviceRegistry.openExisting(directory.registryDatabaseFile());
+        return new HubIdentity(directory, certificates, registry);
+    }
+
+    public DataDirectory dataDirectory() {
+        return dataDirectory;
+    }
+
+    public HubCertificates certificates() {
+        return certificates;
+    }
+
+    public SqliteDeviceRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+
+    private static <T> T whileHoldingCreationLock(DataDirectory directory, Supplier<T> work) {
+        synchronized (CREATION_LOCK_IN_THIS_JVM) {
+            Path lockFile = directory.path().resolve(CREATION_LOCK_FILE);
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
+                try {
+                    return work.get();
+                } finally {
+                    lock.release();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + lockFile + " (" + e + ")", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.iothubquickstart.localhub.device;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One authenticated device connection. The MQTT endpoint belongs to its event loop, so everything that touches it
+ * from elsewhere (a REST call invoking a method) is handed to that loop.
+ */
+public final class DeviceSession {
+    private final String deviceId;
+    private final MqttEndpoint endpoint;
+    private final Context context;
+    private final AtomicBoolean methodsSubscribed = new AtomicBoolean();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    public DeviceSession(String deviceId, MqttEndpoint endpoint, Context context) {
+        this.deviceId = deviceId;
+        this.endpoint = endpoint;
+        this.context = context;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    /** True once the device subscribed to direct methods: only then can it be called. */
+    public boolean acceptsMethods() {
+        return open.get() && methodsSubscribed.get();
+    }
+
+    void methodsSubscribed(boolean subscribed) {
+        methodsSubscribed.set(subscribed);
+    }
+
+    /** True for the one caller that closes the session; false if it was closed already. */
+    boolean markClosed() {
+        return open.compareAndSet(true, false);
+    }
+
+    /** Sends a hub-to-device message at QoS 0, as IoT Hub does for method requests. */
+    public void publish(String topic, Buffer payload) {
+        context.runOnContext(ignored -> {
+            if (open.get() && endpoint.isConnected()) {
+                endpoint.publish(topic, payload, MqttQoS.AT_MOST_ONCE, false, false);
+            }
+        });
+    }
+
+    /** Drops the connection, e.g. because the same device connected again. */
+    public void close() {
+        context.runOnContext(ignored -> {
+            if (endpoint.isConnected()) {
+                endpoint.close();
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceSession[" + deviceId + " from " + endpoint.remoteAddress() + "]";
+    }
+}

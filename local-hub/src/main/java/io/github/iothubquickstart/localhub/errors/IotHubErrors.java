@@ -1,0 +1,60 @@
+package io.github.iothubquickstart.localhub.errors;
+
+/** The one place that knows IoT Hub's error codes; every error the service endpoint returns comes from here. */
+public final class IotHubErrors {
+    private IotHubErrors() {
+    }
+
+    public static IotHubError invalidProtocolVersion(String message) {
+        return new IotHubError(400, 400001, message);
+    }
+
+    public static IotHubError argumentInvalid(String message) {
+        return new IotHubError(400, 400004, message);
+    }
+
+    public static IotHubError formatError(String message) {
+        return new IotHubError(400, 400006, message);
+    }
+
+    public static IotHubError unauthorized(String message) {
+        return new IotHubError(401, 401002, message);
+    }
+
+    public static IotHubError deviceNotFound(String deviceId) {
+        return new IotHubError(404, 404001, "Device " + deviceId + " is not registered in this hub.");
+    }
+
+    public static IotHubError deviceNotOnline(String deviceId) {
+        return new IotHubError(404, 404103, "Timed out waiting for device " + deviceId + " to connect.");
+    }
+
+    public static IotHubError deviceDisconnected(String deviceId) {
+        return new IotHubError(404, 404103, "Device " + deviceId + " disconnected before it answered the method call.");
+    }
+
+    public static IotHubError notFound(String what) {
+        return new IotHubError(404, 404, what);
+    }
+
+    public static IotHubError payloadTooLarge(String message) {
+        return new IotHubError(400, 400004, message);
+    }
+
+    public static IotHubError throttled(String message) {
+        return new IotHubError(429, 429001, message);
+    }
+
+    public static IotHubError gatewayTimeout(String deviceId, int seconds) {
+        return new IotHubError(504, 504101,
+                "Timed out waiting for the response from device " + deviceId + " after " + seconds + " s.");
+    }
+
+    public static IotHubError notImplemented(String what) {
+        return new IotHubError(501, 501, what + " is not supported by the local hub; see the README's differences from Azure IoT Hub.");
+    }
+
+    public static IotHubError serverError(String message) {
+        return new IotHubError(500, 500001, message);
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.iothubquickstart.localhub.methods;
+
+import io.github.iothubquickstart.localhub.device.DeviceSession;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Method calls sent to devices and not yet answered, each under the request id ({@code $rid}) that the device's
+ * answer carries back. A timer per call ends it when the device takes too long.
+ */
+public final class PendingMethodCalls {
+    private final Vertx vertx;
+    private final AtomicLong nextRequestId = new AtomicLong();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    private record Pending(DeviceSession session, Promise<MethodResult> promise, long timerId) {
+    }
+
+    /** Ended by the device's answer, by {@link TimeoutException}, or by {@link DeviceGoneException}. */
+    public record Call(String requestId, Future<MethodResult> result) {
+    }
+
+    /** The device's connection ended before it answered. */
+    public static final class DeviceGoneException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DeviceGoneException(String deviceId) {
+            super(deviceId, null, false, false);
+        }
+    }
+
+    public PendingMethodCalls(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public Call open(DeviceSession session, Duration timeout) {
+        String requestId = Long.toHexString(nextRequestId.incrementAndGet());
+        Promise<MethodResult> promise = Promise.promise();
+        long timerId = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            if (pending.remove(requestId) != null) {
+                promise.tryFail(new TimeoutException(session.deviceId()));
+            }
+        });
+        pending.put(requestId, new Pending(session, promise, timerId));
+        return new Call(requestId, promise.future());
+    }
+
+    /**
+     * Delivers a device's answer. Returns false when no call with that id is waiting on that very session (too late,
+     * or an answer to someone else's call), so a device can never complete another device's call.
+     */
+    public boolean answer(DeviceSession session, String requestId, MethodResult result) {
+        Pending call = pending.get(requestId);
+        if (call == null || call.session() != session || !pending.remove(requestId, call)) {
+            return false;
+        }
+        vertx.cancelTimer(call.timerId());
+        return call.promise().tryComplete(result);
+    }
+
+    /** Fails at once every call waiting on a session whose connection ended. */
+    public void sessionEnded(DeviceSession session) {
+        pending.forEach((requestId, call) -> {
+            if (call.session() == session && pending.remove(requestId, call)) {
+                vertx.cancelTimer(call.timerId());
+                call.promise().tryFail(new DeviceGoneException(session.deviceId()));
+            }
+        });
+    }
+
+    public int inFlight() {
+        return pending.size();
+    }
+}

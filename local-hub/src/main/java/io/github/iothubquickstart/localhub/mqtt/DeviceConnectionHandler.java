@@ -1,0 +1,184 @@
+package io.github.iothubquickstart.localhub.mqtt;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.device.DeviceSession;
+import io.github.iothubquickstart.localhub.device.DeviceSessions;
+import io.github.iothubquickstart.localhub.methods.MethodResult;
+import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttTopicSubscription;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Speaks IoT Hub's MQTT dialect to devices: authenticates CONNECT, grants only IoT Hub's own topic filters, accepts
+ * telemetry and method answers on the device's own topics, and closes the connection on anything else.
+ */
+public final class DeviceConnectionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceConnectionHandler.class);
+
+    private final DeviceAuthenticator authenticator;
+    private final DeviceSessions sessions;
+    private final PendingMethodCalls pendingCalls;
+    private final TelemetryFeed telemetry;
+
+    public DeviceConnectionHandler(DeviceAuthenticator authenticator, DeviceSessions sessions,
+                                   PendingMethodCalls pendingCalls, TelemetryFeed telemetry) {
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.pendingCalls = pendingCalls;
+        this.telemetry = telemetry;
+    }
+
+    /** Handles one new connection; runs on the connection's event loop. */
+    public void handle(MqttEndpoint endpoint) {
+        String clientId = endpoint.clientIdentifier();
+        String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
+        String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
+        if (endpoint.protocolVersion() != 4) {
+            LOG.info("Refused {} from {}: MQTT protocol version {} (IoT Hub speaks 3.1.1)",
+                    clientId, endpoint.remoteAddress(), endpoint.protocolVersion());
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+            return;
+        }
+        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(clientId, username, password);
+        if (!outcome.accepted()) {
+            LOG.info("Refused device {} from {}: {}", printable(clientId), endpoint.remoteAddress(), outcome.reason());
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            return;
+        }
+        DeviceSession session = new DeviceSession(clientId, endpoint, Vertx.currentContext());
+        endpoint.publishAutoAck(false);
+        endpoint.subscribeHandler(subscribe -> onSubscribe(session, endpoint, subscribe));
+        endpoint.unsubscribeHandler(unsubscribe -> onUnsubscribe(session, endpoint, unsubscribe));
+        endpoint.publishHandler(message -> onPublish(session, endpoint, message));
+        endpoint.exceptionHandler(error -> {
+            LOG.debug("Connection of {} failed", clientId, error);
+            endpoint.close();
+        });
+        endpoint.disconnectHandler(ignored -> LOG.debug("Device {} disconnected", clientId));
+        endpoint.closeHandler(ignored -> {
+            sessions.ended(session);
+            LOG.info("Device {} disconnected", clientId);
+        });
+        // A device without a clean session is still given none: the hub keeps no session state across connections.
+        endpoint.accept(false);
+        sessions.connected(session);
+        LOG.info("Device {} connected from {}", clientId, endpoint.remoteAddress());
+    }
+
+    private void onSubscribe(DeviceSession session, MqttEndpoint endpoint, MqttSubscribeMessage subscribe) {
+        List<MqttQoS> granted = new ArrayList<>();
+        boolean methods = false;
+        for (MqttTopicSubscription subscription : subscribe.topicSubscriptions()) {
+            Optional<DeviceTopics.Subscription> kind =
+                    DeviceTopics.subscription(subscription.topicName(), session.deviceId());
+            if (kind.isEmpty()) {
+                LOG.info("Device {} may not subscribe to {}", session.deviceId(), printable(subscription.topicName()));
+                granted.add(MqttQoS.FAILURE);
+                continue;
+            }
+            methods |= kind.get() == DeviceTopics.Subscription.METHODS;
+            // IoT Hub grants at most QoS 1.
+            granted.add(subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE);
+        }
+        endpoint.subscribeAcknowledge(subscribe.messageId(), granted);
+        if (methods) {
+            sessions.methodsSubscribed(session, true);
+        }
+    }
+
+    private void onUnsubscribe(DeviceSession session, MqttEndpoint endpoint, MqttUnsubscribeMessage unsubscribe) {
+        if (unsubscribe.topics().contains(DeviceTopics.METHODS_FILTER)) {
+            sessions.methodsSubscribed(session, false);
+        }
+        endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
+    }
+
+    private void onPublish(DeviceSession session, MqttEndpoint endpoint, MqttPublishMessage message) {
+        if (message.qosLevel() == MqttQoS.EXACTLY_ONCE) {
+            refuse(session, endpoint, "QoS 2 is not supported by IoT Hub");
+            return;
+        }
+        String topic = message.topicName();
+        Optional<String> propertyBag = DeviceTopics.telemetryPropertyBag(topic, session.deviceId());
+        if (propertyBag.isPresent()) {
+            onTelemetry(session, endpoint, message, propertyBag.get());
+            return;
+        }
+        Optional<DeviceTopics.MethodResponseTopic> response = DeviceTopics.methodResponse(topic);
+        if (response.isPresent()) {
+            onMethodResponse(session, message, response.get());
+            acknowledge(endpoint, message);
+            return;
+        }
+        refuse(session, endpoint, "publish on a topic it may not use: " + printable(topic));
+    }
+
+    private void onTelemetry(DeviceSession session, MqttEndpoint endpoint, MqttPublishMessage message, String bag) {
+        Optional<PropertyBag> properties = PropertyBag.parse(bag);
+        if (properties.isEmpty()) {
+            refuse(session, endpoint, "malformed property bag in " + printable(message.topicName()));
+            return;
+        }
+        telemetry.accept(session.deviceId(), properties.get().systemProperties(),
+                properties.get().applicationProperties(), message.payload().getBytes());
+        acknowledge(endpoint, message);
+    }
+
+    private void onMethodResponse(DeviceSession session, MqttPublishMessage message,
+                                  DeviceTopics.MethodResponseTopic response) {
+        MethodResult result = new MethodResult(response.status(), payloadJson(message.payload().toString(StandardCharsets.UTF_8)));
+        if (!pendingCalls.answer(session, response.requestId(), result)) {
+            LOG.info("Device {} answered method request {} that is not waiting (late, or not its own)",
+                    session.deviceId(), printable(response.requestId()));
+        }
+    }
+
+    /** The device's answer as JSON; an answer that is not JSON is passed on as a JSON string rather than lost. */
+    private static JsonElement payloadJson(String text) {
+        if (text.isBlank()) {
+            return JsonNull.INSTANCE;
+        }
+        try {
+            return JsonParser.parseString(text);
+        } catch (JsonParseException notJson) {
+            return new JsonPrimitive(text);
+        }
+    }
+
+    private static void acknowledge(MqttEndpoint endpoint, MqttPublishMessage message) {
+        if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            endpoint.publishAcknowledge(message.messageId());
+        }
+    }
+
+    private void refuse(DeviceSession session, MqttEndpoint endpoint, String why) {
+        LOG.warn("Closing the connection of device {}: {}", session.deviceId(), why);
+        endpoint.close();
+    }
+
+    private static String printable(String text) {
+        if (text == null) {
+            return "(none)";
+        }
+        String shortened = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        return shortened.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

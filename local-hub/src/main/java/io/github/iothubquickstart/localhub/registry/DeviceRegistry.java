@@ -1,0 +1,40 @@
+package io.github.iothubquickstart.localhub.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The hub's device identities and shared access policies. Implementations are thread-safe. */
+public interface DeviceRegistry {
+
+    Optional<DeviceIdentity> findDevice(String deviceId);
+
+    /** All devices, sorted by id. */
+    List<DeviceIdentity> listDevices();
+
+    /**
+     * Registers a device with fresh random keys.
+     *
+     * @throws DeviceAlreadyExistsException if the id is taken
+     * @throws IllegalArgumentException if the id is not a valid device id
+     */
+    DeviceIdentity createDevice(String deviceId);
+
+    /**
+     * Registers a device with the given base64 keys (each 16 to 64 bytes, as in IoT Hub).
+     *
+     * @throws DeviceAlreadyExistsException if the id is taken
+     * @throws IllegalArgumentException if the id or a key is invalid
+     */
+    DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey);
+
+    /** @return whether a device was deleted */
+    boolean deleteDevice(String deviceId);
+
+    /** @throws DeviceNotFoundException if there is no such device */
+    DeviceIdentity setEnabled(String deviceId, boolean enabled);
+
+    Optional<SharedAccessPolicy> findPolicy(String name);
+
+    /** All policies, sorted by name. */
+    List<SharedAccessPolicy> listPolicies();
+}

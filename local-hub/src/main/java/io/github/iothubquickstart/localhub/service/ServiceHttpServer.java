@@ -1,0 +1,72 @@
+package io.github.iothubquickstart.localhub.service;
+
+import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
+
+/** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor. */
+public final class ServiceHttpServer {
+    /** A 128 KB method payload plus its envelope fits; larger bodies are refused before they are buffered. */
+    static final long MAX_BODY_BYTES = 512 * 1024;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private final HttpServer server;
+
+    public ServiceHttpServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
+                             MethodsRoute methods, MonitorRoute monitor, HttpErrorResponder errors) {
+        Router router = Router.router(vertx);
+        router.post("/twins/:deviceId/methods")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck())
+                .handler(methods);
+        router.get("/monitor/events").handler(monitor);
+        router.route().handler(context -> {
+            throw IotHubErrors.notImplemented(context.request().method() + " " + context.request().path());
+        });
+        router.route().failureHandler(context -> {
+            Throwable failure = context.failure();
+            if (failure == null) {
+                failure = statusError(context.statusCode());
+            }
+            errors.respond(context, failure);
+        });
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(bindAddress)
+                .setPort(port)
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(certificate.toString())
+                        .setKeyPath(privateKey.toString()))
+                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setIdleTimeout(120)
+                .setCompressionSupported(false);
+        options.setTcpNoDelay(true);
+        options.setReuseAddress(true);
+        this.server = vertx.createHttpServer(options).requestHandler(router);
+    }
+
+    public Future<Integer> listen() {
+        return server.listen().map(HttpServer::actualPort);
+    }
+
+    public Future<Void> close() {
+        return server.close();
+    }
+
+    private static IotHubError statusError(int status) {
+        return switch (status) {
+            case 413 -> new IotHubError(413, 413001, "The request body is larger than the hub accepts ("
+                    + MAX_BODY_BYTES + " bytes).");
+            case 404 -> IotHubErrors.notFound("No such resource.");
+            case 400 -> IotHubErrors.formatError("Bad request.");
+            default -> new IotHubError(status, status, "Request failed with HTTP status " + status + ".");
+        };
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.MqttConnectionException;
+import io.vertx.mqtt.messages.MqttSubAckMessage;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * IoT Hub's MQTT rules, checked with a plain MQTT client that can break them on purpose: what a device may
+ * subscribe to and publish on, refused credentials, QoS 2, and one connection per device.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MqttProtocolRulesTest {
+    private static final String ADDRESS = "127.0.0.24";
+
+    @TempDir
+    static Path dataDirectory;
+    static LocalHub hub;
+    static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        hub.close();
+    }
+
+    @Test
+    void iotHubFiltersAreGrantedAndOthersGetFailureCodes() throws Exception {
+        MqttClient client = connect(device("subscriber"), password(device("subscriber")));
+        CompletableFuture<MqttSubAckMessage> subAck = new CompletableFuture<>();
+        client.subscribeCompletionHandler(subAck::complete);
+
+        client.subscribe(java.util.Map.of(
+                "$iothub/methods/POST/#", 1,
+                "devices/other/messages/devicebound/#", 1,
+                "#", 0)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        List<Integer> granted = subAck.get(5, TimeUnit.SECONDS).grantedQoSLevels();
+        assertThat(granted).containsExactlyInAnyOrder(1, 0x80, 0x80);
+        client.disconnect();
+    }
+
+    @Test
+    void wrongPasswordIsConnackNotAuthorized() {
+        DeviceIdentity device = device("refused");
+        String forged = SasSigner.sign(java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                ADDRESS + "/devices/" + device.deviceId(), Instant.now().plusSeconds(600).getEpochSecond(), null);
+
+        assertThatThrownBy(() -> connect(device, forged))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(MqttConnectionException.class,
+                        e -> assertThat(e.code()).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED));
+    }
+
+    @Test
+    void publishingOnAnotherDevicesTopicClosesTheConnection() throws Exception {
+        assertClosedAfterPublishing("devices/someone-else/messages/events/", MqttQoS.AT_LEAST_ONCE);
+    }
+
+    @Test
+    void publishingAMethodRequestAsADeviceClosesTheConnection() throws Exception {
+        assertClosedAfterPublishing("$iothub/methods/POST/reboot/?$rid=1", MqttQoS.AT_MOST_ONCE);
+    }
+
+    @Test
+    void qos2IsRefusedByClosingTheConnection() throws Exception {
+        DeviceIdentity device = device("qos2");
+        assertClosedAfterPublishing(device, "devices/" + device.deviceId() + "/messages/events/", MqttQoS.EXACTLY_ONCE);
+    }
+
+    @Test
+    void aSecondConnectionWithTheSameDeviceIdClosesTheFirst() throws Exception {
+        DeviceIdentity device = device("twice");
+        MqttClient first = connect(device, password(device));
+        CompletableFuture<Void> firstClosed = new CompletableFuture<>();
+        first.closeHandler(ignored -> firstClosed.complete(null));
+
+        MqttClient second = connect(device, password(device));
+
+        firstClosed.get(5, TimeUnit.SECONDS);
+        assertThat(second.isConnected()).isTrue();
+        assertThat(hub.isDeviceConnected(device.deviceId())).isTrue();
+        second.disconnect();
+    }
+
+    @Test
+    void telemetryOnTheDevicesOwnTopicIsAcknowledged() throws Exception {
+        DeviceIdentity device = device("publisher");
+        MqttClient client = connect(device, password(device));
+        CompletableFuture<Integer> acked = new CompletableFuture<>();
+        client.publishCompletionHandler(acked::complete);
+
+        int packetId = client.publish("devices/" + device.deviceId() + "/messages/events/a=1",
+                        Buffer.buffer("{}"), MqttQoS.AT_LEAST_ONCE, false, false)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(acked.get(5, TimeUnit.SECONDS)).isEqualTo(packetId);
+        client.disconnect();
+    }
+
+    private void assertClosedAfterPublishing(String topic, MqttQoS qos) throws Exception {
+        assertClosedAfterPublishing(device("publisher-" + Math.abs(topic.hashCode())), topic, qos);
+    }
+
+    private void assertClosedAfterPublishing(DeviceIdentity device, String topic, MqttQoS qos) throws Exception {
+        MqttClient client = connect(device, password(device));
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        client.closeHandler(ignored -> closed.complete(null));
+
+        client.publish(topic, Buffer.buffer("{}"), qos, false, false);
+
+        closed.get(5, TimeUnit.SECONDS);
+        assertThat(hub.isDeviceConnected(device.deviceId())).isFalse();
+    }
+
+    private static DeviceIdentity device(String deviceId) {
+        return hub.identity().registry().findDevice(deviceId)
+                .orElseGet(() -> hub.identity().registry().createDevice(deviceId));
+    }
+
+    private static String password(DeviceIdentity device) {
+        return SasSigner.sign(device.primaryKey(), ADDRESS + "/devices/" + device.deviceId(),
+                Instant.now().plusSeconds(600).getEpochSecond(), null);
+    }
+
+    private static MqttClient connect(DeviceIdentity device, String password) throws Exception {
+        MqttClientOptions options = new MqttClientOptions()
+                .setClientId(device.deviceId())
+                .setUsername(ADDRESS + "/" + device.deviceId() + "/?api-version=2021-04-12")
+                .setPassword(password)
+                .setCleanSession(false)
+                .setSsl(true)
+                .setHostnameVerificationAlgorithm("HTTPS")
+                .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()));
+        MqttClient client = MqttClient.create(vertx, options);
+        client.connect(hub.mqttPort(), ADDRESS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return client;
+    }
+}

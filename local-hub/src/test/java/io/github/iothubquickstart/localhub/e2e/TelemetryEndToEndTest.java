@@ -1,0 +1,116 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.Message;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Telemetry from the real device SDK arrives whole: body, system properties, application properties. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TelemetryEndToEndTest {
+    private static final String ADDRESS = "127.0.0.22";
+
+    @TempDir
+    static Path dataDirectory;
+    static TestHub hub;
+
+    @BeforeAll
+    static void startHub() {
+        hub = new TestHub(ADDRESS, dataDirectory);
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @Test
+    void telemetryArrivesWithItsBodyAndProperties() throws Exception {
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            DeviceClient device = hub.device("MyJavaDevice");
+            device.open(false);
+
+            device.sendEvent(jsonMessage("{\"temperature\":31.5,\"humidity\":70.1}", "true"));
+
+            TelemetryMessage message = received.poll(10, TimeUnit.SECONDS);
+            assertThat(message).isNotNull();
+            assertThat(message.deviceId()).isEqualTo("MyJavaDevice");
+            assertThat(new String(message.body(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"temperature\":31.5,\"humidity\":70.1}");
+            assertThat(message.applicationProperties()).containsEntry("temperatureAlert", "true")
+                    .containsEntry("note", "a b+c&d=e");
+            assertThat(message.systemProperties())
+                    .containsEntry("$.ct", "application/json")
+                    .containsEntry("$.ce", "utf-8")
+                    .containsKey("$.mid");
+        }
+    }
+
+    @Test
+    void monitorStreamsEachMessageWithDeviceIdPropertiesAndBody() throws Exception {
+        String deviceId = hub.registerDevice("monitored-device");
+        SharedAccessPolicy service = hub.hub.identity().registry().findPolicy("service").orElseThrow();
+        String token = SasSigner.sign(service.primaryKey(), hub.hub.hostName(),
+                Instant.now().plusSeconds(600).getEpochSecond(), service.name());
+        HttpClient http = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost()
+                        + "/monitor/events?deviceId=" + deviceId))
+                .header("Authorization", token)
+                .build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            DeviceClient device = hub.device(deviceId);
+            device.open(false);
+            device.sendEvent(jsonMessage("{\"temperature\":22.0,\"humidity\":61.0}", "false"));
+
+            String data = nextData(events);
+            JsonObject event = JsonParser.parseString(data).getAsJsonObject();
+            assertThat(event.get("deviceId").getAsString()).isEqualTo(deviceId);
+            assertThat(event.getAsJsonObject("properties").get("temperatureAlert").getAsString()).isEqualTo("false");
+            assertThat(event.getAsJsonObject("body").get("temperature").getAsDouble()).isEqualTo(22.0);
+        }
+    }
+
+    private static String nextData(BufferedReader events) throws Exception {
+        for (String line = events.readLine(); line != null; line = events.readLine()) {
+            if (line.startsWith("data: ")) {
+                return line.substring("data: ".length());
+            }
+        }
+        throw new AssertionError("the monitor stream ended without an event");
+    }
+
+    private static Message jsonMessage(String json, String temperatureAlert) {
+        Message message = new Message(json);
+        message.setContentType("application/json");
+        message.setContentEncoding("utf-8");
+        message.setProperty("temperatureAlert", temperatureAlert);
+        message.setProperty("note", "a b+c&d=e");
+        return message;
+    }
+}

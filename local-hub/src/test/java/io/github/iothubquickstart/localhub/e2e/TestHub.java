@@ -1,0 +1,93 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.twin.MethodCallback;
+import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.tls.TrustedCa;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An in-process local hub on its own loopback address for one test class, with the real Azure SDK clients wired to
+ * trust its CA (and nothing else). Closing it closes every client it made, then the hub.
+ */
+final class TestHub implements AutoCloseable {
+    final LocalHub hub;
+    final SSLContext trustHubCa;
+    private final List<DeviceClient> devices = new ArrayList<>();
+
+    TestHub(String loopbackAddress, Path dataDirectory) {
+        this.hub = LocalHub.builder()
+                .bindAddress(loopbackAddress)
+                .dataDirectory(dataDirectory)
+                .httpsPort(0)
+                .build()
+                .start();
+        this.trustHubCa = TrustedCa.trustingOnly(hub.caCertificateFile());
+        // The service SDK speaks HTTPS through HttpsURLConnection's default socket factory.
+        HttpsURLConnection.setDefaultSSLSocketFactory(trustHubCa.getSocketFactory());
+    }
+
+    DeviceClient device(String deviceId) {
+        return deviceWithConnectionString(hub.deviceConnectionString(deviceId));
+    }
+
+    DeviceClient deviceWithConnectionString(String connectionString) {
+        ClientOptions options = ClientOptions.builder().sslContext(trustHubCa).build();
+        DeviceClient client = new DeviceClient(connectionString, IotHubClientProtocol.MQTT, options);
+        devices.add(client);
+        return client;
+    }
+
+    /** A connected device that answers direct methods with {@code handler}. */
+    DeviceClient connectedDevice(String deviceId, MethodCallback handler) throws IotHubClientException, InterruptedException {
+        DeviceClient client = device(deviceId);
+        client.open(false);
+        client.subscribeToMethods(handler, null);
+        return client;
+    }
+
+    DirectMethodsClient methodsClient(String policyName) {
+        SharedAccessPolicy policy = hub.identity().registry().findPolicy(policyName).orElseThrow();
+        return methodsClient(policy.name(), policy.primaryKey());
+    }
+
+    DirectMethodsClient methodsClient(String policyName, String key) {
+        long expiry = Instant.now().plusSeconds(3600).getEpochSecond();
+        String token = SasSigner.sign(key, hub.hostName(), expiry, policyName);
+        return new DirectMethodsClient(hub.serviceHost(), new AzureSasCredential(token));
+    }
+
+    String registerDevice(String deviceId) {
+        hub.identity().registry().createDevice(deviceId);
+        return deviceId;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceClient client : devices) {
+            try {
+                client.close();
+            } catch (RuntimeException ignored) {
+                // already closed
+            }
+        }
+        hub.close();
+    }
+
+    static void pause(long millis) throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(millis);
+    }
+}

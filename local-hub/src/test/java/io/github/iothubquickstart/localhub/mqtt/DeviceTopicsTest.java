@@ -1,0 +1,66 @@
+package io.github.iothubquickstart.localhub.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DeviceTopicsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "devices/dev1/messages/devicebound/#, CLOUD_TO_DEVICE",
+            "$iothub/methods/POST/#, METHODS",
+            "$iothub/twin/res/#, TWIN_RESPONSES",
+            "$iothub/twin/PATCH/properties/desired/#, TWIN_DESIRED"})
+    void iotHubFiltersOfTheDeviceAreGranted(String filter, Subscription expected) {
+        assertThat(DeviceTopics.subscription(filter, "dev1")).contains(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"#", "+/#", "devices/#", "devices/+/messages/devicebound/#",
+            "devices/dev2/messages/devicebound/#", "devices/dev1/messages/events/#", "$iothub/#",
+            "$iothub/methods/#", "$iothub/methods/POST/+", "$SYS/#", ""})
+    void anyOtherFilterIsRefused(String filter) {
+        assertThat(DeviceTopics.subscription(filter, "dev1")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "devices/dev1/messages/events/, ''",
+            "devices/dev1/messages/events, ''",
+            "devices/dev1/messages/events/$.ct=application%2Fjson&a=b, $.ct=application%2Fjson&a=b"})
+    void telemetryTopicsOfTheDeviceYieldTheirPropertyBag(String topic, String bag) {
+        assertThat(DeviceTopics.telemetryPropertyBag(topic, "dev1")).contains(bag);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"devices/dev2/messages/events/", "devices/dev1/messages/eventsX",
+            "devices/dev1/messages/devicebound/", "$iothub/methods/POST/m/?$rid=1", "devices/dev1"})
+    void otherTopicsAreNotTelemetryOfTheDevice(String topic) {
+        assertThat(DeviceTopics.telemetryPropertyBag(topic, "dev1")).isEmpty();
+    }
+
+    @Test
+    void methodResponseTopicGivesStatusAndRequestId() {
+        assertThat(DeviceTopics.methodResponse("$iothub/methods/res/200/?$rid=1f"))
+                .contains(new DeviceTopics.MethodResponseTopic(200, "1f"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$iothub/methods/res/abc/?$rid=1", "$iothub/methods/res/200/?$rid=",
+            "$iothub/methods/res//?$rid=1", "$iothub/methods/res/200", "$iothub/methods/POST/200/?$rid=1",
+            "$iothub/methods/res/9999999999/?$rid=1", "$iothub/methods/res/200/?$rid=1/x"})
+    void malformedMethodResponseTopicsAreRefused(String topic) {
+        assertThat(DeviceTopics.methodResponse(topic)).isEmpty();
+    }
+
+    @Test
+    void methodRequestTopicIsWhatTheSdksSubscribeFor() {
+        assertThat(DeviceTopics.methodRequest("SetTelemetryInterval", "a1"))
+                .isEqualTo("$iothub/methods/POST/SetTelemetryInterval/?$rid=a1");
+    }
+}
