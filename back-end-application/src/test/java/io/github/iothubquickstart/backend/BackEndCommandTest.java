@@ -1,0 +1,164 @@
+package io.github.iothubquickstart.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.common.ConnectionSettingsResolver;
+import io.github.iothubquickstart.common.ServiceConnectionSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class BackEndCommandTest {
+
+    static final String KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==";
+    static final String CONNECTION_STRING =
+            "HostName=myhub.azure-devices.net;SharedAccessKeyName=service;SharedAccessKey=" + KEY;
+
+    private final ByteArrayOutputStream outBuffer = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBuffer, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBuffer, true, StandardCharsets.UTF_8);
+    private final Map<String, String> environment = new HashMap<>();
+    private final AtomicReference<MethodCall> called = new AtomicReference<>();
+    private final AtomicReference<ServiceConnectionSettings> usedSettings = new AtomicReference<>();
+    private Outcome answer = new Outcome(ExitStatus.OK, "Device MyJavaDevice answered status 200: {}");
+
+    private int run(String... args) {
+        ConnectionSettingsResolver<ServiceConnectionSettings> resolver =
+                ConnectionSettingsResolver.forService(environment::get, new LocalHubDefault());
+        MethodCaller caller = (settings, call) -> {
+            usedSettings.set(settings);
+            called.set(call);
+            return answer;
+        };
+        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, out, err);
+        return BackEndCli.commandLine(command, out, err).execute(args);
+    }
+
+    private String stdout() {
+        return outBuffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return errBuffer.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsOptionsEnvironmentVariableAndExitStatuses() {
+        assertThat(run("--help")).isZero();
+
+        assertThat(stdout()).contains("--device-id", "--method", "--payload", "--interval", "--response-timeout",
+                "--connect-timeout", "--connection-string", "--help", "IOTHUB_CONNECTION_STRING",
+                "3  the device is registered but not connected", "7  cannot reach the hub");
+        assertThat(called).hasNullValue();
+    }
+
+    @Test
+    void defaultsCallSetTelemetryIntervalWithTenOnMyJavaDevice() {
+        assertThat(run("--connection-string", CONNECTION_STRING)).isZero();
+
+        MethodCall call = called.get();
+        assertThat(call.deviceId()).isEqualTo("MyJavaDevice");
+        assertThat(call.methodName()).isEqualTo("SetTelemetryInterval");
+        assertThat(call.payload()).isEqualTo(JsonParser.parseString("10"));
+        assertThat(call.responseTimeoutSeconds()).isEqualTo(30);
+        assertThat(call.connectTimeoutSeconds()).isEqualTo(5);
+        assertThat(stdout()).isEqualTo("Device MyJavaDevice answered status 200: {}" + System.lineSeparator());
+    }
+
+    @Test
+    void intervalIsAShorthandForANumericPayload() {
+        environment.put("IOTHUB_CONNECTION_STRING", CONNECTION_STRING);
+
+        assertThat(run("--interval", "3")).isZero();
+
+        assertThat(called.get().payload().getAsJsonPrimitive().isNumber()).isTrue();
+        assertThat(called.get().payload().getAsInt()).isEqualTo(3);
+        assertThat(usedSettings.get().connectionString().hostName()).isEqualTo("myhub.azure-devices.net");
+    }
+
+    @Test
+    void payloadAndOtherOptionsArePassedThrough() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--device-id", "dev2", "--method", "Reboot",
+                "--payload", "{\"delay\":5}", "--response-timeout", "300", "--connect-timeout", "0")).isZero();
+
+        MethodCall call = called.get();
+        assertThat(call.deviceId()).isEqualTo("dev2");
+        assertThat(call.methodName()).isEqualTo("Reboot");
+        assertThat(call.payload()).isEqualTo(JsonParser.parseString("{\"delay\":5}"));
+        assertThat(call.responseTimeoutSeconds()).isEqualTo(300);
+        assertThat(call.connectTimeoutSeconds()).isZero();
+    }
+
+    @Test
+    void intervalAndPayloadAreMutuallyExclusive() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "3", "--payload", "5")).isEqualTo(2);
+
+        assertThat(stderr()).startsWith("error: --payload=JSON, --interval=SECONDS are mutually exclusive");
+        assertThat(stderr().lines()).hasSize(1);
+        assertThat(called).hasNullValue();
+    }
+
+    @Test
+    void badJsonPayloadIsBadInputOnOneLine() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--payload", "{bad")).isEqualTo(2);
+
+        assertThat(stderr()).startsWith("error: --payload is not valid JSON (error at line 1 column 3): {bad")
+                .doesNotContain("setStrictness");
+        assertThat(stderr().lines()).hasSize(1);
+        assertThat(called).hasNullValue();
+    }
+
+    @Test
+    void rangesAreChecked() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--response-timeout", "4")).isEqualTo(2);
+        assertThat(run("--connection-string", CONNECTION_STRING, "--response-timeout", "301")).isEqualTo(2);
+        assertThat(run("--connection-string", CONNECTION_STRING, "--connect-timeout", "-1")).isEqualTo(2);
+        assertThat(run("--connection-string", CONNECTION_STRING, "--connect-timeout", "301")).isEqualTo(2);
+        assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "0")).isEqualTo(2);
+        assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "3601")).isEqualTo(2);
+
+        assertThat(stderr()).contains("--response-timeout must be from 5 to 300, got 4",
+                "--connect-timeout must be from 0 to 300, got 301", "--interval must be from 1 to 3600, got 3601");
+        assertThat(called).hasNullValue();
+    }
+
+    @Test
+    void missingConnectionStringIsBadInput() {
+        assertThat(run()).isEqualTo(2);
+
+        assertThat(stderr()).isEqualTo(
+                "error: no connection string: pass --connection-string or set IOTHUB_CONNECTION_STRING"
+                        + System.lineSeparator());
+    }
+
+    @Test
+    void deviceConnectionStringGivenToTheBackEndIsNamed() {
+        assertThat(run("--connection-string",
+                "HostName=myhub.azure-devices.net;DeviceId=MyJavaDevice;SharedAccessKey=" + KEY)).isEqualTo(2);
+
+        assertThat(stderr()).contains("missing SharedAccessKeyName");
+    }
+
+    @Test
+    void failuresGoToStderrWithTheirStatus() {
+        answer = new Outcome(ExitStatus.DEVICE_OFFLINE, "error: device MyJavaDevice is not connected");
+
+        assertThat(run("--connection-string", CONNECTION_STRING)).isEqualTo(3);
+
+        assertThat(stderr()).isEqualTo("error: device MyJavaDevice is not connected" + System.lineSeparator());
+        assertThat(stdout()).isEmpty();
+    }
+
+    @Test
+    void unknownOptionIsBadInput() {
+        assertThat(run("--frobnicate")).isEqualTo(2);
+
+        assertThat(stderr()).contains("--frobnicate").contains("(see --help)");
+    }
+}

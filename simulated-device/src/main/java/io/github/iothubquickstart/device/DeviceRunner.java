@@ -1,0 +1,106 @@
+package io.github.iothubquickstart.device;
+
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import io.github.iothubquickstart.common.DeviceConnectionString;
+import java.io.PrintStream;
+import java.util.Random;
+
+/**
+ * Connects with the SDK and runs the send loop until it is done or {@link #stop()} is called. The SDK's
+ * default retry policy rides out disconnections such as a hub restart.
+ */
+final class DeviceRunner implements DeviceLauncher {
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Random random;
+    private final Object clientLock = new Object();
+    private volatile TelemetrySchedule schedule;
+    private DeviceClient client;
+    private boolean stopRequested;
+    private volatile boolean connecting;
+
+    DeviceRunner(PrintStream out, PrintStream err, Random random) {
+        this.out = out;
+        this.err = err;
+        this.random = random;
+    }
+
+    @Override
+    public int launch(DeviceConfig config) {
+        TelemetrySchedule telemetrySchedule = new TelemetrySchedule(config.interval());
+        DeviceClient deviceClient = createClient(config);
+        synchronized (clientLock) {
+            if (stopRequested) {
+                return DeviceCommand.EXIT_OK;
+            }
+            schedule = telemetrySchedule;
+            client = deviceClient;
+        }
+        DeviceConnectionString connection = config.connection().connectionString();
+        try {
+            out.println("Connecting to " + connection.connectHost() + " as device " + connection.deviceId()
+                    + " over " + config.protocol() + "... (press ENTER or Ctrl+C to stop)");
+            connecting = true;
+            deviceClient.open(true);
+            deviceClient.subscribeToMethods(new SdkMethodCallback(new MethodDispatcher(telemetrySchedule), out), null);
+            connecting = false;
+            long sent = new TelemetryLoop(new TelemetryGenerator(random), telemetrySchedule,
+                    new DeviceClientTelemetrySink(deviceClient, new TelemetryMessageFactory()), out,
+                    config.maxMessages()).run();
+            out.println("Stopped after " + sent + " message(s).");
+            return DeviceCommand.EXIT_OK;
+        } catch (IotHubClientException | RuntimeException e) {
+            if (telemetrySchedule.isStopped()) {
+                return DeviceCommand.EXIT_OK; // closed while still connecting: that is a normal stop
+            }
+            err.println("error: cannot connect to the hub at " + connection.connectHost() + " ("
+                    + describe(e) + "): check the connection string and that the hub is reachable");
+            return DeviceCommand.EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DeviceCommand.EXIT_OK;
+        } finally {
+            deviceClient.close();
+        }
+    }
+
+    private DeviceClient createClient(DeviceConfig config) {
+        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder();
+        config.connection().sslContext().ifPresent(options::sslContext);
+        DeviceClient deviceClient = new DeviceClient(config.connection().connectionString().value(),
+                config.protocol().sdkProtocol(), options.build());
+        deviceClient.setConnectionStatusChangeCallback(new ConnectionStatusPrinter(out), null);
+        return deviceClient;
+    }
+
+    /** Ends the send loop; if the device is still connecting, closing the client aborts the attempt. */
+    void stop() {
+        DeviceClient toClose;
+        synchronized (clientLock) {
+            stopRequested = true;
+            toClose = client;
+        }
+        TelemetrySchedule current = schedule;
+        if (current != null) {
+            current.stop();
+        }
+        if (toClose != null && connecting) {
+            toClose.close(); // open(true) may be retrying for minutes; closing makes it give up now
+        }
+    }
+
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (root != e && root.getMessage() != null) {
+            message += ": " + root.getMessage();
+        }
+        return message.replaceAll("\\s+", " ");
+    }
+}

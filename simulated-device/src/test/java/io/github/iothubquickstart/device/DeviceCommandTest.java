@@ -1,0 +1,143 @@
+package io.github.iothubquickstart.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iothubquickstart.common.ConfigurationException;
+import io.github.iothubquickstart.common.ConnectionSettingsResolver;
+import io.github.iothubquickstart.common.DeviceConnectionSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class DeviceCommandTest {
+
+    static final String KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==";
+    static final String CONNECTION_STRING = "HostName=myhub.azure-devices.net;DeviceId=MyJavaDevice;SharedAccessKey=" + KEY;
+
+    private final ByteArrayOutputStream outBuffer = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBuffer, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBuffer, true, StandardCharsets.UTF_8);
+    private final Map<String, String> environment = new HashMap<>();
+    private final AtomicReference<DeviceConfig> launched = new AtomicReference<>();
+
+    private int run(String... args) {
+        ConnectionSettingsResolver<DeviceConnectionSettings> resolver = ConnectionSettingsResolver.forDevice(
+                environment::get, new LocalHubDefault());
+        DeviceCommand command = new DeviceCommand(resolver, config -> {
+            launched.set(config);
+            return 0;
+        }, err);
+        return DeviceCli.commandLine(command, out, err).execute(args);
+    }
+
+    private String stdout() {
+        return outBuffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return errBuffer.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEveryOptionTheEnvironmentVariableAndTheRange() {
+        assertThat(run("--help")).isZero();
+
+        assertThat(stdout()).contains("--interval", "--count", "--connection-string", "--protocol", "--help",
+                "IOTHUB_DEVICE_CONNECTION_STRING", "1 to 3600", "MQTT, MQTT_WS, AMQPS, AMQPS_WS");
+        assertThat(launched).hasNullValue();
+    }
+
+    @Test
+    void defaultsAreOneSecondMqttUnlimited() {
+        assertThat(run("--connection-string", CONNECTION_STRING)).isZero();
+
+        DeviceConfig config = launched.get();
+        assertThat(config.interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.protocol()).isEqualTo(Protocol.MQTT);
+        assertThat(config.maxMessages()).isZero();
+        assertThat(config.connection().connectionString().deviceId()).isEqualTo("MyJavaDevice");
+        assertThat(config.connection().sslContext()).isEmpty();
+    }
+
+    @Test
+    void optionsAreApplied() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "3600", "--count", "5",
+                "--protocol", "amqps_ws")).isZero();
+
+        DeviceConfig config = launched.get();
+        assertThat(config.interval()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.maxMessages()).isEqualTo(5);
+        assertThat(config.protocol()).isEqualTo(Protocol.AMQPS_WS);
+    }
+
+    @Test
+    void readsTheConnectionStringFromTheEnvironment() {
+        environment.put("IOTHUB_DEVICE_CONNECTION_STRING", CONNECTION_STRING);
+
+        assertThat(run()).isZero();
+
+        assertThat(launched.get().connection().connectionString().hostName()).isEqualTo("myhub.azure-devices.net");
+    }
+
+    @Test
+    void withoutAConnectionStringFailsWithOneLine() {
+        assertThat(run()).isEqualTo(2);
+
+        assertThat(stderr()).isEqualTo("error: no connection string: pass --connection-string or set "
+                + "IOTHUB_DEVICE_CONNECTION_STRING" + System.lineSeparator());
+        assertThat(launched).hasNullValue();
+    }
+
+    @Test
+    void malformedConnectionStringNamesTheField() {
+        assertThat(run("--connection-string", "HostName=myhub.azure-devices.net;SharedAccessKey=" + KEY)).isEqualTo(2);
+
+        assertThat(stderr()).startsWith("error: bad connection string from --connection-string: "
+                + "the connection string is missing DeviceId");
+        assertThat(stderr().lines()).hasSize(1);
+    }
+
+    @Test
+    void intervalOutsideTheRangeIsBadInput() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("--interval must be from 1 to 3600 seconds, got 0");
+
+        errBuffer.reset();
+        assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "3601")).isEqualTo(2);
+        assertThat(stderr()).contains("got 3601");
+        assertThat(launched).hasNullValue();
+    }
+
+    @Test
+    void countMustBePositive() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--count", "0")).isEqualTo(2);
+
+        assertThat(stderr()).contains("--count must be at least 1");
+    }
+
+    @Test
+    void unknownProtocolIsBadInputOnOneLine() {
+        assertThat(run("--protocol", "HTTPS")).isEqualTo(2);
+
+        assertThat(stderr()).contains("--protocol").contains("(see --help)");
+        assertThat(stderr().lines()).hasSize(1);
+    }
+
+    @Test
+    void placeholderLocalHubExplainsWhatToDo() {
+        try {
+            new LocalHubDefault().settings();
+        } catch (ConfigurationException e) {
+            assertThat(e).hasMessage(
+                    "no connection string: pass --connection-string or set IOTHUB_DEVICE_CONNECTION_STRING");
+            return;
+        }
+        throw new AssertionError("the placeholder must fail until the local hub exists");
+    }
+}
