@@ -2,20 +2,38 @@ package io.github.iothubquickstart.backend;
 
 import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.Environment;
+import io.github.iothubquickstart.common.ServiceConnectionSettings;
+import io.github.iothubquickstart.localhub.LocalHub;
+import java.io.PrintStream;
 import java.time.Clock;
 
-/** Entry point of the back-end application. */
+/** Entry point of the back-end application, and its wiring for end-to-end tests. */
 public final class BackEndApplication {
 
     private BackEndApplication() {
     }
 
     public static void main(String[] args) {
+        // A direct method is not idempotent: the JDK must not silently send a POST again after a broken connection.
+        System.setProperty("sun.net.http.retryPost", "false");
+        System.exit(run(Environment.system(), System.out, System.err, LocalHub.DEFAULT_BIND_ADDRESS, args));
+    }
+
+    /**
+     * Invokes one direct method as the command line says and returns the exit status.
+     *
+     * @param localHubAddress where the zero-config local hub is looked for: 127.0.0.1 for users, another loopback
+     *                        address in tests
+     */
+    public static int run(Environment environment, PrintStream out, PrintStream err, String localHubAddress,
+                          String... args) {
         MethodCaller caller = new SdkMethodCaller(
                 new DirectMethodsClientFactory(new ServiceSasTokenFactory(Clock.systemUTC())), new OutcomeMapper());
-        BackEndCommand command = new BackEndCommand(
-                ConnectionSettingsResolver.forService(Environment.system(), new LocalHubDefault()),
-                new JsonPayloadParser(), caller, System.out, System.err);
-        System.exit(BackEndCli.commandLine(command, System.out, System.err).execute(args));
+        ConnectionSettingsResolver<ServiceConnectionSettings> resolver = new ConnectionSettingsResolver<>(
+                ConnectionSettingsResolver.SERVICE_VARIABLE, environment,
+                text -> ServiceConnectionStrings.parse(text, environment),
+                new LocalHubDefault(environment, localHubAddress));
+        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, out, err);
+        return BackEndCli.commandLine(command, out, err).execute(args);
     }
 }

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.backend;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
 import io.github.iothubquickstart.common.ConfigurationException;
+import io.github.iothubquickstart.common.LocalHubNotRunningException;
 import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.ServiceConnectionSettings;
 import io.github.iothubquickstart.common.SetTelemetryInterval;
@@ -118,6 +119,8 @@ public final class BackEndCommand implements Callable<Integer> {
         ServiceConnectionSettings settings;
         try {
             settings = resolver.resolve(connectionString);
+        } catch (LocalHubNotRunningException e) {
+            return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
         } catch (ConfigurationException e) {
             return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
         }

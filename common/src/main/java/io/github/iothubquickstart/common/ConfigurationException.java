@@ -1,7 +1,7 @@
 package io.github.iothubquickstart.common;
 
 /** The app cannot be configured as asked; the message is one line that says what to fix. */
-public final class ConfigurationException extends Exception {
+public class ConfigurationException extends Exception {
 
     private static final long serialVersionUID = 1L;
 

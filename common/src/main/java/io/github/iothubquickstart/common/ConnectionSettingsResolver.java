@@ -68,9 +68,4 @@ public final class ConnectionSettingsResolver<S> {
             throw new ConfigurationException("bad connection string from " + source + ": " + e.getMessage());
         }
     }
-
-    /** The message the placeholder fallbacks give until the local hub exists. */
-    public static String noConnectionStringMessage(String environmentVariable) {
-        return "no connection string: pass " + OPTION + " or set " + environmentVariable;
-    }
 }

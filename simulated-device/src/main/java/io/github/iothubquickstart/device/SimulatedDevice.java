@@ -1,7 +1,7 @@
 package io.github.iothubquickstart.device;
 
-import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.Environment;
+import io.github.iothubquickstart.localhub.LocalHub;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,26 +17,27 @@ public final class SimulatedDevice {
     }
 
     public static void main(String[] args) {
-        DeviceRunner runner = new DeviceRunner(System.out, System.err, new SecureRandom());
-        DeviceCommand command = new DeviceCommand(
-                ConnectionSettingsResolver.forDevice(Environment.system(), new LocalHubDefault()), runner, System.err);
+        DeviceApplication device = new DeviceApplication(Environment.system(), System.out, System.err,
+                new SecureRandom(), LocalHub.DEFAULT_BIND_ADDRESS);
 
         AtomicInteger exitStatus = new AtomicInteger(DeviceCommand.EXIT_OK);
         CountDownLatch finished = new CountDownLatch(1);
         Thread shutdownHook = new Thread(() -> {
-            runner.stop();
+            device.stop();
             try {
                 finished.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            device.close();
             // A signal would otherwise make the JVM exit 130/143; a clean stop is a success.
             Runtime.getRuntime().halt(exitStatus.get());
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        new EnterKeyListener(System.in, runner::stop).start();
+        new EnterKeyListener(System.in, device::stop).start();
 
-        exitStatus.set(DeviceCli.commandLine(command, System.out, System.err).execute(args));
+        exitStatus.set(device.run(args));
+        device.close();
         finished.countDown();
         System.exit(exitStatus.get());
     }

@@ -20,13 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {DeviceCommand.Create.class, DeviceCommand.ListDevices.class, DeviceCommand.Show.class,
                 DeviceCommand.Delete.class})
 final class DeviceCommand {
-    @Mixin
-    DataDirectoryOption dataDirectory;
-
     @Spec
     CommandSpec spec;
 
-    <T> T withRegistry(RegistryAction<T> action) throws Exception {
+    /** Opens the registry (creating the data directory on first use) for one command. */
+    <T> T withRegistry(DataDirectoryOption dataDirectory, RegistryAction<T> action) throws Exception {
         try (HubIdentity identity = HubIdentity.openOrCreate(dataDirectory.resolve(), List.of(), Clock.systemUTC())) {
             return action.apply(identity.registry(), spec.commandLine().getOut());
         }
@@ -49,12 +47,15 @@ final class DeviceCommand {
         @ParentCommand
         DeviceCommand parent;
 
+        @Mixin
+        DataDirectoryOption dataDirectory;
+
         @Parameters(paramLabel = "DEVICE_ID", description = "Up to 128 letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '")
         String deviceId;
 
         @Override
         public Integer call() throws Exception {
-            return parent.withRegistry((registry, out) -> {
+            return parent.withRegistry(dataDirectory, (registry, out) -> {
                 print(registry.createDevice(deviceId), out);
                 out.println("Its connection string: java -jar local-hub.jar connection-string --device " + deviceId);
                 return 0;
@@ -67,9 +68,12 @@ final class DeviceCommand {
         @ParentCommand
         DeviceCommand parent;
 
+        @Mixin
+        DataDirectoryOption dataDirectory;
+
         @Override
         public Integer call() throws Exception {
-            return parent.withRegistry((registry, out) -> {
+            return parent.withRegistry(dataDirectory, (registry, out) -> {
                 List<DeviceIdentity> devices = registry.listDevices();
                 if (devices.isEmpty()) {
                     out.println("No devices are registered.");
@@ -87,12 +91,15 @@ final class DeviceCommand {
         @ParentCommand
         DeviceCommand parent;
 
+        @Mixin
+        DataDirectoryOption dataDirectory;
+
         @Parameters(paramLabel = "DEVICE_ID")
         String deviceId;
 
         @Override
         public Integer call() throws Exception {
-            return parent.withRegistry((registry, out) -> {
+            return parent.withRegistry(dataDirectory, (registry, out) -> {
                 DeviceIdentity device = registry.findDevice(deviceId)
                         .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
                 print(device, out);
@@ -106,12 +113,15 @@ final class DeviceCommand {
         @ParentCommand
         DeviceCommand parent;
 
+        @Mixin
+        DataDirectoryOption dataDirectory;
+
         @Parameters(paramLabel = "DEVICE_ID")
         String deviceId;
 
         @Override
         public Integer call() throws Exception {
-            return parent.withRegistry((registry, out) -> {
+            return parent.withRegistry(dataDirectory, (registry, out) -> {
                 if (!registry.deleteDevice(deviceId)) {
                     throw new IllegalArgumentException("no device " + deviceId + " is registered");
                 }

@@ -18,11 +18,15 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Environment:",
-                "  LOCAL_IOTHUB_DATA_DIR  data directory (CA, keys, registry); default ~/.local-iothub",
+                "  LOCAL_IOTHUB_DATA_DIR  data directory (CA, keys, registry),",
+                "                         default ~/.local-iothub",
                 "",
                 "With no command, 'start' runs."})
 public final class LocalHubCli implements Runnable {
     public static void main(String[] args) {
+        // Short log lines on the console: level and class, no thread or package.
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         System.exit(newCommandLine().execute(args.length == 0 ? new String[] {"start"} : args));
     }
 

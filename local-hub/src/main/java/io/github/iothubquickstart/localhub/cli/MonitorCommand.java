@@ -90,15 +90,19 @@ final class MonitorCommand implements Callable<Integer> {
             } catch (IOException e) {
                 if (!announced) {
                     err.println("local-hub monitor: no hub is answering at " + host + ":" + httpsPort
-                            + " (" + e.getMessage() + "): start it with 'java -jar local-hub.jar'.");
+                            + " (" + describe(e) + "): start it with 'java -jar local-hub.jar'.");
                     return FriendlyErrors.FAILURE;
                 }
-                err.println("local-hub monitor: lost the hub (" + e.getMessage() + "); reconnecting...");
+                err.println("local-hub monitor: lost the hub (" + describe(e) + "); reconnecting...");
             }
             err.flush();
             Thread.sleep(RECONNECT_DELAY.toMillis());
         }
         return 0;
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static HttpRequest request(URI uri, SharedAccessPolicy policy) {

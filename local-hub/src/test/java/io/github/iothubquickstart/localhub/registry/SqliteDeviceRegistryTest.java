@@ -182,15 +182,18 @@ class SqliteDeviceRegistryTest {
     }
 
     @Test
-    void reloadSeesChangesMadeByAnotherProcess() {
+    void lookupsSeeChangesMadeByAnotherProcess() {
         SqliteDeviceRegistry hub = open();
+        assertThat(hub.findDevice("MyJavaDevice")).isPresent();
         SqliteDeviceRegistry cli = open();
 
         cli.createDevice("fromCli");
-        assertThat(hub.findDevice("fromCli")).isEmpty();
+        cli.deleteDevice("MyJavaDevice");
 
-        hub.reload();
         assertThat(hub.findDevice("fromCli")).isPresent();
+        assertThat(hub.findDevice("MyJavaDevice")).isEmpty();
+        cli.setEnabled("fromCli", false);
+        assertThat(hub.listDevices()).extracting(DeviceIdentity::enabled).containsExactly(false);
     }
 
     @Test

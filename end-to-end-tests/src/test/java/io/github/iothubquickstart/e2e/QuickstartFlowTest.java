@@ -1,0 +1,99 @@
+package io.github.iothubquickstart.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.backend.BackEndApplication;
+import io.github.iothubquickstart.common.Environment;
+import io.github.iothubquickstart.device.DeviceApplication;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quickstart as a user runs it, with connection strings from {@code local-hub connection-string}: the device
+ * sends telemetry, the back-end sets the interval to 3 s and gets 200, and the messages then come 3 s apart.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class QuickstartFlowTest {
+    private static final String ADDRESS = "127.0.0.31";
+
+    @TempDir
+    Path dataDirectory;
+    LocalHub hub;
+    Environment environment;
+    final ConsoleCapture device = new ConsoleCapture();
+    final ConsoleCapture backEnd = new ConsoleCapture();
+
+    @BeforeEach
+    void startHub() {
+        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).build().start();
+        // The apps find the hub's CA through the data directory, as they do on a user's machine.
+        environment = Map.of("LOCAL_IOTHUB_DATA_DIR", dataDirectory.toString())::get;
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.close();
+    }
+
+    @Test
+    void backEndChangesTheIntervalOfARunningDevice() throws Exception {
+        LinkedBlockingQueue<TelemetryMessage> telemetry = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry::add);
+             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(7), ADDRESS)) {
+            CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
+                    "--connection-string", hub.deviceConnectionString("MyJavaDevice"), "--interval", "1", "--count", "5"));
+
+            List<TelemetryMessage> before = take(telemetry, 2);
+            before.forEach(QuickstartFlowTest::assertQuickstartTelemetry);
+
+            int backEndExit = BackEndApplication.run(environment, backEnd.out(), backEnd.err(), ADDRESS,
+                    "--connection-string", hub.serviceConnectionString("service"), "--interval", "3");
+
+            assertThat(backEndExit).as(backEnd.toString()).isZero();
+            assertThat(backEnd.stdout()).contains("MyJavaDevice answered status 200").contains("\"telemetryInterval\":3");
+            List<TelemetryMessage> after = take(telemetry, 3);
+            for (int i = 1; i < after.size(); i++) {
+                Duration gap = Duration.between(after.get(i - 1).enqueuedTime(), after.get(i).enqueuedTime());
+                assertThat(gap).as("gap between messages after the change").isBetween(Duration.ofMillis(2_500), Duration.ofMillis(4_500));
+            }
+            assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
+            assertThat(device.stdout()).contains("Direct method SetTelemetryInterval").contains("Stopped after 5 message(s).");
+        }
+    }
+
+    private static void assertQuickstartTelemetry(TelemetryMessage message) {
+        assertThat(message.deviceId()).isEqualTo("MyJavaDevice");
+        assertThat(message.systemProperties()).containsEntry("$.ct", "application/json").containsEntry("$.ce", "utf-8");
+        JsonObject body = JsonParser.parseString(new String(message.body(), StandardCharsets.UTF_8)).getAsJsonObject();
+        assertThat(body.keySet()).containsExactlyInAnyOrder("temperature", "humidity");
+        boolean hot = body.get("temperature").getAsDouble() > 30;
+        assertThat(message.applicationProperties()).containsEntry("temperatureAlert", Boolean.toString(hot));
+    }
+
+    private static List<TelemetryMessage> take(LinkedBlockingQueue<TelemetryMessage> queue, int count) throws InterruptedException {
+        List<TelemetryMessage> taken = new ArrayList<>();
+        while (taken.size() < count) {
+            TelemetryMessage message = queue.poll(15, TimeUnit.SECONDS);
+            assertThat(message).as("telemetry message " + (taken.size() + 1) + " of " + count).isNotNull();
+            taken.add(message);
+        }
+        return taken;
+    }
+}
