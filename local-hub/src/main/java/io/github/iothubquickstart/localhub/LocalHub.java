@@ -15,6 +15,8 @@ import io.github.iothubquickstart.localhub.service.MethodsRoute;
 import io.github.iothubquickstart.localhub.service.MonitorRoute;
 import io.github.iothubquickstart.localhub.service.ServiceHttpServer;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -46,6 +48,7 @@ public final class LocalHub implements AutoCloseable {
     public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
+    static final String TELEMETRY_JOURNAL = "telemetry.db";
 
     private final Path dataDirectory;
     private final String bindAddress;
@@ -53,10 +56,12 @@ public final class LocalHub implements AutoCloseable {
     private final int requestedMqttPort;
     private final int requestedHttpsPort;
     private final Clock clock;
-    private final TelemetryFeed telemetry;
+    private final TelemetryRetention telemetryRetention;
+    private final TelemetryJournal.Durability telemetryDurability;
 
     private Vertx vertx;
     private HubIdentity identity;
+    private TelemetryFeed telemetry;
     private DeviceSessions sessions;
     private MqttDeviceServer mqttServer;
     private ServiceHttpServer httpServer;
@@ -72,7 +77,8 @@ public final class LocalHub implements AutoCloseable {
         this.requestedMqttPort = builder.mqttPort;
         this.requestedHttpsPort = builder.httpsPort;
         this.clock = builder.clock;
-        this.telemetry = new TelemetryFeed(clock);
+        this.telemetryRetention = builder.telemetryRetention;
+        this.telemetryDurability = builder.telemetryDurability;
     }
 
     public static Builder builder() {
@@ -85,6 +91,15 @@ public final class LocalHub implements AutoCloseable {
             throw new IllegalStateException("The local hub is already started.");
         }
         identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
+        try {
+            telemetry = telemetryRetention.storesNothing()
+                    ? TelemetryFeed.unstored(clock)
+                    : TelemetryFeed.stored(clock, TelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
+                            telemetryDurability), telemetryRetention);
+        } catch (RuntimeException e) {
+            closeIdentity();
+            throw e;
+        }
         vertx = Vertx.vertx();
         try {
             wire();
@@ -134,6 +149,9 @@ public final class LocalHub implements AutoCloseable {
             LOG.warn("The local hub did not stop cleanly", e);
         } finally {
             vertx = null;
+            // After the servers: messages still queued are stored before the journal closes.
+            telemetry.close();
+            telemetry = null;
             closeIdentity();
         }
         LOG.info("Local IoT hub {} stopped", hostName);
@@ -181,6 +199,9 @@ public final class LocalHub implements AutoCloseable {
 
     /** Every device-to-cloud message the hub accepts, as it arrives. */
     public TelemetryFeed telemetry() {
+        if (telemetry == null) {
+            throw new IllegalStateException("The local hub is not started.");
+        }
         return telemetry;
     }
 
@@ -258,8 +279,22 @@ public final class LocalHub implements AutoCloseable {
         private int mqttPort = DEFAULT_MQTT_PORT;
         private int httpsPort = DEFAULT_HTTPS_PORT;
         private Clock clock = Clock.systemUTC();
+        private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
+        private TelemetryJournal.Durability telemetryDurability = TelemetryJournal.Durability.NORMAL;
 
         private Builder() {
+        }
+
+        /** How much telemetry to keep for replay; default the newest 100,000 messages of the last day. */
+        public Builder telemetryRetention(TelemetryRetention telemetryRetention) {
+            this.telemetryRetention = Objects.requireNonNull(telemetryRetention);
+            return this;
+        }
+
+        /** NORMAL (default) keeps acknowledged telemetry through a hub crash; FULL also through a power loss. */
+        public Builder telemetryDurability(TelemetryJournal.Durability telemetryDurability) {
+            this.telemetryDurability = Objects.requireNonNull(telemetryDurability);
+            return this;
         }
 
         /** Where the CA, keys and registry live; default {@code LOCAL_IOTHUB_DATA_DIR} or {@code ~/.local-iothub}. */

@@ -32,6 +32,7 @@ public final class LocalHubCli implements Runnable {
 
     static CommandLine newCommandLine() {
         CommandLine commandLine = new CommandLine(new LocalHubCli());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(new FriendlyErrors());
         return commandLine;
     }

@@ -55,6 +55,12 @@ final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N messages.")
     Integer count;
 
+    @Option(names = "--replay", description = "First print the messages the hub has kept (see 'start --help'), then new ones.")
+    boolean replay;
+
+    /** The last message printed: after a reconnect the hub resumes after it, so nothing is missed or repeated. */
+    private String lastEventId;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -67,8 +73,9 @@ final class MonitorCommand implements Callable<Integer> {
             trust = TrustedCa.trustingOnly(identity.certificates().caCertificateFile());
         }
         HttpClient http = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
-        URI uri = URI.create("https://" + host + ":" + httpsPort + "/monitor/events"
-                + (deviceId == null ? "" : "?deviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)));
+        String query = (replay ? "from=0" : "")
+                + (deviceId == null ? "" : (replay ? "&" : "") + "deviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8));
+        URI uri = URI.create("https://" + host + ":" + httpsPort + "/monitor/events" + (query.isEmpty() ? "" : "?" + query));
         int[] printed = {0};
         boolean announced = false;
         while (count == null || printed[0] < count) {
@@ -105,17 +112,23 @@ final class MonitorCommand implements Callable<Integer> {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private static HttpRequest request(URI uri, SharedAccessPolicy policy) {
+    private HttpRequest request(URI uri, SharedAccessPolicy policy) {
         String token = SasSigner.sign(policy.primaryKey(), uri.getHost(),
                 Instant.now().plus(Duration.ofDays(1)).getEpochSecond(), policy.name());
-        return HttpRequest.newBuilder(uri).header("Authorization", token).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", token).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return request.build();
     }
 
     /** Prints events until the stream ends (false) or the count is reached (true). */
     private boolean readEvents(InputStream body, PrintWriter out, int[] printed) throws IOException {
         try (BufferedReader events = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             for (String line = events.readLine(); line != null; line = events.readLine()) {
-                if (line.startsWith("data: ")) {
+                if (line.startsWith("id: ")) {
+                    lastEventId = line.substring(4);
+                } else if (line.startsWith("data: ")) {
                     out.println(format(JsonParser.parseString(line.substring(6)).getAsJsonObject()));
                     out.flush();
                     printed[0]++;

@@ -1,6 +1,10 @@
 package io.github.iothubquickstart.localhub.cli;
 
 import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
+import java.time.Duration;
+import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -36,13 +40,32 @@ final class StartCommand implements Callable<Integer> {
             description = "HTTPS port for services (default: ${DEFAULT-VALUE}; 443 for SDKs that know no other port).")
     int httpsPort;
 
+    @Option(names = "--telemetry-retention", paramLabel = "MESSAGES", defaultValue = "100000",
+            description = "Telemetry messages kept on disk for 'monitor --replay' (default: ${DEFAULT-VALUE}). "
+                    + "0 keeps none: telemetry is then acknowledged without being stored, and a crash loses it.")
+    long retainedMessages;
+
+    @Option(names = "--telemetry-retention-hours", paramLabel = "HOURS", defaultValue = "24",
+            description = "Telemetry older than this is dropped (default: ${DEFAULT-VALUE}).")
+    long retentionHours;
+
+    @Option(names = "--telemetry-durability", paramLabel = "LEVEL", defaultValue = "NORMAL",
+            description = "NORMAL: acknowledged telemetry survives a crash of the hub; FULL: also a power loss, "
+                    + "at the cost of a disk flush per commit (default: ${DEFAULT-VALUE}).")
+    TelemetryJournal.Durability durability;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (retainedMessages < 0 || retentionHours < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Telemetry retention cannot be negative.");
+        }
         LocalHub.Builder builder = LocalHub.builder()
                 .dataDirectory(dataDirectory.resolve())
                 .bindAddress(bindAddress)
                 .mqttPort(mqttPort)
-                .httpsPort(httpsPort);
+                .httpsPort(httpsPort)
+                .telemetryRetention(new TelemetryRetention(retainedMessages, Duration.ofHours(retentionHours)))
+                .telemetryDurability(durability);
         if (hostName != null) {
             builder.hostName(hostName);
         }

@@ -13,6 +13,7 @@ import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttTopicSubscription;
@@ -137,9 +138,18 @@ public final class DeviceConnectionHandler {
             refuse(session, endpoint, "malformed property bag in " + printable(message.topicName()));
             return;
         }
+        Context context = Vertx.currentContext();
+        // Acknowledged only once stored: a device never loses a message the hub has PUBACKed.
         telemetry.accept(session.deviceId(), properties.get().systemProperties(),
-                properties.get().applicationProperties(), message.payload().getBytes());
-        acknowledge(endpoint, message);
+                properties.get().applicationProperties(), message.payload().getBytes())
+                .whenComplete((stored, failure) -> context.runOnContext(ignored -> {
+                    if (failure == null) {
+                        acknowledge(endpoint, message);
+                    } else if (endpoint.isConnected()) {
+                        // Unacknowledged, the device sends it again after reconnecting.
+                        refuse(session, endpoint, "telemetry could not be stored: " + failure.getMessage());
+                    }
+                }));
     }
 
     private void onMethodResponse(DeviceSession session, MqttPublishMessage message,

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
@@ -19,14 +20,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /monitor/events}: device-to-cloud messages as Server-Sent Events while they arrive, like
- * {@code az iot hub monitor-events}. A reader too slow to keep up loses messages (counted in a comment line),
- * rather than making the hub buffer without bound.
+ * {@code az iot hub monitor-events}, optionally after replaying the stored ones. A reader too slow to keep up
+ * loses messages (counted in a comment line), rather than making the hub buffer without bound.
  */
 public final class MonitorRoute implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorRoute.class);
@@ -47,18 +47,18 @@ public final class MonitorRoute implements Handler<RoutingContext> {
     public void handle(RoutingContext routing) {
         authenticator.authorize(routing.request().getHeader("Authorization"), AccessRight.SERVICE_CONNECT);
         String deviceFilter = routing.request().getParam("deviceId");
+        Long replayAfter = replayPosition(routing);
         HttpServerResponse response = routing.response()
                 .setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache");
         response.write(": monitoring device-to-cloud messages\n\n");
         Context context = Vertx.currentContext();
-        AtomicLong dropped = new AtomicLong();
-        AutoCloseable subscription = feed.subscribe(message -> {
-            if (deviceFilter == null || deviceFilter.equals(message.deviceId())) {
-                context.runOnContext(ignored -> send(response, message, dropped));
-            }
-        });
+        MonitorStream stream = new MonitorStream(vertx, feed, response, deviceFilter);
+        AutoCloseable subscription = feed.subscribe(message -> context.runOnContext(ignored -> stream.live(message)));
+        if (replayAfter != null) {
+            stream.replayAfter(replayAfter);
+        }
         long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
             if (!response.closed()) {
                 response.write(": keep-alive\n\n");
@@ -74,19 +74,24 @@ public final class MonitorRoute implements Handler<RoutingContext> {
         });
     }
 
-    private static void send(HttpServerResponse response, TelemetryMessage message, AtomicLong dropped) {
-        if (response.closed()) {
-            return;
+    /**
+     * Where a replay of stored messages starts: after the SSE {@code Last-Event-ID} a reconnecting reader sends,
+     * or from {@code ?from=N} (N = 0 replays everything kept); null for live messages only.
+     */
+    private static Long replayPosition(RoutingContext routing) {
+        String lastEventId = routing.request().getHeader("Last-Event-ID");
+        String from = routing.request().getParam("from");
+        try {
+            if (lastEventId != null) {
+                return Math.max(0, Long.parseLong(lastEventId.trim()));
+            }
+            if (from != null) {
+                return Math.max(0, Long.parseLong(from) - 1);
+            }
+        } catch (NumberFormatException e) {
+            throw IotHubErrors.argumentInvalid("from and Last-Event-ID must be message sequence numbers.");
         }
-        if (response.writeQueueFull()) {
-            dropped.incrementAndGet();
-            return;
-        }
-        long lost = dropped.getAndSet(0);
-        if (lost > 0) {
-            response.write(": " + lost + " messages dropped: this reader was too slow\n\n");
-        }
-        response.write("id: " + message.sequenceNumber() + "\nevent: telemetry\ndata: " + toJson(message) + "\n\n");
+        return null;
     }
 
     /** One line of JSON: the body as JSON when it is JSON, as text when it is UTF-8, else base64. */

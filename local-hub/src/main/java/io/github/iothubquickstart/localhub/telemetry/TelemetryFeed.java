@@ -1,45 +1,92 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where accepted device-to-cloud messages go: numbered in arrival order and handed to every subscriber (the
- * monitor endpoint, tests). A subscriber that throws is logged and keeps its place; it cannot stop the others.
+ * Where accepted device-to-cloud messages go: stored (unless retention is none), numbered in arrival order, then
+ * handed to every subscriber (the monitor endpoint, tests) in that order. A subscriber that throws is logged and
+ * keeps its place; it cannot stop the others.
  */
-public final class TelemetryFeed {
+public final class TelemetryFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryFeed.class);
+    /** Messages that may wait for the disk before new ones are refused (devices then send them again). */
+    static final int COMMIT_QUEUE_CAPACITY = 200_000;
 
     private final Clock clock;
-    private final AtomicLong sequence = new AtomicLong();
+    private final TelemetryJournal journal;
+    private final TelemetryWriter writer;
     private final CopyOnWriteArrayList<Consumer<TelemetryMessage>> subscribers = new CopyOnWriteArrayList<>();
 
-    public TelemetryFeed(Clock clock) {
+    private TelemetryFeed(Clock clock, TelemetryJournal journal, TelemetryRetention retention) {
         this.clock = clock;
+        this.journal = journal;
+        this.writer = journal == null
+                ? new UnstoredTelemetryWriter(this::deliver)
+                : new GroupCommitWriter(journal, COMMIT_QUEUE_CAPACITY, new RetentionPruner(journal, retention, clock)
+                        .andThen(this::deliver));
     }
 
-    public TelemetryMessage accept(String deviceId, Map<String, String> systemProperties,
-                                   Map<String, String> applicationProperties, byte[] body) {
-        TelemetryMessage message = new TelemetryMessage(sequence.incrementAndGet(), deviceId, clock.instant(),
-                systemProperties, applicationProperties, body);
-        for (Consumer<TelemetryMessage> subscriber : subscribers) {
-            try {
-                subscriber.accept(message);
-            } catch (RuntimeException e) {
-                LOG.warn("A telemetry subscriber failed on message {} from {}", message.sequenceNumber(), deviceId, e);
-            }
-        }
-        return message;
+    /** Telemetry kept in {@code journal} as {@code retention} says, acknowledged only once stored. */
+    public static TelemetryFeed stored(Clock clock, TelemetryJournal journal, TelemetryRetention retention) {
+        return new TelemetryFeed(clock, journal, retention);
     }
 
-    /** Calls {@code subscriber} for each message from now on, until the returned handle is closed. */
+    /** Telemetry passed to subscribers and acknowledged at once, never stored. */
+    public static TelemetryFeed unstored(Clock clock) {
+        return new TelemetryFeed(clock, null, TelemetryRetention.NONE);
+    }
+
+    /** Completes once the message may be acknowledged to the device; fails when it could not be stored. */
+    public CompletableFuture<TelemetryMessage> accept(String deviceId, Map<String, String> systemProperties,
+                                                     Map<String, String> applicationProperties, byte[] body) {
+        return writer.write(new IncomingTelemetry(deviceId, clock.instant(), systemProperties, applicationProperties, body));
+    }
+
+    /** Calls {@code subscriber} for each message stored from now on, in order, until the handle is closed. */
     public AutoCloseable subscribe(Consumer<TelemetryMessage> subscriber) {
         subscribers.add(subscriber);
         return () -> subscribers.remove(subscriber);
+    }
+
+    /** Stored messages after {@code sequenceNumber}, oldest first; empty when nothing is stored. Blocking. */
+    public List<TelemetryMessage> storedAfter(long sequenceNumber, int limit) {
+        if (journal == null) {
+            return List.of();
+        }
+        try {
+            return journal.readAfter(sequenceNumber, limit);
+        } catch (SQLException e) {
+            throw new TelemetryStorageException("cannot read the telemetry journal " + journal.file(), e);
+        }
+    }
+
+    private void deliver(List<TelemetryMessage> messages) {
+        for (TelemetryMessage message : messages) {
+            for (Consumer<TelemetryMessage> subscriber : subscribers) {
+                try {
+                    subscriber.accept(message);
+                } catch (RuntimeException e) {
+                    LOG.warn("A telemetry subscriber failed on message {} from {}", message.sequenceNumber(),
+                            message.deviceId(), e);
+                }
+            }
+        }
+    }
+
+    /** Stores what is still queued, then closes the journal. */
+    @Override
+    public void close() {
+        writer.close();
+        if (journal != null) {
+            journal.close();
+        }
     }
 }

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +96,48 @@ class TelemetryEndToEndTest {
             assertThat(event.getAsJsonObject("properties").get("temperatureAlert").getAsString()).isEqualTo("false");
             assertThat(event.getAsJsonObject("body").get("temperature").getAsDouble()).isEqualTo(22.0);
         }
+    }
+
+    @Test
+    void monitorReplaysStoredMessagesAndResumesAfterTheLastEventId() throws Exception {
+        String deviceId = hub.registerDevice("replayed-device");
+        DeviceClient device = hub.device(deviceId);
+        device.open(false);
+        for (int i = 1; i <= 3; i++) {
+            device.sendEvent(jsonMessage("{\"n\":" + i + "}", "false"));
+        }
+
+        List<JsonObject> replayed = readEvents(monitor("?from=0&deviceId=" + deviceId, null), 3);
+        assertThat(replayed).extracting(event -> event.getAsJsonObject("body").get("n").getAsInt()).containsExactly(1, 2, 3);
+
+        String secondId = replayed.get(1).get("sequenceNumber").getAsString();
+        List<JsonObject> resumed = readEvents(monitor("?deviceId=" + deviceId, secondId), 1);
+        assertThat(resumed.get(0).getAsJsonObject("body").get("n").getAsInt()).isEqualTo(3);
+    }
+
+    private HttpResponse<InputStream> monitor(String query, String lastEventId) throws Exception {
+        SharedAccessPolicy service = hub.hub.identity().registry().findPolicy("service").orElseThrow();
+        String token = SasSigner.sign(service.primaryKey(), hub.hub.hostName(),
+                Instant.now().plusSeconds(600).getEpochSecond(), service.name());
+        HttpClient http = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost() + "/monitor/events" + query))
+                .header("Authorization", token);
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response;
+    }
+
+    private static List<JsonObject> readEvents(HttpResponse<InputStream> response, int count) throws Exception {
+        List<JsonObject> events = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            while (events.size() < count) {
+                events.add(JsonParser.parseString(nextData(lines)).getAsJsonObject());
+            }
+        }
+        return events;
     }
 
     private static String nextData(BufferedReader events) throws Exception {

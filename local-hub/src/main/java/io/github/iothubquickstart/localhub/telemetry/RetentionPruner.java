@@ -1,0 +1,44 @@
+package io.github.iothubquickstart.localhub.telemetry;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs on the commit thread after commits, at most every few seconds, and drops what retention no longer covers. */
+final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionPruner.class);
+    static final Duration PRUNE_EVERY = Duration.ofSeconds(5);
+
+    private final TelemetryJournal journal;
+    private final TelemetryRetention retention;
+    private final Clock clock;
+    private Instant lastPruned = Instant.MIN;
+
+    RetentionPruner(TelemetryJournal journal, TelemetryRetention retention, Clock clock) {
+        this.journal = journal;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    @Override
+    public void accept(List<TelemetryMessage> committed) {
+        Instant now = clock.instant();
+        if (lastPruned.plus(PRUNE_EVERY).isAfter(now)) {
+            return;
+        }
+        lastPruned = now;
+        try {
+            int deleted = journal.prune(retention.maxMessages(), now.minus(retention.maxAge()));
+            if (deleted > 0) {
+                LOG.debug("Dropped {} telemetry messages beyond retention", deleted);
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not drop old telemetry from {}", journal.file(), e);
+        }
+    }
+}

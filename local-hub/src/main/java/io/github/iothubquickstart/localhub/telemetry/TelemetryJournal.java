@@ -1,0 +1,168 @@
+package io.github.iothubquickstart.localhub.telemetry;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import io.github.iothubquickstart.localhub.files.SecureFiles;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Device-to-cloud messages on disk (SQLite, WAL), so that what the hub acknowledged survives a crash of the hub.
+ * Used by one writer thread at a time; reads for replay take the same lock.
+ */
+public final class TelemetryJournal implements AutoCloseable {
+    private static final Gson GSON = new Gson();
+    private static final Type PROPERTIES = new TypeToken<Map<String, String>>() { }.getType();
+
+    /** How hard a commit waits for the disk: NORMAL survives a hub crash, FULL also a power loss. */
+    public enum Durability { NORMAL, FULL }
+
+    private final Path file;
+    private final Connection connection;
+    private long lastSequence;
+
+    private TelemetryJournal(Path file, Connection connection) throws SQLException {
+        this.file = file;
+        this.connection = connection;
+        this.lastSequence = queryLong("SELECT COALESCE(MAX(sequence_number), 0) FROM telemetry");
+    }
+
+    public static TelemetryJournal open(Path file, Durability durability) {
+        try {
+            if (!Files.exists(file)) {
+                SecureFiles.createOwnerOnlyFile(file);
+            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setBusyTimeout(10_000);
+            Connection connection = config.createConnection("jdbc:sqlite:" + file);
+            try (Statement statement = connection.createStatement()) {
+                try (ResultSet check = statement.executeQuery("PRAGMA quick_check")) {
+                    String result = check.next() ? check.getString(1) : "no answer";
+                    if (!"ok".equalsIgnoreCase(result)) {
+                        connection.close();
+                        throw unreadable(file, "integrity check: " + result);
+                    }
+                }
+                statement.execute("PRAGMA journal_mode=WAL");
+                statement.execute("PRAGMA synchronous=" + durability.name());
+                statement.execute("CREATE TABLE IF NOT EXISTS telemetry ("
+                        + " sequence_number INTEGER PRIMARY KEY,"
+                        + " device_id TEXT NOT NULL,"
+                        + " enqueued_millis INTEGER NOT NULL,"
+                        + " system_properties TEXT NOT NULL,"
+                        + " application_properties TEXT NOT NULL,"
+                        + " body BLOB NOT NULL)");
+                statement.execute("CREATE INDEX IF NOT EXISTS telemetry_enqueued ON telemetry (enqueued_millis)");
+            }
+            connection.setAutoCommit(false);
+            connection.commit();
+            return new TelemetryJournal(file, connection);
+        } catch (IOException e) {
+            throw new TelemetryStorageException("cannot create telemetry journal " + file + " (" + e + ")", e);
+        } catch (SQLException e) {
+            throw unreadable(file, e.getMessage());
+        }
+    }
+
+    /** Writes the batch in one transaction, numbering the messages in order; all or nothing. */
+    public synchronized List<TelemetryMessage> append(List<IncomingTelemetry> batch) throws SQLException {
+        List<TelemetryMessage> stored = new ArrayList<>(batch.size());
+        long sequence = lastSequence;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry (sequence_number, device_id,"
+                + " enqueued_millis, system_properties, application_properties, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (IncomingTelemetry message : batch) {
+                sequence++;
+                insert.setLong(1, sequence);
+                insert.setString(2, message.deviceId());
+                insert.setLong(3, message.enqueuedTime().toEpochMilli());
+                insert.setString(4, GSON.toJson(message.systemProperties()));
+                insert.setString(5, GSON.toJson(message.applicationProperties()));
+                insert.setBytes(6, message.body());
+                insert.addBatch();
+                stored.add(message.numbered(sequence));
+            }
+            insert.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        }
+        lastSequence = sequence;
+        return stored;
+    }
+
+    /** Up to {@code limit} stored messages with a sequence number above {@code afterSequence}, oldest first. */
+    public synchronized List<TelemetryMessage> readAfter(long afterSequence, int limit) throws SQLException {
+        List<TelemetryMessage> messages = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT sequence_number, device_id, enqueued_millis,"
+                + " system_properties, application_properties, body FROM telemetry WHERE sequence_number > ?"
+                + " ORDER BY sequence_number LIMIT ?")) {
+            select.setLong(1, afterSequence);
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    messages.add(new TelemetryMessage(rows.getLong(1), rows.getString(2),
+                            Instant.ofEpochMilli(rows.getLong(3)), GSON.fromJson(rows.getString(4), PROPERTIES),
+                            GSON.fromJson(rows.getString(5), PROPERTIES), rows.getBytes(6)));
+                }
+            }
+            connection.commit();
+        }
+        return messages;
+    }
+
+    /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
+    public synchronized int prune(long maxMessages, Instant notBefore) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM telemetry WHERE sequence_number <= ? OR enqueued_millis < ?")) {
+            delete.setLong(1, lastSequence - maxMessages);
+            delete.setLong(2, notBefore.toEpochMilli());
+            int deleted = delete.executeUpdate();
+            connection.commit();
+            return deleted;
+        }
+    }
+
+    public synchronized long lastSequence() {
+        return lastSequence;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing is best effort; every commit is already on disk
+        }
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            long value = rows.next() ? rows.getLong(1) : 0;
+            connection.commit();
+            return value;
+        }
+    }
+
+    private static TelemetryStorageException unreadable(Path file, String detail) {
+        return new TelemetryStorageException("telemetry journal " + file + " is unreadable (" + detail
+                + "): move it away to keep its messages for inspection, or delete it; the hub starts a new one"
+                + " (device keys are not affected)");
+    }
+}
