@@ -49,6 +49,7 @@ public final class LocalHub implements AutoCloseable {
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
     static final String TELEMETRY_JOURNAL = "telemetry.db";
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
     private final String bindAddress;
@@ -58,6 +59,7 @@ public final class LocalHub implements AutoCloseable {
     private final Clock clock;
     private final TelemetryRetention telemetryRetention;
     private final TelemetryJournal.Durability telemetryDurability;
+    private final HubLimits limits;
 
     private Vertx vertx;
     private HubIdentity identity;
@@ -79,6 +81,7 @@ public final class LocalHub implements AutoCloseable {
         this.clock = builder.clock;
         this.telemetryRetention = builder.telemetryRetention;
         this.telemetryDurability = builder.telemetryDurability;
+        this.limits = builder.limits;
     }
 
     public static Builder builder() {
@@ -119,13 +122,16 @@ public final class LocalHub implements AutoCloseable {
         SasVerifier verifier = new SasVerifier(clock);
         sessions = new DeviceSessions(vertx);
         PendingMethodCalls pendingCalls = new PendingMethodCalls(vertx);
-        DirectMethodService methods = new DirectMethodService(identity.registry(), sessions, pendingCalls);
+        DirectMethodService methods = new DirectMethodService(identity.registry(), sessions, pendingCalls,
+                limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, bindAddress, requestedMqttPort, certificate, key,
-                new DeviceConnectionHandler(deviceAuthenticator, sessions, pendingCalls, telemetry));
+                limits.connectPacketTimeout(),
+                new DeviceConnectionHandler(deviceAuthenticator, sessions, pendingCalls, telemetry,
+                        limits.maxConnectedDevices()));
         httpServer = new ServiceHttpServer(vertx, bindAddress, requestedHttpsPort, certificate, key,
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
@@ -139,7 +145,19 @@ public final class LocalHub implements AutoCloseable {
             return;
         }
         if (sessions != null) {
+            // Dropping the devices fails their pending method calls with 404103 at once...
             sessions.closeAll();
+        }
+        try {
+            if (httpServer != null) {
+                // ...and those answers still reach their callers before the connections close.
+                httpServer.shutdown(SHUTDOWN_GRACE).toCompletionStage().toCompletableFuture()
+                        .get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("The HTTPS endpoint did not shut down cleanly", e);
         }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -281,8 +299,15 @@ public final class LocalHub implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
         private TelemetryJournal.Durability telemetryDurability = TelemetryJournal.Durability.NORMAL;
+        private HubLimits limits = HubLimits.DEFAULT;
 
         private Builder() {
+        }
+
+        /** Caps on connections and calls in flight; see {@link HubLimits#DEFAULT}. */
+        public Builder limits(HubLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
         }
 
         /** How much telemetry to keep for replay; default the newest 100,000 messages of the last day. */

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.cli;
 
+import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
@@ -54,6 +55,18 @@ final class StartCommand implements Callable<Integer> {
                     + "at the cost of a disk flush per commit (default: ${DEFAULT-VALUE}).")
     TelemetryJournal.Durability durability;
 
+    @Option(names = "--max-devices", paramLabel = "N", defaultValue = "20000",
+            description = "Devices connected at once; more get CONNACK 3, server unavailable (default: ${DEFAULT-VALUE}).")
+    int maxDevices;
+
+    @Option(names = "--max-method-calls", paramLabel = "N", defaultValue = "10000",
+            description = "Direct method calls in flight on the whole hub; more get HTTP 429 (default: ${DEFAULT-VALUE}).")
+    int maxMethodCalls;
+
+    @Option(names = "--max-method-calls-per-device", paramLabel = "N", defaultValue = "100",
+            description = "Direct method calls in flight on one device; more get HTTP 429 (default: ${DEFAULT-VALUE}).")
+    int maxMethodCallsPerDevice;
+
     @Override
     public Integer call() throws InterruptedException {
         if (retainedMessages < 0 || retentionHours < 0) {
@@ -65,7 +78,8 @@ final class StartCommand implements Callable<Integer> {
                 .mqttPort(mqttPort)
                 .httpsPort(httpsPort)
                 .telemetryRetention(new TelemetryRetention(retainedMessages, Duration.ofHours(retentionHours)))
-                .telemetryDurability(durability);
+                .telemetryDurability(durability)
+                .limits(limits());
         if (hostName != null) {
             builder.hostName(hostName);
         }
@@ -93,5 +107,15 @@ final class StartCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private HubLimits limits() {
+        try {
+            return HubLimits.DEFAULT.withMaxConnectedDevices(maxDevices)
+                    .withMaxMethodCallsInFlight(maxMethodCalls)
+                    .withMaxMethodCallsPerDevice(maxMethodCallsPerDevice);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -17,11 +17,14 @@ public final class DirectMethodService {
     private final DeviceRegistry registry;
     private final DeviceSessions sessions;
     private final PendingMethodCalls pendingCalls;
+    private final MethodCallQuota quota;
 
-    public DirectMethodService(DeviceRegistry registry, DeviceSessions sessions, PendingMethodCalls pendingCalls) {
+    public DirectMethodService(DeviceRegistry registry, DeviceSessions sessions, PendingMethodCalls pendingCalls,
+                               int maxCallsPerDevice, int maxCallsInFlight) {
         this.registry = registry;
         this.sessions = sessions;
         this.pendingCalls = pendingCalls;
+        this.quota = new MethodCallQuota(maxCallsPerDevice, maxCallsInFlight);
         sessions.onSessionEnded(pendingCalls::sessionEnded);
     }
 
@@ -29,9 +32,14 @@ public final class DirectMethodService {
         if (registry.findDevice(deviceId).isEmpty()) {
             return Future.failedFuture(IotHubErrors.deviceNotFound(deviceId));
         }
+        String refusal = quota.tryAcquire(deviceId);
+        if (refusal != null) {
+            return Future.failedFuture(IotHubErrors.throttled("Too many requests: " + refusal + "; retry later."));
+        }
         return sessions.awaitMethodsReady(deviceId, request.connectTimeout())
                 .recover(notOnline -> Future.failedFuture(IotHubErrors.deviceNotOnline(deviceId)))
-                .compose(session -> call(session, request));
+                .compose(session -> call(session, request))
+                .andThen(done -> quota.release(deviceId));
     }
 
     private Future<MethodResult> call(DeviceSession session, MethodRequest request) {

@@ -38,13 +38,15 @@ public final class DeviceConnectionHandler {
     private final DeviceSessions sessions;
     private final PendingMethodCalls pendingCalls;
     private final TelemetryFeed telemetry;
+    private final int maxConnectedDevices;
 
     public DeviceConnectionHandler(DeviceAuthenticator authenticator, DeviceSessions sessions,
-                                   PendingMethodCalls pendingCalls, TelemetryFeed telemetry) {
+                                   PendingMethodCalls pendingCalls, TelemetryFeed telemetry, int maxConnectedDevices) {
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.pendingCalls = pendingCalls;
         this.telemetry = telemetry;
+        this.maxConnectedDevices = maxConnectedDevices;
     }
 
     /** Handles one new connection; runs on the connection's event loop. */
@@ -62,6 +64,12 @@ public final class DeviceConnectionHandler {
         if (!outcome.accepted()) {
             LOG.info("Refused device {} from {}: {}", printable(clientId), endpoint.remoteAddress(), outcome.reason());
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            return;
+        }
+        // A device replacing its own connection does not count twice.
+        if (sessions.connectedCount() >= maxConnectedDevices && !sessions.isConnected(clientId)) {
+            LOG.warn("Refused device {}: the hub already has {} devices connected", clientId, maxConnectedDevices);
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
             return;
         }
         DeviceSession session = new DeviceSession(clientId, endpoint, Vertx.currentContext());

@@ -6,6 +6,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,13 +15,11 @@ public final class MqttDeviceServer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceServer.class);
     /** IoT Hub's 256 KB message limit, plus room for the topic and its property bag. */
     static final int MAX_PACKET_BYTES = 256 * 1024 + 16 * 1024;
-    /** Seconds a client may take between opening TCP and sending CONNECT. */
-    static final int CONNECT_TIMEOUT_SECONDS = 30;
-
     private final MqttServer server;
 
+    /** @param connectPacketTimeout how long a client may take between opening TCP and sending CONNECT */
     public MqttDeviceServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
-                            DeviceConnectionHandler handler) {
+                            Duration connectPacketTimeout, DeviceConnectionHandler handler) {
         MqttServerOptions options = new MqttServerOptions()
                 .setHost(bindAddress)
                 .setPort(port)
@@ -31,7 +30,7 @@ public final class MqttDeviceServer {
                 .setMaxMessageSize(MAX_PACKET_BYTES)
                 .setMaxClientIdLength(256)
                 .setAutoClientId(false)
-                .setTimeoutOnConnect(CONNECT_TIMEOUT_SECONDS);
+                .setTimeoutOnConnect((int) connectPacketTimeout.toSeconds());
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
         this.server = MqttServer.create(vertx, options)

@@ -10,6 +10,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor. */
 public final class ServiceHttpServer {
@@ -56,8 +58,9 @@ public final class ServiceHttpServer {
         return server.listen().map(HttpServer::actualPort);
     }
 
-    public Future<Void> close() {
-        return server.close();
+    /** Lets responses already being written finish (at most {@code grace}), then closes every connection. */
+    public Future<Void> shutdown(Duration grace) {
+        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static IotHubError statusError(int status) {

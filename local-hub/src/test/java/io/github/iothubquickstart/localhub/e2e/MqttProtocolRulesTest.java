@@ -8,11 +8,8 @@ import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttConnectionException;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.nio.file.Path;
@@ -38,17 +35,17 @@ class MqttProtocolRulesTest {
     @TempDir
     static Path dataDirectory;
     static LocalHub hub;
-    static Vertx vertx;
+    static RawMqttDevices devices;
 
     @BeforeAll
     static void start() {
         hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        vertx = Vertx.vertx();
+        devices = new RawMqttDevices(hub);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        devices.close();
         hub.close();
     }
 
@@ -151,26 +148,14 @@ class MqttProtocolRulesTest {
     }
 
     private static DeviceIdentity device(String deviceId) {
-        return hub.identity().registry().findDevice(deviceId)
-                .orElseGet(() -> hub.identity().registry().createDevice(deviceId));
+        return devices.device(deviceId);
     }
 
     private static String password(DeviceIdentity device) {
-        return SasSigner.sign(device.primaryKey(), ADDRESS + "/devices/" + device.deviceId(),
-                Instant.now().plusSeconds(600).getEpochSecond(), null);
+        return devices.password(device);
     }
 
     private static MqttClient connect(DeviceIdentity device, String password) throws Exception {
-        MqttClientOptions options = new MqttClientOptions()
-                .setClientId(device.deviceId())
-                .setUsername(ADDRESS + "/" + device.deviceId() + "/?api-version=2021-04-12")
-                .setPassword(password)
-                .setCleanSession(false)
-                .setSsl(true)
-                .setHostnameVerificationAlgorithm("HTTPS")
-                .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()));
-        MqttClient client = MqttClient.create(vertx, options);
-        client.connect(hub.mqttPort(), ADDRESS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return client;
+        return devices.connect(device.deviceId(), devices.username(device.deviceId()), password);
     }
 }
