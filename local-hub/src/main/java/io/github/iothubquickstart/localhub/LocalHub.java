@@ -6,6 +6,7 @@ import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.device.DeviceSessions;
+import io.github.iothubquickstart.localhub.device.PersistentSessions;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.mqtt.DeviceConnectionHandler;
@@ -49,6 +50,7 @@ public final class LocalHub implements AutoCloseable {
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
     static final String TELEMETRY_JOURNAL = "telemetry.db";
+    static final String SESSION_STORE = "sessions.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -64,7 +66,9 @@ public final class LocalHub implements AutoCloseable {
     private Vertx vertx;
     private HubIdentity identity;
     private TelemetryFeed telemetry;
+    private PersistentSessions persistentSessions;
     private DeviceSessions sessions;
+    private DirectMethodService methods;
     private MqttDeviceServer mqttServer;
     private ServiceHttpServer httpServer;
     private int mqttPort;
@@ -95,11 +99,15 @@ public final class LocalHub implements AutoCloseable {
         }
         identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
         try {
+            persistentSessions = PersistentSessions.open(dataDirectory.resolve(SESSION_STORE));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, TelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
                             telemetryDurability), telemetryRetention);
         } catch (RuntimeException e) {
+            if (persistentSessions != null) {
+                persistentSessions.close();
+            }
             closeIdentity();
             throw e;
         }
@@ -122,7 +130,7 @@ public final class LocalHub implements AutoCloseable {
         SasVerifier verifier = new SasVerifier(clock);
         sessions = new DeviceSessions(vertx);
         PendingMethodCalls pendingCalls = new PendingMethodCalls(vertx);
-        DirectMethodService methods = new DirectMethodService(identity.registry(), sessions, pendingCalls,
+        methods = new DirectMethodService(identity.registry(), sessions, pendingCalls,
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
@@ -130,7 +138,7 @@ public final class LocalHub implements AutoCloseable {
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
-                new DeviceConnectionHandler(deviceAuthenticator, sessions, pendingCalls, telemetry,
+                new DeviceConnectionHandler(deviceAuthenticator, sessions, persistentSessions, pendingCalls, telemetry,
                         limits.maxConnectedDevices()));
         httpServer = new ServiceHttpServer(vertx, bindAddress, requestedHttpsPort, certificate, key,
                 new MethodsRoute(serviceAuthenticator, methods),
@@ -170,6 +178,7 @@ public final class LocalHub implements AutoCloseable {
             // After the servers: messages still queued are stored before the journal closes.
             telemetry.close();
             telemetry = null;
+            persistentSessions.close();
             closeIdentity();
         }
         LOG.info("Local IoT hub {} stopped", hostName);
@@ -221,6 +230,11 @@ public final class LocalHub implements AutoCloseable {
             throw new IllegalStateException("The local hub is not started.");
         }
         return telemetry;
+    }
+
+    /** Direct method calls the hub accepted and is still waiting on. */
+    public int methodCallsInFlight() {
+        return methods == null ? 0 : methods.callsInFlight();
     }
 
     public boolean isDeviceConnected(String deviceId) {

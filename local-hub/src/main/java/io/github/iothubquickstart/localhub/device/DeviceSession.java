@@ -1,9 +1,12 @@
 package io.github.iothubquickstart.localhub.device;
 
+import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,11 +19,39 @@ public final class DeviceSession {
     private final Context context;
     private final AtomicBoolean methodsSubscribed = new AtomicBoolean();
     private final AtomicBoolean open = new AtomicBoolean(true);
+    /** Confined to the connection's event loop. */
+    private final Set<Subscription> subscriptions;
+    private final boolean persistent;
 
-    public DeviceSession(String deviceId, MqttEndpoint endpoint, Context context) {
+    /**
+     * @param subscriptions what the device is subscribed to from the start (restored from its persistent session)
+     * @param persistent    clean session 0: the subscriptions outlive this connection
+     */
+    public DeviceSession(String deviceId, MqttEndpoint endpoint, Context context, Set<Subscription> subscriptions,
+                         boolean persistent) {
         this.deviceId = deviceId;
         this.endpoint = endpoint;
         this.context = context;
+        this.subscriptions = subscriptions.isEmpty() ? EnumSet.noneOf(Subscription.class) : EnumSet.copyOf(subscriptions);
+        this.persistent = persistent;
+    }
+
+    public boolean isPersistent() {
+        return persistent;
+    }
+
+    public Set<Subscription> subscriptions() {
+        return subscriptions.isEmpty() ? EnumSet.noneOf(Subscription.class) : EnumSet.copyOf(subscriptions);
+    }
+
+    /** Returns true when the set changed. */
+    public boolean subscribe(Subscription subscription) {
+        return subscriptions.add(subscription);
+    }
+
+    /** Returns true when the set changed. */
+    public boolean unsubscribe(Subscription subscription) {
+        return subscriptions.remove(subscription);
     }
 
     public String deviceId() {

@@ -42,6 +42,11 @@ public final class DirectMethodService {
                 .andThen(done -> quota.release(deviceId));
     }
 
+    /** Calls accepted and not yet answered, timed out or failed. */
+    public int callsInFlight() {
+        return quota.inFlight();
+    }
+
     private Future<MethodResult> call(DeviceSession session, MethodRequest request) {
         PendingMethodCalls.Call call = pendingCalls.open(session, request.responseTimeout());
         if (!session.isOpen()) {

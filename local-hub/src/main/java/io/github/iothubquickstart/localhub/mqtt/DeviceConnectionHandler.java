@@ -8,6 +8,7 @@ import com.google.gson.JsonPrimitive;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.device.DeviceSession;
 import io.github.iothubquickstart.localhub.device.DeviceSessions;
+import io.github.iothubquickstart.localhub.device.PersistentSessions;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -22,6 +23,8 @@ import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,11 +42,14 @@ public final class DeviceConnectionHandler {
     private final PendingMethodCalls pendingCalls;
     private final TelemetryFeed telemetry;
     private final int maxConnectedDevices;
+    private final PersistentSessions persistentSessions;
 
     public DeviceConnectionHandler(DeviceAuthenticator authenticator, DeviceSessions sessions,
-                                   PendingMethodCalls pendingCalls, TelemetryFeed telemetry, int maxConnectedDevices) {
+                                   PersistentSessions persistentSessions, PendingMethodCalls pendingCalls,
+                                   TelemetryFeed telemetry, int maxConnectedDevices) {
         this.authenticator = authenticator;
         this.sessions = sessions;
+        this.persistentSessions = persistentSessions;
         this.pendingCalls = pendingCalls;
         this.telemetry = telemetry;
         this.maxConnectedDevices = maxConnectedDevices;
@@ -72,7 +78,13 @@ public final class DeviceConnectionHandler {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
             return;
         }
-        DeviceSession session = new DeviceSession(clientId, endpoint, Vertx.currentContext());
+        boolean persistent = !endpoint.isCleanSession();
+        if (!persistent) {
+            persistentSessions.forget(clientId);
+        }
+        Set<DeviceTopics.Subscription> restored = persistent
+                ? persistentSessions.restore(clientId) : EnumSet.noneOf(DeviceTopics.Subscription.class);
+        DeviceSession session = new DeviceSession(clientId, endpoint, Vertx.currentContext(), restored, persistent);
         endpoint.publishAutoAck(false);
         endpoint.subscribeHandler(subscribe -> onSubscribe(session, endpoint, subscribe));
         endpoint.unsubscribeHandler(unsubscribe -> onUnsubscribe(session, endpoint, unsubscribe));
@@ -86,9 +98,11 @@ public final class DeviceConnectionHandler {
             sessions.ended(session);
             LOG.info("Device {} disconnected", clientId);
         });
-        // A device without a clean session is still given none: the hub keeps no session state across connections.
-        endpoint.accept(false);
+        endpoint.accept(!restored.isEmpty());
         sessions.connected(session);
+        if (restored.contains(DeviceTopics.Subscription.METHODS)) {
+            sessions.methodsSubscribed(session, true);
+        }
         LOG.info("Device {} connected from {}", clientId, endpoint.remoteAddress());
     }
 
@@ -104,19 +118,31 @@ public final class DeviceConnectionHandler {
                 continue;
             }
             methods |= kind.get() == DeviceTopics.Subscription.METHODS;
+            session.subscribe(kind.get());
             // IoT Hub grants at most QoS 1.
             granted.add(subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE);
         }
         endpoint.subscribeAcknowledge(subscribe.messageId(), granted);
+        rememberIfPersistent(session);
         if (methods) {
             sessions.methodsSubscribed(session, true);
         }
     }
 
+    private void rememberIfPersistent(DeviceSession session) {
+        if (session.isPersistent()) {
+            persistentSessions.remember(session.deviceId(), session.subscriptions());
+        }
+    }
+
     private void onUnsubscribe(DeviceSession session, MqttEndpoint endpoint, MqttUnsubscribeMessage unsubscribe) {
+        for (String filter : unsubscribe.topics()) {
+            DeviceTopics.subscription(filter, session.deviceId()).ifPresent(session::unsubscribe);
+        }
         if (unsubscribe.topics().contains(DeviceTopics.METHODS_FILTER)) {
             sessions.methodsSubscribed(session, false);
         }
+        rememberIfPersistent(session);
         endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
     }
 

@@ -29,12 +29,11 @@ final class TestHub implements AutoCloseable {
     private final List<DeviceClient> devices = new ArrayList<>();
 
     TestHub(String loopbackAddress, Path dataDirectory) {
-        this.hub = LocalHub.builder()
-                .bindAddress(loopbackAddress)
-                .dataDirectory(dataDirectory)
-                .httpsPort(0)
-                .build()
-                .start();
+        this(LocalHub.builder().bindAddress(loopbackAddress).dataDirectory(dataDirectory).httpsPort(0));
+    }
+
+    TestHub(LocalHub.Builder settings) {
+        this.hub = settings.build().start();
         this.trustHubCa = TrustedCa.trustingOnly(hub.caCertificateFile());
         // The service SDK speaks HTTPS through HttpsURLConnection's default socket factory.
         HttpsURLConnection.setDefaultSSLSocketFactory(trustHubCa.getSocketFactory());
