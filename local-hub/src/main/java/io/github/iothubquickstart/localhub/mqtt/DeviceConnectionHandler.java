@@ -68,7 +68,7 @@ public final class DeviceConnectionHandler {
         }
         DeviceAuthenticator.Outcome outcome = authenticator.authenticate(clientId, username, password);
         if (!outcome.accepted()) {
-            LOG.info("Refused device {} from {}: {}", printable(clientId), endpoint.remoteAddress(), outcome.reason());
+            LOG.info("Refused device {} from {}: {}", printable(clientId), endpoint.remoteAddress(), printable(outcome.reason()));
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
             return;
         }
