@@ -8,13 +8,19 @@ import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.device.DeviceSessions;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
+import io.github.iothubquickstart.localhub.mqtt.DesiredPropertiesPublisher;
 import io.github.iothubquickstart.localhub.mqtt.DeviceConnectionHandler;
+import io.github.iothubquickstart.localhub.mqtt.DeviceTwinRequests;
+import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
 import io.github.iothubquickstart.localhub.service.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.service.MethodsRoute;
 import io.github.iothubquickstart.localhub.service.MonitorRoute;
+import io.github.iothubquickstart.localhub.service.RegistryRoutes;
 import io.github.iothubquickstart.localhub.service.ServiceHttpServer;
+import io.github.iothubquickstart.localhub.service.TwinRoutes;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -102,18 +108,23 @@ public final class LocalHub implements AutoCloseable {
     private void wire() {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
-        sessions = new DeviceSessions(vertx);
+        sessions = new DeviceSessions(vertx, clock);
         PendingMethodCalls pendingCalls = new PendingMethodCalls(vertx);
+        RegistryService registryService = new RegistryService(identity.registry(), sessions);
+        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPublisher(sessions), clock);
         DirectMethodService methods = new DirectMethodService(identity.registry(), sessions, pendingCalls);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, bindAddress, requestedMqttPort, certificate, key,
-                new DeviceConnectionHandler(deviceAuthenticator, sessions, pendingCalls, telemetry));
+                new DeviceConnectionHandler(deviceAuthenticator, sessions, pendingCalls, telemetry,
+                        new DeviceTwinRequests(twins)));
         httpServer = new ServiceHttpServer(vertx, bindAddress, requestedHttpsPort, certificate, key,
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
+                new RegistryRoutes(serviceAuthenticator, registryService),
+                new TwinRoutes(serviceAuthenticator, twins, registryService),
                 new HttpErrorResponder(clock));
     }
 

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One authenticated device connection. The MQTT endpoint belongs to its event loop, so everything that touches it
@@ -16,6 +17,8 @@ public final class DeviceSession {
     private final Context context;
     private final AtomicBoolean methodsSubscribed = new AtomicBoolean();
     private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicBoolean desiredPropertiesSubscribed = new AtomicBoolean();
+    private final AtomicLong lastActivityMillis = new AtomicLong();
 
     public DeviceSession(String deviceId, MqttEndpoint endpoint, Context context) {
         this.deviceId = deviceId;
@@ -38,6 +41,24 @@ public final class DeviceSession {
 
     void methodsSubscribed(boolean subscribed) {
         methodsSubscribed.set(subscribed);
+    }
+
+    /** True once the device subscribed to desired property updates: only then does the hub send them. */
+    public boolean acceptsDesiredProperties() {
+        return open.get() && desiredPropertiesSubscribed.get();
+    }
+
+    public void desiredPropertiesSubscribed(boolean subscribed) {
+        desiredPropertiesSubscribed.set(subscribed);
+    }
+
+    /** Records that the device sent something at {@code epochMillis} (IoT Hub's lastActivityTime). */
+    public void active(long epochMillis) {
+        lastActivityMillis.set(epochMillis);
+    }
+
+    public long lastActivityMillis() {
+        return lastActivityMillis.get();
     }
 
     /** True for the one caller that closes the session; false if it was closed already. */
