@@ -27,13 +27,14 @@ public final class BackEndApplication {
      */
     public static int run(Environment environment, PrintStream out, PrintStream err, String localHubAddress,
                           String... args) {
-        MethodCaller caller = new SdkMethodCaller(
-                new DirectMethodsClientFactory(new ServiceSasTokenFactory(Clock.systemUTC())), new OutcomeMapper());
+        ServiceSasTokenFactory tokens = new ServiceSasTokenFactory(Clock.systemUTC());
+        MethodCaller caller = new SdkMethodCaller(new DirectMethodsClientFactory(tokens), new OutcomeMapper());
+        TwinCaller twinCaller = new SdkTwinCaller(new TwinClientFactory(tokens), new OutcomeMapper());
         ConnectionSettingsResolver<ServiceConnectionSettings> resolver = new ConnectionSettingsResolver<>(
                 ConnectionSettingsResolver.SERVICE_VARIABLE, environment,
                 text -> ServiceConnectionStrings.parse(text, environment),
                 new LocalHubDefault(environment, localHubAddress));
-        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, out, err);
+        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller, out, err);
         return BackEndCli.commandLine(command, out, err).execute(args);
     }
 }

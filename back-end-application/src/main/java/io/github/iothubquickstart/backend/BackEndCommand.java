@@ -21,14 +21,15 @@ import picocli.CommandLine.Spec;
         name = "back-end-application",
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Invokes a direct method on a device through IoT Hub and prints the device's status and payload.",
+        description = {"Invokes a direct method on a device through IoT Hub and prints the device's status and payload.",
+                "With --desired-interval or --show-twin it works on the device's twin instead."},
         footerHeading = "%n",
         footer = {
             "Connection string: --connection-string, else the environment variable "
                     + ConnectionSettingsResolver.SERVICE_VARIABLE + ", else the local hub.",
             "",
             "Exit status:",
-            "  0  the device answered with a 2xx status",
+            "  0  the device answered with a 2xx status (twin: the twin was read or changed)",
             "  1  the device answered with an error status",
             "  2  bad option, payload or connection string",
             "  3  the device is registered but not connected",
@@ -78,6 +79,17 @@ public final class BackEndCommand implements Callable<Integer> {
                     + MAX_CONNECT_TIMEOUT + " (default: ${DEFAULT-VALUE}).")
     int connectTimeoutSeconds = 5;
 
+    @Option(names = "--desired-interval", paramLabel = "SECONDS",
+            description = "Set the desired telemetryInterval in the device's twin (" + SetTelemetryInterval.MIN_SECONDS
+                    + " to " + SetTelemetryInterval.MAX_SECONDS + ") instead of invoking a method; the device"
+                    + " applies it when connected.")
+    Integer desiredInterval;
+
+    @Option(names = "--show-twin",
+            description = "Show the device's twin (connection state, reported and desired telemetryInterval)"
+                    + " instead of invoking a method; after --desired-interval when both are given.")
+    boolean showTwin;
+
     @Option(names = "--connection-string", paramLabel = "STRING",
             description = "IoT hub connection string for a policy with 'service connect' "
                     + "(HostName=...;SharedAccessKeyName=...;SharedAccessKey=...). "
@@ -93,14 +105,17 @@ public final class BackEndCommand implements Callable<Integer> {
     private final ConnectionSettingsResolver<ServiceConnectionSettings> resolver;
     private final JsonPayloadParser payloadParser;
     private final MethodCaller caller;
+    private final TwinCaller twinCaller;
     private final PrintStream out;
     private final PrintStream err;
 
     public BackEndCommand(ConnectionSettingsResolver<ServiceConnectionSettings> resolver,
-            JsonPayloadParser payloadParser, MethodCaller caller, PrintStream out, PrintStream err) {
+            JsonPayloadParser payloadParser, MethodCaller caller, TwinCaller twinCaller, PrintStream out,
+            PrintStream err) {
         this.resolver = resolver;
         this.payloadParser = payloadParser;
         this.caller = caller;
+        this.twinCaller = twinCaller;
         this.out = out;
         this.err = err;
     }
@@ -115,7 +130,16 @@ public final class BackEndCommand implements Callable<Integer> {
         if (methodName.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--method must not be empty");
         }
-        JsonElement payload = payload();
+        boolean twin = desiredInterval != null || showTwin;
+        if (twin && (payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method"))) {
+            throw new ParameterException(spec.commandLine(), "--desired-interval and --show-twin work on the twin"
+                    + " and invoke no method: leave out --method, --payload and --interval");
+        }
+        if (desiredInterval != null) {
+            requireRange("--desired-interval", desiredInterval, SetTelemetryInterval.MIN_SECONDS,
+                    SetTelemetryInterval.MAX_SECONDS);
+        }
+        JsonElement payload = twin ? null : payload();
         ServiceConnectionSettings settings;
         try {
             settings = resolver.resolve(connectionString);
@@ -123,6 +147,9 @@ public final class BackEndCommand implements Callable<Integer> {
             return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
         } catch (ConfigurationException e) {
             return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
+        }
+        if (twin) {
+            return twinCaller.call(settings, new TwinRequest(deviceId, desiredInterval, showTwin)).print(out, err);
         }
         MethodCall call = new MethodCall(deviceId, methodName, payload, responseTimeoutSeconds, connectTimeoutSeconds);
         return caller.call(settings, call).print(out, err);

@@ -27,6 +27,7 @@ class BackEndCommandTest {
     private final Map<String, String> environment = new HashMap<>();
     private final AtomicReference<MethodCall> called = new AtomicReference<>();
     private final AtomicReference<ServiceConnectionSettings> usedSettings = new AtomicReference<>();
+    private final AtomicReference<TwinRequest> twinRequested = new AtomicReference<>();
     private Outcome answer = new Outcome(ExitStatus.OK, "Device MyJavaDevice answered status 200: {}");
 
     private int run(String... args) {
@@ -39,7 +40,12 @@ class BackEndCommandTest {
             called.set(call);
             return answer;
         };
-        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, out, err);
+        TwinCaller twinCaller = (settings, request) -> {
+            usedSettings.set(settings);
+            twinRequested.set(request);
+            return new Outcome(ExitStatus.OK, "Device " + request.deviceId() + " twin: Connected");
+        };
+        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller, out, err);
         return BackEndCli.commandLine(command, out, err).execute(args);
     }
 
@@ -161,5 +167,38 @@ class BackEndCommandTest {
         assertThat(run("--frobnicate")).isEqualTo(2);
 
         assertThat(stderr()).contains("--frobnicate").contains("(see --help)");
+    }
+
+    @Test
+    void twinOptionsWorkOnTheTwinAndInvokeNoMethod() {
+        environment.put("IOTHUB_CONNECTION_STRING", CONNECTION_STRING);
+
+        assertThat(run("--desired-interval", "5", "--show-twin", "--device-id", "dev7")).isZero();
+
+        assertThat(twinRequested.get()).isEqualTo(new TwinRequest("dev7", 5, true));
+        assertThat(called.get()).isNull();
+        assertThat(stdout()).contains("Device dev7 twin: Connected");
+    }
+
+    @Test
+    void showTwinAloneSetsNothing() {
+        environment.put("IOTHUB_CONNECTION_STRING", CONNECTION_STRING);
+
+        assertThat(run("--show-twin")).isZero();
+
+        assertThat(twinRequested.get()).isEqualTo(new TwinRequest("MyJavaDevice", null, true));
+    }
+
+    @Test
+    void desiredIntervalOutOfRangeOrWithMethodOptionsIsBadInput() {
+        environment.put("IOTHUB_CONNECTION_STRING", CONNECTION_STRING);
+
+        assertThat(run("--desired-interval", "0")).isEqualTo(2);
+        assertThat(stderr()).contains("--desired-interval must be from 1 to 3600, got 0");
+        assertThat(run("--desired-interval", "5", "--interval", "3")).isEqualTo(2);
+        assertThat(run("--show-twin", "--method", "Reboot")).isEqualTo(2);
+        assertThat(stderr()).contains("leave out --method, --payload and --interval");
+        assertThat(twinRequested.get()).isNull();
+        assertThat(called.get()).isNull();
     }
 }

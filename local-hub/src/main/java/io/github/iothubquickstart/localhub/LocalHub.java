@@ -9,15 +9,21 @@ import io.github.iothubquickstart.localhub.device.DeviceSessions;
 import io.github.iothubquickstart.localhub.device.PersistentSessions;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
+import io.github.iothubquickstart.localhub.mqtt.DesiredPropertiesPublisher;
 import io.github.iothubquickstart.localhub.mqtt.DeviceConnectionHandler;
+import io.github.iothubquickstart.localhub.mqtt.DeviceTwinRequests;
+import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
 import io.github.iothubquickstart.localhub.service.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.service.MethodsRoute;
 import io.github.iothubquickstart.localhub.service.MonitorRoute;
+import io.github.iothubquickstart.localhub.service.RegistryRoutes;
 import io.github.iothubquickstart.localhub.service.ServiceHttpServer;
+import io.github.iothubquickstart.localhub.service.TwinRoutes;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
+import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -128,10 +134,12 @@ public final class LocalHub implements AutoCloseable {
     private void wire() {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
-        sessions = new DeviceSessions(vertx);
+        sessions = new DeviceSessions(vertx, clock);
         PendingMethodCalls pendingCalls = new PendingMethodCalls(vertx);
         methods = new DirectMethodService(identity.registry(), sessions, pendingCalls,
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
+        RegistryService registryService = new RegistryService(identity.registry(), sessions);
+        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPublisher(sessions), clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
         Path certificate = identity.certificates().serverCertificateFile();
@@ -139,10 +147,12 @@ public final class LocalHub implements AutoCloseable {
         mqttServer = new MqttDeviceServer(vertx, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
                 new DeviceConnectionHandler(deviceAuthenticator, sessions, persistentSessions, pendingCalls, telemetry,
-                        limits.maxConnectedDevices()));
+                        new DeviceTwinRequests(twins), limits.maxConnectedDevices()));
         httpServer = new ServiceHttpServer(vertx, bindAddress, requestedHttpsPort, certificate, key,
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
+                new RegistryRoutes(serviceAuthenticator, registryService),
+                new TwinRoutes(serviceAuthenticator, twins, registryService),
                 new HttpErrorResponder(clock));
     }
 

@@ -46,6 +46,7 @@ final class DeviceRunner implements DeviceLauncher {
             connecting = true;
             deviceClient.open(true);
             deviceClient.subscribeToMethods(new SdkMethodCallback(new MethodDispatcher(telemetrySchedule), out), null);
+            startTwin(deviceClient, telemetrySchedule);
             connecting = false;
             long sent = new TelemetryLoop(new TelemetryGenerator(random), telemetrySchedule,
                     new DeviceClientTelemetrySink(deviceClient, new TelemetryMessageFactory()), out,
@@ -64,6 +65,16 @@ final class DeviceRunner implements DeviceLauncher {
             return DeviceCommand.EXIT_OK;
         } finally {
             deviceClient.close();
+        }
+    }
+
+    /** The twin is an extra: without it (a hub that refuses it) the device still sends and answers methods. */
+    private void startTwin(DeviceClient deviceClient, TelemetrySchedule telemetrySchedule) throws InterruptedException {
+        try {
+            new IntervalTwin(deviceClient, telemetrySchedule, out).start();
+        } catch (IotHubClientException | RuntimeException e) {
+            err.println("warning: the device twin is not available (" + describe(e)
+                    + "): the telemetry interval is neither reported nor taken from desired properties");
         }
     }
 

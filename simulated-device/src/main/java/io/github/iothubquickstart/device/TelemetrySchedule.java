@@ -1,7 +1,10 @@
 package io.github.iothubquickstart.device;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +18,7 @@ public final class TelemetrySchedule {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final List<Consumer<Duration>> intervalListeners = new CopyOnWriteArrayList<>();
     private Duration interval;
     private boolean stopped;
 
@@ -31,6 +35,14 @@ public final class TelemetrySchedule {
         } finally {
             lock.unlock();
         }
+        for (Consumer<Duration> listener : intervalListeners) {
+            listener.accept(newInterval);
+        }
+    }
+
+    /** Hears every interval set after this call, whoever set it (direct method or desired property). */
+    public void onIntervalChanged(Consumer<Duration> listener) {
+        intervalListeners.add(Objects.requireNonNull(listener));
     }
 
     public Duration interval() {

@@ -5,9 +5,11 @@ import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks the {@code Authorization} header of a service request: a SAS token for this hub ({@code sr=<host>}),
@@ -27,6 +29,11 @@ public final class ServiceAuthenticator {
 
     /** The policy the caller proved it holds; throws a 401 {@link IotHubError} otherwise. */
     public SharedAccessPolicy authorize(String authorizationHeader, AccessRight required) {
+        return authorizeAny(authorizationHeader, EnumSet.of(required));
+    }
+
+    /** As {@link #authorize}, for operations that any one of several rights allows (twins: service or registry). */
+    public SharedAccessPolicy authorizeAny(String authorizationHeader, Set<AccessRight> anyOf) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw IotHubErrors.unauthorized("The Authorization header with a SAS token is missing.");
         }
@@ -54,9 +61,9 @@ public final class ServiceAuthenticator {
             case WRONG_RESOURCE -> throw IotHubErrors.unauthorized("Unauthorized: the SAS token is not for this hub.");
             case BAD_SIGNATURE -> throw IotHubErrors.unauthorized("Unauthorized: the SAS signature does not match.");
         }
-        if (!policy.get().rights().contains(required)) {
+        if (anyOf.stream().noneMatch(policy.get().rights()::contains)) {
             throw IotHubErrors.unauthorized("Unauthorized: policy " + keyName.get() + " lacks the "
-                    + required + " permission.");
+                    + anyOf.stream().map(Enum::name).sorted().collect(Collectors.joining(" or ")) + " permission.");
         }
         return policy.get();
     }

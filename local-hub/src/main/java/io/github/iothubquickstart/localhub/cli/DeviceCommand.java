@@ -2,7 +2,10 @@ package io.github.iothubquickstart.localhub.cli;
 
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
-import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import io.github.iothubquickstart.localhub.registry.DeviceUpdate;
+import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+import io.github.iothubquickstart.localhub.registry.RegistryService;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -23,15 +26,19 @@ final class DeviceCommand {
     @Spec
     CommandSpec spec;
 
-    /** Opens the registry (creating the data directory on first use) for one command. */
+    /**
+     * Opens the registry (creating the data directory on first use) for one command. The commands go through the
+     * same {@link RegistryService} as the REST API; this process holds no device connections.
+     */
     <T> T withRegistry(DataDirectoryOption dataDirectory, RegistryAction<T> action) throws Exception {
         try (HubIdentity identity = HubIdentity.openOrCreate(dataDirectory.resolve(), List.of(), Clock.systemUTC())) {
-            return action.apply(identity.registry(), spec.commandLine().getOut());
+            RegistryService registry = new RegistryService(identity.registry(), DevicePresence.none());
+            return action.apply(registry, spec.commandLine().getOut());
         }
     }
 
     interface RegistryAction<T> {
-        T apply(DeviceRegistry registry, PrintWriter out) throws Exception;
+        T apply(RegistryService registry, PrintWriter out) throws Exception;
     }
 
     static void print(DeviceIdentity device, PrintWriter out) {
@@ -56,7 +63,7 @@ final class DeviceCommand {
         @Override
         public Integer call() throws Exception {
             return parent.withRegistry(dataDirectory, (registry, out) -> {
-                print(registry.createDevice(deviceId), out);
+                print(registry.create(deviceId, DeviceUpdate.enabledWithGeneratedKeys()).identity(), out);
                 out.println("Its connection string: java -jar local-hub.jar connection-string --device " + deviceId);
                 return 0;
             });
@@ -74,7 +81,7 @@ final class DeviceCommand {
         @Override
         public Integer call() throws Exception {
             return parent.withRegistry(dataDirectory, (registry, out) -> {
-                List<DeviceIdentity> devices = registry.listDevices();
+                List<DeviceIdentity> devices = registry.list().stream().map(RegisteredDevice::identity).toList();
                 if (devices.isEmpty()) {
                     out.println("No devices are registered.");
                 }
@@ -100,9 +107,7 @@ final class DeviceCommand {
         @Override
         public Integer call() throws Exception {
             return parent.withRegistry(dataDirectory, (registry, out) -> {
-                DeviceIdentity device = registry.findDevice(deviceId)
-                        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
-                print(device, out);
+                print(registry.get(deviceId).identity(), out);
                 return 0;
             });
         }
@@ -122,9 +127,7 @@ final class DeviceCommand {
         @Override
         public Integer call() throws Exception {
             return parent.withRegistry(dataDirectory, (registry, out) -> {
-                if (!registry.deleteDevice(deviceId)) {
-                    throw new IllegalArgumentException("no device " + deviceId + " is registered");
-                }
+                registry.delete(deviceId, null);
                 out.println("Deleted device " + deviceId + ".");
                 return 0;
             });

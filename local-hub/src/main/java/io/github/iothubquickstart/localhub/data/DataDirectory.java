@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.files.SecureFiles;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -49,10 +50,17 @@ public final class DataDirectory {
     public static DataDirectory openOrCreate(Path dir) {
         Path path = dir.toAbsolutePath().normalize();
         try {
+            boolean created = false;
             if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
-                SecureFiles.createOwnerOnlyDirectory(path);
-                LOG.info("created data directory {}", path);
-            } else {
+                try {
+                    SecureFiles.createOwnerOnlyDirectory(path);
+                    created = true;
+                    LOG.info("created data directory {}", path);
+                } catch (FileAlreadyExistsException raced) {
+                    // Another process or thread created it between the check and here: use theirs.
+                }
+            }
+            if (!created) {
                 requireDirectory(path);
                 restrictToOwner(path);
             }

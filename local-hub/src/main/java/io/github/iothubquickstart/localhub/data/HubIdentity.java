@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.data;
 
 import io.github.iothubquickstart.localhub.registry.SqliteDeviceRegistry;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
+import io.github.iothubquickstart.localhub.twin.SqliteTwinStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,11 +26,15 @@ public final class HubIdentity implements AutoCloseable {
     private final DataDirectory dataDirectory;
     private final HubCertificates certificates;
     private final SqliteDeviceRegistry registry;
+    private final SqliteTwinStore twins;
 
-    private HubIdentity(DataDirectory dataDirectory, HubCertificates certificates, SqliteDeviceRegistry registry) {
+    private HubIdentity(DataDirectory dataDirectory, HubCertificates certificates, SqliteDeviceRegistry registry,
+                        Clock clock) {
         this.dataDirectory = dataDirectory;
         this.certificates = certificates;
         this.registry = registry;
+        // Opened after the registry, which creates or migrates the schema the twin table belongs to.
+        this.twins = SqliteTwinStore.open(registry.databaseFile(), clock);
     }
 
     /** For the hub: creates whatever is missing (CA, server certificate, seeded registry). */
@@ -38,7 +43,7 @@ public final class HubIdentity implements AutoCloseable {
         return whileHoldingCreationLock(directory, () -> {
             HubCertificates certificates = HubCertificates.loadOrCreate(directory.path(), hostNames, clock);
             SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(directory.registryDatabaseFile(), clock);
-            return new HubIdentity(directory, certificates, registry);
+            return new HubIdentity(directory, certificates, registry, clock);
         });
     }
 
@@ -57,7 +62,7 @@ public final class HubIdentity implements AutoCloseable {
         }
         HubCertificates certificates = HubCertificates.loadExisting(directory.path());
         SqliteDeviceRegistry registry = SqliteDeviceRegistry.openExisting(directory.registryDatabaseFile());
-        return new HubIdentity(directory, certificates, registry);
+        return new HubIdentity(directory, certificates, registry, Clock.systemUTC());
     }
 
     public DataDirectory dataDirectory() {
@@ -72,8 +77,14 @@ public final class HubIdentity implements AutoCloseable {
         return registry;
     }
 
+    /** The device twins, in the registry's database. */
+    public SqliteTwinStore twins() {
+        return twins;
+    }
+
     @Override
     public void close() {
+        twins.close();
         registry.close();
     }
 

@@ -8,6 +8,7 @@ import io.vertx.mqtt.MqttEndpoint;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One authenticated device connection. The MQTT endpoint belongs to its event loop, so everything that touches it
@@ -19,6 +20,8 @@ public final class DeviceSession {
     private final Context context;
     private final AtomicBoolean methodsSubscribed = new AtomicBoolean();
     private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicBoolean desiredPropertiesSubscribed = new AtomicBoolean();
+    private final AtomicLong lastActivityMillis = new AtomicLong();
     /** Confined to the connection's event loop. */
     private final Set<Subscription> subscriptions;
     private final boolean persistent;
@@ -34,6 +37,8 @@ public final class DeviceSession {
         this.context = context;
         this.subscriptions = subscriptions.isEmpty() ? EnumSet.noneOf(Subscription.class) : EnumSet.copyOf(subscriptions);
         this.persistent = persistent;
+        // A restored session receives desired property updates without subscribing again.
+        this.desiredPropertiesSubscribed.set(subscriptions.contains(Subscription.TWIN_DESIRED));
     }
 
     public boolean isPersistent() {
@@ -69,6 +74,24 @@ public final class DeviceSession {
 
     void methodsSubscribed(boolean subscribed) {
         methodsSubscribed.set(subscribed);
+    }
+
+    /** True once the device subscribed to desired property updates: only then does the hub send them. */
+    public boolean acceptsDesiredProperties() {
+        return open.get() && desiredPropertiesSubscribed.get();
+    }
+
+    public void desiredPropertiesSubscribed(boolean subscribed) {
+        desiredPropertiesSubscribed.set(subscribed);
+    }
+
+    /** Records that the device sent something at {@code epochMillis} (IoT Hub's lastActivityTime). */
+    public void active(long epochMillis) {
+        lastActivityMillis.set(epochMillis);
+    }
+
+    public long lastActivityMillis() {
+        return lastActivityMillis.get();
     }
 
     /** True for the one caller that closes the session; false if it was closed already. */

@@ -3,7 +3,10 @@ package io.github.iothubquickstart.localhub.device;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +19,29 @@ import java.util.function.Consumer;
  * The devices connected right now, at most one session per device id. Callers can wait, bounded, for a device to
  * come online for methods, and hear when a session ends (so calls waiting on it fail at once).
  */
-public final class DeviceSessions {
+public final class DeviceSessions implements DevicePresence {
     private final Vertx vertx;
+    private final Clock clock;
     private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
+    /** State of devices not connected now; in memory only, as the hub cannot know what happened while it was down. */
+    private final Map<String, Presence> lastKnown = new ConcurrentHashMap<>();
+    private final Map<String, Instant> connectedSince = new ConcurrentHashMap<>();
     private final Map<String, List<Promise<DeviceSession>>> waiters = new ConcurrentHashMap<>();
     private final List<Consumer<DeviceSession>> endListeners = new CopyOnWriteArrayList<>();
 
     public DeviceSessions(Vertx vertx) {
+        this(vertx, Clock.systemUTC());
+    }
+
+    public DeviceSessions(Vertx vertx, Clock clock) {
         this.vertx = vertx;
+        this.clock = clock;
     }
 
     /** Makes {@code session} the device's current one; the session it replaces, if any, is closed. */
     public void connected(DeviceSession session) {
+        session.active(clock.millis());
+        connectedSince.put(session.deviceId(), clock.instant());
         DeviceSession previous = sessions.put(session.deviceId(), session);
         if (previous != null && previous != session) {
             ended(previous);
@@ -40,7 +54,11 @@ public final class DeviceSessions {
         if (!session.markClosed()) {
             return;
         }
-        sessions.remove(session.deviceId(), session);
+        if (sessions.remove(session.deviceId(), session)) {
+            connectedSince.remove(session.deviceId());
+            lastKnown.put(session.deviceId(), new Presence(false, clock.instant(),
+                    Instant.ofEpochMilli(session.lastActivityMillis())));
+        }
         for (Consumer<DeviceSession> listener : endListeners) {
             listener.accept(session);
         }
@@ -98,6 +116,31 @@ public final class DeviceSessions {
             });
         });
         return future;
+    }
+
+    @Override
+    public Presence presence(String deviceId) {
+        DeviceSession session = sessions.get(deviceId);
+        Instant since = connectedSince.get(deviceId);
+        if (session != null && since != null) {
+            return new Presence(true, since, Instant.ofEpochMilli(session.lastActivityMillis()));
+        }
+        return lastKnown.getOrDefault(deviceId, Presence.UNKNOWN);
+    }
+
+    /** Drops the device's connection at once, e.g. because it was disabled or deleted. */
+    @Override
+    public void disconnect(String deviceId) {
+        DeviceSession session = sessions.get(deviceId);
+        if (session != null) {
+            ended(session);
+            session.close();
+        }
+    }
+
+    /** Notes that the device sent something now. */
+    public void active(DeviceSession session) {
+        session.active(clock.millis());
     }
 
     public void onSessionEnded(Consumer<DeviceSession> listener) {

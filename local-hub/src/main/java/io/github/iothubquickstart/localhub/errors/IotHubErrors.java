@@ -33,6 +33,15 @@ public final class IotHubErrors {
         return new IotHubError(404, 404103, "Device " + deviceId + " disconnected before it answered the method call.");
     }
 
+    public static IotHubError deviceAlreadyExists(String deviceId) {
+        return new IotHubError(409, 409001, "A device with id " + deviceId + " is already registered.");
+    }
+
+    /** The caller's ETag ({@code If-Match}) is not the current one: someone else changed the resource first. */
+    public static IotHubError preconditionFailed(String what) {
+        return new IotHubError(412, 412002, "Precondition failed: " + what);
+    }
+
     public static IotHubError notFound(String what) {
         return new IotHubError(404, 404, what);
     }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Speaks IoT Hub's MQTT dialect to devices: authenticates CONNECT, grants only IoT Hub's own topic filters, accepts
- * telemetry and method answers on the device's own topics, and closes the connection on anything else.
+ * telemetry, method answers and twin requests on the device's own topics, and closes the connection on anything else.
  */
 public final class DeviceConnectionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceConnectionHandler.class);
@@ -41,17 +41,19 @@ public final class DeviceConnectionHandler {
     private final DeviceSessions sessions;
     private final PendingMethodCalls pendingCalls;
     private final TelemetryFeed telemetry;
+    private final DeviceTwinRequests twinRequests;
     private final int maxConnectedDevices;
     private final PersistentSessions persistentSessions;
 
     public DeviceConnectionHandler(DeviceAuthenticator authenticator, DeviceSessions sessions,
                                    PersistentSessions persistentSessions, PendingMethodCalls pendingCalls,
-                                   TelemetryFeed telemetry, int maxConnectedDevices) {
+                                   TelemetryFeed telemetry, DeviceTwinRequests twinRequests, int maxConnectedDevices) {
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.persistentSessions = persistentSessions;
         this.pendingCalls = pendingCalls;
         this.telemetry = telemetry;
+        this.twinRequests = twinRequests;
         this.maxConnectedDevices = maxConnectedDevices;
     }
 
@@ -109,6 +111,7 @@ public final class DeviceConnectionHandler {
     private void onSubscribe(DeviceSession session, MqttEndpoint endpoint, MqttSubscribeMessage subscribe) {
         List<MqttQoS> granted = new ArrayList<>();
         boolean methods = false;
+        boolean desired = false;
         for (MqttTopicSubscription subscription : subscribe.topicSubscriptions()) {
             Optional<DeviceTopics.Subscription> kind =
                     DeviceTopics.subscription(subscription.topicName(), session.deviceId());
@@ -118,6 +121,7 @@ public final class DeviceConnectionHandler {
                 continue;
             }
             methods |= kind.get() == DeviceTopics.Subscription.METHODS;
+            desired |= kind.get() == DeviceTopics.Subscription.TWIN_DESIRED;
             session.subscribe(kind.get());
             // IoT Hub grants at most QoS 1.
             granted.add(subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE);
@@ -126,6 +130,9 @@ public final class DeviceConnectionHandler {
         rememberIfPersistent(session);
         if (methods) {
             sessions.methodsSubscribed(session, true);
+        }
+        if (desired) {
+            session.desiredPropertiesSubscribed(true);
         }
     }
 
@@ -142,6 +149,9 @@ public final class DeviceConnectionHandler {
         if (unsubscribe.topics().contains(DeviceTopics.METHODS_FILTER)) {
             sessions.methodsSubscribed(session, false);
         }
+        if (unsubscribe.topics().contains(DeviceTopics.TWIN_DESIRED_FILTER)) {
+            session.desiredPropertiesSubscribed(false);
+        }
         rememberIfPersistent(session);
         endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
     }
@@ -151,6 +161,7 @@ public final class DeviceConnectionHandler {
             refuse(session, endpoint, "QoS 2 is not supported by IoT Hub");
             return;
         }
+        sessions.active(session);
         String topic = message.topicName();
         Optional<String> propertyBag = DeviceTopics.telemetryPropertyBag(topic, session.deviceId());
         if (propertyBag.isPresent()) {
@@ -161,6 +172,12 @@ public final class DeviceConnectionHandler {
         if (response.isPresent()) {
             onMethodResponse(session, message, response.get());
             acknowledge(endpoint, message);
+            return;
+        }
+        Optional<DeviceTopics.TwinRequestTopic> twinRequest = DeviceTopics.twinRequest(topic);
+        if (twinRequest.isPresent()) {
+            acknowledge(endpoint, message);
+            twinRequests.handle(session, twinRequest.get(), message.payload());
             return;
         }
         refuse(session, endpoint, "publish on a topic it may not use: " + printable(topic));

@@ -13,6 +13,11 @@ public final class DeviceTopics {
     private static final String METHOD_REQUEST_PREFIX = "$iothub/methods/POST/";
     private static final String METHOD_RESPONSE_PREFIX = "$iothub/methods/res/";
     private static final String REQUEST_ID_MARKER = "/?$rid=";
+    private static final String TWIN_GET_PREFIX = "$iothub/twin/GET/?";
+    private static final String TWIN_PATCH_REPORTED_PREFIX = "$iothub/twin/PATCH/properties/reported/?";
+    private static final String TWIN_RESPONSE_PREFIX = "$iothub/twin/res/";
+    private static final String TWIN_DESIRED_PREFIX = "$iothub/twin/PATCH/properties/desired/?$version=";
+    private static final int MAX_REQUEST_ID_LENGTH = 128;
 
     /** What a device may subscribe to. */
     public enum Subscription { CLOUD_TO_DEVICE, METHODS, TWIN_RESPONSES, TWIN_DESIRED }
@@ -21,7 +26,53 @@ public final class DeviceTopics {
     public record MethodResponseTopic(int status, String requestId) {
     }
 
+    /** What a device asks of its twin. */
+    public enum TwinOperation { GET, PATCH_REPORTED }
+
+    /**
+     * A device's twin request: {@code $iothub/twin/GET/?$rid=<id>} or
+     * {@code $iothub/twin/PATCH/properties/reported/?$rid=<id>[&$version=<n>]}.
+     */
+    public record TwinRequestTopic(TwinOperation operation, String requestId) {
+    }
+
     private DeviceTopics() {
+    }
+
+    public static Optional<TwinRequestTopic> twinRequest(String topic) {
+        TwinOperation operation;
+        String query;
+        if (topic.startsWith(TWIN_GET_PREFIX)) {
+            operation = TwinOperation.GET;
+            query = topic.substring(TWIN_GET_PREFIX.length());
+        } else if (topic.startsWith(TWIN_PATCH_REPORTED_PREFIX)) {
+            operation = TwinOperation.PATCH_REPORTED;
+            query = topic.substring(TWIN_PATCH_REPORTED_PREFIX.length());
+        } else {
+            return Optional.empty();
+        }
+        String requestId = null;
+        for (String parameter : query.split("&", -1)) {
+            if (parameter.startsWith("$rid=")) {
+                requestId = parameter.substring("$rid=".length());
+            }
+        }
+        if (requestId == null || requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID_LENGTH
+                || !requestId.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != '&' && c != '?')) {
+            return Optional.empty();
+        }
+        return Optional.of(new TwinRequestTopic(operation, requestId));
+    }
+
+    /** The hub's answer to a twin request; {@code version} (of the reported properties) only after a patch. */
+    public static String twinResponse(int status, String requestId, Long version) {
+        return TWIN_RESPONSE_PREFIX + status + REQUEST_ID_MARKER + requestId
+                + (version == null ? "" : "&$version=" + version);
+    }
+
+    /** Where the hub sends a desired-properties change. */
+    public static String desiredPropertiesPatch(long version) {
+        return TWIN_DESIRED_PREFIX + version;
     }
 
     public static Optional<Subscription> subscription(String filter, String deviceId) {

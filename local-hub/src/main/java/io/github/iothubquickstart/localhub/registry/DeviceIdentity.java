@@ -1,12 +1,16 @@
 package io.github.iothubquickstart.localhub.registry;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
-/** A registered device and its symmetric keys (base64). */
+/** A registered device and its symmetric keys (base64); {@code statusReason} is free text, possibly null. */
 public record DeviceIdentity(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
-        Instant createdAt) {
+        Instant createdAt, String statusReason) {
 
     public DeviceIdentity {
         Objects.requireNonNull(deviceId, "deviceId");
@@ -15,13 +19,37 @@ public record DeviceIdentity(String deviceId, String primaryKey, String secondar
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
+    public DeviceIdentity(String deviceId, String primaryKey, String secondaryKey, boolean enabled, Instant createdAt) {
+        this(deviceId, primaryKey, secondaryKey, enabled, createdAt, null);
+    }
+
     /** Both keys, primary first: the candidates a SAS token may be signed with. */
     public List<String> keys() {
         return List.of(primaryKey, secondaryKey);
     }
 
     DeviceIdentity withEnabled(boolean newEnabled) {
-        return new DeviceIdentity(deviceId, primaryKey, secondaryKey, newEnabled, createdAt);
+        return new DeviceIdentity(deviceId, primaryKey, secondaryKey, newEnabled, createdAt, statusReason);
+    }
+
+    /**
+     * IoT Hub's optimistic-concurrency tag of the identity: it changes whenever keys, status or reason change, so a
+     * caller holding an old one gets 412 on update (derived from the content, so nothing extra is stored).
+     */
+    public String etag() {
+        String content = deviceId + '\n' + primaryKey + '\n' + secondaryKey + '\n' + enabled + '\n'
+                + createdAt.toEpochMilli() + '\n' + Objects.toString(statusReason, "");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(digest, 9));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Tells this identity apart from an earlier one with the same id (deleted and created again). */
+    public String generationId() {
+        return Long.toString(createdAt.toEpochMilli());
     }
 
     @Override

@@ -33,6 +33,15 @@ public interface DeviceRegistry {
     /** @throws DeviceNotFoundException if there is no such device */
     DeviceIdentity setEnabled(String deviceId, boolean enabled);
 
+    /**
+     * Replaces a device's keys, status and status reason (null for none).
+     *
+     * @throws DeviceNotFoundException if there is no such device
+     * @throws IllegalArgumentException if a key is invalid
+     */
+    DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
+                                String statusReason);
+
     Optional<SharedAccessPolicy> findPolicy(String name);
 
     /** All policies, sorted by name. */

@@ -38,10 +38,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable {
 
-    /** Stored in the database header (PRAGMA user_version); 0 means "never initialised". */
-    static final int SCHEMA_VERSION = 1;
+    /**
+     * Stored in the database header (PRAGMA user_version); 0 means "never initialised". Version 1: devices and
+     * policies. Version 2 adds the device status reason and the twin table ({@link #migrateToVersion2}).
+     */
+    static final int SCHEMA_VERSION = 2;
     static final String SEEDED_DEVICE_ID = "MyJavaDevice";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final String DEVICE_COLUMNS =
+            "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason";
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRegistry.class);
 
     private final Path databaseFile;
@@ -132,6 +137,36 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
                     + version + ", made by a newer local hub (this one understands version " + SCHEMA_VERSION
                     + "): run that newer version, or delete the data directory to start afresh (all device keys change)");
         }
+        migrate();
+    }
+
+    /** Brings a database of an older local hub up to {@link #SCHEMA_VERSION}, one step per transaction. */
+    private void migrate() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                // Re-read under the write lock: another process may have migrated while we waited.
+                int version = schemaVersion();
+                if (version == 1) {
+                    migrateToVersion2(statement);
+                    LOG.info("migrated registry database {} from schema version 1 to 2 (device twins)", databaseFile);
+                }
+                statement.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                statement.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    /** Version 2: the status reason of a device, and one twin per device (tags, desired, reported, versions). */
+    private static void migrateToVersion2(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE device ADD COLUMN status_reason TEXT");
+        statement.execute("CREATE TABLE twin (device_id TEXT PRIMARY KEY NOT NULL,"
+                + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
+                + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
+                + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
+        statement.execute("PRAGMA user_version = 2");
     }
 
     private void requireIntact(Statement statement) throws SQLException {
@@ -154,8 +189,10 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
                             + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL)");
                     statement.execute("CREATE TABLE shared_access_policy (name TEXT PRIMARY KEY NOT NULL,"
                             + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, rights TEXT NOT NULL)");
+                    // The version 1 schema, then the same migrations an existing database goes through.
+                    statement.execute("PRAGMA user_version = 1");
+                    migrateToVersion2(statement);
                     seed();
-                    statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
                     LOG.info("created registry database {} with policies {} and device {}", databaseFile,
                             SeedPolicies.NAMES, SEEDED_DEVICE_ID);
                 }
@@ -261,11 +298,22 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
             return false;
         }
         return withLock("delete device " + deviceId, () -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device WHERE device_id = ?")) {
+            // The twin lives and dies with its device, as in IoT Hub: both go in one transaction.
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device WHERE device_id = ?");
+                 PreparedStatement deleteTwin = connection.prepareStatement("DELETE FROM twin WHERE device_id = ?")) {
                 delete.setString(1, deviceId);
                 boolean deleted = delete.executeUpdate() > 0;
+                deleteTwin.setString(1, deviceId);
+                deleteTwin.executeUpdate();
+                connection.commit();
                 devices.remove(deviceId);
                 return deleted;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         });
     }
@@ -278,6 +326,31 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
                     "UPDATE device SET enabled = ? WHERE device_id = ?")) {
                 update.setInt(1, enabled ? 1 : 0);
                 update.setString(2, deviceId);
+                if (update.executeUpdate() == 0) {
+                    devices.remove(deviceId);
+                    throw new DeviceNotFoundException(deviceId);
+                }
+            }
+            DeviceIdentity updated = selectDevice(deviceId).orElseThrow(() -> new DeviceNotFoundException(deviceId));
+            devices.put(deviceId, updated);
+            return updated;
+        });
+    }
+
+    @Override
+    public DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
+                                       String statusReason) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        SymmetricKeys.requireValid("primary key", primaryKey);
+        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        return withLock("update device " + deviceId, () -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE device SET primary_key = ?,"
+                    + " secondary_key = ?, enabled = ?, status_reason = ? WHERE device_id = ?")) {
+                update.setString(1, primaryKey);
+                update.setString(2, secondaryKey);
+                update.setInt(3, enabled ? 1 : 0);
+                update.setString(4, statusReason);
+                update.setString(5, deviceId);
                 if (update.executeUpdate() == 0) {
                     devices.remove(deviceId);
                     throw new DeviceNotFoundException(deviceId);
@@ -322,12 +395,14 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
 
     private void insertDevice(DeviceIdentity device) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device"
-                + " (device_id, primary_key, secondary_key, enabled, created_at_millis) VALUES (?, ?, ?, ?, ?)")) {
+                + " (device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, device.deviceId());
             insert.setString(2, device.primaryKey());
             insert.setString(3, device.secondaryKey());
             insert.setInt(4, device.enabled() ? 1 : 0);
             insert.setLong(5, device.createdAt().toEpochMilli());
+            insert.setString(6, device.statusReason());
             insert.executeUpdate();
         }
     }
@@ -347,7 +422,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
         Map<String, DeviceIdentity> result = new HashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
-                        "SELECT device_id, primary_key, secondary_key, enabled, created_at_millis FROM device")) {
+                        "SELECT " + DEVICE_COLUMNS + " FROM device")) {
             while (rows.next()) {
                 DeviceIdentity device = toDevice(rows);
                 result.put(device.deviceId(), device);
@@ -357,8 +432,8 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
     }
 
     private Optional<DeviceIdentity> selectDevice(String deviceId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT device_id, primary_key, secondary_key,"
-                + " enabled, created_at_millis FROM device WHERE device_id = ?")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + DEVICE_COLUMNS + " FROM device WHERE device_id = ?")) {
             select.setString(1, deviceId);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.of(toDevice(rows)) : Optional.empty();
@@ -368,7 +443,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
 
     private static DeviceIdentity toDevice(ResultSet row) throws SQLException {
         return new DeviceIdentity(row.getString(1), row.getString(2), row.getString(3), row.getInt(4) != 0,
-                Instant.ofEpochMilli(row.getLong(5)));
+                Instant.ofEpochMilli(row.getLong(5)), row.getString(6));
     }
 
     private Map<String, SharedAccessPolicy> selectPolicies() throws SQLException {

@@ -22,12 +22,25 @@ public final class ServiceHttpServer {
     private final HttpServer server;
 
     public ServiceHttpServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
-                             MethodsRoute methods, MonitorRoute monitor, HttpErrorResponder errors) {
+                             MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, TwinRoutes twins,
+                             HttpErrorResponder errors) {
         Router router = Router.router(vertx);
         router.post("/twins/:deviceId/methods")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
                 .handler(methods);
+        router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck());
+        router.put("/devices/:deviceId").handler(registry::put);
+        router.get("/devices/:deviceId").handler(registry::get);
+        router.delete("/devices/:deviceId").handler(registry::delete);
+        router.get("/devices").handler(registry::list);
+        router.routeWithRegex("/twins/[^/]+").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck());
+        router.get("/twins/:deviceId").handler(twins::get);
+        router.patch("/twins/:deviceId").handler(twins::patch);
+        router.post("/twins/:deviceId").handler(twins::postWithMethodOverride);
+        router.put("/twins/:deviceId").handler(twins::replace);
         router.get("/monitor/events").handler(monitor);
         router.route().handler(context -> {
             throw IotHubErrors.notImplemented(context.request().method() + " " + context.request().path());

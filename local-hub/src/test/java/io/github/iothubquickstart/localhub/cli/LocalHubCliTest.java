@@ -37,7 +37,7 @@ class LocalHubCliTest {
 
         assertThat(run("device", "delete", "sensor-1")).isZero();
         assertThat(run("device", "show", "sensor-1")).isEqualTo(1);
-        assertThat(err.toString()).contains("local-hub: no device sensor-1 is registered");
+        assertThat(err.toString()).contains("local-hub: Device sensor-1 is not registered");
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.MethodCallback;
 import com.azure.core.credential.AzureSasCredential;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -64,9 +66,25 @@ final class TestHub implements AutoCloseable {
     }
 
     DirectMethodsClient methodsClient(String policyName, String key) {
+        return new DirectMethodsClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName, key)));
+    }
+
+    RegistryClient registryClient(String policyName) {
+        return new RegistryClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
+    }
+
+    TwinClient twinClient(String policyName) {
+        return new TwinClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
+    }
+
+    /** A service SAS token of the named policy, valid for an hour: what a service SDK sends as Authorization. */
+    String sasToken(String policyName) {
+        return sasToken(policyName, hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey());
+    }
+
+    private String sasToken(String policyName, String key) {
         long expiry = Instant.now().plusSeconds(3600).getEpochSecond();
-        String token = SasSigner.sign(key, hub.hostName(), expiry, policyName);
-        return new DirectMethodsClient(hub.serviceHost(), new AzureSasCredential(token));
+        return SasSigner.sign(key, hub.hostName(), expiry, policyName);
     }
 
     String registerDevice(String deviceId) {

@@ -63,4 +63,29 @@ class DeviceTopicsTest {
         assertThat(DeviceTopics.methodRequest("SetTelemetryInterval", "a1"))
                 .isEqualTo("$iothub/methods/POST/SetTelemetryInterval/?$rid=a1");
     }
+
+    @ParameterizedTest
+    @CsvSource({
+            "$iothub/twin/GET/?$rid=0, GET, 0",
+            "$iothub/twin/GET/?$rid=6f1c-22, GET, 6f1c-22",
+            "$iothub/twin/PATCH/properties/reported/?$rid=r1, PATCH_REPORTED, r1",
+            "$iothub/twin/PATCH/properties/reported/?$rid=r2&$version=7, PATCH_REPORTED, r2"})
+    void twinRequestsOfTheSdksAreRecognised(String topic, DeviceTopics.TwinOperation operation, String requestId) {
+        assertThat(DeviceTopics.twinRequest(topic)).contains(new DeviceTopics.TwinRequestTopic(operation, requestId));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$iothub/twin/GET/", "$iothub/twin/GET/?$rid=", "$iothub/twin/GET/?rid=1",
+            "$iothub/twin/PATCH/properties/desired/?$rid=1", "$iothub/twin/PATCH/properties/reported/?$version=1",
+            "$iothub/twin/GET/?$rid=a/b", "$iothub/twin/GET/?$rid=a b", "$iothub/twin/res/200/?$rid=1"})
+    void malformedOrForeignTwinTopicsAreNotTwinRequests(String topic) {
+        assertThat(DeviceTopics.twinRequest(topic)).isEmpty();
+    }
+
+    @Test
+    void twinAnswersAndNotificationsUseIotHubTopics() {
+        assertThat(DeviceTopics.twinResponse(200, "r1", null)).isEqualTo("$iothub/twin/res/200/?$rid=r1");
+        assertThat(DeviceTopics.twinResponse(204, "r2", 5L)).isEqualTo("$iothub/twin/res/204/?$rid=r2&$version=5");
+        assertThat(DeviceTopics.desiredPropertiesPatch(3)).isEqualTo("$iothub/twin/PATCH/properties/desired/?$version=3");
+    }
 }

@@ -1,0 +1,110 @@
+package io.github.iothubquickstart.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iothubquickstart.backend.BackEndApplication;
+import io.github.iothubquickstart.common.Environment;
+import io.github.iothubquickstart.device.DeviceApplication;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The twin step of the quickstart: the device reports its interval, the back-end sets a desired interval, the
+ * device obeys it (messages come 3 s apart) and reports it, and the back-end shows the reported value.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class TwinStepTest {
+    private static final String ADDRESS = "127.0.0.63";
+
+    @TempDir
+    Path dataDirectory;
+    LocalHub hub;
+    Environment environment;
+    final ConsoleCapture device = new ConsoleCapture();
+
+    @BeforeEach
+    void startHub() {
+        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).build().start();
+        environment = Map.of("LOCAL_IOTHUB_DATA_DIR", dataDirectory.toString())::get;
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.close();
+    }
+
+    @Test
+    void backEndSetsTheDesiredIntervalAndSeesTheDeviceReportIt() throws Exception {
+        LinkedBlockingQueue<TelemetryMessage> telemetry = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry::add);
+             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(3), ADDRESS)) {
+            CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
+                    "--connection-string", hub.deviceConnectionString("MyJavaDevice"), "--interval", "1", "--count", "6"));
+            take(telemetry, 1);
+
+            String reportedAtStart = awaitTwinShowing("reported telemetryInterval 1 s");
+            assertThat(reportedAtStart).contains("Device MyJavaDevice twin: connected");
+
+            ConsoleCapture setDesired = backEnd("--desired-interval", "3");
+            assertThat(setDesired.stdout()).contains("desired telemetryInterval set to 3 s");
+
+            take(telemetry, 1); // the one already due at the old pace may still come 1 s later
+            List<TelemetryMessage> after = take(telemetry, 3);
+            for (int i = 1; i < after.size(); i++) {
+                Duration gap = Duration.between(after.get(i - 1).enqueuedTime(), after.get(i).enqueuedTime());
+                assertThat(gap).as("gap after the desired change").isBetween(Duration.ofMillis(2_500), Duration.ofMillis(4_500));
+            }
+            String shown = awaitTwinShowing("reported telemetryInterval 3 s");
+            assertThat(shown).contains("twin: connected").contains("desired telemetryInterval 3 s");
+            assertThat(device.stdout()).contains("Desired telemetryInterval 3").contains("Reported telemetryInterval 3 s");
+            assertThat(deviceExit.get(30, TimeUnit.SECONDS)).as(device.toString()).isZero();
+        }
+    }
+
+    /** The back-end's --show-twin, repeated briefly: the device reports asynchronously. */
+    private String awaitTwinShowing(String expected) throws InterruptedException {
+        String last = "";
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ConsoleCapture shown = backEnd("--show-twin");
+            last = shown.stdout();
+            if (last.contains(expected)) {
+                return last;
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        throw new AssertionError("the twin never showed \"" + expected + "\"; last: " + last + "\ndevice: " + device);
+    }
+
+    private ConsoleCapture backEnd(String... options) {
+        ConsoleCapture console = new ConsoleCapture();
+        List<String> args = new ArrayList<>(List.of("--connection-string", hub.serviceConnectionString("service")));
+        args.addAll(List.of(options));
+        int exit = BackEndApplication.run(environment, console.out(), console.err(), ADDRESS, args.toArray(String[]::new));
+        assertThat(exit).as(console.toString()).isZero();
+        return console;
+    }
+
+    private static List<TelemetryMessage> take(LinkedBlockingQueue<TelemetryMessage> queue, int count) throws InterruptedException {
+        List<TelemetryMessage> taken = new ArrayList<>();
+        while (taken.size() < count) {
+            TelemetryMessage message = queue.poll(15, TimeUnit.SECONDS);
+            assertThat(message).as("telemetry message " + (taken.size() + 1) + " of " + count).isNotNull();
+            taken.add(message);
+        }
+        return taken;
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.iothubquickstart.localhub.registry;
+
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The device registry's operations as IoT Hub defines them (create, read, update with ETag, delete, list), shared by
+ * the REST API and the command line. Fails with {@link io.github.iothubquickstart.localhub.errors.IotHubError}.
+ * A device that is disabled or deleted loses its connection at once, as in IoT Hub.
+ */
+public final class RegistryService {
+    private final DeviceRegistry registry;
+    private final DevicePresence presence;
+
+    public RegistryService(DeviceRegistry registry, DevicePresence presence) {
+        this.registry = registry;
+        this.presence = presence;
+    }
+
+    public RegisteredDevice create(String deviceId, DeviceUpdate request) {
+        requireValidId(deviceId);
+        try {
+            DeviceIdentity created = request.hasKeys()
+                    ? registry.createDevice(deviceId, request.primaryKey(), request.secondaryKey())
+                    : registry.createDevice(deviceId);
+            if (!request.enabled() || request.statusReason() != null) {
+                created = registry.updateDevice(deviceId, created.primaryKey(), created.secondaryKey(),
+                        request.enabled(), request.statusReason());
+            }
+            return view(created);
+        } catch (DeviceAlreadyExistsException e) {
+            throw IotHubErrors.deviceAlreadyExists(deviceId);
+        } catch (IllegalArgumentException e) {
+            throw IotHubErrors.argumentInvalid(e.getMessage());
+        }
+    }
+
+    public RegisteredDevice get(String deviceId) {
+        return view(find(deviceId));
+    }
+
+    public List<RegisteredDevice> list() {
+        return registry.listDevices().stream().map(this::view).toList();
+    }
+
+    /** {@code ifMatch}: the caller's ETag, {@code *} or null for "whatever the current one is". */
+    public RegisteredDevice update(String deviceId, DeviceUpdate request, String ifMatch) {
+        DeviceIdentity current = find(deviceId);
+        requireMatch(current, ifMatch);
+        String primaryKey = request.hasKeys() ? request.primaryKey() : current.primaryKey();
+        String secondaryKey = request.hasKeys() ? request.secondaryKey() : current.secondaryKey();
+        DeviceIdentity updated;
+        try {
+            updated = registry.updateDevice(deviceId, primaryKey, secondaryKey, request.enabled(),
+                    request.statusReason());
+        } catch (DeviceNotFoundException e) {
+            throw IotHubErrors.deviceNotFound(deviceId);
+        } catch (IllegalArgumentException e) {
+            throw IotHubErrors.argumentInvalid(e.getMessage());
+        }
+        boolean keysChanged = !updated.keys().equals(current.keys());
+        if (!updated.enabled() || keysChanged) {
+            // A disabled device may not stay connected; new keys invalidate the token it connected with.
+            presence.disconnect(deviceId);
+        }
+        return view(updated);
+    }
+
+    public void delete(String deviceId, String ifMatch) {
+        DeviceIdentity current = find(deviceId);
+        requireMatch(current, ifMatch);
+        if (!registry.deleteDevice(deviceId)) {
+            throw IotHubErrors.deviceNotFound(deviceId);
+        }
+        presence.disconnect(deviceId);
+    }
+
+    public Optional<DeviceIdentity> identity(String deviceId) {
+        return registry.findDevice(deviceId);
+    }
+
+    private DeviceIdentity find(String deviceId) {
+        requireValidId(deviceId);
+        return registry.findDevice(deviceId).orElseThrow(() -> IotHubErrors.deviceNotFound(deviceId));
+    }
+
+    private RegisteredDevice view(DeviceIdentity identity) {
+        return new RegisteredDevice(identity, presence.presence(identity.deviceId()));
+    }
+
+    private static void requireMatch(DeviceIdentity current, String ifMatch) {
+        String wanted = ETags.unquote(ifMatch);
+        if (wanted != null && !"*".equals(wanted) && !wanted.equals(current.etag())) {
+            throw IotHubErrors.preconditionFailed("device " + current.deviceId() + " has changed since ETag "
+                    + wanted + " (its ETag is now " + current.etag() + "); read it again and retry.");
+        }
+    }
+
+    private static void requireValidId(String deviceId) {
+        if (!DeviceIds.isValid(deviceId)) {
+            throw IotHubErrors.argumentInvalid("The device id is not valid: use 1 to 128 letters, digits and"
+                    + " - . + % _ # * ? ! ( ) , : = @ $ '.");
+        }
+    }
+}

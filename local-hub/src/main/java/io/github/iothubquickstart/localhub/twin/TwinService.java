@@ -1,0 +1,180 @@
+package io.github.iothubquickstart.localhub.twin;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
+import io.github.iothubquickstart.localhub.registry.ETags;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * Device twins as IoT Hub keeps them: the service reads the twin and changes tags and desired properties (with ETags
+ * for optimistic concurrency); the device reads its properties and patches its reported ones. Each change bumps the
+ * versions and is stored before it is answered; desired changes then go to the device, in version order.
+ * Fails only with {@link IotHubError}.
+ */
+public final class TwinService {
+    private final TwinStore store;
+    private final DesiredPropertiesListener listener;
+    private final Clock clock;
+    /** Keeps "store, then notify" of one change ahead of the next, so devices see versions in order. */
+    private final ReentrantLock changeOrder = new ReentrantLock();
+
+    public TwinService(TwinStore store, DesiredPropertiesListener listener, Clock clock) {
+        this.store = store;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    public TwinDocument get(String deviceId) {
+        try {
+            return store.load(deviceId);
+        } catch (DeviceNotFoundException e) {
+            throw IotHubErrors.deviceNotFound(deviceId);
+        }
+    }
+
+    /** {@code PATCH /twins/{id}}: merges {@code tags} and {@code properties.desired} into the twin. */
+    public TwinDocument update(String deviceId, JsonElement body, String ifMatch) {
+        JsonObject request = requireObject(body);
+        JsonObject tagsPatch = optionalSection(request, "tags");
+        JsonObject desiredPatch = optionalSection(desiredOf(request), "desired");
+        return change(deviceId, ifMatch, desiredPatch, twin -> {
+            TwinDocument result = twin;
+            if (tagsPatch != null && !tagsPatch.isEmpty()) {
+                JsonObject tags = TwinRules.merge(twin.tags(), tagsPatch);
+                TwinRules.requireSize(tags, "tags", TwinRules.MAX_TAGS_BYTES);
+                result = result.withTags(tags);
+            }
+            if (desiredPatch != null && !desiredPatch.isEmpty()) {
+                JsonObject desired = TwinRules.merge(twin.desired(), desiredPatch);
+                TwinRules.requireSize(desired, "properties.desired", TwinRules.MAX_PROPERTIES_BYTES);
+                result = result.withDesired(desired, now());
+            }
+            return result;
+        });
+    }
+
+    /** {@code PUT /twins/{id}}: replaces tags and desired properties with the given ones (absent means empty). */
+    public TwinDocument replace(String deviceId, JsonElement body, String ifMatch) {
+        JsonObject request = requireObject(body);
+        JsonObject tagsGiven = optionalSection(request, "tags");
+        JsonObject desiredGiven = optionalSection(desiredOf(request), "desired");
+        JsonObject tags = TwinRules.withoutNulls(tagsGiven == null ? new JsonObject() : tagsGiven);
+        JsonObject desired = TwinRules.withoutNulls(desiredGiven == null ? new JsonObject() : desiredGiven);
+        TwinRules.requireSize(tags, "tags", TwinRules.MAX_TAGS_BYTES);
+        TwinRules.requireSize(desired, "properties.desired", TwinRules.MAX_PROPERTIES_BYTES);
+        JsonObject[] notification = new JsonObject[1];
+        return change(deviceId, ifMatch, twin -> {
+            TwinDocument result = twin.tags().equals(tags) ? twin : twin.withTags(tags);
+            if (!twin.desired().equals(desired)) {
+                // The device learns the new state as a patch: every new value, and null for each removed name.
+                JsonObject patch = desired.deepCopy();
+                for (Map.Entry<String, JsonElement> old : twin.desired().entrySet()) {
+                    if (!desired.has(old.getKey())) {
+                        patch.add(old.getKey(), JsonNull.INSTANCE);
+                    }
+                }
+                notification[0] = patch;
+                result = result.withDesired(desired, now());
+            }
+            return result;
+        }, notification);
+    }
+
+    /** A device's reported-properties patch; returns the twin with the new reported {@code $version}. */
+    public TwinDocument updateReported(String deviceId, JsonElement patch) {
+        JsonObject reportedPatch = ruleChecked(() -> TwinRules.patch(patch, "properties.reported"));
+        return change(deviceId, null, null, twin -> {
+            JsonObject reported = TwinRules.merge(twin.reported(), reportedPatch);
+            TwinRules.requireSize(reported, "properties.reported", TwinRules.MAX_PROPERTIES_BYTES);
+            return twin.withReported(reported, now());
+        });
+    }
+
+    private TwinDocument change(String deviceId, String ifMatch, JsonObject desiredPatch,
+                                UnaryOperator<TwinDocument> change) {
+        return change(deviceId, ifMatch, change, new JsonObject[] {desiredPatch});
+    }
+
+    private TwinDocument change(String deviceId, String ifMatch, UnaryOperator<TwinDocument> change,
+                                JsonObject[] desiredPatch) {
+        String expected = ETags.unquote(ifMatch);
+        changeOrder.lock();
+        try {
+            TwinDocument[] before = new TwinDocument[1];
+            TwinDocument after = ruleChecked(() -> store.update(deviceId, twin -> {
+                if (expected != null && !"*".equals(expected) && !expected.equals(twin.etag())) {
+                    throw IotHubErrors.preconditionFailed("the twin of " + deviceId + " has changed since ETag "
+                            + expected + " (it is now " + twin.etag() + "); read it again and retry.");
+                }
+                before[0] = twin;
+                return change.apply(twin);
+            }));
+            if (desiredPatch[0] != null && after.desiredVersion() != before[0].desiredVersion()) {
+                listener.desiredPropertiesChanged(deviceId, desiredPatch[0], after.desiredVersion());
+            }
+            return after;
+        } catch (DeviceNotFoundException e) {
+            throw IotHubErrors.deviceNotFound(deviceId);
+        } finally {
+            changeOrder.unlock();
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    private static JsonObject requireObject(JsonElement body) {
+        if (body == null || !body.isJsonObject()) {
+            throw IotHubErrors.formatError("The request body must be a JSON object with \"tags\" and/or"
+                    + " \"properties\": {\"desired\": {...}}.");
+        }
+        JsonObject request = body.getAsJsonObject();
+        JsonElement properties = request.get("properties");
+        if (properties != null && properties.isJsonObject() && properties.getAsJsonObject().has("reported")
+                && !properties.getAsJsonObject().get("reported").isJsonNull()) {
+            throw IotHubErrors.argumentInvalid("Reported properties are written by the device only.");
+        }
+        return request;
+    }
+
+    private static JsonElement desiredOf(JsonObject request) {
+        JsonElement properties = request.get("properties");
+        if (properties == null || properties.isJsonNull()) {
+            return null;
+        }
+        if (!properties.isJsonObject()) {
+            throw IotHubErrors.argumentInvalid("\"properties\" must be a JSON object.");
+        }
+        return properties.getAsJsonObject();
+    }
+
+    /** The named member as a rule-checked object; null when absent or null. */
+    private static JsonObject optionalSection(JsonElement parent, String name) {
+        if (parent == null || !parent.isJsonObject()) {
+            return null;
+        }
+        JsonElement section = parent.getAsJsonObject().get(name);
+        if (section == null || section.isJsonNull()) {
+            return null;
+        }
+        String label = "desired".equals(name) ? "properties.desired" : name;
+        return ruleChecked(() -> TwinRules.patch(section, label));
+    }
+
+    private static <T> T ruleChecked(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (TwinRuleViolation e) {
+            throw IotHubErrors.argumentInvalid(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import com.microsoft.azure.sdk.iot.service.twin.TwinConnectionState;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Device twins between the real service SDK's TwinClient and the real device SDK's twin API. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TwinEndToEndTest {
+    private static final String ADDRESS = "127.0.0.61";
+
+    @TempDir
+    static Path dataDirectory;
+    static TestHub hub;
+    static TwinClient twins;
+
+    @BeforeAll
+    static void startHub() {
+        hub = new TestHub(ADDRESS, dataDirectory);
+        twins = hub.twinClient("service");
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @Test
+    void reportedPropertiesFromTheDeviceReachTheService() throws Exception {
+        DeviceClient device = subscribedDevice(hub.registerDevice("reporter"), new LinkedBlockingQueue<>());
+
+        ReportedPropertiesUpdateResponse first = device.updateReportedProperties(reported(Map.of("telemetryInterval", 5)));
+        ReportedPropertiesUpdateResponse second = device.updateReportedProperties(reported(Map.of("firmware", "1.2")));
+
+        assertThat(second.getVersion()).isGreaterThan(first.getVersion());
+        Twin twin = twins.get("reporter");
+        assertThat(twin.getReportedProperties().get("telemetryInterval")).isEqualTo(5L);
+        assertThat(twin.getReportedProperties().get("firmware")).isEqualTo("1.2");
+        assertThat(twin.getReportedProperties().getVersion()).isEqualTo(second.getVersion());
+        assertThat(twin.getConnectionState()).isEqualTo(TwinConnectionState.CONNECTED.toString());
+    }
+
+    @Test
+    void desiredPatchReachesTheSubscribedDeviceWithItsVersion() throws Exception {
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
+        DeviceClient device = subscribedDevice(hub.registerDevice("follower"), updates);
+
+        Twin patch = new Twin("follower");
+        patch.getDesiredProperties().put("telemetryInterval", 7);
+        patch.getTags().put("site", "lab");
+        Twin patched = twins.patch(patch);
+
+        var update = updates.poll(10, TimeUnit.SECONDS);
+        assertThat(update).isNotNull();
+        assertThat(update.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
+        assertThat(update.getDesiredProperties().getVersion()).isEqualTo(patched.getDesiredProperties().getVersion());
+        assertThat(patched.getTags().get("site")).isEqualTo("lab");
+        var deviceView = device.getTwin();
+        assertThat(deviceView.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
+        assertThat(deviceView.getDesiredProperties().containsKey("site")).isFalse();
+    }
+
+    @Test
+    void desiredVersionsIncreaseAndArriveInOrderUnderConcurrentPatches() throws Exception {
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
+        subscribedDevice(hub.registerDevice("busy"), updates);
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Twin>> results = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                int value = i;
+                results.add(callers.submit(() -> {
+                    Twin patch = new Twin("busy");
+                    patch.getDesiredProperties().put("n" + value, value);
+                    return hub.twinClient("service").patch(patch);
+                }));
+            }
+            List<Integer> versions = new java.util.ArrayList<>();
+            for (Future<Twin> result : results) {
+                versions.add(result.get(20, TimeUnit.SECONDS).getDesiredProperties().getVersion());
+            }
+            assertThat(versions).doesNotHaveDuplicates();
+            List<Integer> delivered = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                var update = updates.poll(10, TimeUnit.SECONDS);
+                assertThat(update).isNotNull();
+                delivered.add(update.getDesiredProperties().getVersion());
+            }
+            assertThat(delivered).isSorted().doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(versions);
+            assertThat(twins.get("busy").getDesiredProperties()).hasSize(12);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void staleEtagIsRefusedWith412AndChangesNothing() throws Exception {
+        String deviceId = hub.registerDevice("contended");
+        Twin read = twins.get(deviceId);
+        Twin first = new Twin(deviceId);
+        first.getDesiredProperties().put("owner", "first");
+        twins.patch(first, read.getETag());
+
+        Twin second = new Twin(deviceId);
+        second.getDesiredProperties().put("owner", "second");
+        assertThatThrownBy(() -> twins.patch(second, read.getETag()))
+                .isInstanceOf(IotHubPreconditionFailedException.class)
+                .hasMessageContaining("412002");
+        assertThatThrownBy(() -> twins.replace(second, read.getETag()))
+                .isInstanceOf(IotHubPreconditionFailedException.class);
+
+        Twin now = twins.get(deviceId);
+        assertThat(now.getDesiredProperties().get("owner")).isEqualTo("first");
+        Twin replaced = twins.replace(second, now.getETag());
+        assertThat(replaced.getDesiredProperties().get("owner")).isEqualTo("second");
+        assertThat(replaced.getETag()).isNotEqualTo(now.getETag());
+    }
+
+    @Test
+    void replaceRemovesWhatItDoesNotNameAndPatchNullDeletes() throws Exception {
+        String deviceId = hub.registerDevice("replaced");
+        Twin patch = new Twin(deviceId);
+        patch.getDesiredProperties().put("a", 1);
+        patch.getDesiredProperties().put("b", Map.of("c", 2, "d", 3));
+        twins.patch(patch);
+        Twin deletion = new Twin(deviceId);
+        Map<String, Object> nested = new HashMap<>();
+        nested.put("c", null);
+        deletion.getDesiredProperties().put("b", nested);
+        Twin afterDelete = twins.patch(deletion);
+        assertThat(afterDelete.getDesiredProperties().get("a")).isEqualTo(1L);
+        assertThat(((Map<?, ?>) afterDelete.getDesiredProperties().get("b")).keySet().stream().map(String::valueOf))
+                .containsExactly("d");
+
+        Twin replacement = new Twin(deviceId);
+        replacement.getDesiredProperties().put("only", true);
+        Twin replaced = twins.replace(replacement);
+
+        assertThat(replaced.getDesiredProperties().keySet()).containsExactly("only");
+    }
+
+    @Test
+    void limitsAndNamesAreEnforcedAsInIotHub() throws Exception {
+        String deviceId = hub.registerDevice("limited");
+        Twin tooBig = new Twin(deviceId);
+        for (int i = 0; i < 9; i++) {
+            tooBig.getDesiredProperties().put("p" + i, "x".repeat(4000));
+        }
+        Twin tooDeep = new Twin(deviceId);
+        Map<String, Object> deep = Map.of("leaf", 1);
+        for (int i = 0; i < 10; i++) {
+            deep = Map.of("level" + i, deep);
+        }
+        tooDeep.getDesiredProperties().put("root", deep);
+        Twin badTags = new Twin(deviceId);
+        badTags.getTags().put("big", "y".repeat(4000));
+        badTags.getTags().put("bigger", "z".repeat(4000));
+        badTags.getTags().put("biggest", "w".repeat(1000));
+
+        assertThatThrownBy(() -> twins.patch(tooBig)).isInstanceOf(IotHubBadFormatException.class)
+                .hasMessageContaining("32768");
+        assertThatThrownBy(() -> twins.patch(tooDeep)).isInstanceOf(IotHubBadFormatException.class)
+                .hasMessageContaining("10 levels");
+        assertThatThrownBy(() -> twins.patch(badTags)).isInstanceOf(IotHubBadFormatException.class)
+                .hasMessageContaining("8192");
+        assertThat(twins.get(deviceId).getDesiredProperties()).isEmpty();
+    }
+
+    @Test
+    void oversizedReportedPatchIsRefusedToTheDevice() throws Exception {
+        DeviceClient device = subscribedDevice(hub.registerDevice("chatty"), new LinkedBlockingQueue<>());
+        TwinCollectionBuilder big = new TwinCollectionBuilder();
+        for (int i = 0; i < 9; i++) {
+            big.put("r" + i, "x".repeat(4000));
+        }
+
+        assertThatThrownBy(() -> device.updateReportedProperties(big.build()))
+                .isInstanceOf(IotHubClientException.class);
+        assertThat(device.getTwin().getReportedProperties()).isEmpty();
+    }
+
+    @Test
+    void unknownDeviceAndMissingRightsAreRefused() throws Exception {
+        assertThatThrownBy(() -> twins.get("ghost")).isInstanceOf(IotHubNotFoundException.class)
+                .hasMessageContaining("404001");
+        Twin patch = new Twin("MyJavaDevice");
+        patch.getDesiredProperties().put("x", 1);
+        assertThat(hub.twinClient("registryRead").get("MyJavaDevice").getDeviceId()).isEqualTo("MyJavaDevice");
+        assertThatThrownBy(() -> hub.twinClient("registryRead").patch(patch))
+                .isInstanceOf(IotHubUnauthorizedException.class);
+        assertThatThrownBy(() -> hub.twinClient("device").get("MyJavaDevice"))
+                .isInstanceOf(IotHubUnauthorizedException.class);
+    }
+
+    private static DeviceClient subscribedDevice(String deviceId,
+            BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates) throws Exception {
+        DeviceClient device = hub.device(deviceId);
+        device.open(false);
+        device.subscribeToDesiredProperties((twin, context) -> updates.add(twin), null);
+        return device;
+    }
+
+    private static com.microsoft.azure.sdk.iot.device.twin.TwinCollection reported(Map<String, Object> values) {
+        TwinCollectionBuilder builder = new TwinCollectionBuilder();
+        values.forEach(builder::put);
+        return builder.build();
+    }
+
+    /** The device SDK's own TwinCollection, which has the same simple name as the service SDK's. */
+    private static final class TwinCollectionBuilder {
+        private final com.microsoft.azure.sdk.iot.device.twin.TwinCollection collection =
+                new com.microsoft.azure.sdk.iot.device.twin.TwinCollection();
+
+        void put(String key, Object value) {
+            collection.put(key, value);
+        }
+
+        com.microsoft.azure.sdk.iot.device.twin.TwinCollection build() {
+            return collection;
+        }
+    }
+
+}

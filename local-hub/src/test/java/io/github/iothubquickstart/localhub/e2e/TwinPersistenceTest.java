@@ -1,0 +1,60 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Devices and twins survive a restart: a new hub on the same data directory serves what the old one stored. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class TwinPersistenceTest {
+    private static final String ADDRESS = "127.0.0.62";
+
+    @TempDir
+    Path dataDirectory;
+
+    @Test
+    void devicesAndTwinsAreThereAfterARestart() throws Exception {
+        Device created;
+        Twin before;
+        try (TestHub first = new TestHub(ADDRESS, dataDirectory)) {
+            created = first.registryClient("registryReadWrite").addDevice(new Device("survivor"));
+            DeviceClient device = first.device("survivor");
+            device.open(false);
+            device.subscribeToDesiredProperties((twin, context) -> { }, null);
+            TwinCollection reported = new TwinCollection();
+            reported.put("telemetryInterval", 4);
+            device.updateReportedProperties(reported);
+            Twin patch = new Twin("survivor");
+            patch.getDesiredProperties().put("telemetryInterval", 9);
+            patch.getTags().put("room", "42");
+            first.twinClient("service").patch(patch);
+            before = first.twinClient("service").get("survivor");
+        }
+
+        try (TestHub second = new TestHub(ADDRESS, dataDirectory)) {
+            Device device = second.registryClient("registryRead").getDevice("survivor");
+            assertThat(device.getPrimaryKey()).isEqualTo(created.getPrimaryKey());
+            assertThat(device.getETag()).isEqualTo(created.getETag());
+            Twin after = second.twinClient("service").get("survivor");
+            assertThat(after.getETag()).isEqualTo(before.getETag());
+            assertThat(after.getVersion()).isEqualTo(before.getVersion());
+            assertThat(after.getDesiredProperties().get("telemetryInterval")).isEqualTo(9L);
+            assertThat(after.getDesiredProperties().getVersion()).isEqualTo(before.getDesiredProperties().getVersion());
+            assertThat(after.getReportedProperties().get("telemetryInterval")).isEqualTo(4L);
+            assertThat(after.getTags().get("room")).isEqualTo("42");
+
+            DeviceClient reconnected = second.device("survivor");
+            reconnected.open(false);
+            reconnected.subscribeToDesiredProperties((twin, context) -> { }, null);
+            assertThat(reconnected.getTwin().getDesiredProperties().get("telemetryInterval")).isEqualTo(9L);
+        }
+    }
+}
