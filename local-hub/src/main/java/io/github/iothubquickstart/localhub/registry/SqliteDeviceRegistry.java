@@ -223,6 +223,19 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
                 now()));
     }
 
+    /**
+     * Caps the database at {@code pages} pages, so that tests can make a write fail exactly as a full disk does
+     * (SQLITE_FULL) without filling a real disk.
+     */
+    void limitSizeTo(long pages) {
+        withLock("limit the database size", () -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA max_page_count = " + pages);
+            }
+            return null;
+        });
+    }
+
     /** Re-reads everything from the database, picking up changes made by other processes. */
     public void reload() {
         withLock("read the registry", () -> {
