@@ -162,20 +162,24 @@ public final class LocalHub implements AutoCloseable {
         if (vertx == null) {
             return;
         }
-        if (sessions != null) {
-            // Dropping the devices fails their pending method calls with 404103 at once...
-            sessions.closeAll();
-        }
         try {
+            if (mqttServer != null) {
+                // First stop taking devices in, so none connects to a hub that is going away...
+                mqttServer.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            if (sessions != null) {
+                // ...then drop the devices, which fails their pending method calls with 404103 at once...
+                sessions.closeAll();
+            }
             if (httpServer != null) {
-                // ...and those answers still reach their callers before the connections close.
+                // ...and let those answers reach their callers before the connections close.
                 httpServer.shutdown(SHUTDOWN_GRACE).toCompletionStage().toCompletableFuture()
                         .get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("The HTTPS endpoint did not shut down cleanly", e);
+            LOG.debug("The endpoints did not shut down cleanly", e);
         }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);

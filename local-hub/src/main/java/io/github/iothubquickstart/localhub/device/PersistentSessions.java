@@ -1,9 +1,8 @@
 package io.github.iothubquickstart.localhub.device;
 
-import io.github.iothubquickstart.localhub.files.SecureFiles;
+import io.github.iothubquickstart.localhub.files.SqliteFiles;
 import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * MQTT persistent sessions (clean session 0), as IoT Hub keeps them: a device's subscriptions outlive its
@@ -54,12 +52,7 @@ public final class PersistentSessions implements AutoCloseable {
 
     public static PersistentSessions open(Path file) {
         try {
-            if (!Files.exists(file)) {
-                SecureFiles.createOwnerOnlyFile(file);
-            }
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(10_000);
-            Connection connection = config.createConnection("jdbc:sqlite:" + file);
+            Connection connection = SqliteFiles.openOwnerOnly(file);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
                 statement.execute("CREATE TABLE IF NOT EXISTS session (device_id TEXT PRIMARY KEY, subscriptions TEXT NOT NULL)");

@@ -1,7 +1,7 @@
 package io.github.iothubquickstart.localhub.registry;
 
 import java.util.HashMap;
-import io.github.iothubquickstart.localhub.files.SecureFiles;
+import io.github.iothubquickstart.localhub.files.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.slf4j.Logger;
@@ -44,7 +43,6 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
      */
     static final int SCHEMA_VERSION = 2;
     static final String SEEDED_DEVICE_ID = "MyJavaDevice";
-    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final String DEVICE_COLUMNS =
             "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason";
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRegistry.class);
@@ -102,13 +100,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
 
     private static Connection connect(Path file, boolean createIfAbsent) {
         try {
-            if (createIfAbsent && !Files.exists(file)) {
-                // Created owner-only up front: SQLite gives its -wal and -shm files the same mode.
-                SecureFiles.createOwnerOnlyFile(file);
-            }
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-            return config.createConnection("jdbc:sqlite:" + file);
+            return createIfAbsent ? SqliteFiles.openOwnerOnly(file) : SqliteFiles.open(file);
         } catch (IOException e) {
             throw new RegistryStorageException("cannot create registry database " + file + " (" + e + ")", e);
         } catch (SQLException e) {

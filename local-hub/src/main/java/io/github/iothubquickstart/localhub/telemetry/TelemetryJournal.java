@@ -2,10 +2,9 @@ package io.github.iothubquickstart.localhub.telemetry;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
-import io.github.iothubquickstart.localhub.files.SecureFiles;
+import io.github.iothubquickstart.localhub.files.SqliteFiles;
 import java.io.IOException;
 import java.lang.reflect.Type;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Device-to-cloud messages on disk (SQLite, WAL), so that what the hub acknowledged survives a crash of the hub.
@@ -41,12 +39,7 @@ public final class TelemetryJournal implements AutoCloseable {
 
     public static TelemetryJournal open(Path file, Durability durability) {
         try {
-            if (!Files.exists(file)) {
-                SecureFiles.createOwnerOnlyFile(file);
-            }
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(10_000);
-            Connection connection = config.createConnection("jdbc:sqlite:" + file);
+            Connection connection = SqliteFiles.openOwnerOnly(file);
             try (Statement statement = connection.createStatement()) {
                 try (ResultSet check = statement.executeQuery("PRAGMA quick_check")) {
                     String result = check.next() ? check.getString(1) : "no answer";

@@ -71,7 +71,7 @@ class HubRestartTest {
             second = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
                     .httpsPort(first.hub.httpsPort()).build().start();
             assertThat(second.identity().registry().listDevices()).isEqualTo(devicesBefore);
-            waitUntil(second::isDeviceConnected, "MyJavaDevice", Duration.ofSeconds(60));
+            waitUntil(second::isDeviceConnected, "MyJavaDevice", Duration.ofSeconds(60), statuses);
             waitUntilMethodsWork(methods);
 
             assertThat(statuses).contains(IotHubConnectionStatus.DISCONNECTED_RETRYING)
@@ -107,13 +107,13 @@ class HubRestartTest {
                 .methodConnectTimeoutSeconds(5).build();
     }
 
-    private static void waitUntil(java.util.function.Predicate<String> connected, String deviceId, Duration limit)
-            throws InterruptedException {
+    private static void waitUntil(java.util.function.Predicate<String> connected, String deviceId, Duration limit,
+                                  List<IotHubConnectionStatus> statuses) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!connected.test(deviceId) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(connected.test(deviceId)).as(deviceId + " reconnected by itself").isTrue();
+        assertThat(connected.test(deviceId)).as(deviceId + " reconnected by itself; its statuses: " + statuses).isTrue();
     }
 
     private static void sleep(long millis) {
