@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.service;
 
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -11,17 +12,27 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 
-/** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor. */
+/**
+ * The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor. One HTTP server per
+ * event loop shares the port and the router, so many callers use every core.
+ */
 public final class ServiceHttpServer {
     /** A 128 KB method payload plus its envelope fits; larger bodies are refused before they are buffered. */
     static final long MAX_BODY_BYTES = 512 * 1024;
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
-    private final HttpServer server;
+    private final Vertx vertx;
+    private final int port;
+    private final Router router;
+    private final HttpServerOptions options;
+    private final EventLoopListeners listeners;
 
     public ServiceHttpServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
                              MethodsRoute methods, MonitorRoute monitor, HttpErrorResponder errors) {
-        Router router = Router.router(vertx);
+        this.vertx = vertx;
+        this.port = port;
+        this.listeners = new EventLoopListeners(vertx, EventLoopListeners.DEFAULT_INSTANCES);
+        this.router = Router.router(vertx);
         router.post("/twins/:deviceId/methods")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
@@ -37,9 +48,8 @@ public final class ServiceHttpServer {
             }
             errors.respond(context, failure);
         });
-        HttpServerOptions options = new HttpServerOptions()
+        this.options = new HttpServerOptions()
                 .setHost(bindAddress)
-                .setPort(port)
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(certificate.toString())
@@ -49,15 +59,17 @@ public final class ServiceHttpServer {
                 .setCompressionSupported(false);
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
-        this.server = vertx.createHttpServer(options).requestHandler(router);
     }
 
     public Future<Integer> listen() {
-        return server.listen().map(HttpServer::actualPort);
+        return listeners.listen(port, actualPort -> vertx.createHttpServer(new HttpServerOptions(options).setPort(actualPort))
+                .requestHandler(router)
+                .listen()
+                .map(HttpServer::actualPort));
     }
 
     public Future<Void> close() {
-        return server.close();
+        return listeners.close();
     }
 
     private static IotHubError statusError(int status) {
