@@ -15,6 +15,7 @@ import io.github.iothubquickstart.localhub.service.MethodsRoute;
 import io.github.iothubquickstart.localhub.service.MonitorRoute;
 import io.github.iothubquickstart.localhub.service.ServiceHttpServer;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -94,8 +95,8 @@ public final class LocalHub implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, data in {}",
-                hostName, bindAddress, mqttPort, bindAddress, httpsPort, dataDirectory);
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{} (TLS by {}), data in {}",
+                hostName, bindAddress, mqttPort, bindAddress, httpsPort, SslEngines.fastestName(), dataDirectory);
         return this;
     }
 

@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -43,6 +44,7 @@ public final class MqttDeviceServer {
                 .setMaxClientIdLength(256)
                 .setAutoClientId(false)
                 .setTimeoutOnConnect(CONNECT_TIMEOUT_SECONDS);
+        options.setSslEngineOptions(SslEngines.fastest());
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
     }

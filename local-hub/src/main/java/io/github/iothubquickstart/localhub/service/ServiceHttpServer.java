@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.service;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -57,6 +58,7 @@ public final class ServiceHttpServer {
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setIdleTimeout(120)
                 .setCompressionSupported(false);
+        options.setSslEngineOptions(SslEngines.fastest());
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
     }
