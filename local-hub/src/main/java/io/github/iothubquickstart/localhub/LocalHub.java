@@ -23,6 +23,7 @@ import io.github.iothubquickstart.localhub.service.TwinRoutes;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -126,8 +127,8 @@ public final class LocalHub implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, data in {}",
-                hostName, bindAddress, mqttPort, bindAddress, httpsPort, dataDirectory);
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{} (TLS by {}), data in {}",
+                hostName, bindAddress, mqttPort, bindAddress, httpsPort, SslEngines.fastestName(), dataDirectory);
         return this;
     }
 

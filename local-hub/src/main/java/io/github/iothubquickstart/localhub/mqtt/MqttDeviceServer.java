@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
+import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -10,19 +12,29 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The device endpoint: MQTT 3.1.1 over TLS, each connection handed to a {@link DeviceConnectionHandler}. */
+/**
+ * The device endpoint: MQTT 3.1.1 over TLS, each connection handed to a {@link DeviceConnectionHandler}. One MQTT
+ * server per event loop shares the port, so TLS handshakes and packets of many devices use every core.
+ */
 public final class MqttDeviceServer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceServer.class);
     /** IoT Hub's 256 KB message limit, plus room for the topic and its property bag. */
     static final int MAX_PACKET_BYTES = 256 * 1024 + 16 * 1024;
-    private final MqttServer server;
+    private final Vertx vertx;
+    private final int port;
+    private final MqttServerOptions options;
+    private final DeviceConnectionHandler handler;
+    private final EventLoopListeners listeners;
 
     /** @param connectPacketTimeout how long a client may take between opening TCP and sending CONNECT */
     public MqttDeviceServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
                             Duration connectPacketTimeout, DeviceConnectionHandler handler) {
-        MqttServerOptions options = new MqttServerOptions()
+        this.vertx = vertx;
+        this.port = port;
+        this.handler = handler;
+        this.listeners = new EventLoopListeners(vertx, EventLoopListeners.DEFAULT_INSTANCES);
+        this.options = new MqttServerOptions()
                 .setHost(bindAddress)
-                .setPort(port)
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(certificate.toString())
@@ -31,18 +43,20 @@ public final class MqttDeviceServer {
                 .setMaxClientIdLength(256)
                 .setAutoClientId(false)
                 .setTimeoutOnConnect((int) connectPacketTimeout.toSeconds());
+        options.setSslEngineOptions(SslEngines.fastest());
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
-        this.server = MqttServer.create(vertx, options)
-                .endpointHandler(handler::handle)
-                .exceptionHandler(error -> LOG.debug("MQTT connection failed before CONNECT", error));
     }
 
     public Future<Integer> listen() {
-        return server.listen().map(MqttServer::actualPort);
+        return listeners.listen(port, actualPort -> MqttServer.create(vertx, new MqttServerOptions(options).setPort(actualPort))
+                .endpointHandler(handler::handle)
+                .exceptionHandler(error -> LOG.debug("MQTT connection failed before CONNECT", error))
+                .listen()
+                .map(MqttServer::actualPort));
     }
 
     public Future<Void> close() {
-        return server.close();
+        return listeners.close();
     }
 }

@@ -2,6 +2,8 @@ package io.github.iothubquickstart.localhub.service;
 
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -11,6 +13,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor. */
@@ -19,12 +23,20 @@ public final class ServiceHttpServer {
     static final long MAX_BODY_BYTES = 512 * 1024;
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
-    private final HttpServer server;
+    private final Vertx vertx;
+    private final int port;
+    private final Router router;
+    private final HttpServerOptions options;
+    private final EventLoopListeners listeners;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
     public ServiceHttpServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
                              MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, TwinRoutes twins,
                              HttpErrorResponder errors) {
-        Router router = Router.router(vertx);
+        this.vertx = vertx;
+        this.port = port;
+        this.listeners = new EventLoopListeners(vertx, EventLoopListeners.DEFAULT_INSTANCES);
+        this.router = Router.router(vertx);
         router.post("/twins/:deviceId/methods")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
@@ -52,9 +64,8 @@ public final class ServiceHttpServer {
             }
             errors.respond(context, failure);
         });
-        HttpServerOptions options = new HttpServerOptions()
+        this.options = new HttpServerOptions()
                 .setHost(bindAddress)
-                .setPort(port)
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(certificate.toString())
@@ -62,18 +73,24 @@ public final class ServiceHttpServer {
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setIdleTimeout(120)
                 .setCompressionSupported(false);
+        options.setSslEngineOptions(SslEngines.fastest());
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
-        this.server = vertx.createHttpServer(options).requestHandler(router);
     }
 
+    /** One HTTPS server per event loop, all on the same port. */
     public Future<Integer> listen() {
-        return server.listen().map(HttpServer::actualPort);
+        return listeners.listen(port, actualPort -> {
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(actualPort)).requestHandler(router);
+            servers.add(server);
+            return server.listen().map(HttpServer::actualPort);
+        });
     }
 
     /** Lets responses already being written finish (at most {@code grace}), then closes every connection. */
     public Future<Void> shutdown(Duration grace) {
-        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+        return Future.all(servers.stream().map(server -> server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList())
+                .transform(ignored -> listeners.close());
     }
 
     private static IotHubError statusError(int status) {

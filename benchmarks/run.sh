@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Reproduces docs/benchmarks.md: starts the local hub and Mosquitto on loopback, runs every scenario of hub-bench
+# against them, prints the table of figures and writes the plots. Everything it starts is stopped on exit.
+#
+#   benchmarks/run.sh                 # the full run (about 10 minutes)
+#   QUICK=1 benchmarks/run.sh         # a short run with small counts, to check the setup
+#
+# Settings (environment): BENCH_ADDRESS (default 127.0.0.71), MOSQUITTO_PORT (18883), PLOTS (docs/benchmarks),
+# HUB_JAR (local-hub/target/local-hub.jar), SCENARIOS (default "connect telemetry methods sdk-roundtrip").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ADDRESS=${BENCH_ADDRESS:-127.0.0.71}
+MOSQUITTO_PORT=${MOSQUITTO_PORT:-18883}
+PLOTS=${PLOTS:-docs/benchmarks}
+HUB_JAR=${HUB_JAR:-local-hub/target/local-hub.jar}
+BENCH_JAR=benchmarks/target/hub-bench.jar
+SCENARIOS=${SCENARIOS:-connect telemetry methods sdk-roundtrip}
+
+# 10,000 devices need 10,000 sockets in each process; 20,000 is this machine's hard limit.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+
+if ! command -v mosquitto >/dev/null; then
+    echo "Installing Mosquitto (Debian package mosquitto)..."
+    apt-get update && apt-get install -y mosquitto
+fi
+if [[ ! -f "$HUB_JAR" || ! -f "$BENCH_JAR" ]]; then
+    ./mvnw -q -B -DskipTests package
+fi
+
+WORK=$(mktemp -d)
+HUB_PID=""
+MOSQUITTO_PID=""
+stop_servers() {
+    [[ -n "$HUB_PID" ]] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null
+    [[ -n "$MOSQUITTO_PID" ]] && kill "$MOSQUITTO_PID" 2>/dev/null && wait "$MOSQUITTO_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap stop_servers EXIT
+
+# Figures are only comparable on a quiet machine: wait (at most 10 minutes) for other builds and test runs to end.
+for _ in $(seq 1 20); do
+    if pgrep -f surefirebooter >/dev/null || pgrep -f plexus-classworlds >/dev/null; then
+        echo "Waiting 30 s for other builds to finish (pgrep surefirebooter / plexus-classworlds)..."
+        sleep 30
+    else
+        break
+    fi
+done
+if pgrep -f surefirebooter >/dev/null || pgrep -f plexus-classworlds >/dev/null; then
+    echo "WARNING: other builds are still running; figures of this run are disturbed."
+fi
+
+echo "Starting the local hub on $ADDRESS:8883 (MQTT) and :8443 (HTTPS), data in $WORK/hub"
+java ${HUB_JAVA_OPTS:-} -jar "$HUB_JAR" start --bind "$ADDRESS" --data-dir "$WORK/hub" >"$WORK/hub.log" 2>&1 &
+HUB_PID=$!
+for _ in $(seq 1 60); do
+    grep -q "listening" "$WORK/hub.log" && break
+    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log"; exit 1; }
+    sleep 1
+done
+grep -q "listening" "$WORK/hub.log" || { echo "The hub did not start within 60 s"; cat "$WORK/hub.log"; exit 1; }
+grep "listening" "$WORK/hub.log"
+
+# Mosquitto gets the same TLS: the hub's server certificate and key, on the hub's address (so the client verifies
+# the same name), another port. Anonymous: it has no SAS tokens; the hub checks one on every CONNECT.
+cat >"$WORK/mosquitto.conf" <<CONF
+per_listener_settings false
+listener $MOSQUITTO_PORT $ADDRESS
+cafile $WORK/hub/ca.pem
+certfile $WORK/hub/server.pem
+keyfile $WORK/hub/server-key.pem
+allow_anonymous true
+persistence false
+max_connections -1
+max_inflight_messages 32
+max_queued_messages 1000
+set_tcp_nodelay true
+user $(id -un)
+log_dest stderr
+log_type error
+CONF
+mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
+MOSQUITTO_PID=$!
+sleep 1
+kill -0 "$MOSQUITTO_PID" 2>/dev/null || { cat "$WORK/mosquitto.log"; exit 1; }
+echo "Mosquitto $(mosquitto -h | head -1 | awk '{print $3}') on $ADDRESS:$MOSQUITTO_PORT"
+
+mkdir -p "$PLOTS"
+RESULTS="$WORK/results.md"
+COMMON=(--hub-data-dir "$WORK/hub" --hub-host "$ADDRESS" --results "$RESULTS" --plots "$PLOTS")
+MQTT=("${COMMON[@]}" --hub-pid "$HUB_PID" --mosquitto "$ADDRESS:$MOSQUITTO_PORT" --mosquitto-pid "$MOSQUITTO_PID")
+bench() { echo; echo "\$ hub-bench $*"; java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" "$@"; }
+
+if [[ -n "${QUICK:-}" ]]; then
+    CONNECT=(100); TELEMETRY=(--devices 10,100 --warmup-seconds 2 --seconds 5); METHODS=(--devices 10 --callers 8 --warmup-seconds 2 --seconds 5); SDK=(--calls 100 --warmup-calls 20)
+else
+    CONNECT=(1000 10000); TELEMETRY=(--devices 10,100,1000 --warmup-seconds 5 --seconds 20); METHODS=(--devices 100 --callers 64 --warmup-seconds 5 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
+fi
+for scenario in $SCENARIOS; do
+    case $scenario in
+        connect) for n in "${CONNECT[@]}"; do bench connect "${MQTT[@]}" --devices "$n"; done ;;
+        telemetry) bench telemetry "${MQTT[@]}" "${TELEMETRY[@]}" --in-flight 1
+                   bench telemetry "${MQTT[@]}" --devices 1000 --in-flight 32 --warmup-seconds 5 --seconds 20 ;;
+        methods) bench methods "${COMMON[@]}" "${METHODS[@]}" ;;
+        sdk-roundtrip) bench sdk-roundtrip "${COMMON[@]}" "${SDK[@]}" ;;
+        *) echo "unknown scenario $scenario"; exit 2 ;;
+    esac
+done
+
+echo
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB RAM; $(java -version 2>&1 | head -1)"
+echo
+echo "| scenario | server | load | rate | latency p50 / p99 / p99.9 | memory | local hub / Mosquitto |"
+echo "|---|---|---|---|---|---|---|"
+cat "$RESULTS"
+cp "$RESULTS" benchmarks/target/results.md 2>/dev/null || true

@@ -1,0 +1,110 @@
+package io.github.iothubquickstart.benchmarks;
+
+import io.github.iothubquickstart.localhub.data.HubIdentity;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** N devices connect over TLS; connects per second, and the server's memory per connected device. */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = "Connects N TLS devices: connects/s, and the server's heap and resident memory per device.")
+final class ConnectScenario implements Callable<Integer> {
+    @Mixin
+    TargetOptions targets = new TargetOptions();
+
+    @Option(names = "--devices", defaultValue = "1000", description = "Devices to connect (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--concurrency", defaultValue = "100",
+            description = "TLS handshakes in progress at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--idle-seconds", defaultValue = "3",
+            description = "How long the devices stay connected, idle, before memory is measured (default: ${DEFAULT-VALUE}).")
+    int idleSeconds;
+
+    @Option(names = "--timeout-seconds", defaultValue = "300", description = "Bound on connecting (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    PrintStream out = System.out;
+
+    record Outcome(String target, int connected, int failed, double connectsPerSecond, double heapBytesPerDevice,
+                   double residentBytesPerDevice) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Outcome> outcomes = run();
+        return outcomes.values().stream().allMatch(outcome -> outcome.connected() > 0) ? 0 : 1;
+    }
+
+    Map<String, Outcome> run() throws InterruptedException {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Vertx vertx = targets.clientVertx();
+        try (HubIdentity hub = targets.openHub()) {
+            List<MqttTarget> mqttTargets = targets.mqttTargets(hub, devices);
+            for (MqttTarget target : mqttTargets) {
+                outcomes.put(target.name(), measure(vertx, target));
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+        Outcome hub = outcomes.get("local-hub");
+        Outcome mosquitto = outcomes.get("mosquitto");
+        for (Outcome outcome : outcomes.values()) {
+            String ratio = mosquitto == null || outcome == mosquitto ? ""
+                    : String.format("%.2f x Mosquitto", hub.connectsPerSecond() / mosquitto.connectsPerSecond());
+            targets.appendResult(out, String.format("| connect | %s | %,d TLS devices | %,.0f connects/s | - | %s, %s | %s |",
+                    outcome.target(), devices, outcome.connectsPerSecond(),
+                    perDevice(outcome.heapBytesPerDevice(), "heap"), perDevice(outcome.residentBytesPerDevice(), "RSS"),
+                    ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " failed)" : "")));
+        }
+        return outcomes;
+    }
+
+    private Outcome measure(Vertx vertx, MqttTarget target) throws InterruptedException {
+        out.printf("connect: %,d devices to %s on %s:%d%n", devices, target.name(), target.host(), target.port());
+        ProcessMemory.Sample before = target.pid().isPresent()
+                ? ProcessMemory.sample(target.pid().getAsLong(), target.jvm()) : null;
+        MqttFleet fleet = MqttFleet.connect(vertx, targets.clientThreads, target, devices, concurrency,
+                Duration.ofSeconds(timeoutSeconds), out, 600);
+        try {
+            double rate = fleet.devices().size() / fleet.connectSeconds();
+            out.printf("  %,d connected in %.2f s (%,.0f connects/s), %d failed%s%n", fleet.devices().size(),
+                    fleet.connectSeconds(), rate, fleet.failures(),
+                    fleet.firstFailure() == null ? "" : "; first failure: " + fleet.firstFailure());
+            TimeUnit.SECONDS.sleep(idleSeconds);
+            double heapPerDevice = Double.NaN;
+            double residentPerDevice = Double.NaN;
+            if (before != null && !fleet.devices().isEmpty()) {
+                ProcessMemory.Sample after = ProcessMemory.sample(target.pid().getAsLong(), target.jvm());
+                int n = fleet.devices().size();
+                heapPerDevice = before.heapBytes() < 0 ? Double.NaN : (after.heapBytes() - before.heapBytes()) / (double) n;
+                residentPerDevice = (after.residentBytes() - before.residentBytes()) / (double) n;
+                out.printf("  %s: heap %s -> %s, resident %s -> %s; per device: %s, %s%n", target.name(),
+                        mib(before.heapBytes()), mib(after.heapBytes()), mib(before.residentBytes()),
+                        mib(after.residentBytes()), perDevice(heapPerDevice, "heap"), perDevice(residentPerDevice, "RSS"));
+            }
+            return new Outcome(target.name(), fleet.devices().size(), fleet.failures(), rate, heapPerDevice,
+                    residentPerDevice);
+        } finally {
+            fleet.close();
+        }
+    }
+
+    private static String perDevice(double bytes, String what) {
+        return Double.isNaN(bytes) ? "-" : String.format("%.1f KB %s/device", bytes / 1024, what);
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "?" : String.format("%.1f MiB", bytes / 1048576.0);
+    }
+}

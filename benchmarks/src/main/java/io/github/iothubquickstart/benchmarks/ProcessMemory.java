@@ -1,0 +1,61 @@
+package io.github.iothubquickstart.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A server process's memory: resident set from /proc, and for a JVM its live heap after a full GC (jcmd). */
+final class ProcessMemory {
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final long JCMD_TIMEOUT_SECONDS = 60;
+
+    /** Bytes; {@code heapBytes} is -1 when not a JVM or not readable. */
+    record Sample(long heapBytes, long residentBytes) {
+    }
+
+    private ProcessMemory() {
+    }
+
+    static Sample sample(long pid, boolean jvm) {
+        long heap = -1;
+        if (jvm) {
+            jcmd(pid, "GC.run");
+            Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+            heap = used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+        }
+        return new Sample(heap, resident(pid));
+    }
+
+    private static long resident(long pid) {
+        try {
+            Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            return rss.find() ? Long.parseLong(rss.group(1)) * 1024 : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String jcmd(long pid, String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command))
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            return output;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+}
