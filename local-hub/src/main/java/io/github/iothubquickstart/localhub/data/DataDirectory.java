@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.files.SecureFiles;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -49,8 +50,7 @@ public final class DataDirectory {
     public static DataDirectory openOrCreate(Path dir) {
         Path path = dir.toAbsolutePath().normalize();
         try {
-            if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
-                SecureFiles.createOwnerOnlyDirectory(path);
+            if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS) && createdHere(path)) {
                 LOG.info("created data directory {}", path);
             } else {
                 requireDirectory(path);
@@ -60,6 +60,16 @@ public final class DataDirectory {
             throw new UncheckedIOException("cannot create data directory " + path + " (" + e + ")", e);
         }
         return new DataDirectory(path);
+    }
+
+    /** False when another process (or thread) created the directory between our check and our attempt. */
+    private static boolean createdHere(Path path) throws IOException {
+        try {
+            SecureFiles.createOwnerOnlyDirectory(path);
+            return true;
+        } catch (FileAlreadyExistsException createdConcurrently) {
+            return false;
+        }
     }
 
     /** An existing directory, created by the hub; nothing is created or changed. */
