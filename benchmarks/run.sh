@@ -32,8 +32,11 @@ WORK=$(mktemp -d)
 HUB_PID=""
 MOSQUITTO_PID=""
 stop_servers() {
-    [[ -n "$HUB_PID" ]] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null
-    [[ -n "$MOSQUITTO_PID" ]] && kill "$MOSQUITTO_PID" 2>/dev/null && wait "$MOSQUITTO_PID" 2>/dev/null
+    set +e  # stop everything even if one of them is already gone
+    for pid in $HUB_PID $MOSQUITTO_PID; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
     rm -rf "$WORK"
 }
 trap stop_servers EXIT
@@ -93,16 +96,17 @@ MQTT=("${COMMON[@]}" --hub-pid "$HUB_PID" --mosquitto "$ADDRESS:$MOSQUITTO_PORT"
 bench() { echo; echo "\$ hub-bench $*"; java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" "$@"; }
 
 if [[ -n "${QUICK:-}" ]]; then
-    CONNECT=(100); TELEMETRY=(--devices 10,100 --warmup-seconds 2 --seconds 5); METHODS=(--devices 10 --callers 8 --warmup-seconds 2 --seconds 5); SDK=(--calls 100 --warmup-calls 20)
+    CONNECT=(100); TELEMETRY=(--devices 10,100 --warmup-seconds 2 --seconds 5); METHODS=(--devices 10 --warmup-seconds 2 --seconds 5); SDK=(--calls 100 --warmup-calls 20)
 else
-    CONNECT=(1000 10000); TELEMETRY=(--devices 10,100,1000 --warmup-seconds 5 --seconds 20); METHODS=(--devices 100 --callers 64 --warmup-seconds 5 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
+    # Warm-ups are long because both JVMs are cold: the JIT needs ~10 s of load before figures settle.
+    CONNECT=(1000 10000); TELEMETRY=(--devices 10,100,1000 --warmup-seconds 10 --seconds 20); METHODS=(--devices 100 --warmup-seconds 10 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
 fi
 for scenario in $SCENARIOS; do
     case $scenario in
         connect) for n in "${CONNECT[@]}"; do bench connect "${MQTT[@]}" --devices "$n"; done ;;
         telemetry) bench telemetry "${MQTT[@]}" "${TELEMETRY[@]}" --in-flight 1
-                   bench telemetry "${MQTT[@]}" --devices 1000 --in-flight 32 --warmup-seconds 5 --seconds 20 ;;
-        methods) bench methods "${COMMON[@]}" "${METHODS[@]}" ;;
+                   bench telemetry "${MQTT[@]}" "${TELEMETRY[@]/#10,100,1000/1000}" --in-flight 32 ;;
+        methods) for callers in 32 64; do bench methods "${COMMON[@]}" "${METHODS[@]}" --callers "$callers"; done ;;
         sdk-roundtrip) bench sdk-roundtrip "${COMMON[@]}" "${SDK[@]}" ;;
         *) echo "unknown scenario $scenario"; exit 2 ;;
     esac

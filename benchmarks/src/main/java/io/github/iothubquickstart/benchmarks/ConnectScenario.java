@@ -37,7 +37,7 @@ final class ConnectScenario implements Callable<Integer> {
     PrintStream out = System.out;
 
     record Outcome(String target, int connected, int failed, double connectsPerSecond, double heapBytesPerDevice,
-                   double residentBytesPerDevice) {
+                   double residentBytesPerDevice, double cpuSecondsPerConnect) {
     }
 
     @Override
@@ -62,8 +62,8 @@ final class ConnectScenario implements Callable<Integer> {
         for (Outcome outcome : outcomes.values()) {
             String ratio = mosquitto == null || outcome == mosquitto ? ""
                     : String.format("%.2f x Mosquitto", hub.connectsPerSecond() / mosquitto.connectsPerSecond());
-            targets.appendResult(out, String.format("| connect | %s | %,d TLS devices | %,.0f connects/s | - | %s, %s | %s |",
-                    outcome.target(), devices, outcome.connectsPerSecond(),
+            targets.appendResult(out, String.format("| connect | %s | %,d TLS devices | %,.0f connects/s (server CPU %s/connect) | - | %s, %s | %s |",
+                    outcome.target(), devices, outcome.connectsPerSecond(), Latency.ms(outcome.cpuSecondsPerConnect() * 1000),
                     perDevice(outcome.heapBytesPerDevice(), "heap"), perDevice(outcome.residentBytesPerDevice(), "RSS"),
                     ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " failed)" : "")));
         }
@@ -74,13 +74,18 @@ final class ConnectScenario implements Callable<Integer> {
         out.printf("connect: %,d devices to %s on %s:%d%n", devices, target.name(), target.host(), target.port());
         ProcessMemory.Sample before = target.pid().isPresent()
                 ? ProcessMemory.sample(target.pid().getAsLong(), target.jvm()) : null;
+        double cpuBefore = target.pid().isPresent() ? ProcessMemory.cpuSeconds(target.pid().getAsLong()) : Double.NaN;
         MqttFleet fleet = MqttFleet.connect(vertx, targets.clientThreads, target, devices, concurrency,
                 Duration.ofSeconds(timeoutSeconds), out, 600);
         try {
             double rate = fleet.devices().size() / fleet.connectSeconds();
+            double cpuPerConnect = target.pid().isPresent()
+                    ? (ProcessMemory.cpuSeconds(target.pid().getAsLong()) - cpuBefore) / fleet.devices().size() : Double.NaN;
             out.printf("  %,d connected in %.2f s (%,.0f connects/s), %d failed%s%n", fleet.devices().size(),
                     fleet.connectSeconds(), rate, fleet.failures(),
                     fleet.firstFailure() == null ? "" : "; first failure: " + fleet.firstFailure());
+            out.printf("  %s CPU per connect: %.2f ms (so about %,.0f connects/s per core of its own)%n", target.name(),
+                    cpuPerConnect * 1000, 1 / cpuPerConnect);
             TimeUnit.SECONDS.sleep(idleSeconds);
             double heapPerDevice = Double.NaN;
             double residentPerDevice = Double.NaN;
@@ -94,7 +99,7 @@ final class ConnectScenario implements Callable<Integer> {
                         mib(after.residentBytes()), perDevice(heapPerDevice, "heap"), perDevice(residentPerDevice, "RSS"));
             }
             return new Outcome(target.name(), fleet.devices().size(), fleet.failures(), rate, heapPerDevice,
-                    residentPerDevice);
+                    residentPerDevice, cpuPerConnect);
         } finally {
             fleet.close();
         }

@@ -9,11 +9,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A server process's memory: resident set from /proc, and for a JVM its live heap after a full GC (jcmd). */
+/**
+ * A server process's memory (resident set from /proc; for a JVM, its live heap after a full GC by jcmd) and CPU time.
+ */
 final class ProcessMemory {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
     private static final long JCMD_TIMEOUT_SECONDS = 60;
+    /** USER_HZ: 100 on every Linux this runs on. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     /** Bytes; {@code heapBytes} is -1 when not a JVM or not readable. */
     record Sample(long heapBytes, long residentBytes) {
@@ -30,6 +34,18 @@ final class ProcessMemory {
             heap = used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
         }
         return new Sample(heap, resident(pid));
+    }
+
+    /** CPU time (user + system) the process has used so far, in seconds; NaN when unreadable. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: utime is 14th, stime 15th.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static long resident(long pid) {

@@ -49,7 +49,12 @@ final class TelemetryScenario implements Callable<Integer> {
 
     PrintStream out = System.out;
 
-    record Outcome(String target, int devices, long acked, long failed, double ackedPerSecond, Histogram latency) {
+    record Outcome(String target, int devices, long acked, long failed, double ackedPerSecond, Histogram latency,
+                   double serverCores) {
+    }
+
+    private static double cpuSeconds(MqttTarget target) {
+        return target.pid().isPresent() ? ProcessMemory.cpuSeconds(target.pid().getAsLong()) : Double.NaN;
     }
 
     @Override
@@ -87,8 +92,9 @@ final class TelemetryScenario implements Callable<Integer> {
         for (Outcome outcome : byTarget.values()) {
             String ratio = mosquitto == null || outcome == mosquitto ? ""
                     : String.format("%.2f x Mosquitto", hub.ackedPerSecond() / mosquitto.ackedPerSecond());
-            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %,.0f acked msg/s | %s / %s / %s | - | %s |",
+            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %,.0f acked msg/s (server busy %s cores) | %s / %s / %s | - | %s |",
                     outcome.target(), devices, inFlight, payloadBytes, outcome.ackedPerSecond(),
+                    Double.isNaN(outcome.serverCores()) ? "?" : String.format("%.2f", outcome.serverCores()),
                     Latency.ms(Latency.millisAt(outcome.latency(), 50)), Latency.ms(Latency.millisAt(outcome.latency(), 99)),
                     Latency.ms(Latency.millisAt(outcome.latency(), 99.9)),
                     ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " publishes failed)" : "")));
@@ -114,17 +120,19 @@ final class TelemetryScenario implements Callable<Integer> {
                 TimeUnit.SECONDS.sleep(warmupSeconds);
                 latency.take();
                 long ackedBefore = acked.sum();
+                double cpuBefore = cpuSeconds(target);
                 long start = System.nanoTime();
                 TimeUnit.SECONDS.sleep(seconds);
                 long ackedDuring = acked.sum() - ackedBefore;
+                double serverCores = (cpuSeconds(target) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 Histogram histogram = latency.take();
                 publishers.forEach(Publisher::stop);
                 double rate = ackedDuring / elapsed;
-                out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed%n", target.name(),
-                        rate, elapsed, Latency.summary(histogram), failed.sum());
+                out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed; server busy %.2f cores%n",
+                        target.name(), rate, elapsed, Latency.summary(histogram), failed.sum(), serverCores);
                 TimeUnit.MILLISECONDS.sleep(500); // let the last acknowledgements arrive before disconnecting
-                return new Outcome(target.name(), devices, ackedDuring, failed.sum(), rate, histogram);
+                return new Outcome(target.name(), devices, ackedDuring, failed.sum(), rate, histogram, serverCores);
             }
         } finally {
             publishers.forEach(Publisher::stop);

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,20 +54,27 @@ class HubBenchSmokeTest {
 
         assertThat(rows).singleElement().asString()
                 .startsWith("| connect | local-hub | 5 TLS devices | ")
-                .containsPattern("\\| [\\d,]+ connects/s \\|")
+                .containsPattern("\\| [\\d,]+ connects/s \\(server CPU [\\d.]+ ms/connect\\) \\|")
                 .containsPattern("KB heap/device, -?[\\d.]+ KB RSS/device")
                 .doesNotContain("failed");
     }
 
     @Test
-    void telemetryReportsAcknowledgedMessagesAndLatencyAndDrawsPlots() throws IOException {
+    void telemetryReportsAcknowledgedMessagesAndLatencyAndDrawsPlots() throws Exception {
         Path plots = temp.resolve("telemetry-plots");
-        List<String> rows = run("telemetry", "--devices", "2,3", "--in-flight", "2", "--warmup-seconds", "1",
-                "--seconds", "2", "--plots", plots.toString());
+        AtomicLong received = new AtomicLong();
+        List<String> rows;
+        try (AutoCloseable ignored = hub.telemetry().subscribe(message -> received.incrementAndGet())) {
+            rows = run("telemetry", "--devices", "2,3", "--in-flight", "2", "--warmup-seconds", "1",
+                    "--seconds", "2", "--plots", plots.toString());
+        }
 
         assertThat(rows).hasSize(2);
+        // Each rate covers at least 2 s of acknowledged messages, and the hub acknowledges only what it accepted.
+        double acknowledgedAtLeast = 2 * (ackedRate(rows.get(0)) + ackedRate(rows.get(1)));
+        assertThat((double) received.get()).isGreaterThanOrEqualTo(acknowledgedAtLeast * 0.99);
         assertThat(rows.get(1)).startsWith("| telemetry | local-hub | 3 devices x 2 in flight, 200 B QoS 1 | ")
-                .containsPattern("\\| [1-9][\\d,]* acked msg/s \\| [\\d.]+ ms / ")
+                .containsPattern("\\| [1-9][\\d,]* acked msg/s \\(server busy \\? cores\\) \\| [\\d.]+ ms / ")
                 .doesNotContain("failed");
         assertPng(plots.resolve("telemetry-throughput-inflight2.png"));
         assertPng(plots.resolve("telemetry-latency-inflight2.png"));
@@ -105,6 +115,12 @@ class HubBenchSmokeTest {
 
         assertThat(exitCode).as("exit code of hub-bench %s; errors: %s", args, errors).isZero();
         return Files.readAllLines(results);
+    }
+
+    private static double ackedRate(String row) {
+        Matcher rate = Pattern.compile("\\| ([\\d,]+) acked msg/s").matcher(row);
+        assertThat(rate.find()).as("rate in %s", row).isTrue();
+        return Double.parseDouble(rate.group(1).replace(",", ""));
     }
 
     private static void assertPng(Path png) throws IOException {
