@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,13 +53,13 @@ class QuickstartFlowTest {
 
     @Test
     void backEndChangesTheIntervalOfARunningDevice() throws Exception {
-        LinkedBlockingQueue<TelemetryMessage> telemetry = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry::add);
+        ReceivedTelemetry telemetry = new ReceivedTelemetry();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
              DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(7), ADDRESS)) {
             CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
                     "--connection-string", hub.deviceConnectionString("MyJavaDevice"), "--interval", "1", "--count", "5"));
 
-            List<TelemetryMessage> before = take(telemetry, 2);
+            List<TelemetryMessage> before = telemetry.take(2);
             before.forEach(QuickstartFlowTest::assertQuickstartTelemetry);
 
             int backEndExit = BackEndApplication.run(environment, backEnd.out(), backEnd.err(), ADDRESS,
@@ -68,11 +67,8 @@ class QuickstartFlowTest {
 
             assertThat(backEndExit).as(backEnd.toString()).isZero();
             assertThat(backEnd.stdout()).contains("MyJavaDevice answered status 200").contains("\"telemetryInterval\":3");
-            List<TelemetryMessage> after = take(telemetry, 3);
-            for (int i = 1; i < after.size(); i++) {
-                Duration gap = Duration.between(after.get(i - 1).enqueuedTime(), after.get(i).enqueuedTime());
-                assertThat(gap).as("gap between messages after the change").isBetween(Duration.ofMillis(2_500), Duration.ofMillis(4_500));
-            }
+            List<TelemetryMessage> after = telemetry.take(3);
+            ReceivedTelemetry.assertGapsBetween(after, Duration.ofMillis(2_500), Duration.ofMillis(4_500), "gap between messages after the change");
             assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
             assertThat(device.stdout()).contains("Direct method SetTelemetryInterval").contains("Stopped after 5 message(s).");
         }
@@ -85,15 +81,5 @@ class QuickstartFlowTest {
         assertThat(body.keySet()).containsExactlyInAnyOrder("temperature", "humidity");
         boolean hot = body.get("temperature").getAsDouble() > 30;
         assertThat(message.applicationProperties()).containsEntry("temperatureAlert", Boolean.toString(hot));
-    }
-
-    private static List<TelemetryMessage> take(LinkedBlockingQueue<TelemetryMessage> queue, int count) throws InterruptedException {
-        List<TelemetryMessage> taken = new ArrayList<>();
-        while (taken.size() < count) {
-            TelemetryMessage message = queue.poll(15, TimeUnit.SECONDS);
-            assertThat(message).as("telemetry message " + (taken.size() + 1) + " of " + count).isNotNull();
-            taken.add(message);
-        }
-        return taken;
     }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,12 +48,12 @@ class TwinStepTest {
 
     @Test
     void backEndSetsTheDesiredIntervalAndSeesTheDeviceReportIt() throws Exception {
-        LinkedBlockingQueue<TelemetryMessage> telemetry = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry::add);
+        ReceivedTelemetry telemetry = new ReceivedTelemetry();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
              DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(3), ADDRESS)) {
             CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
                     "--connection-string", hub.deviceConnectionString("MyJavaDevice"), "--interval", "1", "--count", "6"));
-            take(telemetry, 1);
+            telemetry.take(1);
 
             String reportedAtStart = awaitTwinShowing("reported telemetryInterval 1 s");
             assertThat(reportedAtStart).contains("Device MyJavaDevice twin: connected");
@@ -62,12 +61,9 @@ class TwinStepTest {
             ConsoleCapture setDesired = backEnd("--desired-interval", "3");
             assertThat(setDesired.stdout()).contains("desired telemetryInterval set to 3 s");
 
-            take(telemetry, 1); // the one already due at the old pace may still come 1 s later
-            List<TelemetryMessage> after = take(telemetry, 3);
-            for (int i = 1; i < after.size(); i++) {
-                Duration gap = Duration.between(after.get(i - 1).enqueuedTime(), after.get(i).enqueuedTime());
-                assertThat(gap).as("gap after the desired change").isBetween(Duration.ofMillis(2_500), Duration.ofMillis(4_500));
-            }
+            telemetry.take(1); // the one already due at the old pace may still come 1 s later
+            List<TelemetryMessage> after = telemetry.take(3);
+            ReceivedTelemetry.assertGapsBetween(after, Duration.ofMillis(2_500), Duration.ofMillis(4_500), "gap after the desired change");
             String shown = awaitTwinShowing("reported telemetryInterval 3 s");
             assertThat(shown).contains("twin: connected").contains("desired telemetryInterval 3 s");
             assertThat(device.stdout()).contains("Desired telemetryInterval 3").contains("Reported telemetryInterval 3 s");
@@ -96,15 +92,5 @@ class TwinStepTest {
         int exit = BackEndApplication.run(environment, console.out(), console.err(), ADDRESS, args.toArray(String[]::new));
         assertThat(exit).as(console.toString()).isZero();
         return console;
-    }
-
-    private static List<TelemetryMessage> take(LinkedBlockingQueue<TelemetryMessage> queue, int count) throws InterruptedException {
-        List<TelemetryMessage> taken = new ArrayList<>();
-        while (taken.size() < count) {
-            TelemetryMessage message = queue.poll(15, TimeUnit.SECONDS);
-            assertThat(message).as("telemetry message " + (taken.size() + 1) + " of " + count).isNotNull();
-            taken.add(message);
-        }
-        return taken;
     }
 }
