@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.device.DeviceSessions;
 import io.github.iothubquickstart.localhub.device.PersistentSessions;
+import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.mqtt.DesiredPropertiesPublisher;
@@ -27,6 +28,7 @@ import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +57,7 @@ public final class LocalHub implements AutoCloseable {
     public static final int DEFAULT_MQTT_PORT = 8883;
     public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
     static final String TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
@@ -68,6 +71,7 @@ public final class LocalHub implements AutoCloseable {
     private final Clock clock;
     private final TelemetryRetention telemetryRetention;
     private final TelemetryJournal.Durability telemetryDurability;
+    private final int eventLoops;
     private final HubLimits limits;
 
     private Vertx vertx;
@@ -93,6 +97,7 @@ public final class LocalHub implements AutoCloseable {
         this.telemetryRetention = builder.telemetryRetention;
         this.telemetryDurability = builder.telemetryDurability;
         this.limits = builder.limits;
+        this.eventLoops = builder.eventLoops;
     }
 
     public static Builder builder() {
@@ -118,7 +123,9 @@ public final class LocalHub implements AutoCloseable {
             closeIdentity();
             throw e;
         }
-        vertx = Vertx.vertx();
+        vertx = Vertx.vertx(new VertxOptions()
+                .setPreferNativeTransport(true)
+                .setEventLoopPoolSize(eventLoops));
         try {
             wire();
             mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
@@ -127,8 +134,9 @@ public final class LocalHub implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{} (TLS by {}), data in {}",
-                hostName, bindAddress, mqttPort, bindAddress, httpsPort, SslEngines.fastestName(), dataDirectory);
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{} (TLS by {}, {} event loops on {}), data in {}",
+                hostName, bindAddress, mqttPort, bindAddress, httpsPort, SslEngines.fastestName(), eventLoops,
+                vertx.isNativeTransportEnabled() ? "epoll" : "NIO", dataDirectory);
         return this;
     }
 
@@ -145,11 +153,11 @@ public final class LocalHub implements AutoCloseable {
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
-        mqttServer = new MqttDeviceServer(vertx, bindAddress, requestedMqttPort, certificate, key,
+        mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
                 new DeviceConnectionHandler(deviceAuthenticator, sessions, persistentSessions, pendingCalls, telemetry,
                         new DeviceTwinRequests(twins), limits.maxConnectedDevices()));
-        httpServer = new ServiceHttpServer(vertx, bindAddress, requestedHttpsPort, certificate, key,
+        httpServer = new ServiceHttpServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
@@ -329,8 +337,18 @@ public final class LocalHub implements AutoCloseable {
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
         private TelemetryJournal.Durability telemetryDurability = TelemetryJournal.Durability.NORMAL;
         private HubLimits limits = HubLimits.DEFAULT;
+        private int eventLoops = EventLoopListeners.defaultEventLoops();
 
         private Builder() {
+        }
+
+        /** Threads that serve connections, MQTT and HTTPS alike; default {@link EventLoopListeners#defaultEventLoops()}. */
+        public Builder eventLoops(int eventLoops) {
+            if (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS) {
+                throw new IllegalArgumentException("Event loops must be 1 to " + MAX_EVENT_LOOPS + ", not " + eventLoops + ".");
+            }
+            this.eventLoops = eventLoops;
+            return this;
         }
 
         /** Caps on connections and calls in flight; see {@link HubLimits#DEFAULT}. */

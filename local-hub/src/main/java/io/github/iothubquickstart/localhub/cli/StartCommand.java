@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.cli;
 
 import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import java.time.Duration;
@@ -55,6 +56,11 @@ final class StartCommand implements Callable<Integer> {
                     + "at the cost of a disk flush per commit (default: ${DEFAULT-VALUE}).")
     TelemetryJournal.Durability durability;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Threads that serve MQTT and HTTPS connections (default: half the cores, at least 1, here "
+                    + "${DEFAULT-VALUE}): the devices and back-ends that use the hub need the other cores.")
+    int eventLoops = EventLoopListeners.defaultEventLoops();
+
     @Option(names = "--max-devices", paramLabel = "N", defaultValue = "20000",
             description = "Devices connected at once; more get CONNACK 3, server unavailable (default: ${DEFAULT-VALUE}).")
     int maxDevices;
@@ -72,6 +78,10 @@ final class StartCommand implements Callable<Integer> {
         if (retainedMessages < 0 || retentionHours < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Telemetry retention cannot be negative.");
         }
+        if (eventLoops < 1 || eventLoops > LocalHub.MAX_EVENT_LOOPS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--event-loops must be 1 to " + LocalHub.MAX_EVENT_LOOPS + ", not " + eventLoops + ".");
+        }
         LocalHub.Builder builder = LocalHub.builder()
                 .dataDirectory(dataDirectory.resolve())
                 .bindAddress(bindAddress)
@@ -79,6 +89,7 @@ final class StartCommand implements Callable<Integer> {
                 .httpsPort(httpsPort)
                 .telemetryRetention(new TelemetryRetention(retainedMessages, Duration.ofHours(retentionHours)))
                 .telemetryDurability(durability)
+                .eventLoops(eventLoops)
                 .limits(limits());
         if (hostName != null) {
             builder.hostName(hostName);

@@ -4,7 +4,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
@@ -14,8 +13,15 @@ import java.util.function.IntFunction;
  * every connection on a single event loop, so one core did all the TLS and MQTT work while the others idled.
  */
 public final class EventLoopListeners {
-    /** Vert.x's own default: two event loops per core. */
-    public static final int DEFAULT_INSTANCES = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    /**
+     * Half the cores, at least one. The local hub always shares its machine with the devices and back-ends that use
+     * it, so it leaves them cores; and fewer loops each wake for more ready connections at once. On 2 cores with the
+     * load generator beside it, 1 loop moved 84,000 msg/s at 1 message in flight where Vert.x's default of
+     * 2 loops per core moved 47,000 (docs/benchmarks.md).
+     */
+    public static int defaultEventLoops() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
     private static final int SHARED_RANDOM_PORT = -1;
 
     private final Vertx vertx;

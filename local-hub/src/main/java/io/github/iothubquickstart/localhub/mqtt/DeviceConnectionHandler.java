@@ -12,6 +12,7 @@ import io.github.iothubquickstart.localhub.device.PersistentSessions;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -27,6 +28,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,18 +191,46 @@ public final class DeviceConnectionHandler {
             refuse(session, endpoint, "malformed property bag in " + printable(message.topicName()));
             return;
         }
-        Context context = Vertx.currentContext();
         // Acknowledged only once stored: a device never loses a message the hub has PUBACKed.
-        telemetry.accept(session.deviceId(), properties.get().systemProperties(),
-                properties.get().applicationProperties(), message.payload().getBytes())
-                .whenComplete((stored, failure) -> context.runOnContext(ignored -> {
-                    if (failure == null) {
-                        acknowledge(endpoint, message);
-                    } else if (endpoint.isConnected()) {
-                        // Unacknowledged, the device sends it again after reconnecting.
-                        refuse(session, endpoint, "telemetry could not be stored: " + failure.getMessage());
-                    }
-                }));
+        CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.deviceId(),
+                properties.get().systemProperties(), properties.get().applicationProperties(), message.payload().getBytes());
+        if (stored.isDone()) {
+            // Not stored (retention 0), or refused: answer within this read, so that Vert.x flushes the PUBACKs of one read
+            // together; a task per PUBACK cost one TLS record and one system call each (345,000 -> 138,000 msg/s).
+            stored.whenComplete((ignored, failure) -> afterStoring(session, endpoint, message, failure));
+        } else {
+            Context context = Vertx.currentContext();
+            stored.whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    acknowledgeFromCommitThread(endpoint, message);
+                } else {
+                    context.runOnContext(none -> afterStoring(session, endpoint, message, failure));
+                }
+            });
+        }
+    }
+
+    /**
+     * Written from the thread that stored the message, not from a task on the event loop: Vert.x queues what other
+     * threads write and sends it in one flush, so the PUBACKs of one commit to one device share a TLS record.
+     */
+    private static void acknowledgeFromCommitThread(MqttEndpoint endpoint, MqttPublishMessage message) {
+        try {
+            acknowledge(endpoint, message);
+        } catch (IllegalStateException closed) {
+            LOG.debug("No PUBACK for message {}: the connection closed while it was stored; the device sends it again",
+                    message.messageId());
+        }
+    }
+
+    private void afterStoring(DeviceSession session, MqttEndpoint endpoint, MqttPublishMessage message,
+                              Throwable failure) {
+        if (failure == null) {
+            acknowledge(endpoint, message);
+        } else if (endpoint.isConnected()) {
+            // Unacknowledged, the device sends it again after reconnecting.
+            refuse(session, endpoint, "telemetry could not be stored: " + failure.getMessage());
+        }
     }
 
     private void onMethodResponse(DeviceSession session, MqttPublishMessage message,

@@ -4,7 +4,6 @@ import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
@@ -27,18 +26,16 @@ public final class MqttDeviceServer {
     private final EventLoopListeners listeners;
 
     /** @param connectPacketTimeout how long a client may take between opening TCP and sending CONNECT */
-    public MqttDeviceServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
+    public MqttDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
                             Duration connectPacketTimeout, DeviceConnectionHandler handler) {
         this.vertx = vertx;
         this.port = port;
         this.handler = handler;
-        this.listeners = new EventLoopListeners(vertx, EventLoopListeners.DEFAULT_INSTANCES);
+        this.listeners = new EventLoopListeners(vertx, eventLoops);
         this.options = new MqttServerOptions()
                 .setHost(bindAddress)
                 .setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertPath(certificate.toString())
-                        .setKeyPath(privateKey.toString()))
+                .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
                 .setMaxMessageSize(MAX_PACKET_BYTES)
                 .setMaxClientIdLength(256)
                 .setAutoClientId(false)

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
@@ -30,12 +29,12 @@ public final class ServiceHttpServer {
     private final EventLoopListeners listeners;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
-    public ServiceHttpServer(Vertx vertx, String bindAddress, int port, Path certificate, Path privateKey,
+    public ServiceHttpServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
                              MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, TwinRoutes twins,
                              HttpErrorResponder errors) {
         this.vertx = vertx;
         this.port = port;
-        this.listeners = new EventLoopListeners(vertx, EventLoopListeners.DEFAULT_INSTANCES);
+        this.listeners = new EventLoopListeners(vertx, eventLoops);
         this.router = Router.router(vertx);
         router.post("/twins/:deviceId/methods")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
@@ -67,9 +66,7 @@ public final class ServiceHttpServer {
         this.options = new HttpServerOptions()
                 .setHost(bindAddress)
                 .setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertPath(certificate.toString())
-                        .setKeyPath(privateKey.toString()))
+                .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setIdleTimeout(120)
                 .setCompressionSupported(false);

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Device-to-cloud messages on disk (SQLite, WAL), so that what the hub acknowledged survives a crash of the hub.
@@ -29,18 +31,27 @@ public final class TelemetryJournal implements AutoCloseable {
 
     private final Path file;
     private final Connection connection;
+    /** Prepared once: compiling the statement cost as much as running it for a batch of ten. */
+    private final PreparedStatement insert;
     private long lastSequence;
 
     private TelemetryJournal(Path file, Connection connection) throws SQLException {
         this.file = file;
         this.connection = connection;
         this.lastSequence = queryLong("SELECT COALESCE(MAX(sequence_number), 0) FROM telemetry");
+        this.insert = connection.prepareStatement("INSERT INTO telemetry (sequence_number, device_id,"
+                + " enqueued_millis, system_properties, application_properties, body) VALUES (?, ?, ?, ?, ?, ?)");
     }
 
     public static TelemetryJournal open(Path file, Durability durability) {
         try {
             Connection connection = SqliteFiles.openOwnerOnly(file);
             try (Statement statement = connection.createStatement()) {
+                // Only this hub process uses the journal (replay goes through it): an exclusive lock spares each
+                // commit its file-lock calls and keeps the WAL index in memory. Must precede the first read.
+                statement.execute("PRAGMA locking_mode=EXCLUSIVE");
+                // Nothing else may hold it, so waiting for the lock would only delay telling a second hub why.
+                statement.execute("PRAGMA busy_timeout=0");
                 try (ResultSet check = statement.executeQuery("PRAGMA quick_check")) {
                     String result = check.next() ? check.getString(1) : "no answer";
                     if (!"ok".equalsIgnoreCase(result)) {
@@ -65,6 +76,11 @@ public final class TelemetryJournal implements AutoCloseable {
         } catch (IOException e) {
             throw new TelemetryStorageException("cannot create telemetry journal " + file + " (" + e + ")", e);
         } catch (SQLException e) {
+            if (e instanceof SQLiteException busy && (busy.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code) {
+                throw new TelemetryStorageException("telemetry journal " + file + " is in use by another process: is"
+                        + " another local hub running on this data directory? Stop it, or give this one another"
+                        + " --data-dir", e);
+            }
             throw unreadable(file, e.getMessage());
         }
     }
@@ -73,8 +89,7 @@ public final class TelemetryJournal implements AutoCloseable {
     public synchronized List<TelemetryMessage> append(List<IncomingTelemetry> batch) throws SQLException {
         List<TelemetryMessage> stored = new ArrayList<>(batch.size());
         long sequence = lastSequence;
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry (sequence_number, device_id,"
-                + " enqueued_millis, system_properties, application_properties, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+        try {
             for (IncomingTelemetry message : batch) {
                 sequence++;
                 insert.setLong(1, sequence);
@@ -89,6 +104,7 @@ public final class TelemetryJournal implements AutoCloseable {
             insert.executeBatch();
             connection.commit();
         } catch (SQLException e) {
+            insert.clearBatch();
             connection.rollback();
             throw e;
         }
@@ -139,6 +155,7 @@ public final class TelemetryJournal implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            insert.close();
             connection.close();
         } catch (SQLException e) {
             // closing is best effort; every commit is already on disk

@@ -69,4 +69,17 @@ class LocalHubCliTest {
         assertThat(status).isEqualTo(1);
         assertThat(err.toString()).contains("start the local hub first");
     }
+
+    @Test
+    void startRefusesANumberOfEventLoopsItCannotUseAndSaysWhichItCan() {
+        assertThat(run("start", "--event-loops", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--event-loops must be 1 to 256, not 0.");
+    }
+
+    @Test
+    void startHelpSaysHowManyEventLoopsTheHubUsesByDefault() {
+        assertThat(run("start", "--help")).isZero();
+        int defaultLoops = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertThat(out.toString()).contains("--event-loops=N").contains("here " + defaultLoops + ")");
+    }
 }

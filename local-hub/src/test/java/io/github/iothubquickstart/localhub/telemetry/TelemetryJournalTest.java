@@ -77,4 +77,18 @@ class TelemetryJournalTest {
                 .hasMessageContaining("move it away");
         assertThat(Files.readString(file)).startsWith("this is not an SQLite database");
     }
+
+    @Test
+    void aJournalInUseByAnotherHubIsRefusedWithoutCallingItUnreadable() throws Exception {
+        Path file = directory.resolve("t.db");
+        try (TelemetryJournal first = TelemetryJournal.open(file, TelemetryJournal.Durability.NORMAL)) {
+            first.append(List.of(message("a", "1", Instant.now())));
+
+            assertThatThrownBy(() -> TelemetryJournal.open(file, TelemetryJournal.Durability.NORMAL))
+                    .isInstanceOf(TelemetryStorageException.class)
+                    .hasMessageContaining("in use by another process")
+                    .hasMessageNotContaining("delete");
+            assertThat(first.append(List.of(message("a", "2", Instant.now()))).get(0).sequenceNumber()).isEqualTo(2);
+        }
+    }
 }
