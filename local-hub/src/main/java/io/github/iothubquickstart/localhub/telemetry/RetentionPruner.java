@@ -9,10 +9,13 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs on the commit thread after commits, at most every few seconds, and drops what retention no longer covers. */
+/**
+ * Runs on the commit thread after commits, at most once a second, and drops what retention no longer covers. Often
+ * and small: at 145,000 msg/s, pruning every 5 s deleted 700,000 rows at once and held commits back for over a second.
+ */
 final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionPruner.class);
-    static final Duration PRUNE_EVERY = Duration.ofSeconds(5);
+    static final Duration PRUNE_EVERY = Duration.ofSeconds(1);
 
     private final TelemetryJournal journal;
     private final TelemetryRetention retention;

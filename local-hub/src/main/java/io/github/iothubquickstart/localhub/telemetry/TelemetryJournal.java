@@ -68,7 +68,9 @@ public final class TelemetryJournal implements AutoCloseable {
                         + " system_properties TEXT NOT NULL,"
                         + " application_properties TEXT NOT NULL,"
                         + " body BLOB NOT NULL)");
-                statement.execute("CREATE INDEX IF NOT EXISTS telemetry_enqueued ON telemetry (enqueued_millis)");
+                // Journals of earlier versions indexed the arrival time: every commit wrote an index page too.
+                // Sequence order is arrival order, which is all that pruning by age needs.
+                statement.execute("DROP INDEX IF EXISTS telemetry_enqueued");
             }
             connection.setAutoCommit(false);
             connection.commit();
@@ -132,15 +134,28 @@ public final class TelemetryJournal implements AutoCloseable {
         return messages;
     }
 
-    /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
+    /**
+     * Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}.
+     * Messages are numbered as they arrive, so the old ones are a prefix of the sequence: the age cut-off is the first
+     * message new enough, found by reading from the oldest, without an index on the arrival time.
+     */
     public synchronized int prune(long maxMessages, Instant notBefore) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM telemetry WHERE sequence_number <= ? OR enqueued_millis < ?")) {
-            delete.setLong(1, lastSequence - maxMessages);
-            delete.setLong(2, notBefore.toEpochMilli());
+        try (PreparedStatement firstKept = connection.prepareStatement(
+                "SELECT sequence_number FROM telemetry WHERE enqueued_millis >= ? ORDER BY sequence_number LIMIT 1");
+             PreparedStatement delete = connection.prepareStatement(
+                     "DELETE FROM telemetry WHERE sequence_number < ?")) {
+            firstKept.setLong(1, notBefore.toEpochMilli());
+            long firstNewEnough;
+            try (ResultSet row = firstKept.executeQuery()) {
+                firstNewEnough = row.next() ? row.getLong(1) : lastSequence + 1;
+            }
+            delete.setLong(1, Math.max(firstNewEnough, lastSequence - maxMessages + 1));
             int deleted = delete.executeUpdate();
             connection.commit();
             return deleted;
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
         }
     }
 

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +93,27 @@ class TelemetryJournalTest {
                     .hasMessageContaining("in use by another process")
                     .hasMessageNotContaining("delete");
             assertThat(first.append(List.of(message("a", "2", Instant.now()))).get(0).sequenceNumber()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aJournalOfAnEarlierVersionLosesItsTimeIndexAndKeepsItsMessages() throws Exception {
+        Path file = directory.resolve("t.db");
+        try (TelemetryJournal journal = TelemetryJournal.open(file, TelemetryJournal.Durability.NORMAL)) {
+            journal.append(List.of(message("a", "1", Instant.now())));
+        }
+        try (Connection earlier = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = earlier.createStatement()) {
+            statement.execute("CREATE INDEX telemetry_enqueued ON telemetry (enqueued_millis)");
+        }
+
+        try (TelemetryJournal journal = TelemetryJournal.open(file, TelemetryJournal.Durability.NORMAL)) {
+            assertThat(journal.readAfter(0, 10)).extracting(TelemetryMessage::sequenceNumber).containsExactly(1L);
+        }
+        try (Connection after = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = after.createStatement();
+             ResultSet indexes = statement.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'")) {
+            assertThat(indexes.getInt(1)).isZero();
         }
     }
 }
