@@ -54,16 +54,24 @@ if pgrep -f surefirebooter >/dev/null || pgrep -f plexus-classworlds >/dev/null;
     echo "WARNING: other builds are still running; figures of this run are disturbed."
 fi
 
-echo "Starting the local hub on $ADDRESS:8883 (MQTT) and :8443 (HTTPS), data in $WORK/hub"
-java ${HUB_JAVA_OPTS:-} -jar "$HUB_JAR" start --bind "$ADDRESS" --data-dir "$WORK/hub" >"$WORK/hub.log" 2>&1 &
-HUB_PID=$!
-for _ in $(seq 1 60); do
-    grep -q "listening" "$WORK/hub.log" && break
-    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log"; exit 1; }
-    sleep 1
-done
-grep -q "listening" "$WORK/hub.log" || { echo "The hub did not start within 60 s"; cat "$WORK/hub.log"; exit 1; }
-grep "listening" "$WORK/hub.log"
+# start_hub [extra `local-hub start` options]: (re)starts the hub on the same data directory, so that it keeps its CA
+# and devices; the telemetry scenario runs once as started by default and once with --telemetry-retention 0.
+start_hub() {
+    if [[ -n "$HUB_PID" ]]; then
+        kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true
+    fi
+    echo "Starting the local hub on $ADDRESS:8883 (MQTT) and :8443 (HTTPS) $*, data in $WORK/hub"
+    java ${HUB_JAVA_OPTS:-} -jar "$HUB_JAR" start --bind "$ADDRESS" --data-dir "$WORK/hub" "$@" >"$WORK/hub.log" 2>&1 &
+    HUB_PID=$!
+    for _ in $(seq 1 60); do
+        grep -q "listening" "$WORK/hub.log" && break
+        kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log"; exit 1; }
+        sleep 1
+    done
+    grep -q "listening" "$WORK/hub.log" || { echo "The hub did not start within 60 s"; cat "$WORK/hub.log"; exit 1; }
+    grep "listening" "$WORK/hub.log"
+}
+start_hub
 
 # Mosquitto gets the same TLS: the hub's server certificate and key, on the hub's address (so the client verifies
 # the same name), another port. Anonymous: it has no SAS tokens; the hub checks one on every CONNECT.
@@ -92,7 +100,7 @@ echo "Mosquitto $(mosquitto -h | head -1 | awk '{print $3}') on $ADDRESS:$MOSQUI
 mkdir -p "$PLOTS"
 RESULTS="$WORK/results.md"
 COMMON=(--hub-data-dir "$WORK/hub" --hub-host "$ADDRESS" --results "$RESULTS" --plots "$PLOTS")
-MQTT=("${COMMON[@]}" --hub-pid "$HUB_PID" --mosquitto "$ADDRESS:$MOSQUITTO_PORT" --mosquitto-pid "$MOSQUITTO_PID")
+mqtt_options() { echo --hub-pid "$HUB_PID" --mosquitto "$ADDRESS:$MOSQUITTO_PORT" --mosquitto-pid "$MOSQUITTO_PID"; }
 bench() { echo; echo "\$ hub-bench $*"; java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" "$@"; }
 
 if [[ -n "${QUICK:-}" ]]; then
@@ -103,9 +111,16 @@ else
 fi
 for scenario in $SCENARIOS; do
     case $scenario in
-        connect) for n in "${CONNECT[@]}"; do bench connect "${MQTT[@]}" --devices "$n"; done ;;
-        telemetry) bench telemetry "${MQTT[@]}" "${TELEMETRY[@]}" --in-flight 1
-                   bench telemetry "${MQTT[@]}" "${TELEMETRY[@]/#10,100,1000/1000}" --in-flight 32 ;;
+        connect) for n in "${CONNECT[@]}"; do bench connect "${COMMON[@]}" $(mqtt_options) --devices "$n"; done ;;
+        telemetry) bench telemetry "${COMMON[@]}" $(mqtt_options) "${TELEMETRY[@]}" --in-flight 1
+                   bench telemetry "${COMMON[@]}" $(mqtt_options) "${TELEMETRY[@]/#10,100,1000/1000}" --in-flight 32
+                   # The same load on a hub that stores nothing, as Mosquitto (persistence false) does; no plots,
+                   # which show the default hub.
+                   start_hub --telemetry-retention 0
+                   NOPLOTS=("${COMMON[@]:0:6}")
+                   bench telemetry "${NOPLOTS[@]}" $(mqtt_options) --hub-label "local-hub, retention 0" "${TELEMETRY[@]}" --in-flight 1
+                   bench telemetry "${NOPLOTS[@]}" $(mqtt_options) --hub-label "local-hub, retention 0" "${TELEMETRY[@]/#10,100,1000/1000}" --in-flight 32
+                   start_hub ;;
         methods) for callers in 32 64; do bench methods "${COMMON[@]}" "${METHODS[@]}" --callers "$callers"; done ;;
         sdk-roundtrip) bench sdk-roundtrip "${COMMON[@]}" "${SDK[@]}" ;;
         *) echo "unknown scenario $scenario"; exit 2 ;;

@@ -57,7 +57,7 @@ final class ConnectScenario implements Callable<Integer> {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
-        Outcome hub = outcomes.get("local-hub");
+        Outcome hub = outcomes.get(targets.hubLabel);
         Outcome mosquitto = outcomes.get("mosquitto");
         for (Outcome outcome : outcomes.values()) {
             String ratio = mosquitto == null || outcome == mosquitto ? ""

@@ -80,7 +80,7 @@ final class MethodsScenario implements Callable<Integer> {
                 if (targets.plots != null) {
                     Plots.latency(targets.plots.resolve("methods-latency.png"),
                             "Direct methods over HTTPS: " + callers + " callers, " + devices + " devices",
-                            List.of(new Plots.Series("local-hub", outcome.latency())));
+                            List.of(new Plots.Series(targets.hubLabel, outcome.latency())));
                 }
                 return outcome;
             } finally {
@@ -154,8 +154,8 @@ final class MethodsScenario implements Callable<Integer> {
             double rate = measured / elapsed;
             out.printf("  %,.0f calls/s over %.1f s; latency %s; %,d errors%s%n", rate, elapsed,
                     Latency.summary(histogram), errors.sum(), firstError.get() == null ? "" : " (first: " + firstError.get() + ")");
-            targets.appendResult(out, String.format("| methods | local-hub | %d HTTPS callers, %d devices | %,.0f calls/s | %s / %s / %s | - | %s |",
-                    callers, fleet.devices().size(), rate, Latency.ms(Latency.millisAt(histogram, 50)),
+            targets.appendResult(out, String.format("| methods | %s | %d HTTPS callers, %d devices | %,.0f calls/s | %s / %s / %s | - | %s |",
+                    targets.hubLabel, callers, fleet.devices().size(), rate, Latency.ms(Latency.millisAt(histogram, 50)),
                     Latency.ms(Latency.millisAt(histogram, 99)), Latency.ms(Latency.millisAt(histogram, 99.9)),
                     errors.sum() > 0 ? errors.sum() + " errors" : ""));
             TimeUnit.MILLISECONDS.sleep(500);

@@ -93,8 +93,8 @@ final class SdkRoundtripScenario implements Callable<Integer> {
                     : String.format("SDK periods %d ms -> %d ms saves %s at p50", slowest.periodMillis(),
                     outcome.periodMillis(), Latency.ms(Latency.millisAt(slowest.latency(), 50)
                             - Latency.millisAt(outcome.latency(), 50)));
-            targets.appendResult(out, String.format("| sdk-roundtrip | local-hub | %,d sequential calls, device SDK periods %d ms | %,.0f calls/s | %s / %s / %s | - | %s |",
-                    outcome.calls(), outcome.periodMillis(),
+            targets.appendResult(out, String.format("| sdk-roundtrip | %s | %,d sequential calls, device SDK periods %d ms | %,.0f calls/s | %s / %s / %s | - | %s |",
+                    targets.hubLabel, outcome.calls(), outcome.periodMillis(),
                     outcome.latency().getTotalCount() == 0 ? 0 : 1e6 / outcome.latency().getMean(),
                     Latency.ms(Latency.millisAt(outcome.latency(), 50)), Latency.ms(Latency.millisAt(outcome.latency(), 99)),
                     Latency.ms(Latency.millisAt(outcome.latency(), 99.9)),

@@ -31,6 +31,10 @@ final class TargetOptions {
     @Option(names = "--hub-https-port", defaultValue = "8443", description = "Default: ${DEFAULT-VALUE}.")
     int hubHttpsPort;
 
+    @Option(names = "--hub-label", defaultValue = "local-hub",
+            description = "The hub's name in results, e.g. to tell settings apart (default: ${DEFAULT-VALUE}).")
+    String hubLabel;
+
     @Option(names = "--hub-pid", description = "The hub's process id, to measure its heap (jcmd) and memory.")
     Long hubPid;
 
@@ -63,7 +67,7 @@ final class TargetOptions {
     List<MqttTarget> mqttTargets(HubIdentity hub, int devices) {
         List<MqttTarget> targets = new ArrayList<>();
         Path ca = hub.certificates().caCertificateFile();
-        targets.add(new MqttTarget("local-hub", hubHost, hubMqttPort, ca,
+        targets.add(new MqttTarget(hubLabel, hubHost, hubMqttPort, ca,
                 MqttLogins.sas(hubHost, BenchDevices.ensure(hub.registry(), devices)), optional(hubPid), true));
         if (mosquitto != null) {
             int colon = mosquitto.lastIndexOf(':');

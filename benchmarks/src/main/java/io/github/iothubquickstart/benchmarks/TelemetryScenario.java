@@ -87,7 +87,7 @@ final class TelemetryScenario implements Callable<Integer> {
     }
 
     private void report(int devices, Map<String, Outcome> byTarget) {
-        Outcome hub = byTarget.get("local-hub");
+        Outcome hub = byTarget.get(targets.hubLabel);
         Outcome mosquitto = byTarget.get("mosquitto");
         for (Outcome outcome : byTarget.values()) {
             String ratio = mosquitto == null || outcome == mosquitto ? ""
