@@ -195,8 +195,9 @@ public final class DeviceConnectionHandler {
         CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.deviceId(),
                 properties.get().systemProperties(), properties.get().applicationProperties(), message.payload().getBytes());
         if (stored.isDone()) {
-            // Not stored (retention 0), or refused: answer within this read, so that Vert.x flushes the PUBACKs of one read
-            // together; a task per PUBACK cost one TLS record and one system call each (345,000 -> 138,000 msg/s).
+            // Not stored (retention 0), or refused: answer within this read, so that Vert.x flushes the PUBACKs of
+            // one read together. A task per PUBACK cost a TLS record and a system call each: 1,000 devices x 32 in
+            // flight fell from 332,000 to 138,000 msg/s.
             stored.whenComplete((ignored, failure) -> afterStoring(session, endpoint, message, failure));
         } else {
             Context context = Vertx.currentContext();
