@@ -9,12 +9,16 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated device connection. The MQTT endpoint belongs to its event loop, so everything that touches it
  * from elsewhere (a REST call invoking a method) is handed to that loop.
  */
 public final class DeviceSession {
+    /** Debug level shows every message sent to a device (-Dorg.slf4j.simpleLogger.log.<this class>=debug). */
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
     private final String deviceId;
     private final MqttEndpoint endpoint;
     private final Context context;
@@ -103,7 +107,10 @@ public final class DeviceSession {
     public void publish(String topic, Buffer payload) {
         context.runOnContext(ignored -> {
             if (open.get() && endpoint.isConnected()) {
+                LOG.debug("To device {}: {}", deviceId, topic);
                 endpoint.publish(topic, payload, MqttQoS.AT_MOST_ONCE, false, false);
+            } else {
+                LOG.debug("Not sent to device {}, its connection closed: {}", deviceId, topic);
             }
         });
     }

@@ -35,6 +35,7 @@ public final class DeviceTwinRequests {
     public void handle(DeviceSession session, DeviceTopics.TwinRequestTopic request, Buffer payload) {
         Context context = Vertx.currentContext();
         String body = payload.toString(StandardCharsets.UTF_8);
+        LOG.debug("Twin request {} {} from device {}", request.operation(), request.requestId(), session.deviceId());
         context.executeBlocking(() -> answer(session.deviceId(), request, body))
                 .onComplete(done -> {
                     Response response = done.succeeded() ? done.result() : failure(session, done.cause());
