@@ -57,11 +57,8 @@ final class ConnectScenario implements Callable<Integer> {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
-        Outcome hub = outcomes.get(targets.hubLabel);
-        Outcome mosquitto = outcomes.get("mosquitto");
         for (Outcome outcome : outcomes.values()) {
-            String ratio = mosquitto == null || outcome == mosquitto ? ""
-                    : String.format("%.2f x Mosquitto", hub.connectsPerSecond() / mosquitto.connectsPerSecond());
+            String ratio = targets.ratioToMosquitto(outcomes, outcome, Outcome::connectsPerSecond);
             targets.appendResult(out, String.format("| connect | %s | %,d TLS devices | %,.0f connects/s (server CPU %s/connect) | - | %s, %s | %s |",
                     outcome.target(), devices, outcome.connectsPerSecond(), Latency.ms(outcome.cpuSecondsPerConnect() * 1000),
                     perDevice(outcome.heapBytesPerDevice(), "heap"), perDevice(outcome.residentBytesPerDevice(), "RSS"),

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Option;
 
 /** Where the servers under test are, and where results go: shared by every scenario. */
@@ -79,6 +81,16 @@ final class TargetOptions {
                     MqttLogins.anonymous(devices), optional(mosquittoPid), false));
         }
         return targets;
+    }
+
+    /** "1.37 x Mosquitto" for the hub's row when Mosquitto ran the same load; empty for Mosquitto's row or without it. */
+    <T> String ratioToMosquitto(Map<String, T> outcomes, T outcome, ToDoubleFunction<T> rate) {
+        T hub = outcomes.get(hubLabel);
+        T mosquitto = outcomes.get("mosquitto");
+        if (hub == null || mosquitto == null || outcome == mosquitto) {
+            return "";
+        }
+        return String.format("%.2f x Mosquitto", rate.applyAsDouble(hub) / rate.applyAsDouble(mosquitto));
     }
 
     void appendResult(PrintStream out, String row) {

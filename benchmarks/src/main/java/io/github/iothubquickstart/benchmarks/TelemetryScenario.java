@@ -87,11 +87,8 @@ final class TelemetryScenario implements Callable<Integer> {
     }
 
     private void report(int devices, Map<String, Outcome> byTarget) {
-        Outcome hub = byTarget.get(targets.hubLabel);
-        Outcome mosquitto = byTarget.get("mosquitto");
         for (Outcome outcome : byTarget.values()) {
-            String ratio = mosquitto == null || outcome == mosquitto ? ""
-                    : String.format("%.2f x Mosquitto", hub.ackedPerSecond() / mosquitto.ackedPerSecond());
+            String ratio = targets.ratioToMosquitto(byTarget, outcome, Outcome::ackedPerSecond);
             targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %,.0f acked msg/s (server busy %s cores) | %s / %s / %s | - | %s |",
                     outcome.target(), devices, inFlight, payloadBytes, outcome.ackedPerSecond(),
                     Double.isNaN(outcome.serverCores()) ? "?" : String.format("%.2f", outcome.serverCores()),
