@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.benchmarks;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.LocalHub;
@@ -28,7 +29,7 @@ import picocli.CommandLine;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class HubBenchSmokeTest {
-    private static final String ADDRESS = "127.0.0.70";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path temp;

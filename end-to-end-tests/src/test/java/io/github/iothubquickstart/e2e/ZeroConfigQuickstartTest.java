@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.backend.BackEndApplication;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ZeroConfigQuickstartTest {
-    private static final String ADDRESS = "127.0.0.32";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     Path dataDirectory;

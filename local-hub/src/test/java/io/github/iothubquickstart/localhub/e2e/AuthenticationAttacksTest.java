@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.LocalHub;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthenticationAttacksTest {
-    private static final String ADDRESS = "127.0.0.52";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final long IN_AN_HOUR = Instant.now().plusSeconds(3600).getEpochSecond();
 
     @TempDir

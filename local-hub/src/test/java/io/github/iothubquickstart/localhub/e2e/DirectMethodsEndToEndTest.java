@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Direct methods from the real service SDK to the real device SDK through the hub, and every way they fail. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DirectMethodsEndToEndTest {
-    private static final String ADDRESS = "127.0.0.21";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path dataDirectory;

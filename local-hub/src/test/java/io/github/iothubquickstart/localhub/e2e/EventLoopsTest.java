@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EventLoopsTest {
-    private static final String ADDRESS = "127.0.0.80";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int DEVICES = 9;
     private static final int MESSAGES_PER_DEVICE = 50;
 

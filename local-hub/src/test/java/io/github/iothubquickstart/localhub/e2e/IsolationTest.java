@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** One device cannot answer, and so cannot forge the result of, a method call made to another device. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IsolationTest {
-    private static final String ADDRESS = "127.0.0.56";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path dataDirectory;

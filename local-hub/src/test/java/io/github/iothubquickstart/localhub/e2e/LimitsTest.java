@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Past each cap the hub refuses as IoT Hub does when it throttles, and it recovers once the load is gone. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LimitsTest {
-    private static final String ADDRESS = "127.0.0.51";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path dataDirectory;

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LoadTest {
-    private static final String ADDRESS = "127.0.0.57";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int DEVICES = Integer.getInteger("load.devices", 100);
     private static final int CALLERS = Integer.getInteger("load.callers", 20);
     private static final int SECONDS = Integer.getInteger("load.seconds", 5);

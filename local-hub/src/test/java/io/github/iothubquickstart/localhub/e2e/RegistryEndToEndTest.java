@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The registry REST API through the real service SDK's RegistryClient (and raw HTTPS where the SDK has no call). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RegistryEndToEndTest {
-    private static final String ADDRESS = "127.0.0.60";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path dataDirectory;

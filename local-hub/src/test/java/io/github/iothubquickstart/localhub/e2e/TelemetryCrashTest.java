@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TelemetryCrashTest {
-    private static final String ADDRESS = "127.0.0.50";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int DEVICES = 5;
     private static final int IN_FLIGHT_PER_DEVICE = 10;
 

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Telemetry from the real device SDK arrives whole: body, system properties, application properties. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TelemetryEndToEndTest {
-    private static final String ADDRESS = "127.0.0.22";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path dataDirectory;

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Device twins between the real service SDK's TwinClient and the real device SDK's twin API. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TwinEndToEndTest {
-    private static final String ADDRESS = "127.0.0.61";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     static Path dataDirectory;

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Devices and twins survive a restart: a new hub on the same data directory serves what the old one stored. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TwinPersistenceTest {
-    private static final String ADDRESS = "127.0.0.62";
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
 
     @TempDir
     Path dataDirectory;
