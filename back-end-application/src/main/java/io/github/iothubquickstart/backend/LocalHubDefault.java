@@ -11,7 +11,7 @@ import io.github.iothubquickstart.localhub.client.LocalHubProbe;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.data.NoHubDataException;
-import io.github.iothubquickstart.localhub.registry.RegistryStorageException;
+import io.github.iothubquickstart.localhub.storage.StorageException;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.CertificateStoreException;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
@@ -51,7 +51,7 @@ public final class LocalHubDefault implements LocalHubFallback<ServiceConnection
         } catch (NoHubDataException e) {
             throw new ConfigurationException(e.getMessage() + " (if your local hub uses another data directory, set "
                     + DataDirectory.ENVIRONMENT_VARIABLE + ")");
-        } catch (RegistryStorageException | CertificateStoreException e) {
+        } catch (StorageException | CertificateStoreException e) {
             throw new ConfigurationException(e.getMessage());
         }
     }

@@ -3,28 +3,30 @@ package io.github.iothubquickstart.localhub;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
-import io.github.iothubquickstart.localhub.device.DeviceSessions;
-import io.github.iothubquickstart.localhub.device.PersistentSessions;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
-import io.github.iothubquickstart.localhub.mqtt.DesiredPropertiesPublisher;
-import io.github.iothubquickstart.localhub.mqtt.DeviceConnectionHandler;
-import io.github.iothubquickstart.localhub.mqtt.DeviceTwinRequests;
-import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.mqtt.MqttConnectionHandler;
 import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
-import io.github.iothubquickstart.localhub.service.HttpErrorResponder;
-import io.github.iothubquickstart.localhub.service.MethodsRoute;
-import io.github.iothubquickstart.localhub.service.MonitorRoute;
-import io.github.iothubquickstart.localhub.service.RegistryRoutes;
-import io.github.iothubquickstart.localhub.service.ServiceHttpServer;
-import io.github.iothubquickstart.localhub.service.TwinRoutes;
+import io.github.iothubquickstart.localhub.mqtt.MqttTwinRequests;
+import io.github.iothubquickstart.localhub.mqtt.PersistentSessions;
+import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
+import io.github.iothubquickstart.localhub.rest.MethodsRoute;
+import io.github.iothubquickstart.localhub.rest.MonitorRoute;
+import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
+import io.github.iothubquickstart.localhub.rest.RestServer;
+import io.github.iothubquickstart.localhub.rest.TwinRoutes;
+import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
+import io.github.iothubquickstart.localhub.storage.SqliteTelemetryJournal;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
-import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
+import io.github.iothubquickstart.localhub.twin.DesiredPropertiesPusher;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,7 +72,7 @@ public final class LocalHub implements AutoCloseable {
     private final int requestedHttpsPort;
     private final Clock clock;
     private final TelemetryRetention telemetryRetention;
-    private final TelemetryJournal.Durability telemetryDurability;
+    private final TelemetryDurability telemetryDurability;
     private final int eventLoops;
     private final HubLimits limits;
 
@@ -78,10 +80,10 @@ public final class LocalHub implements AutoCloseable {
     private HubIdentity identity;
     private TelemetryFeed telemetry;
     private PersistentSessions persistentSessions;
-    private DeviceSessions sessions;
+    private ConnectedDevices devices;
     private DirectMethodService methods;
     private MqttDeviceServer mqttServer;
-    private ServiceHttpServer httpServer;
+    private RestServer httpServer;
     private int mqttPort;
     private int httpsPort;
 
@@ -111,10 +113,10 @@ public final class LocalHub implements AutoCloseable {
         }
         identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
         try {
-            persistentSessions = PersistentSessions.open(dataDirectory.resolve(SESSION_STORE));
+            persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
-                    : TelemetryFeed.stored(clock, TelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
+                    : TelemetryFeed.stored(clock, SqliteTelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
                             telemetryDurability), telemetryRetention);
         } catch (RuntimeException e) {
             if (persistentSessions != null) {
@@ -140,24 +142,24 @@ public final class LocalHub implements AutoCloseable {
         return this;
     }
 
+    /** Every part of the hub, built once, each given what it needs: transports on top of the features. */
     private void wire() {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
-        sessions = new DeviceSessions(vertx, clock);
-        PendingMethodCalls pendingCalls = new PendingMethodCalls(vertx);
-        methods = new DirectMethodService(identity.registry(), sessions, pendingCalls,
+        devices = new ConnectedDevices(vertx, clock);
+        methods = new DirectMethodService(identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
-        RegistryService registryService = new RegistryService(identity.registry(), sessions);
-        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPublisher(sessions), clock);
+        RegistryService registryService = new RegistryService(identity.registry(), devices);
+        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
-                new DeviceConnectionHandler(deviceAuthenticator, sessions, persistentSessions, pendingCalls, telemetry,
-                        new DeviceTwinRequests(twins), limits.maxConnectedDevices()));
-        httpServer = new ServiceHttpServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
+                new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
+                        new MqttTwinRequests(twins), limits.maxConnectedDevices()));
+        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
@@ -176,9 +178,9 @@ public final class LocalHub implements AutoCloseable {
                 // First stop taking devices in, so none connects to a hub that is going away...
                 mqttServer.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
-            if (sessions != null) {
+            if (devices != null) {
                 // ...then drop the devices, which fails their pending method calls with 404103 at once...
-                sessions.closeAll();
+                devices.closeAll();
             }
             if (httpServer != null) {
                 // ...and let those answers reach their callers before the connections close.
@@ -261,7 +263,7 @@ public final class LocalHub implements AutoCloseable {
     }
 
     public boolean isDeviceConnected(String deviceId) {
-        return sessions != null && sessions.isConnected(deviceId);
+        return devices != null && devices.isConnected(deviceId);
     }
 
     /** A device connection string the Azure device SDK accepts as it is. */
@@ -335,7 +337,7 @@ public final class LocalHub implements AutoCloseable {
         private int httpsPort = DEFAULT_HTTPS_PORT;
         private Clock clock = Clock.systemUTC();
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
-        private TelemetryJournal.Durability telemetryDurability = TelemetryJournal.Durability.NORMAL;
+        private TelemetryDurability telemetryDurability = TelemetryDurability.NORMAL;
         private HubLimits limits = HubLimits.DEFAULT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
 
@@ -364,7 +366,7 @@ public final class LocalHub implements AutoCloseable {
         }
 
         /** NORMAL (default) keeps acknowledged telemetry through a hub crash; FULL also through a power loss. */
-        public Builder telemetryDurability(TelemetryJournal.Durability telemetryDurability) {
+        public Builder telemetryDurability(TelemetryDurability telemetryDurability) {
             this.telemetryDurability = Objects.requireNonNull(telemetryDurability);
             return this;
         }

@@ -12,7 +12,7 @@ import io.github.iothubquickstart.localhub.client.LocalHubProbe;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.data.NoHubDataException;
-import io.github.iothubquickstart.localhub.registry.RegistryStorageException;
+import io.github.iothubquickstart.localhub.storage.StorageException;
 import io.github.iothubquickstart.localhub.tls.CertificateStoreException;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
@@ -60,7 +60,7 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
             // A hub listens, but its data is not where we look: it was started with another data directory.
             throw new ConfigurationException(e.getMessage() + " (if your local hub uses another data directory, set "
                     + DataDirectory.ENVIRONMENT_VARIABLE + ")");
-        } catch (RegistryStorageException | CertificateStoreException e) {
+        } catch (StorageException | CertificateStoreException e) {
             throw new ConfigurationException(e.getMessage());
         }
     }
@@ -76,7 +76,7 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
                 return;
             }
             throw new ConfigurationException("cannot start the local hub: " + e.getMessage());
-        } catch (RegistryStorageException | CertificateStoreException e) {
+        } catch (StorageException | CertificateStoreException e) {
             throw new ConfigurationException("cannot start the local hub: " + e.getMessage());
         }
         out.println("Local hub ready: devices on " + host + ":" + startedHere.mqttPort() + ", services on " + host

@@ -3,7 +3,7 @@ package io.github.iothubquickstart.localhub.cli;
 import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
-import io.github.iothubquickstart.localhub.telemetry.TelemetryJournal;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -54,7 +54,7 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--telemetry-durability", paramLabel = "LEVEL", defaultValue = "NORMAL",
             description = "NORMAL: acknowledged telemetry survives a crash of the hub; FULL: also a power loss, "
                     + "at the cost of a disk flush per commit (default: ${DEFAULT-VALUE}).")
-    TelemetryJournal.Durability durability;
+    TelemetryDurability durability;
 
     @Option(names = "--event-loops", paramLabel = "N",
             description = "Threads that serve MQTT and HTTPS connections (default: half the cores, at least 1, here "

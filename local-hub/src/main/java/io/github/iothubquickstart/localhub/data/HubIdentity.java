@@ -1,8 +1,8 @@
 package io.github.iothubquickstart.localhub.data;
 
-import io.github.iothubquickstart.localhub.registry.SqliteDeviceRegistry;
+import io.github.iothubquickstart.localhub.storage.SqliteDeviceRegistry;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
-import io.github.iothubquickstart.localhub.twin.SqliteTwinStore;
+import io.github.iothubquickstart.localhub.storage.SqliteTwinStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,31 +1,30 @@
 package io.github.iothubquickstart.localhub.methods;
 
-import io.github.iothubquickstart.localhub.device.DeviceSession;
-import io.github.iothubquickstart.localhub.device.DeviceSessions;
+import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
+import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
-import io.github.iothubquickstart.localhub.mqtt.DeviceTopics;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Invokes a direct method on a device: waits (bounded) for it to be online, sends the request, and waits (bounded)
- * for its answer. Fails only with {@link io.github.iothubquickstart.localhub.errors.IotHubError}.
+ * Invokes a direct method on a device, over whichever transport it is connected by: waits (bounded) for it to be
+ * online, sends the request, and waits (bounded) for its answer. Fails only with
+ * {@link io.github.iothubquickstart.localhub.errors.IotHubError}.
  */
 public final class DirectMethodService {
     private final DeviceRegistry registry;
-    private final DeviceSessions sessions;
+    private final ConnectedDevices devices;
     private final PendingMethodCalls pendingCalls;
     private final MethodCallQuota quota;
 
-    public DirectMethodService(DeviceRegistry registry, DeviceSessions sessions, PendingMethodCalls pendingCalls,
+    public DirectMethodService(DeviceRegistry registry, ConnectedDevices devices, PendingMethodCalls pendingCalls,
                                int maxCallsPerDevice, int maxCallsInFlight) {
         this.registry = registry;
-        this.sessions = sessions;
+        this.devices = devices;
         this.pendingCalls = pendingCalls;
         this.quota = new MethodCallQuota(maxCallsPerDevice, maxCallsInFlight);
-        sessions.onSessionEnded(pendingCalls::sessionEnded);
+        devices.onConnectionEnded(pendingCalls::connectionEnded);
     }
 
     public Future<MethodResult> invoke(String deviceId, MethodRequest request) {
@@ -36,10 +35,18 @@ public final class DirectMethodService {
         if (refusal != null) {
             return Future.failedFuture(IotHubErrors.throttled("Too many requests: " + refusal + "; retry later."));
         }
-        return sessions.awaitMethodsReady(deviceId, request.connectTimeout())
+        return devices.awaitMethodsReady(deviceId, request.connectTimeout())
                 .recover(notOnline -> Future.failedFuture(IotHubErrors.deviceNotOnline(deviceId)))
-                .compose(session -> call(session, request))
+                .compose(device -> call(device, request))
                 .andThen(done -> quota.release(deviceId));
+    }
+
+    /**
+     * A device's answer, as its transport received it. Returns false when no call with that id is waiting on that
+     * very connection (too late, or an answer to another device's call), and then nothing happens.
+     */
+    public boolean answer(ConnectedDevice device, String requestId, MethodResult result) {
+        return pendingCalls.answer(device, requestId, result);
     }
 
     /** Calls accepted and not yet answered, timed out or failed. */
@@ -47,16 +54,15 @@ public final class DirectMethodService {
         return quota.inFlight();
     }
 
-    private Future<MethodResult> call(DeviceSession session, MethodRequest request) {
-        PendingMethodCalls.Call call = pendingCalls.open(session, request.responseTimeout());
-        if (!session.isOpen()) {
+    private Future<MethodResult> call(ConnectedDevice device, MethodRequest request) {
+        PendingMethodCalls.Call call = pendingCalls.open(device, request.responseTimeout());
+        if (!device.isOpen()) {
             // The device left between coming online and this call being registered: fail now, not at the timeout.
-            pendingCalls.sessionEnded(session);
+            pendingCalls.connectionEnded(device);
         }
-        session.publish(DeviceTopics.methodRequest(request.methodName(), call.requestId()),
-                Buffer.buffer(request.payload()));
+        device.connection().sendMethodRequest(call.requestId(), request.methodName(), request.payload());
         return call.result().recover(failure -> Future.failedFuture(failure instanceof TimeoutException
-                ? IotHubErrors.gatewayTimeout(session.deviceId(), (int) request.responseTimeout().toSeconds())
-                : IotHubErrors.deviceDisconnected(session.deviceId())));
+                ? IotHubErrors.gatewayTimeout(device.deviceId(), (int) request.responseTimeout().toSeconds())
+                : IotHubErrors.deviceDisconnected(device.deviceId())));
     }
 }

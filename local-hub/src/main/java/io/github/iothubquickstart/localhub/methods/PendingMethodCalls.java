@@ -1,6 +1,6 @@
 package io.github.iothubquickstart.localhub.methods;
 
-import io.github.iothubquickstart.localhub.device.DeviceSession;
+import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,7 +19,7 @@ public final class PendingMethodCalls {
     private final AtomicLong nextRequestId = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    private record Pending(DeviceSession session, Promise<MethodResult> promise, long timerId) {
+    private record Pending(ConnectedDevice device, Promise<MethodResult> promise, long timerId) {
     }
 
     /** Ended by the device's answer, by {@link TimeoutException}, or by {@link DeviceGoneException}. */
@@ -39,37 +39,37 @@ public final class PendingMethodCalls {
         this.vertx = vertx;
     }
 
-    public Call open(DeviceSession session, Duration timeout) {
+    public Call open(ConnectedDevice device, Duration timeout) {
         String requestId = Long.toHexString(nextRequestId.incrementAndGet());
         Promise<MethodResult> promise = Promise.promise();
         long timerId = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
             if (pending.remove(requestId) != null) {
-                promise.tryFail(new TimeoutException(session.deviceId()));
+                promise.tryFail(new TimeoutException(device.deviceId()));
             }
         });
-        pending.put(requestId, new Pending(session, promise, timerId));
+        pending.put(requestId, new Pending(device, promise, timerId));
         return new Call(requestId, promise.future());
     }
 
     /**
-     * Delivers a device's answer. Returns false when no call with that id is waiting on that very session (too late,
+     * Delivers a device's answer. Returns false when no call with that id is waiting on that very connection (too late,
      * or an answer to someone else's call), so a device can never complete another device's call.
      */
-    public boolean answer(DeviceSession session, String requestId, MethodResult result) {
+    public boolean answer(ConnectedDevice device, String requestId, MethodResult result) {
         Pending call = pending.get(requestId);
-        if (call == null || call.session() != session || !pending.remove(requestId, call)) {
+        if (call == null || call.device() != device || !pending.remove(requestId, call)) {
             return false;
         }
         vertx.cancelTimer(call.timerId());
         return call.promise().tryComplete(result);
     }
 
-    /** Fails at once every call waiting on a session whose connection ended. */
-    public void sessionEnded(DeviceSession session) {
+    /** Fails at once every call waiting on a connection that ended. */
+    public void connectionEnded(ConnectedDevice device) {
         pending.forEach((requestId, call) -> {
-            if (call.session() == session && pending.remove(requestId, call)) {
+            if (call.device() == device && pending.remove(requestId, call)) {
                 vertx.cancelTimer(call.timerId());
-                call.promise().tryFail(new DeviceGoneException(session.deviceId()));
+                call.promise().tryFail(new DeviceGoneException(device.deviceId()));
             }
         });
     }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device endpoint: MQTT 3.1.1 over TLS, each connection handed to a {@link DeviceConnectionHandler}. One MQTT
+ * The device endpoint: MQTT 3.1.1 over TLS, each connection handed to a {@link MqttConnectionHandler}. One MQTT
  * server per event loop shares the port, so TLS handshakes and packets of many devices use every core.
  */
 public final class MqttDeviceServer {
@@ -22,12 +22,12 @@ public final class MqttDeviceServer {
     private final Vertx vertx;
     private final int port;
     private final MqttServerOptions options;
-    private final DeviceConnectionHandler handler;
+    private final MqttConnectionHandler handler;
     private final EventLoopListeners listeners;
 
     /** @param connectPacketTimeout how long a client may take between opening TCP and sending CONNECT */
     public MqttDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
-                            Duration connectPacketTimeout, DeviceConnectionHandler handler) {
+                            Duration connectPacketTimeout, MqttConnectionHandler handler) {
         this.vertx = vertx;
         this.port = port;
         this.handler = handler;

@@ -97,7 +97,8 @@ public final class RegistryService {
         }
     }
 
-    private static void requireValidId(String deviceId) {
+    /** IoT Hub's 400 for a device id that cannot exist, before any lookup. */
+    public static void requireValidId(String deviceId) {
         if (!DeviceIds.isValid(deviceId)) {
             throw IotHubErrors.argumentInvalid("The device id is not valid: use 1 to 128 letters, digits and"
                     + " - . + % _ # * ? ! ( ) , : = @ $ '.");

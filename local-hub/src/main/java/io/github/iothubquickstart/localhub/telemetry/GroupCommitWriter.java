@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,7 +23,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     private record Pending(IncomingTelemetry message, CompletableFuture<TelemetryMessage> stored) {
     }
 
-    private final TelemetryJournal journal;
+    private final TelemetryStore store;
     private final Consumer<List<TelemetryMessage>> onCommitted;
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
@@ -34,8 +33,8 @@ final class GroupCommitWriter implements TelemetryWriter {
      * @param queueCapacity messages that may wait for a commit; past it new ones are refused, which makes the
      *                      device retry later instead of the hub buffering without bound
      */
-    GroupCommitWriter(TelemetryJournal journal, int queueCapacity, Consumer<List<TelemetryMessage>> onCommitted) {
-        this.journal = journal;
+    GroupCommitWriter(TelemetryStore store, int queueCapacity, Consumer<List<TelemetryMessage>> onCommitted) {
+        this.store = store;
         this.onCommitted = onCommitted;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = new Thread(this::run, "telemetry-group-commit");
@@ -78,10 +77,10 @@ final class GroupCommitWriter implements TelemetryWriter {
         batch.forEach(pending -> messages.add(pending.message()));
         List<TelemetryMessage> stored;
         try {
-            stored = journal.append(messages);
-        } catch (SQLException | RuntimeException e) {
+            stored = store.append(messages);
+        } catch (RuntimeException e) {
             LOG.error("Could not store {} telemetry messages in {}: they are not acknowledged, so devices will send"
-                    + " them again", batch.size(), journal.file(), e);
+                    + " them again", batch.size(), store.location(), e);
             batch.forEach(pending -> pending.stored().completeExceptionally(e));
             return;
         }

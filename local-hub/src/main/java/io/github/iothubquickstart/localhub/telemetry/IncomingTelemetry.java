@@ -12,7 +12,7 @@ public record IncomingTelemetry(String deviceId, Instant enqueuedTime, Map<Strin
         applicationProperties = Map.copyOf(applicationProperties);
     }
 
-    TelemetryMessage numbered(long sequenceNumber) {
+    public TelemetryMessage numbered(long sequenceNumber) {
         return new TelemetryMessage(sequenceNumber, deviceId, enqueuedTime, systemProperties, applicationProperties, body);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +16,13 @@ final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionPruner.class);
     static final Duration PRUNE_EVERY = Duration.ofSeconds(1);
 
-    private final TelemetryJournal journal;
+    private final TelemetryStore store;
     private final TelemetryRetention retention;
     private final Clock clock;
     private Instant lastPruned = Instant.MIN;
 
-    RetentionPruner(TelemetryJournal journal, TelemetryRetention retention, Clock clock) {
-        this.journal = journal;
+    RetentionPruner(TelemetryStore store, TelemetryRetention retention, Clock clock) {
+        this.store = store;
         this.retention = retention;
         this.clock = clock;
     }
@@ -36,12 +35,12 @@ final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
         }
         lastPruned = now;
         try {
-            int deleted = journal.prune(retention.maxMessages(), now.minus(retention.maxAge()));
+            int deleted = store.prune(retention.maxMessages(), now.minus(retention.maxAge()));
             if (deleted > 0) {
                 LOG.debug("Dropped {} telemetry messages beyond retention", deleted);
             }
-        } catch (SQLException e) {
-            LOG.warn("Could not drop old telemetry from {}", journal.file(), e);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not drop old telemetry from {}", store.location(), e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +20,22 @@ public final class TelemetryFeed implements AutoCloseable {
     static final int COMMIT_QUEUE_CAPACITY = 200_000;
 
     private final Clock clock;
-    private final TelemetryJournal journal;
+    private final TelemetryStore store;
     private final TelemetryWriter writer;
     private final CopyOnWriteArrayList<Consumer<TelemetryMessage>> subscribers = new CopyOnWriteArrayList<>();
 
-    private TelemetryFeed(Clock clock, TelemetryJournal journal, TelemetryRetention retention) {
+    private TelemetryFeed(Clock clock, TelemetryStore store, TelemetryRetention retention) {
         this.clock = clock;
-        this.journal = journal;
-        this.writer = journal == null
+        this.store = store;
+        this.writer = store == null
                 ? new UnstoredTelemetryWriter(this::deliver)
-                : new GroupCommitWriter(journal, COMMIT_QUEUE_CAPACITY, new RetentionPruner(journal, retention, clock)
+                : new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, new RetentionPruner(store, retention, clock)
                         .andThen(this::deliver));
     }
 
-    /** Telemetry kept in {@code journal} as {@code retention} says, acknowledged only once stored. */
-    public static TelemetryFeed stored(Clock clock, TelemetryJournal journal, TelemetryRetention retention) {
-        return new TelemetryFeed(clock, journal, retention);
+    /** Telemetry kept in {@code store} as {@code retention} says, acknowledged only once stored. */
+    public static TelemetryFeed stored(Clock clock, TelemetryStore store, TelemetryRetention retention) {
+        return new TelemetryFeed(clock, store, retention);
     }
 
     /** Telemetry passed to subscribers and acknowledged at once, never stored. */
@@ -58,14 +57,10 @@ public final class TelemetryFeed implements AutoCloseable {
 
     /** Stored messages after {@code sequenceNumber}, oldest first; empty when nothing is stored. Blocking. */
     public List<TelemetryMessage> storedAfter(long sequenceNumber, int limit) {
-        if (journal == null) {
+        if (store == null) {
             return List.of();
         }
-        try {
-            return journal.readAfter(sequenceNumber, limit);
-        } catch (SQLException e) {
-            throw new TelemetryStorageException("cannot read the telemetry journal " + journal.file(), e);
-        }
+        return store.readAfter(sequenceNumber, limit);
     }
 
     private void deliver(List<TelemetryMessage> messages) {
@@ -81,12 +76,12 @@ public final class TelemetryFeed implements AutoCloseable {
         }
     }
 
-    /** Stores what is still queued, then closes the journal. */
+    /** Stores what is still queued, then closes the store. */
     @Override
     public void close() {
         writer.close();
-        if (journal != null) {
-            journal.close();
+        if (store != null) {
+            store.close();
         }
     }
 }

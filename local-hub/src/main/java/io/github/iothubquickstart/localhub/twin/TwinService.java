@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
 import io.github.iothubquickstart.localhub.registry.ETags;
+import io.github.iothubquickstart.localhub.registry.RegistryService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class TwinService {
     }
 
     public TwinDocument get(String deviceId) {
+        RegistryService.requireValidId(deviceId);
         try {
             return store.load(deviceId);
         } catch (DeviceNotFoundException e) {
@@ -105,6 +107,7 @@ public final class TwinService {
 
     private TwinDocument change(String deviceId, String ifMatch, UnaryOperator<TwinDocument> change,
                                 JsonObject[] desiredPatch) {
+        RegistryService.requireValidId(deviceId);
         String expected = ETags.unquote(ifMatch);
         changeOrder.lock();
         try {

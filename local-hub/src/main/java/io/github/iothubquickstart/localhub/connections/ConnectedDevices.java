@@ -1,0 +1,154 @@
+package io.github.iothubquickstart.localhub.connections;
+
+import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The devices connected right now, over any transport, at most one connection per device id. Callers can wait,
+ * bounded, for a device to come online for methods, and hear when a connection ends (so calls waiting on it fail
+ * at once).
+ */
+public final class ConnectedDevices implements DevicePresence {
+    private final Vertx vertx;
+    private final Clock clock;
+    private final Map<String, ConnectedDevice> connected = new ConcurrentHashMap<>();
+    /** State of devices not connected now; in memory only, as the hub cannot know what happened while it was down. */
+    private final Map<String, Presence> lastKnown = new ConcurrentHashMap<>();
+    private final Map<String, List<Promise<ConnectedDevice>>> waiters = new ConcurrentHashMap<>();
+    private final List<Consumer<ConnectedDevice>> endListeners = new CopyOnWriteArrayList<>();
+
+    /** @param vertx its timers bound the waits of {@link #awaitMethodsReady} */
+    public ConnectedDevices(Vertx vertx, Clock clock) {
+        this.vertx = vertx;
+        this.clock = clock;
+    }
+
+    /** Makes {@code connection} the device's current one; the connection it replaces, if any, is closed. */
+    public ConnectedDevice connected(DeviceConnection connection) {
+        ConnectedDevice device = new ConnectedDevice(connection, Instant.ofEpochMilli(clock.millis()));
+        ConnectedDevice previous = connected.put(device.deviceId(), device);
+        if (previous != null) {
+            ended(previous);
+            previous.connection().close();
+        }
+        return device;
+    }
+
+    /** Called when a connection is gone, for whatever reason. Idempotent. */
+    public void ended(ConnectedDevice device) {
+        if (!device.markClosed()) {
+            return;
+        }
+        if (connected.remove(device.deviceId(), device)) {
+            lastKnown.put(device.deviceId(), new Presence(false, clock.instant(),
+                    Instant.ofEpochMilli(device.lastActivityMillis())));
+        }
+        for (Consumer<ConnectedDevice> listener : endListeners) {
+            listener.accept(device);
+        }
+    }
+
+    /** The device (un)subscribed to direct methods; callers waiting for it to come online are woken. */
+    public void acceptsMethods(ConnectedDevice device, boolean accepts) {
+        device.acceptMethods(accepts);
+        if (accepts && connected.get(device.deviceId()) == device) {
+            List<Promise<ConnectedDevice>> waiting = waiters.remove(device.deviceId());
+            if (waiting != null) {
+                waiting.forEach(promise -> promise.tryComplete(device));
+            }
+        }
+    }
+
+    /** Notes that the device sent something now (IoT Hub's lastActivityTime). */
+    public void active(ConnectedDevice device) {
+        device.active(clock.millis());
+    }
+
+    public Optional<ConnectedDevice> current(String deviceId) {
+        return Optional.ofNullable(connected.get(deviceId));
+    }
+
+    public boolean isConnected(String deviceId) {
+        return connected.containsKey(deviceId);
+    }
+
+    public int connectedCount() {
+        return connected.size();
+    }
+
+    /**
+     * The device once it accepts methods, waiting up to {@code timeout} for it; the future fails with
+     * {@link TimeoutException} when the wait runs out.
+     */
+    public Future<ConnectedDevice> awaitMethodsReady(String deviceId, Duration timeout) {
+        ConnectedDevice device = connected.get(deviceId);
+        if (device != null && device.acceptsMethods()) {
+            return Future.succeededFuture(device);
+        }
+        if (timeout.isZero()) {
+            return Future.failedFuture(new TimeoutException(deviceId));
+        }
+        Promise<ConnectedDevice> promise = Promise.promise();
+        waiters.computeIfAbsent(deviceId, id -> new CopyOnWriteArrayList<>()).add(promise);
+        // The device may have subscribed between the check above and registering the waiter.
+        ConnectedDevice raced = connected.get(deviceId);
+        if (raced != null && raced.acceptsMethods()) {
+            promise.tryComplete(raced);
+        }
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
+                id -> promise.tryFail(new TimeoutException(deviceId)));
+        Future<ConnectedDevice> future = promise.future();
+        future.onComplete(done -> {
+            vertx.cancelTimer(timer);
+            waiters.computeIfPresent(deviceId, (id, list) -> {
+                list.remove(promise);
+                return list.isEmpty() ? null : list;
+            });
+        });
+        return future;
+    }
+
+    @Override
+    public Presence presence(String deviceId) {
+        ConnectedDevice device = connected.get(deviceId);
+        if (device != null) {
+            return new Presence(true, device.connectedSince(), Instant.ofEpochMilli(device.lastActivityMillis()));
+        }
+        return lastKnown.getOrDefault(deviceId, Presence.UNKNOWN);
+    }
+
+    /** Drops the device's connection at once, e.g. because it was disabled or deleted. */
+    @Override
+    public void disconnect(String deviceId) {
+        ConnectedDevice device = connected.get(deviceId);
+        if (device != null) {
+            ended(device);
+            device.connection().close();
+        }
+    }
+
+    public void onConnectionEnded(Consumer<ConnectedDevice> listener) {
+        endListeners.add(listener);
+    }
+
+    /** Closes every connection, e.g. when the hub stops. */
+    public void closeAll() {
+        for (ConnectedDevice device : new ArrayList<>(connected.values())) {
+            ended(device);
+            device.connection().close();
+        }
+    }
+}

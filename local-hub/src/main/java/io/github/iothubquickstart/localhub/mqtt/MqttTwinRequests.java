@@ -1,0 +1,82 @@
+package io.github.iothubquickstart.localhub.mqtt;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.twin.TwinDocument;
+import io.github.iothubquickstart.localhub.wire.TwinJson;
+import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's twin requests over MQTT: GET answers {@code 200} with its desired and reported properties, a
+ * reported-properties PATCH answers {@code 204} with the new {@code $version}; a refused request answers with IoT
+ * Hub's status (400, 404, ...) and an error body. Storage work runs off the event loop, in arrival order.
+ */
+public final class MqttTwinRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttTwinRequests.class);
+
+    private final TwinService twins;
+
+    public MqttTwinRequests(TwinService twins) {
+        this.twins = twins;
+    }
+
+    /** Called on the connection's event loop. */
+    public void handle(MqttDeviceConnection connection, DeviceTopics.TwinRequestTopic request, Buffer payload) {
+        Context context = Vertx.currentContext();
+        String body = payload.toString(StandardCharsets.UTF_8);
+        LOG.debug("Twin request {} {} from device {}", request.operation(), request.requestId(), connection.deviceId());
+        context.executeBlocking(() -> answer(connection.deviceId(), request, body))
+                .onComplete(done -> {
+                    Response response = done.succeeded() ? done.result() : failure(connection, done.cause());
+                    connection.publish(DeviceTopics.twinResponse(response.status(), request.requestId(),
+                            response.version()), Buffer.buffer(response.body()));
+                });
+    }
+
+    private Response answer(String deviceId, DeviceTopics.TwinRequestTopic request, String body) {
+        try {
+            return switch (request.operation()) {
+                case GET -> new Response(200, null, TwinJson.forDevice(twins.get(deviceId)).toString());
+                case PATCH_REPORTED -> {
+                    TwinDocument twin = twins.updateReported(deviceId, parse(body));
+                    yield new Response(204, twin.reportedVersion(), "");
+                }
+            };
+        } catch (IotHubError e) {
+            return new Response(e.httpStatus(), null, errorBody(e.errorCode(), e.getMessage()));
+        }
+    }
+
+    private static Response failure(MqttDeviceConnection connection, Throwable cause) {
+        LOG.error("Twin request of device {} failed", connection.deviceId(), cause);
+        return new Response(500, null, errorBody(500001, "The local hub failed: " + cause.getMessage()));
+    }
+
+    private static JsonElement parse(String body) {
+        try {
+            return JsonParser.parseString(body);
+        } catch (JsonParseException e) {
+            throw IotHubErrors.formatError("The reported properties are not valid JSON.");
+        }
+    }
+
+    private static String errorBody(int errorCode, String message) {
+        JsonObject json = new JsonObject();
+        json.addProperty("errorCode", errorCode);
+        json.addProperty("message", message);
+        return json.toString();
+    }
+
+    private record Response(int status, Long version, String body) {
+    }
+}

@@ -1,0 +1,132 @@
+package io.github.iothubquickstart.localhub.rest;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import io.github.iothubquickstart.localhub.registry.DeviceUpdate;
+import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+
+/** Devices in IoT Hub's registry JSON shape, both ways. */
+final class DeviceJson {
+    private DeviceJson() {
+    }
+
+    static JsonObject toJson(RegisteredDevice device) {
+        DeviceIdentity identity = device.identity();
+        DevicePresence.Presence presence = device.presence();
+        JsonObject json = new JsonObject();
+        json.addProperty("deviceId", identity.deviceId());
+        json.addProperty("generationId", identity.generationId());
+        json.addProperty("etag", identity.etag());
+        json.addProperty("connectionState", presence.connected() ? "Connected" : "Disconnected");
+        json.addProperty("status", identity.enabled() ? "enabled" : "disabled");
+        if (identity.statusReason() != null) {
+            json.addProperty("statusReason", identity.statusReason());
+        }
+        json.addProperty("connectionStateUpdatedTime", presence.connectionStateUpdated().toString());
+        json.addProperty("statusUpdatedTime", DevicePresence.NEVER.toString());
+        json.addProperty("lastActivityTime", presence.lastActivity().toString());
+        json.addProperty("cloudToDeviceMessageCount", 0);
+        JsonObject keys = new JsonObject();
+        keys.addProperty("primaryKey", identity.primaryKey());
+        keys.addProperty("secondaryKey", identity.secondaryKey());
+        JsonObject authentication = new JsonObject();
+        authentication.addProperty("type", "sas");
+        authentication.add("symmetricKey", keys);
+        json.add("authentication", authentication);
+        JsonObject capabilities = new JsonObject();
+        capabilities.addProperty("iotEdge", false);
+        json.add("capabilities", capabilities);
+        return json;
+    }
+
+    /**
+     * A create or update request: {@code status}, {@code statusReason} and SAS keys; read-only members (etag,
+     * connection state, times) are ignored as IoT Hub does. X.509 and IoT Edge devices are refused with 501.
+     */
+    static DeviceUpdate parse(String body, String pathDeviceId) {
+        JsonObject json = object(body);
+        String bodyId = string(json, "deviceId");
+        if (bodyId != null && !bodyId.equals(pathDeviceId)) {
+            throw IotHubErrors.argumentInvalid("The deviceId in the body (" + bodyId
+                    + ") is not the one in the path (" + pathDeviceId + ").");
+        }
+        String status = string(json, "status");
+        boolean enabled;
+        if (status == null || status.equalsIgnoreCase("enabled")) {
+            enabled = true;
+        } else if (status.equalsIgnoreCase("disabled")) {
+            enabled = false;
+        } else {
+            throw IotHubErrors.argumentInvalid("status must be \"enabled\" or \"disabled\", not \"" + status + "\".");
+        }
+        JsonObject capabilities = objectMember(json, "capabilities");
+        if (capabilities != null && capabilities.has("iotEdge") && capabilities.get("iotEdge").isJsonPrimitive()
+                && capabilities.get("iotEdge").getAsBoolean()) {
+            throw IotHubErrors.notImplemented("An IoT Edge device");
+        }
+        String primaryKey = null;
+        String secondaryKey = null;
+        JsonObject authentication = objectMember(json, "authentication");
+        if (authentication != null) {
+            String type = string(authentication, "type");
+            if (type != null && !type.equalsIgnoreCase("sas")) {
+                throw IotHubErrors.notImplemented("Device authentication type " + type + " (only sas)");
+            }
+            JsonObject keys = objectMember(authentication, "symmetricKey");
+            if (keys != null) {
+                primaryKey = blankToNull(string(keys, "primaryKey"));
+                secondaryKey = blankToNull(string(keys, "secondaryKey"));
+                if ((primaryKey == null) != (secondaryKey == null)) {
+                    throw IotHubErrors.argumentInvalid("Give both symmetric keys, or neither to have them generated.");
+                }
+            }
+        }
+        return new DeviceUpdate(primaryKey, secondaryKey, enabled, string(json, "statusReason"));
+    }
+
+    private static JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            throw IotHubErrors.formatError("The request body is empty; send the device as JSON.");
+        }
+        try {
+            JsonElement parsed = JsonParser.parseString(body);
+            if (parsed.isJsonObject()) {
+                return parsed.getAsJsonObject();
+            }
+        } catch (JsonParseException e) {
+            // answered below
+        }
+        throw IotHubErrors.formatError("The request body is not a JSON object.");
+    }
+
+    private static JsonObject objectMember(JsonObject parent, String name) {
+        JsonElement member = parent.get(name);
+        if (member == null || member.isJsonNull()) {
+            return null;
+        }
+        if (!member.isJsonObject()) {
+            throw IotHubErrors.argumentInvalid(name + " must be a JSON object.");
+        }
+        return member.getAsJsonObject();
+    }
+
+    private static String string(JsonObject parent, String name) {
+        JsonElement member = parent.get(name);
+        if (member == null || member.isJsonNull()) {
+            return null;
+        }
+        if (!member.isJsonPrimitive()) {
+            throw IotHubErrors.argumentInvalid(name + " must be a string.");
+        }
+        return member.getAsString();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.iothubquickstart.localhub.rest;
+
+import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes errors in IoT Hub's JSON shape ({@code errorCode}, {@code trackingId}, {@code message},
+ * {@code timestampUtc}), which the Azure SDKs parse into their typed exceptions.
+ */
+public final class HttpErrorResponder {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponder.class);
+
+    private final Clock clock;
+
+    public HttpErrorResponder(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void respond(RoutingContext context, Throwable failure) {
+        IotHubError error = failure instanceof IotHubError hubError
+                ? hubError
+                : IotHubErrors.serverError("The local hub failed: " + failure);
+        if (!(failure instanceof IotHubError)) {
+            LOG.error("Unexpected failure on {} {}", context.request().method(), context.request().path(), failure);
+        }
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        JsonObject body = new JsonObject();
+        body.addProperty("errorCode", error.errorCode());
+        body.addProperty("trackingId", UUID.randomUUID().toString());
+        body.addProperty("message", error.getMessage());
+        body.addProperty("timestampUtc", clock.instant().toString());
+        context.response()
+                .setStatusCode(error.httpStatus())
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("iothub-errorcode", Integer.toString(error.errorCode()))
+                .end(body.toString());
+    }
+}

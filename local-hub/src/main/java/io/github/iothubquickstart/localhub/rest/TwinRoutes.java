@@ -1,0 +1,96 @@
+package io.github.iothubquickstart.localhub.rest;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.twin.TwinDocument;
+import io.github.iothubquickstart.localhub.wire.TwinJson;
+import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * IoT Hub's twin REST API: {@code GET /twins/{id}}, {@code PATCH /twins/{id}} (merge tags and desired properties)
+ * and {@code PUT /twins/{id}} (replace them), with ETags in {@code If-Match}. Reading needs SERVICE_CONNECT or
+ * REGISTRY_READ, writing SERVICE_CONNECT or REGISTRY_WRITE. Storage work runs off the event loop.
+ */
+public final class TwinRoutes {
+    private static final Set<AccessRight> READ = EnumSet.of(AccessRight.SERVICE_CONNECT, AccessRight.REGISTRY_READ);
+    private static final Set<AccessRight> WRITE = EnumSet.of(AccessRight.SERVICE_CONNECT, AccessRight.REGISTRY_WRITE);
+
+    private final ServiceAuthenticator authenticator;
+    private final TwinService twins;
+    private final RegistryService registry;
+
+    public TwinRoutes(ServiceAuthenticator authenticator, TwinService twins, RegistryService registry) {
+        this.authenticator = authenticator;
+        this.twins = twins;
+        this.registry = registry;
+    }
+
+    void get(RoutingContext context) {
+        authenticator.authorizeAny(context.request().getHeader("Authorization"), READ);
+        String deviceId = context.pathParam("deviceId");
+        answer(context, deviceId, () -> twins.get(deviceId));
+    }
+
+    void patch(RoutingContext context) {
+        authenticator.authorizeAny(context.request().getHeader("Authorization"), WRITE);
+        String deviceId = context.pathParam("deviceId");
+        JsonElement body = parse(context.body().asString());
+        String ifMatch = context.request().getHeader("If-Match");
+        answer(context, deviceId, () -> twins.update(deviceId, body, ifMatch));
+    }
+
+    /** The Java service SDK's HTTP client cannot send PATCH: it POSTs with {@code X-HTTP-Method-Override: PATCH}. */
+    void postWithMethodOverride(RoutingContext context) {
+        if (!"PATCH".equalsIgnoreCase(context.request().getHeader("X-HTTP-Method-Override"))) {
+            throw IotHubErrors.notImplemented("POST " + context.request().path());
+        }
+        patch(context);
+    }
+
+    void replace(RoutingContext context) {
+        authenticator.authorizeAny(context.request().getHeader("Authorization"), WRITE);
+        String deviceId = context.pathParam("deviceId");
+        JsonElement body = parse(context.body().asString());
+        String ifMatch = context.request().getHeader("If-Match");
+        answer(context, deviceId, () -> twins.replace(deviceId, body, ifMatch));
+    }
+
+    /** Twin work off the event loop (it writes to disk); the answer carries the device's registry view too. */
+    private void answer(RoutingContext context, String deviceId, Callable<TwinDocument> work) {
+        Vertx.currentContext().executeBlocking(work).onComplete(done -> {
+            if (done.failed()) {
+                context.fail(done.cause());
+                return;
+            }
+            try {
+                TwinDocument twin = done.result();
+                RegisteredDevice device = registry.get(deviceId);
+                JsonResponses.ok(context, TwinJson.forService(twin, device), twin.etag());
+            } catch (RuntimeException e) {
+                context.fail(e);
+            }
+        });
+    }
+
+    private static JsonElement parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw IotHubErrors.formatError("The request body is empty; send the twin as JSON.");
+        }
+        try {
+            return JsonParser.parseString(body);
+        } catch (JsonParseException e) {
+            throw IotHubErrors.formatError("The request body is not valid JSON.");
+        }
+    }
+}

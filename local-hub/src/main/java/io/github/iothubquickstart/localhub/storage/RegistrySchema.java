@@ -1,0 +1,148 @@
+package io.github.iothubquickstart.localhub.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry database's schema: devices, shared access policies and twins, with its version in the file header
+ * ({@code PRAGMA user_version}; 0 means never initialised). Creates it once, brings older files up to date one step
+ * per transaction, and refuses files it does not understand with a message saying what to do.
+ */
+final class RegistrySchema {
+    /** Version 1: devices and policies. Version 2: the device status reason and the twin table. */
+    static final int VERSION = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
+
+    /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
+    @FunctionalInterface
+    interface Seed {
+        void write(Connection connection) throws SQLException;
+    }
+
+    private final Path file;
+    private final Connection connection;
+
+    RegistrySchema(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Checks the file, sets WAL and full sync, then creates (when {@code createIfAbsent}) or migrates the schema.
+     *
+     * @throws StorageException if the file is damaged, foreign, newer than this hub, or uninitialised and
+     *                          {@code createIfAbsent} is false
+     */
+    void prepare(boolean createIfAbsent, Seed seed) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            String check = queryString(statement, "PRAGMA quick_check");
+            if (!"ok".equalsIgnoreCase(check)) {
+                throw new StorageException(RegistryFiles.unreadable(file, "integrity check: " + check));
+            }
+            String journalMode = queryString(statement, "PRAGMA journal_mode=WAL");
+            if (!"wal".equalsIgnoreCase(journalMode)) {
+                LOG.warn("registry database {} runs in journal mode {} instead of WAL", file, journalMode);
+            }
+            statement.execute("PRAGMA synchronous=FULL");
+        }
+        int version = version();
+        if (version == 0) {
+            if (!createIfAbsent) {
+                throw new StorageException("registry database " + file
+                        + " has never been initialised: start the local hub first so that it sets it up");
+            }
+            createOnce(seed);
+        } else if (version > VERSION) {
+            throw new StorageException("registry database " + file + " has schema version " + version
+                    + ", made by a newer local hub (this one understands version " + VERSION + "): run that newer"
+                    + " version, or delete the data directory to start afresh (all device keys change)");
+        }
+        migrate();
+    }
+
+    private void createOnce(Seed seed) throws SQLException {
+        inImmediateTransaction(statement -> {
+            // Another process may have initialised the file while we waited for the write lock.
+            if (version() != 0) {
+                return;
+            }
+            requireNoForeignTables(statement);
+            statement.execute("CREATE TABLE device (device_id TEXT PRIMARY KEY NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL,"
+                    + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL)");
+            statement.execute("CREATE TABLE shared_access_policy (name TEXT PRIMARY KEY NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, rights TEXT NOT NULL)");
+            // The version 1 schema, then the same migrations an existing database goes through.
+            statement.execute("PRAGMA user_version = 1");
+            toVersion2(statement);
+            seed.write(connection);
+            LOG.info("created registry database {}", file);
+        });
+    }
+
+    private void migrate() throws SQLException {
+        inImmediateTransaction(statement -> {
+            // Re-read under the write lock: another process may have migrated while we waited.
+            if (version() == 1) {
+                toVersion2(statement);
+                LOG.info("migrated registry database {} from schema version 1 to 2 (device twins)", file);
+            }
+        });
+    }
+
+    private static void toVersion2(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE device ADD COLUMN status_reason TEXT");
+        statement.execute("CREATE TABLE twin (device_id TEXT PRIMARY KEY NOT NULL,"
+                + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
+                + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
+                + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
+        statement.execute("PRAGMA user_version = 2");
+    }
+
+    private void requireNoForeignTables(Statement statement) throws SQLException {
+        try (ResultSet tables = statement.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")) {
+            if (tables.next()) {
+                throw new StorageException("registry database " + file
+                        + " holds tables but no local hub schema version: it is not a local hub registry;"
+                        + " move it away or delete the data directory to start afresh");
+            }
+        }
+    }
+
+    private int version() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+            return rows.next() ? rows.getInt(1) : 0;
+        }
+    }
+
+    private void inImmediateTransaction(StatementWork work) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                work.run(statement);
+                statement.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                statement.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    private static String queryString(Statement statement, String sql) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface StatementWork {
+        void run(Statement statement) throws SQLException;
+    }
+}

@@ -1,0 +1,366 @@
+package io.github.iothubquickstart.localhub.storage;
+
+import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.registry.DeviceAlreadyExistsException;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.DeviceIds;
+import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
+import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.InitialRegistry;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Collectors;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Device identities and shared access policies in the registry database (schema: {@link RegistrySchema}).
+ *
+ * <p>Reads are served from an in-memory copy that every write updates, because the hub looks a device up on every
+ * CONNECT. Commits by other processes sharing the file (the CLI while the hub runs) are picked up on the next read.
+ */
+public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable {
+    private static final String DEVICE_COLUMNS =
+            "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason";
+
+    private final LockedConnection database;
+    private final Clock clock;
+    private final NavigableMap<String, DeviceIdentity> devices = new ConcurrentSkipListMap<>();
+    private final NavigableMap<String, SharedAccessPolicy> policies = new ConcurrentSkipListMap<>();
+    /** SQLite's counter of commits made by other connections. Guarded by the connection's lock. */
+    private long seenDataVersion = -1;
+    /** Prepared once: it runs on every lookup. Guarded by the connection's lock. */
+    private PreparedStatement dataVersionQuery;
+
+    private SqliteDeviceRegistry(LockedConnection database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** Opens the registry, creating and seeding it ({@link InitialRegistry}) if the file does not exist yet. */
+    public static SqliteDeviceRegistry open(Path databaseFile) {
+        return open(databaseFile, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path)}; {@code clock} stamps {@link DeviceIdentity#createdAt()}. */
+    public static SqliteDeviceRegistry open(Path databaseFile, Clock clock) {
+        return open(databaseFile, clock, true);
+    }
+
+    /** Opens a registry the local hub has already created; never creates or seeds anything. */
+    public static SqliteDeviceRegistry openExisting(Path databaseFile) {
+        if (!Files.isRegularFile(databaseFile)) {
+            throw new StorageException("no registry database at " + databaseFile
+                    + ": start the local hub first so that it creates one");
+        }
+        return open(databaseFile, Clock.systemUTC(), false);
+    }
+
+    private static SqliteDeviceRegistry open(Path databaseFile, Clock clock, boolean createIfAbsent) {
+        Path file = databaseFile.toAbsolutePath();
+        Connection connection = RegistryFiles.connect(file, createIfAbsent);
+        SqliteDeviceRegistry registry =
+                new SqliteDeviceRegistry(new LockedConnection("registry database", file, connection), clock);
+        try {
+            new RegistrySchema(file, connection).prepare(createIfAbsent, registry::seed);
+            registry.reload();
+            return registry;
+        } catch (SQLException e) {
+            registry.close();
+            throw RegistryFiles.openFailure(file, e);
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+    }
+
+    private void seed(Connection connection) throws SQLException {
+        for (SharedAccessPolicy policy : InitialRegistry.policies()) {
+            insertPolicy(connection, policy);
+        }
+        insertDevice(connection, InitialRegistry.quickstartDevice(now()));
+    }
+
+    /**
+     * Caps the database at {@code pages} pages, so that tests can make a write fail exactly as a full disk does
+     * (SQLITE_FULL) without filling a real disk.
+     */
+    void limitSizeTo(long pages) {
+        database.withLock("limit the database size", () -> {
+            try (Statement statement = database.connection().createStatement()) {
+                statement.execute("PRAGMA max_page_count = " + pages);
+            }
+            return null;
+        });
+    }
+
+    /** Re-reads everything from the database, picking up changes made by other processes. */
+    public void reload() {
+        database.withLock("read the registry", () -> {
+            Map<String, DeviceIdentity> freshDevices = selectDevices();
+            Map<String, SharedAccessPolicy> freshPolicies = selectPolicies();
+            devices.keySet().retainAll(freshDevices.keySet());
+            devices.putAll(freshDevices);
+            policies.keySet().retainAll(freshPolicies.keySet());
+            policies.putAll(freshPolicies);
+            return null;
+        });
+    }
+
+    /** Reloads the cache when another connection committed to the database since last time. */
+    private void reloadIfChangedElsewhere() {
+        database.withLock("read the registry", () -> {
+            if (dataVersionQuery == null) {
+                dataVersionQuery = database.connection().prepareStatement("PRAGMA data_version");
+            }
+            long dataVersion;
+            try (ResultSet row = dataVersionQuery.executeQuery()) {
+                dataVersion = row.next() ? row.getLong(1) : -1;
+            }
+            if (dataVersion != seenDataVersion) {
+                seenDataVersion = dataVersion;
+                reload();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<DeviceIdentity> findDevice(String deviceId) {
+        if (deviceId == null) {
+            return Optional.empty();
+        }
+        reloadIfChangedElsewhere();
+        return Optional.ofNullable(devices.get(deviceId));
+    }
+
+    @Override
+    public List<DeviceIdentity> listDevices() {
+        reloadIfChangedElsewhere();
+        return List.copyOf(devices.values());
+    }
+
+    @Override
+    public DeviceIdentity createDevice(String deviceId) {
+        return createDevice(deviceId, SymmetricKeys.random(), SymmetricKeys.random());
+    }
+
+    @Override
+    public DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey) {
+        DeviceIds.requireValid(deviceId);
+        SymmetricKeys.requireValid("primary key", primaryKey);
+        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        DeviceIdentity device = new DeviceIdentity(deviceId, primaryKey, secondaryKey, true, now());
+        return database.withLock("create device " + deviceId, () -> {
+            try {
+                insertDevice(database.connection(), device);
+            } catch (SQLiteException e) {
+                if (e.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                    throw new DeviceAlreadyExistsException(deviceId);
+                }
+                throw e;
+            }
+            devices.put(deviceId, device);
+            return device;
+        });
+    }
+
+    @Override
+    public boolean deleteDevice(String deviceId) {
+        if (deviceId == null) {
+            return false;
+        }
+        // The twin lives and dies with its device, as in IoT Hub: both go in one transaction.
+        boolean deleted = database.inTransaction("delete device " + deviceId, () -> {
+            Connection connection = database.connection();
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device WHERE device_id = ?");
+                 PreparedStatement deleteTwin = connection.prepareStatement("DELETE FROM twin WHERE device_id = ?")) {
+                delete.setString(1, deviceId);
+                boolean found = delete.executeUpdate() > 0;
+                deleteTwin.setString(1, deviceId);
+                deleteTwin.executeUpdate();
+                return found;
+            }
+        });
+        devices.remove(deviceId);
+        return deleted;
+    }
+
+    @Override
+    public DeviceIdentity setEnabled(String deviceId, boolean enabled) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        return update(deviceId, "UPDATE device SET enabled = ? WHERE device_id = ?", statement -> {
+            statement.setInt(1, enabled ? 1 : 0);
+            statement.setString(2, deviceId);
+        });
+    }
+
+    @Override
+    public DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
+                                       String statusReason) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        SymmetricKeys.requireValid("primary key", primaryKey);
+        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        return update(deviceId, "UPDATE device SET primary_key = ?, secondary_key = ?, enabled = ?,"
+                + " status_reason = ? WHERE device_id = ?", statement -> {
+            statement.setString(1, primaryKey);
+            statement.setString(2, secondaryKey);
+            statement.setInt(3, enabled ? 1 : 0);
+            statement.setString(4, statusReason);
+            statement.setString(5, deviceId);
+        });
+    }
+
+    private DeviceIdentity update(String deviceId, String sql, Parameters parameters) {
+        return database.withLock("update device " + deviceId, () -> {
+            try (PreparedStatement update = database.connection().prepareStatement(sql)) {
+                parameters.set(update);
+                if (update.executeUpdate() == 0) {
+                    devices.remove(deviceId);
+                    throw new DeviceNotFoundException(deviceId);
+                }
+            }
+            DeviceIdentity updated = selectDevice(deviceId).orElseThrow(() -> new DeviceNotFoundException(deviceId));
+            devices.put(deviceId, updated);
+            return updated;
+        });
+    }
+
+    @Override
+    public Optional<SharedAccessPolicy> findPolicy(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        reloadIfChangedElsewhere();
+        return Optional.ofNullable(policies.get(name));
+    }
+
+    @Override
+    public List<SharedAccessPolicy> listPolicies() {
+        reloadIfChangedElsewhere();
+        return List.copyOf(policies.values());
+    }
+
+    public Path databaseFile() {
+        return database.file();
+    }
+
+    @Override
+    public void close() {
+        database.withLock("close", () -> {
+            if (dataVersionQuery != null) {
+                dataVersionQuery.close();
+            }
+            return null;
+        });
+        database.close();
+    }
+
+    private static void insertDevice(Connection connection, DeviceIdentity device) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device (" + DEVICE_COLUMNS + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, device.deviceId());
+            insert.setString(2, device.primaryKey());
+            insert.setString(3, device.secondaryKey());
+            insert.setInt(4, device.enabled() ? 1 : 0);
+            insert.setLong(5, device.createdAt().toEpochMilli());
+            insert.setString(6, device.statusReason());
+            insert.executeUpdate();
+        }
+    }
+
+    private static void insertPolicy(Connection connection, SharedAccessPolicy policy) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO shared_access_policy"
+                + " (name, primary_key, secondary_key, rights) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, policy.name());
+            insert.setString(2, policy.primaryKey());
+            insert.setString(3, policy.secondaryKey());
+            insert.setString(4, policy.rights().stream().sorted().map(Enum::name).collect(Collectors.joining(",")));
+            insert.executeUpdate();
+        }
+    }
+
+    private Map<String, DeviceIdentity> selectDevices() throws SQLException {
+        Map<String, DeviceIdentity> result = new HashMap<>();
+        try (Statement statement = database.connection().createStatement();
+             ResultSet rows = statement.executeQuery("SELECT " + DEVICE_COLUMNS + " FROM device")) {
+            while (rows.next()) {
+                DeviceIdentity device = toDevice(rows);
+                result.put(device.deviceId(), device);
+            }
+        }
+        return result;
+    }
+
+    private Optional<DeviceIdentity> selectDevice(String deviceId) throws SQLException {
+        try (PreparedStatement select = database.connection().prepareStatement(
+                "SELECT " + DEVICE_COLUMNS + " FROM device WHERE device_id = ?")) {
+            select.setString(1, deviceId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(toDevice(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    private static DeviceIdentity toDevice(ResultSet row) throws SQLException {
+        return new DeviceIdentity(row.getString(1), row.getString(2), row.getString(3), row.getInt(4) != 0,
+                Instant.ofEpochMilli(row.getLong(5)), row.getString(6));
+    }
+
+    private Map<String, SharedAccessPolicy> selectPolicies() throws SQLException {
+        Map<String, SharedAccessPolicy> result = new HashMap<>();
+        try (Statement statement = database.connection().createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT name, primary_key, secondary_key, rights FROM shared_access_policy")) {
+            while (rows.next()) {
+                SharedAccessPolicy policy = new SharedAccessPolicy(rows.getString(1), rows.getString(2),
+                        rows.getString(3), parseRights(rows.getString(4)));
+                result.put(policy.name(), policy);
+            }
+        }
+        return result;
+    }
+
+    private Set<AccessRight> parseRights(String stored) {
+        Set<AccessRight> rights = EnumSet.noneOf(AccessRight.class);
+        for (String name : stored.split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            try {
+                rights.add(AccessRight.valueOf(name.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new StorageException(RegistryFiles.unreadable(database.file(), "unknown access right " + name));
+            }
+        }
+        return rights;
+    }
+
+    private Instant now() {
+        // Millisecond precision: what the database stores, so a re-read device equals the created one.
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    @FunctionalInterface
+    private interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.iothubquickstart.localhub.telemetry;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where accepted telemetry is kept for replay. One writer thread appends; replay reads may come from other threads.
+ * Every method throws an unchecked exception naming the store when the disk fails.
+ */
+public interface TelemetryStore extends AutoCloseable {
+
+    /** Stores the batch in one transaction, numbering the messages in arrival order; all or nothing. */
+    List<TelemetryMessage> append(List<IncomingTelemetry> batch);
+
+    /** Up to {@code limit} stored messages with a sequence number above {@code afterSequence}, oldest first. */
+    List<TelemetryMessage> readAfter(long afterSequence, int limit);
+
+    /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
+    int prune(long maxMessages, Instant notBefore);
+
+    /** Where the store is, for messages: a file name. */
+    String location();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,89 @@
+package io.github.iothubquickstart.localhub.storage;
+
+import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.localhub.storage.SqliteTwinStore;
+import io.github.iothubquickstart.localhub.twin.TwinDocument;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A registry written by the first release (schema version 1) opens in this one with nothing lost. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RegistrySchemaMigrationTest {
+    private static final String KEY_A = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private static final String KEY_B = "HxwdHhsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void versionOneDatabaseIsMigratedKeepingDevicesAndPolicies() throws Exception {
+        Path file = directory.resolve("registry.db");
+        writeVersionOneDatabase(file);
+
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
+             SqliteTwinStore twins = SqliteTwinStore.open(file, Clock.systemUTC())) {
+            DeviceIdentity device = registry.findDevice("old-device").orElseThrow();
+            assertThat(device.keys()).containsExactly(KEY_A, KEY_B);
+            assertThat(device.enabled()).isFalse();
+            assertThat(device.createdAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+            assertThat(device.statusReason()).isNull();
+            assertThat(registry.findPolicy("service").orElseThrow().rights()).containsExactly(AccessRight.SERVICE_CONNECT);
+
+            TwinDocument twin = twins.update("old-device", current -> current);
+            assertThat(twin.desired().entrySet()).isEmpty();
+            TwinDocument changed = twins.update("old-device", current -> new TwinDocument(current.deviceId(),
+                    current.version() + 1, current.tags(),
+                    JsonParser.parseString("{\"telemetryInterval\":5}").getAsJsonObject(), current.desiredVersion() + 1,
+                    current.desiredUpdated(), current.reported(), current.reportedVersion(), current.reportedUpdated()));
+            assertThat(twins.load("old-device")).isEqualTo(changed);
+            registry.updateDevice("old-device", KEY_A, KEY_B, true, "back in service");
+        }
+        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+
+        // Opening again is a no-op migration: data stays as the migrated hub left it.
+        try (SqliteDeviceRegistry again = SqliteDeviceRegistry.open(file, Clock.systemUTC());
+             SqliteTwinStore twins = SqliteTwinStore.open(file, Clock.systemUTC())) {
+            assertThat(again.findDevice("old-device").orElseThrow().statusReason()).isEqualTo("back in service");
+            assertThat(twins.load("old-device").desired().get("telemetryInterval").getAsInt()).isEqualTo(5);
+        }
+    }
+
+    /** Exactly what the version 1 hub created: two tables and user_version 1. */
+    private static void writeVersionOneDatabase(Path file) throws Exception {
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = raw.createStatement()) {
+            statement.execute("CREATE TABLE device (device_id TEXT PRIMARY KEY NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL,"
+                    + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL)");
+            statement.execute("CREATE TABLE shared_access_policy (name TEXT PRIMARY KEY NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, rights TEXT NOT NULL)");
+            statement.execute("INSERT INTO device VALUES ('old-device', '" + KEY_A + "', '" + KEY_B
+                    + "', 0, 1700000000000)");
+            statement.execute("INSERT INTO shared_access_policy VALUES ('service', '" + KEY_A + "', '" + KEY_B
+                    + "', 'SERVICE_CONNECT')");
+            statement.execute("PRAGMA user_version = 1");
+        }
+    }
+
+    private static int userVersion(Path file) throws Exception {
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = raw.createStatement();
+             ResultSet row = statement.executeQuery("PRAGMA user_version")) {
+            return row.getInt(1);
+        }
+    }
+}
