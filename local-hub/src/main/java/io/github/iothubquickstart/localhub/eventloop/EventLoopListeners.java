@@ -15,9 +15,8 @@ import java.util.function.IntFunction;
 public final class EventLoopListeners {
     /**
      * Half the cores, at least one. The local hub always shares its machine with the devices and back-ends that use
-     * it, so it leaves them cores; and fewer loops each wake for more ready connections at once. On 2 cores with the
-     * load generator beside it, 1 loop moved 84,000 msg/s at 1 message in flight where Vert.x's default of
-     * 2 loops per core moved 47,000 (docs/benchmarks.md).
+     * it, so it leaves them cores; and fewer loops each wake for more ready connections at once (measured in
+     * docs/benchmarks.md, "How many event loops").
      */
     public static int defaultEventLoops() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);

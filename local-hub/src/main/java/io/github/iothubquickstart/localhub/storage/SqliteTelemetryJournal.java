@@ -31,7 +31,7 @@ public final class SqliteTelemetryJournal implements TelemetryStore {
 
     private final Path file;
     private final Connection connection;
-    /** Prepared once: compiling the statement cost as much as running it for a batch of ten. */
+    /** Prepared once: compiling it costs about as much as running it for a small batch. */
     private final PreparedStatement insert;
     private long lastSequence;
 

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs on the commit thread after commits, at most once a second, and drops what retention no longer covers. Often
- * and small: at 145,000 msg/s, pruning every 5 s deleted 700,000 rows at once and held commits back for over a second.
+ * and small, so that one prune never holds commits back for long (docs/benchmarks.md, "What was changed in the hub").
  */
 final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionPruner.class);

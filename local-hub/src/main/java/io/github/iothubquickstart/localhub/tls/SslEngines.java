@@ -28,7 +28,7 @@ public final class SslEngines {
 
     /**
      * The server's certificate chain and private key, read once. Given a plain key manager, Netty converts the key
-     * into BoringSSL's form again on every handshake (6 % of the hub's CPU per connect in a profile); wrapped in
+     * into BoringSSL's form again on every handshake (a visible share of each connect's CPU); wrapped in
      * its caching factory, it converts it once. The hub never changes its certificate while it runs.
      */
     public static KeyCertOptions serverKeyCert(Vertx vertx, Path certificate, Path privateKey) {
