@@ -1,8 +1,5 @@
 package io.github.iothubquickstart.localhub.rest;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
@@ -10,6 +7,7 @@ import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
+import io.github.iothubquickstart.localhub.twin.TwinSections;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -45,9 +43,9 @@ public final class TwinRoutes {
     void patch(RoutingContext context) {
         authenticator.authorizeAny(context.request().getHeader("Authorization"), WRITE);
         String deviceId = context.pathParam("deviceId");
-        JsonElement body = parse(context.body().asString());
+        TwinSections sections = TwinRequestBody.parse(context.body().asString());
         String ifMatch = context.request().getHeader("If-Match");
-        answer(context, deviceId, () -> twins.update(deviceId, body, ifMatch));
+        answer(context, deviceId, () -> twins.update(deviceId, sections, ifMatch));
     }
 
     /** The Java service SDK's HTTP client cannot send PATCH: it POSTs with {@code X-HTTP-Method-Override: PATCH}. */
@@ -61,9 +59,9 @@ public final class TwinRoutes {
     void replace(RoutingContext context) {
         authenticator.authorizeAny(context.request().getHeader("Authorization"), WRITE);
         String deviceId = context.pathParam("deviceId");
-        JsonElement body = parse(context.body().asString());
+        TwinSections sections = TwinRequestBody.parse(context.body().asString());
         String ifMatch = context.request().getHeader("If-Match");
-        answer(context, deviceId, () -> twins.replace(deviceId, body, ifMatch));
+        answer(context, deviceId, () -> twins.replace(deviceId, sections, ifMatch));
     }
 
     /** Twin work off the event loop (it writes to disk); the answer carries the device's registry view too. */
@@ -81,16 +79,5 @@ public final class TwinRoutes {
                 context.fail(e);
             }
         });
-    }
-
-    private static JsonElement parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw IotHubErrors.formatError("The request body is empty; send the twin as JSON.");
-        }
-        try {
-            return JsonParser.parseString(body);
-        } catch (JsonParseException e) {
-            throw IotHubErrors.formatError("The request body is not valid JSON.");
-        }
     }
 }

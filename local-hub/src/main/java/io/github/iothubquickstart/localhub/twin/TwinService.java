@@ -42,11 +42,10 @@ public final class TwinService {
         }
     }
 
-    /** {@code PATCH /twins/{id}}: merges {@code tags} and {@code properties.desired} into the twin. */
-    public TwinDocument update(String deviceId, JsonElement body, String ifMatch) {
-        JsonObject request = requireObject(body);
-        JsonObject tagsPatch = optionalSection(request, "tags");
-        JsonObject desiredPatch = optionalSection(desiredOf(request), "desired");
+    /** Merges the given tags and desired properties into the twin (IoT Hub's twin PATCH). */
+    public TwinDocument update(String deviceId, TwinSections sections, String ifMatch) {
+        JsonObject tagsPatch = ruleChecked(sections.tags(), "tags");
+        JsonObject desiredPatch = ruleChecked(sections.desired(), "properties.desired");
         return change(deviceId, ifMatch, desiredPatch, twin -> {
             TwinDocument result = twin;
             if (tagsPatch != null && !tagsPatch.isEmpty()) {
@@ -63,11 +62,10 @@ public final class TwinService {
         });
     }
 
-    /** {@code PUT /twins/{id}}: replaces tags and desired properties with the given ones (absent means empty). */
-    public TwinDocument replace(String deviceId, JsonElement body, String ifMatch) {
-        JsonObject request = requireObject(body);
-        JsonObject tagsGiven = optionalSection(request, "tags");
-        JsonObject desiredGiven = optionalSection(desiredOf(request), "desired");
+    /** Replaces tags and desired properties with the given ones, absent meaning empty (IoT Hub's twin PUT). */
+    public TwinDocument replace(String deviceId, TwinSections sections, String ifMatch) {
+        JsonObject tagsGiven = ruleChecked(sections.tags(), "tags");
+        JsonObject desiredGiven = ruleChecked(sections.desired(), "properties.desired");
         JsonObject tags = TwinRules.withoutNulls(tagsGiven == null ? new JsonObject() : tagsGiven);
         JsonObject desired = TwinRules.withoutNulls(desiredGiven == null ? new JsonObject() : desiredGiven);
         TwinRules.requireSize(tags, "tags", TwinRules.MAX_TAGS_BYTES);
@@ -135,41 +133,11 @@ public final class TwinService {
         return Instant.ofEpochMilli(clock.millis());
     }
 
-    private static JsonObject requireObject(JsonElement body) {
-        if (body == null || !body.isJsonObject()) {
-            throw IotHubErrors.formatError("The request body must be a JSON object with \"tags\" and/or"
-                    + " \"properties\": {\"desired\": {...}}.");
-        }
-        JsonObject request = body.getAsJsonObject();
-        JsonElement properties = request.get("properties");
-        if (properties != null && properties.isJsonObject() && properties.getAsJsonObject().has("reported")
-                && !properties.getAsJsonObject().get("reported").isJsonNull()) {
-            throw IotHubErrors.argumentInvalid("Reported properties are written by the device only.");
-        }
-        return request;
-    }
-
-    private static JsonElement desiredOf(JsonObject request) {
-        JsonElement properties = request.get("properties");
-        if (properties == null || properties.isJsonNull()) {
-            return null;
-        }
-        if (!properties.isJsonObject()) {
-            throw IotHubErrors.argumentInvalid("\"properties\" must be a JSON object.");
-        }
-        return properties.getAsJsonObject();
-    }
-
-    /** The named member as a rule-checked object; null when absent or null. */
-    private static JsonObject optionalSection(JsonElement parent, String name) {
-        if (parent == null || !parent.isJsonObject()) {
-            return null;
-        }
-        JsonElement section = parent.getAsJsonObject().get(name);
+    /** A section as a rule-checked object; null when absent or JSON null. */
+    private static JsonObject ruleChecked(JsonElement section, String label) {
         if (section == null || section.isJsonNull()) {
             return null;
         }
-        String label = "desired".equals(name) ? "properties.desired" : name;
         return ruleChecked(() -> TwinRules.patch(section, label));
     }
 
