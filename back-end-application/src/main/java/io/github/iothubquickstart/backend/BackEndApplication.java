@@ -3,7 +3,7 @@ package io.github.iothubquickstart.backend;
 import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.common.ServiceConnectionSettings;
-import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
 import java.io.PrintStream;
 import java.time.Clock;
 
@@ -16,7 +16,7 @@ public final class BackEndApplication {
     public static void main(String[] args) {
         // A direct method is not idempotent: the JDK must not silently send a POST again after a broken connection.
         System.setProperty("sun.net.http.retryPost", "false");
-        System.exit(run(Environment.system(), System.out, System.err, LocalHub.DEFAULT_BIND_ADDRESS, args));
+        System.exit(run(Environment.system(), System.out, System.err, LocalHubDefaults.BIND_ADDRESS, args));
     }
 
     /**

@@ -3,7 +3,7 @@ package io.github.iothubquickstart.backend;
 import io.github.iothubquickstart.common.ConfigurationException;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.common.ServiceConnectionSettings;
-import io.github.iothubquickstart.localhub.client.LocalHubTrust;
+import io.github.iothubquickstart.localhubclient.LocalHubTrust;
 
 /**
  * Reads a service connection string given by option or environment. One for a hub on this machine also trusts the

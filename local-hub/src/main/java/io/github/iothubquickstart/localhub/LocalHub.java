@@ -28,6 +28,8 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.github.iothubquickstart.localhub.twin.DesiredPropertiesPusher;
 import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
+import io.github.iothubquickstart.localhubclient.RunningHub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -56,9 +58,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
-    public static final int DEFAULT_MQTT_PORT = 8883;
-    public static final int DEFAULT_HTTPS_PORT = 8443;
-    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_MQTT_PORT = LocalHubDefaults.MQTT_PORT;
+    public static final int DEFAULT_HTTPS_PORT = LocalHubDefaults.HTTPS_PORT;
+    public static final String DEFAULT_BIND_ADDRESS = LocalHubDefaults.BIND_ADDRESS;
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
     static final String TELEMETRY_JOURNAL = "telemetry.db";
@@ -86,6 +88,7 @@ public final class LocalHub implements AutoCloseable {
     private RestServer httpServer;
     private int mqttPort;
     private int httpsPort;
+    private RunningHub published;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -132,6 +135,7 @@ public final class LocalHub implements AutoCloseable {
             wire();
             mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
             httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
+            published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -173,6 +177,9 @@ public final class LocalHub implements AutoCloseable {
         if (vertx == null) {
             return;
         }
+        // First, so no client picks a hub that is going away.
+        RunningHubPublication.withdraw(dataDirectory, published);
+        published = null;
         try {
             if (mqttServer != null) {
                 // First stop taking devices in, so none connects to a hub that is going away...

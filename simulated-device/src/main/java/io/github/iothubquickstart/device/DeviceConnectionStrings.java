@@ -3,7 +3,7 @@ package io.github.iothubquickstart.device;
 import io.github.iothubquickstart.common.ConfigurationException;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.Environment;
-import io.github.iothubquickstart.localhub.client.LocalHubTrust;
+import io.github.iothubquickstart.localhubclient.LocalHubTrust;
 
 /**
  * Reads a device connection string given by option or environment. One for a hub on this machine also trusts the

@@ -5,28 +5,33 @@ import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.DeviceConnectionString;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.common.LocalHubFallback;
-import io.github.iothubquickstart.localhub.ConnectionStrings;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LocalHubException;
-import io.github.iothubquickstart.localhub.client.LocalHubProbe;
-import io.github.iothubquickstart.localhub.data.DataDirectory;
-import io.github.iothubquickstart.localhub.data.HubIdentity;
-import io.github.iothubquickstart.localhub.data.NoHubDataException;
 import io.github.iothubquickstart.localhub.storage.StorageException;
 import io.github.iothubquickstart.localhub.tls.CertificateStoreException;
-import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
-import io.github.iothubquickstart.localhub.tls.TrustedCa;
+import io.github.iothubquickstart.localhubclient.CaTrust;
+import io.github.iothubquickstart.localhubclient.LocalHubClientException;
+import io.github.iothubquickstart.localhubclient.LocalHubDataDirectory;
+import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
+import io.github.iothubquickstart.localhubclient.LocalHubFinder;
+import io.github.iothubquickstart.localhubclient.LocalHubProbe;
+import io.github.iothubquickstart.localhubclient.LocalHubRegistryClient;
+import io.github.iothubquickstart.localhubclient.RunningHub;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * With no connection string, the device uses the local hub on 127.0.0.1:8883: the one already running, or one it
- * starts inside its own process. Credentials and the CA come from the hub's data directory. Closing stops a hub
- * this class started.
+ * With no connection string, the device uses the local hub of its data directory: the one already running, found
+ * through what it publishes there and asked for the device's key over its REST API (its files stay its own), or
+ * one the device starts inside its own process. Closing stops a hub this class started.
  */
 public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionSettings>, AutoCloseable {
     static final String DEVICE_ID = "MyJavaDevice";
-    private static final int PORT = LocalHub.DEFAULT_MQTT_PORT;
+    private static final int PORT = LocalHubDefaults.MQTT_PORT;
+    /** A hub that won the race to start listens a moment before it publishes itself. */
+    private static final Duration PUBLICATION_WAIT = Duration.ofSeconds(10);
 
     private final Environment environment;
     private final PrintStream out;
@@ -42,30 +47,32 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
 
     @Override
     public DeviceConnectionSettings settings() throws ConfigurationException {
-        Path dataDirectory = DataDirectory.resolve(null, environment::get);
-        if (LocalHubProbe.isListening(host, PORT)) {
-            out.println("No connection string given: using the local hub running on " + host + ":" + PORT
-                    + " (data in " + dataDirectory + ").");
-        } else {
-            startHub(dataDirectory);
-        }
-        try (HubIdentity identity = HubIdentity.openExisting(dataDirectory)) {
-            DeviceIdentity device = identity.registry().findDevice(DEVICE_ID).orElseThrow(() -> new ConfigurationException(
-                    "the local hub has no device " + DEVICE_ID + ": create it with "
-                            + "'java -jar local-hub/target/local-hub.jar device create " + DEVICE_ID + "'"));
-            return DeviceConnectionSettings.of(
-                    DeviceConnectionString.parse(ConnectionStrings.device(host, device)),
-                    TrustedCa.trustingOnly(identity.certificates().caCertificateFile()));
-        } catch (NoHubDataException e) {
-            // A hub listens, but its data is not where we look: it was started with another data directory.
-            throw new ConfigurationException(e.getMessage() + " (if your local hub uses another data directory, set "
-                    + DataDirectory.ENVIRONMENT_VARIABLE + ")");
-        } catch (StorageException | CertificateStoreException e) {
+        Path dataDirectory = LocalHubDataDirectory.resolve(null, environment::get);
+        try {
+            Optional<RunningHub> running = LocalHubFinder.find(dataDirectory, host, PORT);
+            if (running.isPresent()) {
+                out.println("No connection string given: using the local hub running on " + running.get().hostName()
+                        + ":" + running.get().mqttPort() + " (data in " + dataDirectory + ").");
+                return fromRunningHub(dataDirectory, running.get());
+            }
+            return startHub(dataDirectory);
+        } catch (LocalHubClientException e) {
             throw new ConfigurationException(e.getMessage());
         }
     }
 
-    private void startHub(Path dataDirectory) throws ConfigurationException {
+    private DeviceConnectionSettings fromRunningHub(Path dataDirectory, RunningHub hub) throws ConfigurationException {
+        if (hub.mqttPort() != PORT) {
+            throw new ConfigurationException("the local hub of " + dataDirectory + " takes devices on port "
+                    + hub.mqttPort() + " but the Azure device SDK only connects to " + PORT
+                    + ": restart the hub without --mqtt-port");
+        }
+        String connectionString = LocalHubRegistryClient.forHub(dataDirectory, hub).deviceConnectionString(DEVICE_ID);
+        return DeviceConnectionSettings.of(DeviceConnectionString.parse(connectionString),
+                CaTrust.trustingOnly(hub.caCertificateFile(dataDirectory)));
+    }
+
+    private DeviceConnectionSettings startHub(Path dataDirectory) throws ConfigurationException {
         out.println("No connection string given and no local hub on " + host + ":" + PORT
                 + ": starting one inside this process (data in " + dataDirectory + ").");
         try {
@@ -73,7 +80,7 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         } catch (LocalHubException e) {
             if (LocalHubProbe.isListening(host, PORT)) {
                 out.println("Another local hub started at the same moment; using it.");
-                return;
+                return fromRunningHub(dataDirectory, awaitOtherHub(dataDirectory, e));
             }
             throw new ConfigurationException("cannot start the local hub: " + e.getMessage());
         } catch (StorageException | CertificateStoreException e) {
@@ -82,6 +89,27 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         out.println("Local hub ready: devices on " + host + ":" + startedHere.mqttPort() + ", services on " + host
                 + ":" + startedHere.httpsPort() + ". It stops when this device stops.");
         out.println("In another terminal: java -jar back-end-application/target/back-end-application.jar --interval 3");
+        try {
+            return DeviceConnectionSettings.of(DeviceConnectionString.parse(startedHere.deviceConnectionString(DEVICE_ID)),
+                    CaTrust.trustingOnly(startedHere.caCertificateFile()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("the local hub has no device " + DEVICE_ID + ": create it with "
+                    + "'java -jar local-hub/target/local-hub.jar device create " + DEVICE_ID + "'");
+        }
+    }
+
+    private RunningHub awaitOtherHub(Path dataDirectory, LocalHubException startFailure) throws ConfigurationException {
+        try {
+            Optional<RunningHub> published = LocalHubFinder.await(dataDirectory, PUBLICATION_WAIT);
+            if (published.isPresent()) {
+                return published.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Still unpublished: find() names the hub of another data directory; else the start failure stands.
+        return LocalHubFinder.find(dataDirectory, host, PORT).orElseThrow(() ->
+                new ConfigurationException("cannot start the local hub: " + startFailure.getMessage()));
     }
 
     @Override

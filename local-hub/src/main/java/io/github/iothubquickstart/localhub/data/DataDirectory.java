@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.data;
 import java.nio.file.attribute.PosixFilePermissions;
 import io.github.iothubquickstart.localhub.files.SecureFiles;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
+import io.github.iothubquickstart.localhubclient.LocalHubDataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /** The local hub's private directory: CA, server certificate and registry live here. */
 public final class DataDirectory {
 
-    public static final String ENVIRONMENT_VARIABLE = "LOCAL_IOTHUB_DATA_DIR";
-    public static final String DEFAULT_DIRECTORY_NAME = ".local-iothub";
+    public static final String ENVIRONMENT_VARIABLE = LocalHubDataDirectory.ENVIRONMENT_VARIABLE;
+    public static final String DEFAULT_DIRECTORY_NAME = LocalHubDataDirectory.DEFAULT_DIRECTORY_NAME;
     public static final String REGISTRY_DATABASE = "registry.db";
 
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
@@ -41,9 +42,8 @@ public final class DataDirectory {
      * @param env environment lookup, usually {@code System::getenv}
      */
     public static Path resolve(String optionValueOrNull, Function<String, String> env) {
-        String chosen = firstNonBlank(optionValueOrNull, env.apply(ENVIRONMENT_VARIABLE));
-        Path path = chosen != null ? Path.of(chosen) : Path.of(System.getProperty("user.home"), DEFAULT_DIRECTORY_NAME);
-        return path.toAbsolutePath().normalize();
+        // One rule for the hub and the apps that look for it: the client module's.
+        return LocalHubDataDirectory.resolve(optionValueOrNull, env);
     }
 
     /** Creates the directory with mode 700 if absent; an existing one open to others is restricted to 700. */
@@ -114,14 +114,5 @@ public final class DataDirectory {
                     PosixFilePermissions.toString(current));
             SecureFiles.setPermissions(path, SecureFiles.OWNER_ONLY_DIRECTORY);
         }
-    }
-
-    private static String firstNonBlank(String... candidates) {
-        for (String candidate : candidates) {
-            if (candidate != null && !candidate.isBlank()) {
-                return candidate.trim();
-            }
-        }
-        return null;
     }
 }

@@ -1,12 +1,10 @@
-package io.github.iothubquickstart.localhub.client;
+package io.github.iothubquickstart.localhubclient;
 
-import io.github.iothubquickstart.localhub.data.DataDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import io.github.iothubquickstart.localhub.tls.TrustedCa;
 
 /**
  * Lets an app given a connection string for a hub on this machine trust the local hub's CA as well as the usual
@@ -21,7 +19,7 @@ public final class LocalHubTrust {
         if (!LocalHubProbe.isLoopback(host)) {
             return Optional.empty();
         }
-        Path ca = DataDirectory.resolve(null, environment).resolve("ca.pem");
-        return Files.isReadable(ca) ? Optional.of(TrustedCa.trustingSystemAnd(ca)) : Optional.empty();
+        Path ca = LocalHubDataDirectory.resolve(null, environment).resolve(LocalHubDataDirectory.CA_CERTIFICATE);
+        return Files.isReadable(ca) ? Optional.of(CaTrust.trustingSystemAnd(ca)) : Optional.empty();
     }
 }

@@ -1,4 +1,4 @@
-package io.github.iothubquickstart.localhub.client;
+package io.github.iothubquickstart.localhubclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

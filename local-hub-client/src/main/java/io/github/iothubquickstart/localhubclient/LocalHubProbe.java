@@ -1,4 +1,4 @@
-package io.github.iothubquickstart.localhub.client;
+package io.github.iothubquickstart.localhubclient;
 
 import java.io.IOException;
 import java.net.InetAddress;

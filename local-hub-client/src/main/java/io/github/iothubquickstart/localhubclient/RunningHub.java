@@ -1,0 +1,38 @@
+package io.github.iothubquickstart.localhubclient;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a running local hub publishes for its clients (see {@link RunningHubFile}).
+ *
+ * @param hostName       the name clients put in connection strings
+ * @param bindAddress    the address both endpoints listen on
+ * @param pid            the hub's process, to tell a running hub from a file left by a killed one
+ * @param startTime      when the hub started listening
+ * @param caFile         the CA certificate to trust, a file name in the data directory
+ * @param servicePolicy  a policy with the service-connect right: for direct methods and twins (the back-end)
+ * @param registryPolicy a policy with registry read and write rights: to look up and create devices
+ */
+public record RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
+                         String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy) {
+
+    public RunningHub {
+        Objects.requireNonNull(hostName, "hostName");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(startTime, "startTime");
+        Objects.requireNonNull(caFile, "caFile");
+        Objects.requireNonNull(servicePolicy, "servicePolicy");
+        Objects.requireNonNull(registryPolicy, "registryPolicy");
+    }
+
+    /** {@code host:port} of the service endpoint, the host name alone on 443 (as service connection strings write it). */
+    public String serviceHost() {
+        return httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
+    }
+
+    public Path caCertificateFile(Path dataDirectory) {
+        return dataDirectory.resolve(caFile);
+    }
+}
