@@ -102,7 +102,13 @@ public final class ConnectedDevices implements DevicePresence {
             return Future.failedFuture(new TimeoutException(deviceId));
         }
         Promise<ConnectedDevice> promise = Promise.promise();
-        waiters.computeIfAbsent(deviceId, id -> new CopyOnWriteArrayList<>()).add(promise);
+        // Added inside compute: a list fetched first and added to later may meanwhile have been dropped from the map
+        // by another waiter's clean-up below, and then nothing would ever wake this one.
+        waiters.compute(deviceId, (id, list) -> {
+            List<Promise<ConnectedDevice>> waiting = list != null ? list : new CopyOnWriteArrayList<>();
+            waiting.add(promise);
+            return waiting;
+        });
         // The device may have subscribed between the check above and registering the waiter.
         ConnectedDevice raced = connected.get(deviceId);
         if (raced != null && raced.acceptsMethods()) {
