@@ -13,6 +13,8 @@ import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.mqtt.DesiredPropertiesPublisher;
 import io.github.iothubquickstart.localhub.mqtt.DeviceConnectionHandler;
 import io.github.iothubquickstart.localhub.mqtt.DeviceTwinRequests;
+import io.github.iothubquickstart.localhub.registry.DeviceAlreadyExistsException;
+import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
 import io.github.iothubquickstart.localhub.service.HttpErrorResponder;
@@ -262,6 +264,25 @@ public final class LocalHub implements AutoCloseable {
 
     public boolean isDeviceConnected(String deviceId) {
         return sessions != null && sessions.isConnected(deviceId);
+    }
+
+    /**
+     * Registers {@code deviceId} with fresh keys unless it is registered already (for embedders such as test
+     * extensions, which must not fail when two threads ask for the same device).
+     *
+     * @return whether this call registered it
+     */
+    public boolean ensureDevice(String deviceId) {
+        DeviceRegistry registry = requireStarted().registry();
+        if (registry.findDevice(deviceId).isPresent()) {
+            return false;
+        }
+        try {
+            registry.createDevice(deviceId);
+            return true;
+        } catch (DeviceAlreadyExistsException registeredMeanwhile) {
+            return false;
+        }
     }
 
     /** A device connection string the Azure device SDK accepts as it is. */
