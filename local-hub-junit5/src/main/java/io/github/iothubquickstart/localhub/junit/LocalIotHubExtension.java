@@ -8,6 +8,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -131,6 +132,14 @@ public final class LocalIotHubExtension implements BeforeAllCallback, AfterAllCa
     /** The connection string of a policy: {@code iothubowner}, {@code service}, {@code registryRead}, ... */
     public String serviceConnectionString(String policyName) {
         return require().hub().serviceConnectionString(policyName);
+    }
+
+    /**
+     * Every device-to-cloud message the hub accepts, as it arrives: subscribe to check what devices sent (Azure
+     * delivers it through an Event Hubs endpoint, which the local hub does not have).
+     */
+    public TelemetryFeed telemetry() {
+        return require().hub().telemetry();
     }
 
     /** TLS trusting this hub's CA and nothing else, for clients other than the Azure device SDK. */

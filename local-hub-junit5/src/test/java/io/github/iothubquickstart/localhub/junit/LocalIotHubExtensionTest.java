@@ -32,7 +32,7 @@ class LocalIotHubExtensionTest {
     @Test
     void deviceOpensWithTheGivenConnectionStringAndItsTelemetryArrives() throws Exception {
         BlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.hub().telemetry().subscribe(received::add)) {
+        try (AutoCloseable subscription = hub.telemetry().subscribe(received::add)) {
             DeviceClient device = new DeviceClient(hub.deviceConnectionString("thermometer"),
                     IotHubClientProtocol.MQTT, hub.deviceClientOptions());
             try {
