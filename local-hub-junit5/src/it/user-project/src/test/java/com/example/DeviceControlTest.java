@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DeviceControlTest {
+    // One hub for this class, on a loopback address of its own; stopped and deleted after the class.
     @RegisterExtension
     static LocalIotHubExtension hub = LocalIotHubExtension.create();
 
     @Test
     void deviceAnswersARebootAndShowsInItsTwin() throws Exception {
+        // "dev-1" is registered on first use; the options trust the hub's own CA.
         DeviceClient device = new DeviceClient(hub.deviceConnectionString("dev-1"), IotHubClientProtocol.MQTT,
                 hub.deviceClientOptions());
         try {
