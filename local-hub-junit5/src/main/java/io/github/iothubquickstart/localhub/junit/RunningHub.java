@@ -60,6 +60,7 @@ final class RunningHub implements AutoCloseable {
         }
         Path dataDirectory = createDataDirectory();
         LocalHub hub = null;
+        RunningHub running = null;
         try {
             hub = LocalHub.builder()
                     .bindAddress(address)
@@ -69,14 +70,23 @@ final class RunningHub implements AutoCloseable {
                     .limits(settings.limits())
                     .build()
                     .start();
-            return new RunningHub(hub, dataDirectory, settings);
+            running = new RunningHub(hub, dataDirectory, settings);
+            return running;
         } catch (RuntimeException e) {
-            if (hub != null) {
-                PerHubHttpsTrust.remove(hub.hostName(), hub.httpsPort());
-                hub.close();
-            }
-            deleteRecursively(dataDirectory);
             throw cannotStart(testClassName, e);
+        } finally {
+            if (running == null) {
+                // Errors too (e.g. a NoSuchMethodError from a wrong library version): no hub or directory is left.
+                if (hub != null) {
+                    PerHubHttpsTrust.remove(hub.hostName(), hub.httpsPort());
+                    hub.close();
+                }
+                try {
+                    deleteRecursively(dataDirectory);
+                } catch (UncheckedIOException leftBehind) {
+                    // The start failure is what the user must see; a leftover temporary directory is harmless.
+                }
+            }
         }
     }
 
