@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -8,10 +7,9 @@ import com.google.gson.JsonParser;
 import io.github.iothubquickstart.backend.BackEndApplication;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.device.DeviceApplication;
-import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.junit.LocalIotHubExtension;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +17,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The quickstart as a user runs it, with connection strings from {@code local-hub connection-string}: the device
@@ -31,39 +28,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class QuickstartFlowTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    @RegisterExtension
+    static LocalIotHubExtension hub = LocalIotHubExtension.create();
 
-    @TempDir
-    Path dataDirectory;
-    LocalHub hub;
+    String address;
     Environment environment;
     final ConsoleCapture device = new ConsoleCapture();
     final ConsoleCapture backEnd = new ConsoleCapture();
 
     @BeforeEach
-    void startHub() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).build().start();
+    void pointTheAppsAtTheHub() {
+        address = hub.hub().bindAddress();
         // The apps find the hub's CA through the data directory, as they do on a user's machine.
-        environment = Map.of("LOCAL_IOTHUB_DATA_DIR", dataDirectory.toString())::get;
-    }
-
-    @AfterEach
-    void stopHub() {
-        hub.close();
+        environment = Map.of("LOCAL_IOTHUB_DATA_DIR", hub.hub().dataDirectory().toString())::get;
     }
 
     @Test
     void backEndChangesTheIntervalOfARunningDevice() throws Exception {
         ReceivedTelemetry telemetry = new ReceivedTelemetry();
         try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
-             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(7), ADDRESS)) {
+             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(7), address)) {
             CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
                     "--connection-string", hub.deviceConnectionString("MyJavaDevice"), "--interval", "1", "--count", "5"));
 
             List<TelemetryMessage> before = telemetry.take(2);
             before.forEach(QuickstartFlowTest::assertQuickstartTelemetry);
 
-            int backEndExit = BackEndApplication.run(environment, backEnd.out(), backEnd.err(), ADDRESS,
+            int backEndExit = BackEndApplication.run(environment, backEnd.out(), backEnd.err(), address,
                     "--connection-string", hub.serviceConnectionString("service"), "--interval", "3");
 
             assertThat(backEndExit).as(backEnd.toString()).isZero();

@@ -1,14 +1,12 @@
 package io.github.iothubquickstart.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.backend.BackEndApplication;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.device.DeviceApplication;
-import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.junit.LocalIotHubExtension;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +14,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The twin step of the quickstart: the device reports its interval, the back-end sets a desired interval, the
@@ -28,30 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TwinStepTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    @RegisterExtension
+    static LocalIotHubExtension hub = LocalIotHubExtension.create();
 
-    @TempDir
-    Path dataDirectory;
-    LocalHub hub;
+    String address;
     Environment environment;
     final ConsoleCapture device = new ConsoleCapture();
 
     @BeforeEach
-    void startHub() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).build().start();
-        environment = Map.of("LOCAL_IOTHUB_DATA_DIR", dataDirectory.toString())::get;
-    }
-
-    @AfterEach
-    void stopHub() {
-        hub.close();
+    void pointTheAppsAtTheHub() {
+        address = hub.hub().bindAddress();
+        environment = Map.of("LOCAL_IOTHUB_DATA_DIR", hub.hub().dataDirectory().toString())::get;
     }
 
     @Test
     void backEndSetsTheDesiredIntervalAndSeesTheDeviceReportIt() throws Exception {
         ReceivedTelemetry telemetry = new ReceivedTelemetry();
         try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
-             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(3), ADDRESS)) {
+             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(3), address)) {
             CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
                     "--connection-string", hub.deviceConnectionString("MyJavaDevice"), "--interval", "1", "--count", "6"));
             telemetry.take(1);
@@ -90,7 +81,7 @@ class TwinStepTest {
         ConsoleCapture console = new ConsoleCapture();
         List<String> args = new ArrayList<>(List.of("--connection-string", hub.serviceConnectionString("service")));
         args.addAll(List.of(options));
-        int exit = BackEndApplication.run(environment, console.out(), console.err(), ADDRESS, args.toArray(String[]::new));
+        int exit = BackEndApplication.run(environment, console.out(), console.err(), address, args.toArray(String[]::new));
         assertThat(exit).as(console.toString()).isZero();
         return console;
     }

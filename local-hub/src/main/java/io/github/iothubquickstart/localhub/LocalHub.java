@@ -10,6 +10,8 @@ import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.PendingMethodCalls;
 import io.github.iothubquickstart.localhub.mqtt.MqttConnectionHandler;
+import io.github.iothubquickstart.localhub.registry.DeviceAlreadyExistsException;
+import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
 import io.github.iothubquickstart.localhub.mqtt.MqttTwinRequests;
 import io.github.iothubquickstart.localhub.mqtt.PersistentSessions;
@@ -271,6 +273,25 @@ public final class LocalHub implements AutoCloseable {
 
     public boolean isDeviceConnected(String deviceId) {
         return devices != null && devices.isConnected(deviceId);
+    }
+
+    /**
+     * Registers {@code deviceId} with fresh keys unless it is registered already (for embedders such as test
+     * extensions, which must not fail when two threads ask for the same device).
+     *
+     * @return whether this call registered it
+     */
+    public boolean ensureDevice(String deviceId) {
+        DeviceRegistry registry = requireStarted().registry();
+        if (registry.findDevice(deviceId).isPresent()) {
+            return false;
+        }
+        try {
+            registry.createDevice(deviceId);
+            return true;
+        } catch (DeviceAlreadyExistsException registeredMeanwhile) {
+            return false;
+        }
     }
 
     /** A device connection string the Azure device SDK accepts as it is. */

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.twin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
@@ -62,7 +63,7 @@ class TwinServiceTest {
     void aDesiredPatchBumpsTheVersionsAndTellsTheListener() {
         clock.advance(Duration.ofMinutes(1));
 
-        TwinDocument twin = twins.update(DEVICE, json("{\"properties\":{\"desired\":{\"telemetryInterval\":5}}}"), null);
+        TwinDocument twin = twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"telemetryInterval\":5}}}")), null);
 
         assertThat(twin.version()).isEqualTo(2);
         assertThat(twin.desiredVersion()).isEqualTo(2);
@@ -75,9 +76,9 @@ class TwinServiceTest {
 
     @Test
     void desiredPatchesMergeAndTheListenerHearsOnlyThePatch() {
-        twins.update(DEVICE, json("{\"properties\":{\"desired\":{\"a\":1,\"b\":{\"c\":2}}}}"), null);
+        twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1,\"b\":{\"c\":2}}}}")), null);
 
-        TwinDocument twin = twins.update(DEVICE, json("{\"properties\":{\"desired\":{\"a\":null,\"b\":{\"d\":3}}}}"), null);
+        TwinDocument twin = twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":null,\"b\":{\"d\":3}}}}")), null);
 
         assertThat(twin.desired()).isEqualTo(json("{\"b\":{\"c\":2,\"d\":3}}"));
         assertThat(twin.desiredVersion()).isEqualTo(3);
@@ -86,7 +87,7 @@ class TwinServiceTest {
 
     @Test
     void aTagsPatchBumpsTheTwinVersionOnlyAndTellsNoOne() {
-        TwinDocument twin = twins.update(DEVICE, json("{\"tags\":{\"floor\":3}}"), null);
+        TwinDocument twin = twins.update(DEVICE, sections(json("{\"tags\":{\"floor\":3}}")), null);
 
         assertThat(twin.version()).isEqualTo(2);
         assertThat(twin.desiredVersion()).isEqualTo(1);
@@ -110,11 +111,11 @@ class TwinServiceTest {
 
     @Test
     void aPatchWithNothingInItWritesNothingAndBumpsNothing() {
-        TwinDocument before = twins.update(DEVICE, json("{\"properties\":{\"desired\":{\"a\":1}}}"), null);
+        TwinDocument before = twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1}}}")), null);
         int writes = store.writes();
         notifications.clear();
 
-        TwinDocument after = twins.update(DEVICE, json("{\"tags\":{},\"properties\":{\"desired\":{}}}"), null);
+        TwinDocument after = twins.update(DEVICE, sections(json("{\"tags\":{},\"properties\":{\"desired\":{}}}")), null);
 
         assertThat(after).isEqualTo(before);
         assertThat(store.writes()).isEqualTo(writes);
@@ -124,11 +125,11 @@ class TwinServiceTest {
     @Test
     void aStaleETagIs412AndChangesNothing() {
         String stale = twins.get(DEVICE).etag();
-        TwinDocument current = twins.update(DEVICE, json("{\"tags\":{\"a\":1}}"), null);
+        TwinDocument current = twins.update(DEVICE, sections(json("{\"tags\":{\"a\":1}}")), null);
         int writes = store.writes();
 
-        assertIotHubError(() -> twins.update(DEVICE, json("{\"properties\":{\"desired\":{\"b\":2}}}"), stale), 412, 412002);
-        assertIotHubError(() -> twins.replace(DEVICE, json("{\"tags\":{}}"), "\"" + stale + "\""), 412, 412002);
+        assertIotHubError(() -> twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"b\":2}}}")), stale), 412, 412002);
+        assertIotHubError(() -> twins.replace(DEVICE, sections(json("{\"tags\":{}}")), "\"" + stale + "\""), 412, 412002);
 
         assertThat(twins.get(DEVICE)).isEqualTo(current);
         assertThat(store.writes()).isEqualTo(writes);
@@ -138,10 +139,10 @@ class TwinServiceTest {
     @Test
     void theCurrentETagQuotedOrBareAStarOrNoneMatch() {
         TwinDocument twin = twins.get(DEVICE);
-        twin = twins.update(DEVICE, json("{\"tags\":{\"a\":1}}"), twin.etag());
-        twin = twins.update(DEVICE, json("{\"tags\":{\"a\":2}}"), "\"" + twin.etag() + "\"");
-        twin = twins.update(DEVICE, json("{\"tags\":{\"a\":3}}"), "*");
-        twin = twins.update(DEVICE, json("{\"tags\":{\"a\":4}}"), null);
+        twin = twins.update(DEVICE, sections(json("{\"tags\":{\"a\":1}}")), twin.etag());
+        twin = twins.update(DEVICE, sections(json("{\"tags\":{\"a\":2}}")), "\"" + twin.etag() + "\"");
+        twin = twins.update(DEVICE, sections(json("{\"tags\":{\"a\":3}}")), "*");
+        twin = twins.update(DEVICE, sections(json("{\"tags\":{\"a\":4}}")), null);
 
         assertThat(twin.version()).isEqualTo(5);
         assertThat(twin.tags()).isEqualTo(json("{\"a\":4}"));
@@ -149,10 +150,10 @@ class TwinServiceTest {
 
     @Test
     void replaceTellsTheDeviceOfRemovedNamesWithNull() {
-        twins.update(DEVICE, json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1,\"b\":2}}}"), null);
+        twins.update(DEVICE, sections(json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1,\"b\":2}}}")), null);
         notifications.clear();
 
-        TwinDocument twin = twins.replace(DEVICE, json("{\"properties\":{\"desired\":{\"a\":1,\"c\":3}}}"), null);
+        TwinDocument twin = twins.replace(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1,\"c\":3}}}")), null);
 
         assertThat(twin.desired()).isEqualTo(json("{\"a\":1,\"c\":3}"));
         assertThat(twin.tags()).as("absent tags replace with none").isEqualTo(new JsonObject());
@@ -162,11 +163,11 @@ class TwinServiceTest {
 
     @Test
     void replaceWithTheSameContentWritesNothingAndTellsNoOne() {
-        TwinDocument before = twins.update(DEVICE, json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1}}}"), null);
+        TwinDocument before = twins.update(DEVICE, sections(json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1}}}")), null);
         int writes = store.writes();
         notifications.clear();
 
-        TwinDocument after = twins.replace(DEVICE, json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1}}}"), null);
+        TwinDocument after = twins.replace(DEVICE, sections(json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1}}}")), null);
 
         assertThat(after).isEqualTo(before);
         assertThat(store.writes()).isEqualTo(writes);
@@ -176,8 +177,8 @@ class TwinServiceTest {
     @Test
     void anUnknownDeviceIs404001() {
         assertIotHubError(() -> twins.get("nobody"), 404, 404001);
-        assertIotHubError(() -> twins.update("nobody", json("{\"tags\":{\"a\":1}}"), null), 404, 404001);
-        assertIotHubError(() -> twins.replace("nobody", json("{}"), null), 404, 404001);
+        assertIotHubError(() -> twins.update("nobody", sections(json("{\"tags\":{\"a\":1}}")), null), 404, 404001);
+        assertIotHubError(() -> twins.replace("nobody", sections(json("{}")), null), 404, 404001);
         assertIotHubError(() -> twins.updateReported("nobody", json("{\"a\":1}")), 404, 404001);
     }
 
@@ -185,7 +186,7 @@ class TwinServiceTest {
     @ValueSource(strings = {"", "has space", "slash/no", "é"})
     void anInvalidDeviceIdIs400(String deviceId) {
         assertIotHubError(() -> twins.get(deviceId), 400, 400004);
-        assertIotHubError(() -> twins.update(deviceId, json("{\"tags\":{\"a\":1}}"), null), 400, 400004);
+        assertIotHubError(() -> twins.update(deviceId, sections(json("{\"tags\":{\"a\":1}}")), null), 400, 400004);
     }
 
     @ParameterizedTest
@@ -194,27 +195,19 @@ class TwinServiceTest {
             "{\"properties\":{\"desired\":{\"a.b\":1}}}",
             "{\"tags\":{\"a b\":1}}",
             "{\"properties\":{\"desired\":{\"a\":[1,null]}}}",
-            "{\"properties\":{\"reported\":{\"a\":1}}}",
-            "{\"properties\":{\"desired\":5}}",
-            "{\"properties\":5}"})
+            "{\"properties\":{\"desired\":5}}"})
     void aPatchBreakingTheTwinRulesIs400AndChangesNothing(String body) {
-        assertIotHubError(() -> twins.update(DEVICE, json(body), null), 400, 400004);
+        assertIotHubError(() -> twins.update(DEVICE, sections(json(body)), null), 400, 400004);
 
         assertThat(store.writes()).isZero();
         assertThat(notifications).isEmpty();
     }
 
     @Test
-    void aBodyThatIsNotAnObjectIs400006() {
-        assertIotHubError(() -> twins.update(DEVICE, JsonParser.parseString("[1]"), null), 400, 400006);
-        assertIotHubError(() -> twins.replace(DEVICE, null, null), 400, 400006);
-    }
-
-    @Test
     void nestingDeeperThanTenLevelsIs400() {
-        assertThat(twins.update(DEVICE, desiredNested(10), null).desiredVersion()).isEqualTo(2);
+        assertThat(twins.update(DEVICE, sections(desiredNested(10)), null).desiredVersion()).isEqualTo(2);
 
-        assertIotHubError(() -> twins.update(DEVICE, desiredNested(11), null), 400, 400004);
+        assertIotHubError(() -> twins.update(DEVICE, sections(desiredNested(11)), null), 400, 400004);
         assertIotHubError(() -> twins.updateReported(DEVICE, nested(11)), 400, 400004);
     }
 
@@ -228,15 +221,15 @@ class TwinServiceTest {
         JsonObject body = new JsonObject();
         body.add("properties", new JsonObject());
         body.getAsJsonObject("properties").add("desired", desired);
-        twins.update(DEVICE, body, null);
+        twins.update(DEVICE, sections(body), null);
         TwinDocument full = twins.get(DEVICE);
 
         // Each patch alone is small; merged into what is there, it is too much.
         assertIotHubError(() -> twins.update(DEVICE,
-                json("{\"properties\":{\"desired\":{\"k7\":\"" + text + "\",\"k8\":\"" + text + "\"}}}"), null),
+                sections(json("{\"properties\":{\"desired\":{\"k7\":\"" + text + "\",\"k8\":\"" + text + "\"}}}")), null),
                 400, 400004);
-        assertIotHubError(() -> twins.update(DEVICE, json("{\"tags\":{\"a\":\"" + text + "\",\"b\":\"" + text
-                + "\",\"c\":\"" + text + "\"}}"), null), 400, 400004);
+        assertIotHubError(() -> twins.update(DEVICE, sections(json("{\"tags\":{\"a\":\"" + text + "\",\"b\":\"" + text
+                + "\",\"c\":\"" + text + "\"}}")), null), 400, 400004);
         assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"s\":\"" + "y".repeat(TwinRules.MAX_STRING_BYTES + 1)
                 + "\"}")), 400, 400004);
 
@@ -273,7 +266,7 @@ class TwinServiceTest {
             done.add(pool.submit(() -> {
                 go.await();
                 for (int i = 0; i < patchesEach; i++) {
-                    service.update(DEVICE, json("{\"properties\":{\"desired\":{\"t" + thread + "\":" + i + "}}}"), null);
+                    service.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"t" + thread + "\":" + i + "}}}")), null);
                 }
                 return null;
             }));
@@ -315,6 +308,14 @@ class TwinServiceTest {
             inner = outer;
         }
         return inner;
+    }
+
+    /** The sections a service's twin PATCH or PUT body carries, as the REST layer takes them out. */
+    private static TwinSections sections(JsonElement body) {
+        JsonObject request = body.getAsJsonObject();
+        JsonElement properties = request.get("properties");
+        return new TwinSections(request.get("tags"),
+                properties != null && properties.isJsonObject() ? properties.getAsJsonObject().get("desired") : null);
     }
 
     private static JsonObject json(String text) {
