@@ -2,8 +2,6 @@ package io.github.iothubquickstart.localhub.rest;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
@@ -26,7 +24,7 @@ public final class MethodRequestParser {
     }
 
     public static MethodRequest parse(String body) throws IotHubError {
-        JsonObject json = parseObject(body);
+        JsonObject json = JsonBodies.requireObject(body, "with methodName and payload");
         String methodName = methodName(json.get("methodName"));
         int responseTimeout = seconds(json, "responseTimeoutInSeconds", DEFAULT_RESPONSE_TIMEOUT,
                 MIN_RESPONSE_TIMEOUT, MAX_RESPONSE_TIMEOUT);
@@ -54,19 +52,6 @@ public final class MethodRequestParser {
             }
         }
         return true;
-    }
-
-    private static JsonObject parseObject(String body) {
-        JsonElement json;
-        try {
-            json = JsonParser.parseString(body);
-        } catch (JsonParseException e) {
-            throw IotHubErrors.formatError("The request body is not valid JSON.");
-        }
-        if (!json.isJsonObject()) {
-            throw IotHubErrors.formatError("The request body must be a JSON object with methodName and payload.");
-        }
-        return json.getAsJsonObject();
     }
 
     private static String methodName(JsonElement value) {

@@ -2,8 +2,6 @@ package io.github.iothubquickstart.localhub.rest;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.twin.TwinSections;
 
@@ -17,20 +15,8 @@ final class TwinRequestBody {
     }
 
     static TwinSections parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw IotHubErrors.formatError("The request body is empty; send the twin as JSON.");
-        }
-        JsonElement json;
-        try {
-            json = JsonParser.parseString(body);
-        } catch (JsonParseException e) {
-            throw IotHubErrors.formatError("The request body is not valid JSON.");
-        }
-        if (!json.isJsonObject()) {
-            throw IotHubErrors.formatError("The request body must be a JSON object with \"tags\" and/or"
-                    + " \"properties\": {\"desired\": {...}}.");
-        }
-        JsonObject request = json.getAsJsonObject();
+        JsonObject request = JsonBodies.requireObject(body,
+                "with \"tags\" and/or \"properties\": {\"desired\": {...}}");
         JsonObject properties = properties(request);
         return new TwinSections(request.get("tags"), properties == null ? null : properties.get("desired"));
     }
