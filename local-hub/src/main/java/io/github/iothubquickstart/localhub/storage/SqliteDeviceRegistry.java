@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Collectors;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Device identities and shared access policies in the registry database (schema: {@link RegistrySchema}).
@@ -38,6 +40,7 @@ import org.sqlite.SQLiteException;
  * CONNECT. Commits by other processes sharing the file (the CLI while the hub runs) are picked up on the next read.
  */
 public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRegistry.class);
     private static final String DEVICE_COLUMNS =
             "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason";
 
@@ -97,6 +100,8 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
             insertPolicy(connection, policy);
         }
         insertDevice(connection, InitialRegistry.quickstartDevice(now()));
+        LOG.info("registry {} starts with policies {} and device {}", database.file(), InitialRegistry.POLICY_NAMES,
+                InitialRegistry.QUICKSTART_DEVICE_ID);
     }
 
     /**
