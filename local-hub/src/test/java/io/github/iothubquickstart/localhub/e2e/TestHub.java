@@ -92,8 +92,8 @@ final class TestHub implements AutoCloseable {
         return deviceId;
     }
 
-    @Override
-    public void close() {
+    /** Closes every device client made so far; the hub and the service clients stay. */
+    void closeDevices() {
         for (DeviceClient client : devices) {
             try {
                 client.close();
@@ -101,6 +101,12 @@ final class TestHub implements AutoCloseable {
                 // already closed
             }
         }
+        devices.clear();
+    }
+
+    @Override
+    public void close() {
+        closeDevices();
         hub.close();
     }
 

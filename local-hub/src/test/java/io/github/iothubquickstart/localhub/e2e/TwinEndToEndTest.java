@@ -25,16 +25,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Device twins between the real service SDK's TwinClient and the real device SDK's twin API. */
+/**
+ * Device twins between the real service SDK's TwinClient and the real device SDK's twin API. The device's twin
+ * requests go through {@link TwinRequests}, which resends one only when the SDK lost the hub's answer. Each test runs
+ * {@code -Dtwin.repeat} times (once by default).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TwinEndToEndTest {
     private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final AtomicInteger DEVICE_NUMBERS = new AtomicInteger();
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir
     static Path dataDirectory;
@@ -47,32 +54,44 @@ class TwinEndToEndTest {
         twins = hub.twinClient("service");
     }
 
+    @AfterEach
+    void closeDevices() {
+        RUNS.incrementAndGet();
+        hub.closeDevices(); // a repeated run would otherwise keep hundreds of clients open
+    }
+
     @AfterAll
     static void stopHub() {
         hub.close();
+        System.out.println("TwinEndToEndTest: " + RUNS.get() + " test run(s); twin requests resent because the SDK"
+                + " lost the answer: " + TwinRequests.resends());
     }
 
-    @Test
+    @RepeatedByProperty
     void reportedPropertiesFromTheDeviceReachTheService() throws Exception {
-        DeviceClient device = subscribedDevice(hub.registerDevice("reporter"), new LinkedBlockingQueue<>());
+        String deviceId = newDevice("reporter");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
 
-        ReportedPropertiesUpdateResponse first = device.updateReportedProperties(reported(Map.of("telemetryInterval", 5)));
-        ReportedPropertiesUpdateResponse second = device.updateReportedProperties(reported(Map.of("firmware", "1.2")));
+        ReportedPropertiesUpdateResponse first = TwinRequests.updateReportedProperties(device,
+                reported(Map.of("telemetryInterval", 5)));
+        ReportedPropertiesUpdateResponse second = TwinRequests.updateReportedProperties(device,
+                reported(Map.of("firmware", "1.2")));
 
         assertThat(second.getVersion()).isGreaterThan(first.getVersion());
-        Twin twin = twins.get("reporter");
+        Twin twin = twins.get(deviceId);
         assertThat(twin.getReportedProperties().get("telemetryInterval")).isEqualTo(5L);
         assertThat(twin.getReportedProperties().get("firmware")).isEqualTo("1.2");
         assertThat(twin.getReportedProperties().getVersion()).isEqualTo(second.getVersion());
         assertThat(twin.getConnectionState()).isEqualTo(TwinConnectionState.CONNECTED.toString());
     }
 
-    @Test
+    @RepeatedByProperty
     void desiredPatchReachesTheSubscribedDeviceWithItsVersion() throws Exception {
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
-        DeviceClient device = subscribedDevice(hub.registerDevice("follower"), updates);
+        String deviceId = newDevice("follower");
+        DeviceClient device = subscribedDevice(deviceId, updates);
 
-        Twin patch = new Twin("follower");
+        Twin patch = new Twin(deviceId);
         patch.getDesiredProperties().put("telemetryInterval", 7);
         patch.getTags().put("site", "lab");
         Twin patched = twins.patch(patch);
@@ -82,22 +101,23 @@ class TwinEndToEndTest {
         assertThat(update.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
         assertThat(update.getDesiredProperties().getVersion()).isEqualTo(patched.getDesiredProperties().getVersion());
         assertThat(patched.getTags().get("site")).isEqualTo("lab");
-        var deviceView = device.getTwin();
+        var deviceView = TwinRequests.getTwin(device);
         assertThat(deviceView.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
         assertThat(deviceView.getDesiredProperties().containsKey("site")).isFalse();
     }
 
-    @Test
+    @RepeatedByProperty
     void desiredVersionsIncreaseAndArriveInOrderUnderConcurrentPatches() throws Exception {
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
-        subscribedDevice(hub.registerDevice("busy"), updates);
+        String deviceId = newDevice("busy");
+        subscribedDevice(deviceId, updates);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             List<Future<Twin>> results = new CopyOnWriteArrayList<>();
             for (int i = 0; i < 12; i++) {
                 int value = i;
                 results.add(callers.submit(() -> {
-                    Twin patch = new Twin("busy");
+                    Twin patch = new Twin(deviceId);
                     patch.getDesiredProperties().put("n" + value, value);
                     return hub.twinClient("service").patch(patch);
                 }));
@@ -114,15 +134,15 @@ class TwinEndToEndTest {
                 delivered.add(update.getDesiredProperties().getVersion());
             }
             assertThat(delivered).isSorted().doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(versions);
-            assertThat(twins.get("busy").getDesiredProperties()).hasSize(12);
+            assertThat(twins.get(deviceId).getDesiredProperties()).hasSize(12);
         } finally {
             callers.shutdownNow();
         }
     }
 
-    @Test
+    @RepeatedByProperty
     void staleEtagIsRefusedWith412AndChangesNothing() throws Exception {
-        String deviceId = hub.registerDevice("contended");
+        String deviceId = newDevice("contended");
         Twin read = twins.get(deviceId);
         Twin first = new Twin(deviceId);
         first.getDesiredProperties().put("owner", "first");
@@ -143,9 +163,9 @@ class TwinEndToEndTest {
         assertThat(replaced.getETag()).isNotEqualTo(now.getETag());
     }
 
-    @Test
+    @RepeatedByProperty
     void replaceRemovesWhatItDoesNotNameAndPatchNullDeletes() throws Exception {
-        String deviceId = hub.registerDevice("replaced");
+        String deviceId = newDevice("replaced");
         Twin patch = new Twin(deviceId);
         patch.getDesiredProperties().put("a", 1);
         patch.getDesiredProperties().put("b", Map.of("c", 2, "d", 3));
@@ -166,9 +186,9 @@ class TwinEndToEndTest {
         assertThat(replaced.getDesiredProperties().keySet()).containsExactly("only");
     }
 
-    @Test
+    @RepeatedByProperty
     void limitsAndNamesAreEnforcedAsInIotHub() throws Exception {
-        String deviceId = hub.registerDevice("limited");
+        String deviceId = newDevice("limited");
         Twin tooBig = new Twin(deviceId);
         for (int i = 0; i < 9; i++) {
             tooBig.getDesiredProperties().put("p" + i, "x".repeat(4000));
@@ -193,20 +213,20 @@ class TwinEndToEndTest {
         assertThat(twins.get(deviceId).getDesiredProperties()).isEmpty();
     }
 
-    @Test
+    @RepeatedByProperty
     void oversizedReportedPatchIsRefusedToTheDevice() throws Exception {
-        DeviceClient device = subscribedDevice(hub.registerDevice("chatty"), new LinkedBlockingQueue<>());
+        DeviceClient device = subscribedDevice(newDevice("chatty"), new LinkedBlockingQueue<>());
         TwinCollectionBuilder big = new TwinCollectionBuilder();
         for (int i = 0; i < 9; i++) {
             big.put("r" + i, "x".repeat(4000));
         }
 
-        assertThatThrownBy(() -> device.updateReportedProperties(big.build()))
+        assertThatThrownBy(() -> TwinRequests.updateReportedProperties(device, big.build()))
                 .isInstanceOf(IotHubClientException.class);
-        assertThat(device.getTwin().getReportedProperties()).isEmpty();
+        assertThat(TwinRequests.getTwin(device).getReportedProperties()).isEmpty();
     }
 
-    @Test
+    @RepeatedByProperty
     void unknownDeviceAndMissingRightsAreRefused() throws Exception {
         assertThatThrownBy(() -> twins.get("ghost")).isInstanceOf(IotHubNotFoundException.class)
                 .hasMessageContaining("404001");
@@ -217,6 +237,11 @@ class TwinEndToEndTest {
                 .isInstanceOf(IotHubUnauthorizedException.class);
         assertThatThrownBy(() -> hub.twinClient("device").get("MyJavaDevice"))
                 .isInstanceOf(IotHubUnauthorizedException.class);
+    }
+
+    /** A new device id for each run, as the hub lives for all runs of the class. */
+    private static String newDevice(String name) {
+        return hub.registerDevice(name + "-" + DEVICE_NUMBERS.incrementAndGet());
     }
 
     private static DeviceClient subscribedDevice(String deviceId,

@@ -32,7 +32,7 @@ class TwinPersistenceTest {
             device.subscribeToDesiredProperties((twin, context) -> { }, null);
             TwinCollection reported = new TwinCollection();
             reported.put("telemetryInterval", 4);
-            device.updateReportedProperties(reported);
+            TwinRequests.updateReportedProperties(device, reported);
             Twin patch = new Twin("survivor");
             patch.getDesiredProperties().put("telemetryInterval", 9);
             patch.getTags().put("room", "42");
@@ -55,7 +55,7 @@ class TwinPersistenceTest {
             DeviceClient reconnected = second.device("survivor");
             reconnected.open(false);
             reconnected.subscribeToDesiredProperties((twin, context) -> { }, null);
-            assertThat(reconnected.getTwin().getDesiredProperties().get("telemetryInterval")).isEqualTo(9L);
+            assertThat(TwinRequests.getTwin(reconnected).getDesiredProperties().get("telemetryInterval")).isEqualTo(9L);
         }
     }
 }
