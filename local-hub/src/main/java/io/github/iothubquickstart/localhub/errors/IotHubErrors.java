@@ -94,7 +94,6 @@ public final class IotHubErrors {
             case 413002 -> "TooManyDevices";
             case 429001 -> "ThrottlingException";
             case 500001 -> "ServerError";
-            case 501 -> "NotImplemented";
             default -> "InvalidErrorCode";
         };
     }
