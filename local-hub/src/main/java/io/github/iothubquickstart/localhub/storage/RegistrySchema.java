@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
  * per transaction, and refuses files it does not understand with a message saying what to do.
  */
 final class RegistrySchema {
-    /** Version 1: devices and policies. Version 2: the device status reason and the twin table. */
-    static final int VERSION = 2;
+    /**
+     * Version 1: devices and policies. Version 2: the device status reason and the twin table. Version 3: the
+     * device's place in an IoT Edge hierarchy.
+     */
+    static final int VERSION = 3;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -80,6 +83,7 @@ final class RegistrySchema {
             // The version 1 schema, then the same migrations an existing database goes through.
             statement.execute("PRAGMA user_version = 1");
             toVersion2(statement);
+            toVersion3(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -92,6 +96,10 @@ final class RegistrySchema {
                 toVersion2(statement);
                 LOG.info("migrated registry database {} from schema version 1 to 2 (device twins)", file);
             }
+            if (version() == 2) {
+                toVersion3(statement);
+                LOG.info("migrated registry database {} from schema version 2 to 3 (IoT Edge devices)", file);
+            }
         });
     }
 
@@ -102,6 +110,14 @@ final class RegistrySchema {
                 + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
                 + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
         statement.execute("PRAGMA user_version = 2");
+    }
+
+    /** IoT Edge identities: the capability, the device's scope and its one parent scope (IoT Hub allows one). */
+    private static void toVersion3(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE device ADD COLUMN iot_edge INTEGER NOT NULL DEFAULT 0");
+        statement.execute("ALTER TABLE device ADD COLUMN device_scope TEXT");
+        statement.execute("ALTER TABLE device ADD COLUMN parent_scope TEXT");
+        statement.execute("PRAGMA user_version = 3");
     }
 
     private void requireNoForeignTables(Statement statement) throws SQLException {

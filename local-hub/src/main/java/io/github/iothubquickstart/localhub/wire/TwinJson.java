@@ -34,9 +34,7 @@ public final class TwinJson {
         properties.add("desired", section(twin.desired(), twin.desiredVersion(), twin.desiredUpdated()));
         properties.add("reported", section(twin.reported(), twin.reportedVersion(), twin.reportedUpdated()));
         json.add("properties", properties);
-        JsonObject capabilities = new JsonObject();
-        capabilities.addProperty("iotEdge", false);
-        json.add("capabilities", capabilities);
+        EdgeHierarchyJson.addTo(json, device.identity().edge());
         return json;
     }
 
