@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
@@ -65,6 +66,27 @@ class TwinEndToEndTest {
         assertThat(twin.getReportedProperties().get("firmware")).isEqualTo("1.2");
         assertThat(twin.getReportedProperties().getVersion()).isEqualTo(second.getVersion());
         assertThat(twin.getConnectionState()).isEqualTo(TwinConnectionState.CONNECTED.toString());
+    }
+
+    @Test
+    void reportedPatchOnAStaleReportedVersionIsRefusedWith412AndChangesNothing() throws Exception {
+        DeviceClient device = subscribedDevice(hub.registerDevice("versioned-reporter"), new LinkedBlockingQueue<>());
+        // A collection read from the twin carries its $version, which the SDK sends as the patch's $version.
+        var read = device.getTwin().getReportedProperties();
+        read.put("owner", "first");
+        ReportedPropertiesUpdateResponse applied = device.updateReportedProperties(read);
+
+        read.put("owner", "second");
+        assertThatThrownBy(() -> device.updateReportedProperties(read))
+                .isInstanceOfSatisfying(IotHubClientException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.PRECONDITION_FAILED));
+
+        Twin twin = twins.get("versioned-reporter");
+        assertThat(twin.getReportedProperties().get("owner")).isEqualTo("first");
+        assertThat(twin.getReportedProperties().getVersion()).isEqualTo(applied.getVersion());
+        var reread = device.getTwin().getReportedProperties();
+        reread.put("owner", "second");
+        assertThat(device.updateReportedProperties(reread).getVersion()).isEqualTo(applied.getVersion() + 1);
     }
 
     @Test

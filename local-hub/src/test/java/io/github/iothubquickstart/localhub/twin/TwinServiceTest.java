@@ -110,6 +110,30 @@ class TwinServiceTest {
     }
 
     @Test
+    void aReportedPatchOnTheCurrentReportedVersionIsApplied() {
+        TwinDocument first = twins.updateReported(DEVICE, json("{\"a\":1}"));
+
+        TwinDocument second = twins.updateReported(DEVICE, json("{\"b\":2}"), first.reportedVersion());
+
+        assertThat(second.reportedVersion()).isEqualTo(first.reportedVersion() + 1);
+        assertThat(second.reported()).isEqualTo(json("{\"a\":1,\"b\":2}"));
+    }
+
+    @Test
+    void aReportedPatchOnAStaleReportedVersionIs412AndChangesNothing() {
+        long stale = twins.get(DEVICE).reportedVersion();
+        TwinDocument current = twins.updateReported(DEVICE, json("{\"a\":1}"));
+        int writes = store.writes();
+
+        assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), stale), 412, 412002);
+        assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), current.reportedVersion() + 1),
+                412, 412002);
+
+        assertThat(twins.get(DEVICE)).isEqualTo(current);
+        assertThat(store.writes()).isEqualTo(writes);
+    }
+
+    @Test
     void aPatchWithNothingInItWritesNothingAndBumpsNothing() {
         TwinDocument before = twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1}}}")), null);
         int writes = store.writes();
