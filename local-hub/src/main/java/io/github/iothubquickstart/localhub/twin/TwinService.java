@@ -56,7 +56,7 @@ public final class TwinService {
             if (desiredPatch != null && !desiredPatch.isEmpty()) {
                 JsonObject desired = TwinRules.merge(twin.desired(), desiredPatch);
                 TwinRules.requireSize(desired, "properties.desired", TwinRules.MAX_PROPERTIES_BYTES);
-                result = result.withDesired(desired, now());
+                result = result.withDesired(desiredPatch, desired, now());
             }
             return result;
         });
@@ -82,7 +82,8 @@ public final class TwinService {
                     }
                 }
                 notification[0] = patch;
-                result = result.withDesired(desired, now());
+                // Replacing writes every property: each one's metadata says now.
+                result = result.withDesired(desired, desired, now());
             }
             return result;
         }, notification);
@@ -106,7 +107,7 @@ public final class TwinService {
             }
             JsonObject reported = TwinRules.merge(twin.reported(), reportedPatch);
             TwinRules.requireSize(reported, "properties.reported", TwinRules.MAX_PROPERTIES_BYTES);
-            return twin.withReported(reported, now());
+            return twin.withReported(reportedPatch, reported, now());
         });
     }
 
