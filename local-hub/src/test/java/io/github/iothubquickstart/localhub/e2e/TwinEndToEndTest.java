@@ -4,6 +4,8 @@ import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
@@ -15,6 +17,10 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedExceptio
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinConnectionState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +93,58 @@ class TwinEndToEndTest {
         var reread = device.getTwin().getReportedProperties();
         reread.put("owner", "second");
         assertThat(device.updateReportedProperties(reread).getVersion()).isEqualTo(applied.getVersion() + 1);
+    }
+
+    @Test
+    void eachPropertyCarriesTheTimeAndVersionOfItsLastChangeAsIotHubWritesThem() throws Exception {
+        String deviceId = hub.registerDevice("annotated");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
+        Twin first = new Twin(deviceId);
+        first.getDesiredProperties().put("kept", 1);
+        first.getDesiredProperties().put("gone", true);
+        first.getDesiredProperties().put("config", Map.of("rate", 5, "mode", "eco"));
+        int firstVersion = twins.patch(first).getDesiredProperties().getVersion();
+        device.updateReportedProperties(reported(Map.of("firmware", "1.0", "battery", 90)));
+        TestHub.pause(5); // so that the second change has a later millisecond than the first
+
+        Twin second = new Twin(deviceId);
+        Map<String, Object> deletion = new HashMap<>();
+        deletion.put("gone", null);
+        second.getDesiredProperties().putAll(deletion);
+        second.getDesiredProperties().put("config", Map.of("rate", 6));
+        int secondVersion = twins.patch(second).getDesiredProperties().getVersion();
+        device.updateReportedProperties(reported(Map.of("battery", 80)));
+        Twin twin = twins.get(deviceId);
+
+        var desired = twin.getDesiredProperties();
+        assertThat(desired.getTwinMetadata().getLastUpdatedVersion()).isEqualTo(secondVersion);
+        assertThat(desired.getTwinMetadata("kept").getLastUpdatedVersion()).isEqualTo(firstVersion);
+        assertThat(desired.getTwinMetadata("gone")).as("a deleted property has no metadata").isNull();
+        assertThat(desired.getTwinMetadata("config").getLastUpdatedVersion()).isEqualTo(secondVersion);
+        assertThat(desired.getTwinMetadata("config").getLastUpdated())
+                .isAfter(desired.getTwinMetadata("kept").getLastUpdated())
+                .isEqualTo(desired.getTwinMetadata().getLastUpdated());
+        // The Java service SDK drops the metadata of nested members when it copies the twin (Twin.fromJson), so
+        // they are read from the JSON that the SDK receives.
+        JsonObject config = restTwin(deviceId).getAsJsonObject("properties").getAsJsonObject("desired")
+                .getAsJsonObject("$metadata").getAsJsonObject("config");
+        assertThat(config.getAsJsonObject("rate").get("$lastUpdatedVersion").getAsInt()).isEqualTo(secondVersion);
+        assertThat(config.getAsJsonObject("mode").get("$lastUpdatedVersion").getAsInt()).isEqualTo(firstVersion);
+        assertThat(config.getAsJsonObject("rate").get("$lastUpdated").getAsString())
+                .isEqualTo(config.get("$lastUpdated").getAsString());
+        var reported = twin.getReportedProperties();
+        assertThat(reported.getTwinMetadata("battery").getLastUpdated())
+                .isAfter(reported.getTwinMetadata("firmware").getLastUpdated())
+                .isEqualTo(reported.getTwinMetadata().getLastUpdated());
+        assertThat(reported.getTwinMetadata("battery").getLastUpdatedVersion())
+                .as("IoT Hub writes no $lastUpdatedVersion in reported properties").isNull();
+
+        // IoT Hub's answer to the device's twin GET has no $metadata.
+        var deviceView = device.getTwin();
+        assertThat(deviceView.getDesiredProperties().get("kept")).isEqualTo(1L);
+        assertThat(deviceView.getDesiredProperties().getTwinMetadata()).isNull();
+        assertThat(deviceView.getDesiredProperties().getTwinMetadata("kept")).isNull();
+        assertThat(deviceView.getReportedProperties().getTwinMetadata()).isNull();
     }
 
     @Test
@@ -239,6 +297,17 @@ class TwinEndToEndTest {
                 .isInstanceOf(IotHubUnauthorizedException.class);
         assertThatThrownBy(() -> hub.twinClient("device").get("MyJavaDevice"))
                 .isInstanceOf(IotHubUnauthorizedException.class);
+    }
+
+    /** The twin as IoT Hub's REST API answers it, before any SDK has parsed it. */
+    private static JsonObject restTwin(String deviceId) throws Exception {
+        HttpResponse<String> response = HttpClient.newBuilder().sslContext(hub.trustHubCa).build().send(
+                HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost() + "/twins/" + deviceId
+                                + "?api-version=2021-04-12"))
+                        .header("Authorization", hub.sasToken("service")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
     private static DeviceClient subscribedDevice(String deviceId,
