@@ -77,22 +77,21 @@ class TwinEndToEndTest {
     @Test
     void reportedPatchOnAStaleReportedVersionIsRefusedWith412AndChangesNothing() throws Exception {
         DeviceClient device = subscribedDevice(hub.registerDevice("versioned-reporter"), new LinkedBlockingQueue<>());
-        // A collection read from the twin carries its $version, which the SDK sends as the patch's $version.
-        var read = device.getTwin().getReportedProperties();
-        read.put("owner", "first");
-        ReportedPropertiesUpdateResponse applied = device.updateReportedProperties(read);
+        int current = device.updateReportedProperties(reported(Map.of("owner", "first"))).getVersion();
+        // A collection with a version (as getTwin() returns it) makes the SDK send it as the patch's $version.
+        var stale = reported(Map.of("owner", "second"));
+        stale.setVersion(current - 1);
 
-        read.put("owner", "second");
-        assertThatThrownBy(() -> device.updateReportedProperties(read))
+        assertThatThrownBy(() -> device.updateReportedProperties(stale))
                 .isInstanceOfSatisfying(IotHubClientException.class,
                         e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.PRECONDITION_FAILED));
 
         Twin twin = twins.get("versioned-reporter");
         assertThat(twin.getReportedProperties().get("owner")).isEqualTo("first");
-        assertThat(twin.getReportedProperties().getVersion()).isEqualTo(applied.getVersion());
-        var reread = device.getTwin().getReportedProperties();
-        reread.put("owner", "second");
-        assertThat(device.updateReportedProperties(reread).getVersion()).isEqualTo(applied.getVersion() + 1);
+        assertThat(twin.getReportedProperties().getVersion()).isEqualTo(current);
+        var upToDate = reported(Map.of("owner", "second"));
+        upToDate.setVersion(current);
+        assertThat(device.updateReportedProperties(upToDate).getVersion()).isEqualTo(current + 1);
     }
 
     @Test
