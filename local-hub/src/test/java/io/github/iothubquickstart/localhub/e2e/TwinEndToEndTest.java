@@ -4,7 +4,10 @@ import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
@@ -14,6 +17,10 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedExceptio
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinConnectionState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -83,6 +90,79 @@ class TwinEndToEndTest {
         assertThat(twin.getReportedProperties().get("firmware")).isEqualTo("1.2");
         assertThat(twin.getReportedProperties().getVersion()).isEqualTo(second.getVersion());
         assertThat(twin.getConnectionState()).isEqualTo(TwinConnectionState.CONNECTED.toString());
+    }
+
+    @RepeatedByProperty
+    void reportedPatchOnAStaleReportedVersionIsRefusedWith412AndChangesNothing() throws Exception {
+        String deviceId = newDevice("versioned-reporter");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
+        int current = TwinRequests.updateReportedProperties(device, reported(Map.of("owner", "first"))).getVersion();
+        // A collection with a version (as getTwin() returns it) makes the SDK send it as the patch's $version.
+        var stale = reported(Map.of("owner", "second"));
+        stale.setVersion(current - 1);
+
+        assertThatThrownBy(() -> TwinRequests.updateReportedProperties(device, stale))
+                .isInstanceOfSatisfying(IotHubClientException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.PRECONDITION_FAILED));
+
+        Twin twin = twins.get(deviceId);
+        assertThat(twin.getReportedProperties().get("owner")).isEqualTo("first");
+        assertThat(twin.getReportedProperties().getVersion()).isEqualTo(current);
+        var upToDate = reported(Map.of("owner", "second"));
+        upToDate.setVersion(current);
+        assertThat(TwinRequests.updateReportedProperties(device, upToDate).getVersion()).isEqualTo(current + 1);
+    }
+
+    @RepeatedByProperty
+    void eachPropertyCarriesTheTimeAndVersionOfItsLastChangeAsIotHubWritesThem() throws Exception {
+        String deviceId = newDevice("annotated");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
+        Twin first = new Twin(deviceId);
+        first.getDesiredProperties().put("kept", 1);
+        first.getDesiredProperties().put("gone", true);
+        first.getDesiredProperties().put("config", Map.of("rate", 5, "mode", "eco"));
+        int firstVersion = twins.patch(first).getDesiredProperties().getVersion();
+        TwinRequests.updateReportedProperties(device, reported(Map.of("firmware", "1.0", "battery", 90)));
+        TestHub.pause(5); // so that the second change has a later millisecond than the first
+
+        Twin second = new Twin(deviceId);
+        Map<String, Object> deletion = new HashMap<>();
+        deletion.put("gone", null);
+        second.getDesiredProperties().putAll(deletion);
+        second.getDesiredProperties().put("config", Map.of("rate", 6));
+        int secondVersion = twins.patch(second).getDesiredProperties().getVersion();
+        TwinRequests.updateReportedProperties(device, reported(Map.of("battery", 80)));
+        Twin twin = twins.get(deviceId);
+
+        var desired = twin.getDesiredProperties();
+        assertThat(desired.getTwinMetadata().getLastUpdatedVersion()).isEqualTo(secondVersion);
+        assertThat(desired.getTwinMetadata("kept").getLastUpdatedVersion()).isEqualTo(firstVersion);
+        assertThat(desired.getTwinMetadata("gone")).as("a deleted property has no metadata").isNull();
+        assertThat(desired.getTwinMetadata("config").getLastUpdatedVersion()).isEqualTo(secondVersion);
+        assertThat(desired.getTwinMetadata("config").getLastUpdated())
+                .isAfter(desired.getTwinMetadata("kept").getLastUpdated())
+                .isEqualTo(desired.getTwinMetadata().getLastUpdated());
+        // The Java service SDK drops the metadata of nested members when it copies the twin (Twin.fromJson), so
+        // they are read from the JSON that the SDK receives.
+        JsonObject config = restTwin(deviceId).getAsJsonObject("properties").getAsJsonObject("desired")
+                .getAsJsonObject("$metadata").getAsJsonObject("config");
+        assertThat(config.getAsJsonObject("rate").get("$lastUpdatedVersion").getAsInt()).isEqualTo(secondVersion);
+        assertThat(config.getAsJsonObject("mode").get("$lastUpdatedVersion").getAsInt()).isEqualTo(firstVersion);
+        assertThat(config.getAsJsonObject("rate").get("$lastUpdated").getAsString())
+                .isEqualTo(config.get("$lastUpdated").getAsString());
+        var reported = twin.getReportedProperties();
+        assertThat(reported.getTwinMetadata("battery").getLastUpdated())
+                .isAfter(reported.getTwinMetadata("firmware").getLastUpdated())
+                .isEqualTo(reported.getTwinMetadata().getLastUpdated());
+        assertThat(reported.getTwinMetadata("battery").getLastUpdatedVersion())
+                .as("IoT Hub writes no $lastUpdatedVersion in reported properties").isNull();
+
+        // IoT Hub's answer to the device's twin GET has no $metadata.
+        var deviceView = TwinRequests.getTwin(device);
+        assertThat(deviceView.getDesiredProperties().get("kept")).isEqualTo(1L);
+        assertThat(deviceView.getDesiredProperties().getTwinMetadata()).isNull();
+        assertThat(deviceView.getDesiredProperties().getTwinMetadata("kept")).isNull();
+        assertThat(deviceView.getReportedProperties().getTwinMetadata()).isNull();
     }
 
     @RepeatedByProperty
@@ -242,6 +322,17 @@ class TwinEndToEndTest {
     /** A new device id for each run, as the hub lives for all runs of the class. */
     private static String newDevice(String name) {
         return hub.registerDevice(name + "-" + DEVICE_NUMBERS.incrementAndGet());
+    }
+
+    /** The twin as IoT Hub's REST API answers it, before any SDK has parsed it. */
+    private static JsonObject restTwin(String deviceId) throws Exception {
+        HttpResponse<String> response = HttpClient.newBuilder().sslContext(hub.trustHubCa).build().send(
+                HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost() + "/twins/" + deviceId
+                                + "?api-version=2021-04-12"))
+                        .header("Authorization", hub.sasToken("service")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
     private static DeviceClient subscribedDevice(String deviceId,

@@ -51,6 +51,10 @@ class TwinPersistenceTest {
             assertThat(after.getDesiredProperties().getVersion()).isEqualTo(before.getDesiredProperties().getVersion());
             assertThat(after.getReportedProperties().get("telemetryInterval")).isEqualTo(4L);
             assertThat(after.getTags().get("room")).isEqualTo("42");
+            assertThat(after.getDesiredProperties().getTwinMetadata("telemetryInterval").toString())
+                    .isEqualTo(before.getDesiredProperties().getTwinMetadata("telemetryInterval").toString());
+            assertThat(after.getReportedProperties().getTwinMetadata("telemetryInterval").getLastUpdated())
+                    .isEqualTo(before.getReportedProperties().getTwinMetadata("telemetryInterval").getLastUpdated());
 
             DeviceClient reconnected = second.device("survivor");
             reconnected.open(false);

@@ -49,7 +49,8 @@ class RegistrySchemaMigrationTest {
             TwinDocument changed = twins.update("old-device", current -> new TwinDocument(current.deviceId(),
                     current.version() + 1, current.tags(),
                     JsonParser.parseString("{\"telemetryInterval\":5}").getAsJsonObject(), current.desiredVersion() + 1,
-                    current.desiredUpdated(), current.reported(), current.reportedVersion(), current.reportedUpdated()));
+                    current.desiredUpdated(), current.desiredMetadata(), current.reported(), current.reportedVersion(),
+                    current.reportedUpdated(), current.reportedMetadata()));
             assertThat(twins.load("old-device")).isEqualTo(changed);
             registry.updateDevice("old-device", KEY_A, KEY_B, true, "back in service");
         }
