@@ -19,6 +19,8 @@ import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
 import io.github.iothubquickstart.localhub.rest.MonitorRoute;
+import io.github.iothubquickstart.localhub.query.DeviceQueries;
+import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
@@ -170,6 +172,7 @@ public final class LocalHub implements AutoCloseable {
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())),
                 new HttpErrorResponder(clock));
     }
 
