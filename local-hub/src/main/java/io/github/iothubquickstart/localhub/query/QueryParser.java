@@ -134,6 +134,9 @@ public final class QueryParser {
     }
 
     private void collection() {
+        if (peek().kind() != Token.Kind.WORD) {
+            throw unexpected("devices");
+        }
         Token name = next();
         if (!name.isWord("devices")) {
             throw unsupported("FROM " + name.text() + " (the local hub queries FROM devices)");
