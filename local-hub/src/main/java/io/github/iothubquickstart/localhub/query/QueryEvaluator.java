@@ -51,7 +51,10 @@ final class QueryEvaluator {
         return result;
     }
 
-    /** One row per distinct value of the GROUP BY property (a twin without it forms its own group), in order of first appearance. */
+    /**
+     * One row per distinct value of the GROUP BY property, in order of first appearance; twins without the
+     * property form one group of their own. Without GROUP BY, one row counts every selected twin.
+     */
     private static List<Row> grouped(DeviceQuery query, List<JsonObject> twins) {
         Map<String, Group> groups = new LinkedHashMap<>();
         if (query.groupBy() == null) {

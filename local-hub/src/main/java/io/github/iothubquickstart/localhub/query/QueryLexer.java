@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.query;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,7 +78,7 @@ final class QueryLexer {
                 throw new InvalidQueryException("Syntax error: a hexadecimal number needs digits after 0x (character "
                         + (start + 1) + ").");
             }
-            return new Token(Token.Kind.NUMBER, new java.math.BigInteger(text.substring(digits, at), 16).toString(),
+            return new Token(Token.Kind.NUMBER, new BigInteger(text.substring(digits, at), 16).toString(),
                     start);
         }
         while (at < text.length() && (Character.isDigit(text.charAt(at)) || text.charAt(at) == '.')) {
@@ -93,7 +95,7 @@ final class QueryLexer {
         }
         String number = text.substring(start, at);
         try {
-            new java.math.BigDecimal(number);
+            new BigDecimal(number);
         } catch (NumberFormatException e) {
             throw new InvalidQueryException("Syntax error: '" + number + "' at character " + (start + 1)
                     + " is not a number.");

@@ -65,7 +65,8 @@ public final class QueryRoute implements Handler<RoutingContext> {
     }
 
     private static String queryText(String body) {
-        JsonObject request = JsonBodies.requireObject(body, "with the query, like {\"query\": \"SELECT * FROM devices\"}");
+        JsonObject request = JsonBodies.requireObject(body,
+                "with the query, like {\"query\": \"SELECT * FROM devices\"}");
         JsonElement query = request.get("query");
         if (query == null || !query.isJsonPrimitive() || !query.getAsJsonPrimitive().isString()) {
             throw IotHubErrors.argumentInvalid("The request body needs a query string, like"
