@@ -21,6 +21,8 @@ import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
 import io.github.iothubquickstart.localhub.rest.MonitorRoute;
+import io.github.iothubquickstart.localhub.query.DeviceQueries;
+import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
@@ -175,6 +177,7 @@ public final class LocalHub implements AutoCloseable {
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())),
                 new HttpErrorResponder(clock));
     }
 

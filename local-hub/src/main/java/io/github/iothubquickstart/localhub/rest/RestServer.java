@@ -30,9 +30,9 @@ public final class RestServer {
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
     public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
-                             MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
-                             BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                             HttpErrorResponder errors) {
+                      MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
+                      BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
+                      QueryRoute queries, HttpErrorResponder errors) {
         this.vertx = vertx;
         this.port = port;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
@@ -43,6 +43,7 @@ public final class RestServer {
                 .handler(methods);
         router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
+        router.post("/devices/query").handler(queries);
         router.put("/devices/:deviceId").handler(registry::put);
         router.get("/devices/:deviceId").handler(registry::get);
         router.delete("/devices/:deviceId").handler(registry::delete);

@@ -7,6 +7,7 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.MethodCallback;
 import com.azure.core.credential.AzureSasCredential;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
@@ -75,6 +76,10 @@ final class TestHub implements AutoCloseable {
 
     TwinClient twinClient(String policyName) {
         return new TwinClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
+    }
+
+    QueryClient queryClient(String policyName) {
+        return new QueryClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
     }
 
     /** A service SAS token of the named policy, valid for an hour: what a service SDK sends as Authorization. */
