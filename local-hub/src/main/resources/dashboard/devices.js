@@ -32,26 +32,50 @@ export class DevicesPanel {
     }
   }
 
+  /** Updates rows in place, so a button that has the keyboard focus keeps it while the list refreshes. */
   render() {
-    const rows = this.devices.map(device => {
-      const enabled = device.status === 'enabled';
-      return el('tr', { 'data-device-id': device.deviceId },
-        el('th', { scope: 'row', text: device.deviceId }),
-        el('td', { class: device.connectionState === 'Connected' ? 'connected' : 'disconnected', text: device.connectionState }),
-        el('td', { text: formatTime(device.lastActivityTime) }),
-        el('td', { text: device.status }),
-        el('td', {},
-          el('button', { type: 'button', text: enabled ? 'Disable' : 'Enable',
-            'aria-label': `${enabled ? 'Disable' : 'Enable'} ${device.deviceId}`,
-            onclick: () => this.act(() => this.api.setStatus(device, enabled ? 'disabled' : 'enabled')) }),
-          el('button', { type: 'button', text: 'Delete', class: 'danger', 'aria-label': `Delete ${device.deviceId}`,
-            onclick: () => {
-              if (confirm(`Delete device ${device.deviceId}? Its keys, twin and connection go with it.`)) {
-                this.act(() => this.api.deleteDevice(device));
-              }
-            } })));
-    });
-    $('devices-table').tBodies[0].replaceChildren(...rows);
+    const body = $('devices-table').tBodies[0];
+    const rows = new Map(Array.from(body.rows).map(row => [row.dataset.deviceId, row]));
+    const listed = new Set(this.devices.map(device => device.deviceId));
+    for (const [deviceId, row] of rows) {
+      if (!listed.has(deviceId)) {
+        row.remove();
+      }
+    }
+    for (const device of this.devices) {
+      let row = rows.get(device.deviceId);
+      if (!row) {
+        row = this.newRow(device.deviceId);
+        body.append(row);
+      }
+      row.device = device;
+      const [connection, activity, status] = Array.from(row.cells).slice(1, 4);
+      connection.textContent = device.connectionState;
+      connection.className = device.connectionState === 'Connected' ? 'connected' : 'disconnected';
+      activity.textContent = formatTime(device.lastActivityTime);
+      status.textContent = device.status;
+      const toggle = row.querySelector('button.toggle');
+      const verb = device.status === 'enabled' ? 'Disable' : 'Enable';
+      toggle.textContent = verb;
+      toggle.setAttribute('aria-label', `${verb} ${device.deviceId}`);
+    }
+  }
+
+  newRow(deviceId) {
+    const row = el('tr', { 'data-device-id': deviceId },
+      el('th', { scope: 'row', text: deviceId }), el('td'), el('td'), el('td'),
+      el('td', {},
+        el('button', { type: 'button', class: 'toggle', onclick: () => {
+          const device = row.device;
+          this.act(() => this.api.setStatus(device, device.status === 'enabled' ? 'disabled' : 'enabled'));
+        } }),
+        el('button', { type: 'button', text: 'Delete', class: 'danger', 'aria-label': `Delete ${deviceId}`,
+          onclick: () => {
+            if (confirm(`Delete device ${deviceId}? Its keys, twin and connection go with it.`)) {
+              this.act(() => this.api.deleteDevice(row.device));
+            }
+          } })));
+    return row;
   }
 
   async act(call) {
