@@ -73,10 +73,11 @@ final class HeadlessChromium implements AutoCloseable {
                 }
             }
         }
-        String message = String.format(HOW_TO_RUN, names[0]);
         if (Boolean.getBoolean(REQUIRE_BROWSER)) {
-            throw new AssertionError(message);
+            throw new AssertionError("The browser tests are required (-D" + REQUIRE_BROWSER + "=true) but " + names[0]
+                    + " was not found: apt-get install chromium chromium-driver libnss3-tools");
         }
+        String message = String.format(HOW_TO_RUN, names[0]);
         if (TOLD.compareAndSet(false, true)) {
             System.out.println(message);
         }
