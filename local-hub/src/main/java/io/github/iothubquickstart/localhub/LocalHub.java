@@ -4,6 +4,10 @@ import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.dashboard.Dashboard;
+import io.github.iothubquickstart.localhub.dashboard.DashboardAssets;
+import io.github.iothubquickstart.localhub.dashboard.DashboardToken;
+import io.github.iothubquickstart.localhub.dashboard.SameOriginGuard;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
@@ -42,6 +46,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,6 +101,7 @@ public final class LocalHub implements AutoCloseable {
     private int mqttPort;
     private int httpsPort;
     private RunningHub published;
+    private DashboardToken dashboardToken;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -163,7 +169,10 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
-        ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames);
+        dashboardToken = DashboardToken.random(new SecureRandom());
+        ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
+                dashboardToken);
+        Dashboard dashboard = new Dashboard(new DashboardAssets(), new SameOriginGuard(hubNames));
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
@@ -178,7 +187,7 @@ public final class LocalHub implements AutoCloseable {
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())),
-                new HttpErrorResponder(clock));
+                new HttpErrorResponder(clock), dashboard::mountOn);
     }
 
     /** Stops listening, drops every device connection and releases the data directory. Idempotent. */
@@ -255,6 +264,15 @@ public final class LocalHub implements AutoCloseable {
 
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    /**
+     * The address that opens the web dashboard signed in: {@code https://host:port/#token=...}. The token is made
+     * anew at each start and lives only in this process; whoever has this address controls the hub.
+     */
+    public String dashboardUrl() {
+        requireStarted();
+        return dashboardToken.dashboardUrl(hostName, httpsPort);
     }
 
     /** The CA certificate clients must trust to talk to this hub. */

@@ -88,6 +88,7 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         }
         out.println("Local hub ready: devices on " + host + ":" + startedHere.mqttPort() + ", services on " + host
                 + ":" + startedHere.httpsPort() + ". It stops when this device stops.");
+        out.println("Dashboard: " + startedHere.dashboardUrl());
         out.println("In another terminal: java -jar back-end-application/target/back-end-application.jar --interval 3");
         try {
             return DeviceConnectionSettings.of(DeviceConnectionString.parse(startedHere.deviceConnectionString(DEVICE_ID)),

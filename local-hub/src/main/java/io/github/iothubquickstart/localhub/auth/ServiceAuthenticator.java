@@ -14,28 +14,44 @@ import java.util.stream.Collectors;
 /**
  * Checks the {@code Authorization} header of a service request: a SAS token for this hub ({@code sr=<host>}),
  * naming a shared access policy ({@code skn}) that holds the right the operation needs, signed with that policy's
- * key and not expired.
+ * key and not expired; or {@code Bearer <token>} with a token of {@link BearerTokens} (the dashboard's).
  */
 public final class ServiceAuthenticator {
+    private static final String BEARER = "Bearer ";
+
     private final DeviceRegistry registry;
     private final SasVerifier verifier;
     private final Set<String> hubHostNames;
+    private final BearerTokens bearerTokens;
 
     public ServiceAuthenticator(DeviceRegistry registry, SasVerifier verifier, Set<String> hubHostNames) {
+        this(registry, verifier, hubHostNames, BearerTokens.NONE);
+    }
+
+    public ServiceAuthenticator(DeviceRegistry registry, SasVerifier verifier, Set<String> hubHostNames,
+                                BearerTokens bearerTokens) {
         this.registry = registry;
         this.verifier = verifier;
         this.hubHostNames = Set.copyOf(hubHostNames);
+        this.bearerTokens = bearerTokens;
     }
 
-    /** The policy the caller proved it holds; throws a 401 {@link IotHubError} otherwise. */
-    public SharedAccessPolicy authorize(String authorizationHeader, AccessRight required) {
-        return authorizeAny(authorizationHeader, EnumSet.of(required));
+    /** Returns when the caller proved it holds {@code required}; throws a 401 {@link IotHubError} otherwise. */
+    public void authorize(String authorizationHeader, AccessRight required) {
+        authorizeAny(authorizationHeader, EnumSet.of(required));
     }
 
     /** As {@link #authorize}, for operations that any one of several rights allows (twins: service or registry). */
-    public SharedAccessPolicy authorizeAny(String authorizationHeader, Set<AccessRight> anyOf) {
+    public void authorizeAny(String authorizationHeader, Set<AccessRight> anyOf) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw IotHubErrors.unauthorized("The Authorization header with a SAS token is missing.");
+        }
+        if (authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            if (!bearerTokens.accepts(authorizationHeader.substring(BEARER.length()).trim())) {
+                throw IotHubErrors.unauthorized("Unauthorized: the bearer token is not this hub's dashboard token "
+                        + "(it changes on every start: open the Dashboard line the hub printed).");
+            }
+            return;
         }
         SasToken token;
         try {
@@ -65,7 +81,6 @@ public final class ServiceAuthenticator {
             throw IotHubErrors.unauthorized("Unauthorized: policy " + keyName.get() + " lacks the "
                     + anyOf.stream().map(Enum::name).sorted().collect(Collectors.joining(" or ")) + " permission.");
         }
-        return policy.get();
     }
 
     /** The token must be for one of this hub's names; anything else is checked against the first and fails. */

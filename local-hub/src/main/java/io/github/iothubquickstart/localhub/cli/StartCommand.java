@@ -106,6 +106,7 @@ final class StartCommand implements Callable<Integer> {
         out.println("  Services (HTTPS):        " + hub.bindAddress() + ":" + hub.httpsPort());
         out.println("  Data directory:          " + hub.dataDirectory());
         out.println("  CA certificate to trust: " + hub.caCertificateFile());
+        out.println("Dashboard: " + hub.dashboardUrl());
         out.println();
         out.println("Device connection string (MyJavaDevice):");
         out.println("  " + hub.identity().registry().findDevice("MyJavaDevice")

@@ -15,8 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor. */
+/** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor and other surfaces (the dashboard). */
 public final class RestServer {
     /** A 128 KB method payload plus its envelope fits; larger bodies are refused before they are buffered. */
     static final long MAX_BODY_BYTES = 512 * 1024;
@@ -32,11 +33,13 @@ public final class RestServer {
     public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
                       MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
                       BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                      QueryRoute queries, HttpErrorResponder errors) {
+                      QueryRoute queries, HttpErrorResponder errors, Consumer<Router> otherSurfaces) {
         this.vertx = vertx;
         this.port = port;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
         this.router = Router.router(vertx);
+        // Mounted first: the dashboard's same-origin guard runs before the API's routes.
+        otherSurfaces.accept(router);
         router.post("/twins/:deviceId/methods")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())

@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.github.iothubquickstart.localhub", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String HUB = "io.github.iothubquickstart.localhub";
-    private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".rest..", HUB + ".cli.."};
+    private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
     private static final String[] FEATURES = {HUB + ".connections..", HUB + ".methods..", HUB + ".twin..",
             HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query.."};
 
