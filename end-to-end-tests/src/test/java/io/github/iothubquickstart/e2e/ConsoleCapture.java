@@ -3,6 +3,8 @@ package io.github.iothubquickstart.e2e;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** What an app printed on its console, for assertions and for failure messages. */
 final class ConsoleCapture {
@@ -25,6 +27,18 @@ final class ConsoleCapture {
 
     synchronized String stderr() {
         return stderr.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until stdout contains {@code expected}; fails after {@code timeout} with everything printed. */
+    void awaitStdout(String expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stdout().contains(expected)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("never printed \"" + expected + "\" within " + timeout.toSeconds() + " s; "
+                        + this);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
     }
 
     @Override

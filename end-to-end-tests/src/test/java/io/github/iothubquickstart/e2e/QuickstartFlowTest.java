@@ -63,6 +63,7 @@ class QuickstartFlowTest {
             ReceivedTelemetry.assertGapsBetween(after, Duration.ofMillis(2_500), Duration.ofMillis(4_500), "gap between messages after the change");
             assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
             assertThat(device.stdout()).contains("Direct method SetTelemetryInterval").contains("Stopped after 5 message(s).");
+            DeviceTwinRequests.assertHubAnsweredEvery(device, "QuickstartFlowTest");
         }
     }
 

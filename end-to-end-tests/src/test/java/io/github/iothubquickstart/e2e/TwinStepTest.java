@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubquickstart.backend.BackEndApplication;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.device.DeviceApplication;
+import io.github.iothubquickstart.localhub.e2e.RepeatedByProperty;
 import io.github.iothubquickstart.localhub.junit.LocalIotHubExtension;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.time.Duration;
@@ -15,16 +16,19 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The twin step of the quickstart: the device reports its interval, the back-end sets a desired interval, the
- * device obeys it (messages come 3 s apart) and reports it, and the back-end shows the reported value.
+ * device obeys it (messages come 3 s apart) and reports it, and the back-end shows the reported value. Runs
+ * {@code -Dtwin.repeat} times (once by default).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TwinStepTest {
+    /** Long enough for the device's three attempts of 5 s at a report whose answer the device SDK lost. */
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(20);
+
     @RegisterExtension
     static LocalIotHubExtension hub = LocalIotHubExtension.create();
 
@@ -38,7 +42,7 @@ class TwinStepTest {
         environment = Map.of("LOCAL_IOTHUB_DATA_DIR", hub.hub().dataDirectory().toString())::get;
     }
 
-    @Test
+    @RepeatedByProperty
     void backEndSetsTheDesiredIntervalAndSeesTheDeviceReportIt() throws Exception {
         ReceivedTelemetry telemetry = new ReceivedTelemetry();
         try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
@@ -58,23 +62,27 @@ class TwinStepTest {
             ReceivedTelemetry.assertGapsBetween(after, Duration.ofMillis(2_500), Duration.ofMillis(4_500), "gap after the desired change");
             String shown = awaitTwinShowing("reported telemetryInterval 3 s");
             assertThat(shown).contains("twin: connected").contains("desired telemetryInterval 3 s");
-            assertThat(device.stdout()).contains("Desired telemetryInterval 3").contains("Reported telemetryInterval 3 s");
+            // The hub stored the report before answering it, so the device may print its answer a moment later.
+            device.awaitStdout("Reported telemetryInterval 3 s", ANSWER_WAIT);
+            assertThat(device.stdout()).contains("Desired telemetryInterval 3");
             assertThat(deviceExit.get(30, TimeUnit.SECONDS)).as(device.toString()).isZero();
+            DeviceTwinRequests.assertHubAnsweredEvery(device, "TwinStepTest");
         }
     }
 
-    /** The back-end's --show-twin, repeated briefly: the device reports asynchronously. */
+    /** The back-end's --show-twin, repeated for at most {@link #ANSWER_WAIT}: the device reports asynchronously. */
     private String awaitTwinShowing(String expected) throws InterruptedException {
-        String last = "";
-        for (int attempt = 0; attempt < 20; attempt++) {
-            ConsoleCapture shown = backEnd("--show-twin");
-            last = shown.stdout();
+        long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
+        String last;
+        do {
+            last = backEnd("--show-twin").stdout();
             if (last.contains(expected)) {
                 return last;
             }
             TimeUnit.MILLISECONDS.sleep(250);
-        }
-        throw new AssertionError("the twin never showed \"" + expected + "\"; last: " + last + "\ndevice: " + device);
+        } while (System.nanoTime() - deadline < 0);
+        throw new AssertionError("the twin did not show \"" + expected + "\" within " + ANSWER_WAIT.toSeconds()
+                + " s; last: " + last + "\ndevice: " + device);
     }
 
     private ConsoleCapture backEnd(String... options) {

@@ -53,6 +53,7 @@ class WebSocketQuickstartTest {
                         "gap between messages after the change");
                 assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
                 assertThat(device.stdout()).contains("over MQTT_WS").contains("Stopped after 5 message(s).");
+                DeviceTwinRequests.assertHubAnsweredEvery(device, "WebSocketQuickstartTest");
             }
         }
     }

@@ -15,12 +15,17 @@ import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.mqtt.MqttDeviceServer;
 import io.github.iothubquickstart.localhub.mqtt.MqttTwinRequests;
 import io.github.iothubquickstart.localhub.mqtt.PersistentSessions;
+import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
 import io.github.iothubquickstart.localhub.rest.MonitorRoute;
+import io.github.iothubquickstart.localhub.query.DeviceQueries;
+import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.RestServer;
+import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
 import io.github.iothubquickstart.localhub.storage.SqliteTelemetryJournal;
@@ -178,7 +183,10 @@ public final class LocalHub implements AutoCloseable {
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
+                new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
+                new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())),
                 mqttServer.overWebSockets(),
                 new HttpErrorResponder(clock));
     }

@@ -5,7 +5,10 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import io.github.iothubquickstart.common.DeviceConnectionString;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Connects with the SDK and runs the send loop until it is done or {@link #stop()} is called. The SDK's
@@ -14,6 +17,9 @@ import java.util.Random;
 final class DeviceRunner implements DeviceLauncher {
     /** How often the device SDK looks for messages to send and received messages to hand over. */
     static final int SDK_QUEUE_PERIOD_MILLIS = 1;
+    /** IoT Hub answers a twin request well within a second; 5 s leaves room for a slow network or a busy machine. */
+    static final Duration TWIN_ANSWER_TIMEOUT = Duration.ofSeconds(5);
+    static final int TWIN_ATTEMPTS = 3;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -42,13 +48,14 @@ final class DeviceRunner implements DeviceLauncher {
             client = deviceClient;
         }
         DeviceConnectionString connection = config.connection().connectionString();
+        ScheduledExecutorService twinTimer = Executors.newSingleThreadScheduledExecutor(DeviceRunner::twinTimerThread);
         try {
             out.println("Connecting to " + connection.connectHost() + " as device " + connection.deviceId()
                     + " over " + config.protocol() + "... (press ENTER or Ctrl+C to stop)");
             connecting = true;
             deviceClient.open(true);
             deviceClient.subscribeToMethods(new SdkMethodCallback(new MethodDispatcher(telemetrySchedule), out), null);
-            startTwin(deviceClient, telemetrySchedule);
+            startTwin(deviceClient, telemetrySchedule, twinTimer);
             connecting = false;
             long sent = new TelemetryLoop(new TelemetryGenerator(random), telemetrySchedule,
                     new DeviceClientTelemetrySink(deviceClient, new TelemetryMessageFactory()), out,
@@ -66,14 +73,17 @@ final class DeviceRunner implements DeviceLauncher {
             Thread.currentThread().interrupt();
             return DeviceCommand.EXIT_OK;
         } finally {
+            twinTimer.shutdownNow(); // no resend into a closing client
             deviceClient.close();
         }
     }
 
     /** The twin is an extra: without it (a hub that refuses it) the device still sends and answers methods. */
-    private void startTwin(DeviceClient deviceClient, TelemetrySchedule telemetrySchedule) throws InterruptedException {
+    private void startTwin(DeviceClient deviceClient, TelemetrySchedule telemetrySchedule,
+                           ScheduledExecutorService twinTimer) throws InterruptedException {
         try {
-            new IntervalTwin(deviceClient, telemetrySchedule, out).start();
+            new IntervalTwin(new SdkTwinChannel(deviceClient), telemetrySchedule,
+                    new Resender(twinTimer, TWIN_ANSWER_TIMEOUT, TWIN_ATTEMPTS), out).start();
         } catch (IotHubClientException | RuntimeException e) {
             err.println("warning: the device twin is not available (" + describe(e)
                     + "): the telemetry interval is neither reported nor taken from desired properties");
@@ -107,6 +117,12 @@ final class DeviceRunner implements DeviceLauncher {
         if (toClose != null && connecting) {
             toClose.close(); // open(true) may be retrying for minutes; closing makes it give up now
         }
+    }
+
+    private static Thread twinTimerThread(Runnable task) {
+        Thread thread = new Thread(task, "twin-answer-timeouts");
+        thread.setDaemon(true);
+        return thread;
     }
 
     private static String describe(Exception e) {

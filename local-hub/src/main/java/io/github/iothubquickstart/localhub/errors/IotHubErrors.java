@@ -17,6 +17,16 @@ public final class IotHubErrors {
         return new IotHubError(400, 400006, message);
     }
 
+    /** A bulk registry operation names the same device more than once. */
+    public static IotHubError deviceDefinedMultipleTimes(String message) {
+        return new IotHubError(400, 400011, message);
+    }
+
+    /** A bulk registry operation names more devices than IoT Hub takes in one call. */
+    public static IotHubError tooManyDevices(String message) {
+        return new IotHubError(413, 413002, message);
+    }
+
     public static IotHubError unauthorized(String message) {
         return new IotHubError(401, 401002, message);
     }
@@ -65,5 +75,26 @@ public final class IotHubErrors {
 
     public static IotHubError serverError(String message) {
         return new IotHubError(500, 500001, message);
+    }
+
+    /**
+     * IoT Hub's name of an error code, as a bulk registry operation reports it per device ({@code errorCode}):
+     * {@code DeviceAlreadyExists} for 409001 and so on.
+     */
+    public static String codeName(int errorCode) {
+        return switch (errorCode) {
+            case 400001 -> "InvalidProtocolVersion";
+            case 400004 -> "ArgumentInvalid";
+            case 400006 -> "IotHubFormatError";
+            case 400011 -> "DeviceDefinedMultipleTimes";
+            case 401002 -> "IotHubUnauthorizedAccess";
+            case 404001 -> "DeviceNotFound";
+            case 409001 -> "DeviceAlreadyExists";
+            case 412002 -> "PreconditionFailed";
+            case 413002 -> "TooManyDevices";
+            case 429001 -> "ThrottlingException";
+            case 500001 -> "ServerError";
+            default -> "InvalidErrorCode";
+        };
     }
 }

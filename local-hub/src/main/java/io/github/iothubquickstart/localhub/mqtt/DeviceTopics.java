@@ -18,6 +18,8 @@ public final class DeviceTopics {
     private static final String TWIN_RESPONSE_PREFIX = "$iothub/twin/res/";
     private static final String TWIN_DESIRED_PREFIX = "$iothub/twin/PATCH/properties/desired/?$version=";
     private static final int MAX_REQUEST_ID_LENGTH = 128;
+    /** Enough for any twin version, few enough to fit in a long. */
+    private static final int MAX_VERSION_DIGITS = 18;
 
     /** What a device may subscribe to. */
     public enum Subscription { CLOUD_TO_DEVICE, METHODS, TWIN_RESPONSES, TWIN_DESIRED }
@@ -31,9 +33,14 @@ public final class DeviceTopics {
 
     /**
      * A device's twin request: {@code $iothub/twin/GET/?$rid=<id>} or
-     * {@code $iothub/twin/PATCH/properties/reported/?$rid=<id>[&$version=<n>]}.
+     * {@code $iothub/twin/PATCH/properties/reported/?$rid=<id>[&$version=<n>]}; {@code baseVersion} is that
+     * {@code $version} (the reported version the device last read), null when absent.
      */
-    public record TwinRequestTopic(TwinOperation operation, String requestId) {
+    public record TwinRequestTopic(TwinOperation operation, String requestId, Long baseVersion) {
+
+        public TwinRequestTopic(TwinOperation operation, String requestId) {
+            this(operation, requestId, null);
+        }
     }
 
     private DeviceTopics() {
@@ -52,16 +59,27 @@ public final class DeviceTopics {
             return Optional.empty();
         }
         String requestId = null;
+        String versionText = null;
         for (String parameter : query.split("&", -1)) {
             if (parameter.startsWith("$rid=")) {
                 requestId = parameter.substring("$rid=".length());
+            } else if (parameter.startsWith("$version=") && operation == TwinOperation.PATCH_REPORTED) {
+                versionText = parameter.substring("$version=".length());
             }
         }
         if (requestId == null || requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID_LENGTH
                 || !requestId.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != '&' && c != '?')) {
             return Optional.empty();
         }
-        return Optional.of(new TwinRequestTopic(operation, requestId));
+        if (versionText != null && !isVersion(versionText)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TwinRequestTopic(operation, requestId,
+                versionText == null ? null : Long.parseLong(versionText)));
+    }
+
+    private static boolean isVersion(String text) {
+        return !text.isEmpty() && text.length() <= MAX_VERSION_DIGITS && text.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** The hub's answer to a twin request; {@code version} (of the reported properties) only after a patch. */

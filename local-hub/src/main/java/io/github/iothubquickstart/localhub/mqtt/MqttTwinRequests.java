@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A device's twin requests over MQTT: GET answers {@code 200} with its desired and reported properties, a
  * reported-properties PATCH answers {@code 204} with the new {@code $version}; a refused request answers with IoT
- * Hub's status (400, 404, ...) and an error body. Storage work runs off the event loop, in arrival order.
+ * Hub's status (400, 404, 412 for a stale {@code $version}, ...) and an error body. Storage work runs off the event loop, in arrival order.
  */
 public final class MqttTwinRequests {
     private static final Logger LOG = LoggerFactory.getLogger(MqttTwinRequests.class);
@@ -48,7 +48,7 @@ public final class MqttTwinRequests {
             return switch (request.operation()) {
                 case GET -> new Response(200, null, TwinJson.forDevice(twins.get(deviceId)).toString());
                 case PATCH_REPORTED -> {
-                    TwinDocument twin = twins.updateReported(deviceId, parse(body));
+                    TwinDocument twin = twins.updateReported(deviceId, parse(body), request.baseVersion());
                     yield new Response(204, twin.reportedVersion(), "");
                 }
             };

@@ -8,15 +8,24 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
-/** A registered device and its symmetric keys (base64); {@code statusReason} is free text, possibly null. */
+/**
+ * A registered device and its symmetric keys (base64); {@code statusReason} is free text, possibly null;
+ * {@code edge} is its place in an IoT Edge hierarchy ({@link EdgeHierarchy#NONE} for most devices).
+ */
 public record DeviceIdentity(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
-        Instant createdAt, String statusReason) {
+        Instant createdAt, String statusReason, EdgeHierarchy edge) {
 
     public DeviceIdentity {
         Objects.requireNonNull(deviceId, "deviceId");
         Objects.requireNonNull(primaryKey, "primaryKey");
         Objects.requireNonNull(secondaryKey, "secondaryKey");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(edge, "edge");
+    }
+
+    public DeviceIdentity(String deviceId, String primaryKey, String secondaryKey, boolean enabled, Instant createdAt,
+                          String statusReason) {
+        this(deviceId, primaryKey, secondaryKey, enabled, createdAt, statusReason, EdgeHierarchy.NONE);
     }
 
     public DeviceIdentity(String deviceId, String primaryKey, String secondaryKey, boolean enabled, Instant createdAt) {
@@ -28,17 +37,23 @@ public record DeviceIdentity(String deviceId, String primaryKey, String secondar
         return List.of(primaryKey, secondaryKey);
     }
 
+    public DeviceIdentity withEdge(EdgeHierarchy newEdge) {
+        return new DeviceIdentity(deviceId, primaryKey, secondaryKey, enabled, createdAt, statusReason, newEdge);
+    }
+
     DeviceIdentity withEnabled(boolean newEnabled) {
-        return new DeviceIdentity(deviceId, primaryKey, secondaryKey, newEnabled, createdAt, statusReason);
+        return new DeviceIdentity(deviceId, primaryKey, secondaryKey, newEnabled, createdAt, statusReason, edge);
     }
 
     /**
-     * IoT Hub's optimistic-concurrency tag of the identity: it changes whenever keys, status or reason change, so a
-     * caller holding an old one gets 412 on update (derived from the content, so nothing extra is stored).
+     * IoT Hub's optimistic-concurrency tag of the identity: it changes whenever keys, status, reason or Edge
+     * hierarchy change, so a caller holding an old one gets 412 on update (derived from the content, so nothing extra
+     * is stored; a device outside any Edge hierarchy keeps the ETag it had before the hierarchy existed).
      */
     public String etag() {
         String content = deviceId + '\n' + primaryKey + '\n' + secondaryKey + '\n' + enabled + '\n'
-                + createdAt.toEpochMilli() + '\n' + Objects.toString(statusReason, "");
+                + createdAt.toEpochMilli() + '\n' + Objects.toString(statusReason, "")
+                + (edge.equals(EdgeHierarchy.NONE) ? "" : "\n" + edge);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(digest, 9));

@@ -42,6 +42,13 @@ public interface DeviceRegistry {
     DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
                                 String statusReason);
 
+    /**
+     * Replaces a device's place in an IoT Edge hierarchy (already checked against IoT Hub's rules).
+     *
+     * @throws DeviceNotFoundException if there is no such device
+     */
+    DeviceIdentity setEdgeHierarchy(String deviceId, EdgeHierarchy edge);
+
     Optional<SharedAccessPolicy> findPolicy(String name);
 
     /** All policies, sorted by name. */

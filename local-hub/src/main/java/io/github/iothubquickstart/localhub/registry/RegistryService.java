@@ -12,14 +12,17 @@ import java.util.Optional;
 public final class RegistryService {
     private final DeviceRegistry registry;
     private final DevicePresence presence;
+    private final EdgeHierarchyRules edgeRules;
 
     public RegistryService(DeviceRegistry registry, DevicePresence presence) {
         this.registry = registry;
         this.presence = presence;
+        this.edgeRules = new EdgeHierarchyRules(registry);
     }
 
     public RegisteredDevice create(String deviceId, DeviceUpdate request) {
         requireValidId(deviceId);
+        String parentScope = edgeRules.checkedParentScope(deviceId, request.edge());
         try {
             DeviceIdentity created = request.hasKeys()
                     ? registry.createDevice(deviceId, request.primaryKey(), request.secondaryKey())
@@ -27,6 +30,10 @@ public final class RegistryService {
             if (!request.enabled() || request.statusReason() != null) {
                 created = registry.updateDevice(deviceId, created.primaryKey(), created.secondaryKey(),
                         request.enabled(), request.statusReason());
+            }
+            EdgeHierarchy edge = EdgeHierarchyRules.resolve(created, request.edge().iotEdge(), parentScope);
+            if (!edge.equals(created.edge())) {
+                created = registry.setEdgeHierarchy(deviceId, edge);
             }
             return view(created);
         } catch (DeviceAlreadyExistsException e) {
@@ -48,12 +55,18 @@ public final class RegistryService {
     public RegisteredDevice update(String deviceId, DeviceUpdate request, String ifMatch) {
         DeviceIdentity current = find(deviceId);
         requireMatch(current, ifMatch);
+        String parentScope = edgeRules.checkedParentScope(deviceId, request.edge());
         String primaryKey = request.hasKeys() ? request.primaryKey() : current.primaryKey();
         String secondaryKey = request.hasKeys() ? request.secondaryKey() : current.secondaryKey();
         DeviceIdentity updated;
         try {
             updated = registry.updateDevice(deviceId, primaryKey, secondaryKey, request.enabled(),
                     request.statusReason());
+            // A PUT replaces the identity, so a request without capabilities or scopes leaves the hierarchy.
+            EdgeHierarchy edge = EdgeHierarchyRules.resolve(updated, request.edge().iotEdge(), parentScope);
+            if (!edge.equals(updated.edge())) {
+                updated = registry.setEdgeHierarchy(deviceId, edge);
+            }
         } catch (DeviceNotFoundException e) {
             throw IotHubErrors.deviceNotFound(deviceId);
         } catch (IllegalArgumentException e) {
@@ -74,6 +87,13 @@ public final class RegistryService {
             throw IotHubErrors.deviceNotFound(deviceId);
         }
         presence.disconnect(deviceId);
+    }
+
+    /** IoT Hub's registry statistics, counted now (IoT Hub's own lag by minutes). */
+    public DeviceStatistics statistics() {
+        List<DeviceIdentity> devices = registry.listDevices();
+        long enabled = devices.stream().filter(DeviceIdentity::enabled).count();
+        return new DeviceStatistics(devices.size(), enabled, devices.size() - enabled);
     }
 
     public Optional<DeviceIdentity> identity(String deviceId) {

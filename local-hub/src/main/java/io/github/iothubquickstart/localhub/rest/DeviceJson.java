@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.rest;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -8,7 +9,9 @@ import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DevicePresence;
 import io.github.iothubquickstart.localhub.registry.DeviceUpdate;
+import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+import io.github.iothubquickstart.localhub.wire.EdgeHierarchyJson;
 
 /** Devices in IoT Hub's registry JSON shape, both ways. */
 final class DeviceJson {
@@ -38,15 +41,14 @@ final class DeviceJson {
         authentication.addProperty("type", "sas");
         authentication.add("symmetricKey", keys);
         json.add("authentication", authentication);
-        JsonObject capabilities = new JsonObject();
-        capabilities.addProperty("iotEdge", false);
-        json.add("capabilities", capabilities);
+        EdgeHierarchyJson.addTo(json, identity.edge());
         return json;
     }
 
     /**
-     * A create or update request: {@code status}, {@code statusReason} and SAS keys; read-only members (etag,
-     * connection state, times) are ignored as IoT Hub does. X.509 and IoT Edge devices are refused with 501.
+     * A create or update request: {@code status}, {@code statusReason}, SAS keys, {@code capabilities.iotEdge},
+     * {@code deviceScope} and {@code parentScopes}; read-only members (etag, connection state, times) are ignored as
+     * IoT Hub does. X.509 devices are refused with 501.
      */
     static DeviceUpdate parse(String body, String pathDeviceId) {
         JsonObject json = object(body);
@@ -55,6 +57,11 @@ final class DeviceJson {
             throw IotHubErrors.argumentInvalid("The deviceId in the body (" + bodyId
                     + ") is not the one in the path (" + pathDeviceId + ").");
         }
+        return fromJson(json);
+    }
+
+    /** The settable members of one device, in the registry's shape (also an entry of a bulk operation). */
+    static DeviceUpdate fromJson(JsonObject json) {
         String status = string(json, "status");
         boolean enabled;
         if (status == null || status.equalsIgnoreCase("enabled")) {
@@ -64,11 +71,7 @@ final class DeviceJson {
         } else {
             throw IotHubErrors.argumentInvalid("status must be \"enabled\" or \"disabled\", not \"" + status + "\".");
         }
-        JsonObject capabilities = objectMember(json, "capabilities");
-        if (capabilities != null && capabilities.has("iotEdge") && capabilities.get("iotEdge").isJsonPrimitive()
-                && capabilities.get("iotEdge").getAsBoolean()) {
-            throw IotHubErrors.notImplemented("An IoT Edge device");
-        }
+        EdgeHierarchy edge = edgeHierarchy(json);
         String primaryKey = null;
         String secondaryKey = null;
         JsonObject authentication = objectMember(json, "authentication");
@@ -86,7 +89,42 @@ final class DeviceJson {
                 }
             }
         }
-        return new DeviceUpdate(primaryKey, secondaryKey, enabled, string(json, "statusReason"));
+        return new DeviceUpdate(primaryKey, secondaryKey, enabled, string(json, "statusReason"), edge);
+    }
+
+    /** What the request asks for; {@code EdgeHierarchyRules} checks it against the registry. */
+    private static EdgeHierarchy edgeHierarchy(JsonObject json) {
+        boolean iotEdge = false;
+        JsonObject capabilities = objectMember(json, "capabilities");
+        if (capabilities != null) {
+            JsonElement member = capabilities.get("iotEdge");
+            if (member != null && !member.isJsonNull()) {
+                if (!member.isJsonPrimitive() || !member.getAsJsonPrimitive().isBoolean()) {
+                    throw IotHubErrors.argumentInvalid("capabilities.iotEdge must be true or false.");
+                }
+                iotEdge = member.getAsBoolean();
+            }
+        }
+        String parentScope = null;
+        JsonElement parentScopes = json.get("parentScopes");
+        if (parentScopes != null && !parentScopes.isJsonNull()) {
+            if (!parentScopes.isJsonArray()) {
+                throw IotHubErrors.argumentInvalid("parentScopes must be an array of scopes.");
+            }
+            JsonArray scopes = parentScopes.getAsJsonArray();
+            if (scopes.size() > 1) {
+                throw IotHubErrors.argumentInvalid("A device has at most one parent; parentScopes has "
+                        + scopes.size() + ".");
+            }
+            if (!scopes.isEmpty()) {
+                JsonElement scope = scopes.get(0);
+                if (!scope.isJsonPrimitive() || !scope.getAsJsonPrimitive().isString()) {
+                    throw IotHubErrors.argumentInvalid("parentScopes must be an array of scopes (strings).");
+                }
+                parentScope = scope.getAsString();
+            }
+        }
+        return new EdgeHierarchy(iotEdge, string(json, "deviceScope"), parentScope);
     }
 
     private static JsonObject object(String body) {
@@ -115,7 +153,7 @@ final class DeviceJson {
         return member.getAsJsonObject();
     }
 
-    private static String string(JsonObject parent, String name) {
+    static String string(JsonObject parent, String name) {
         JsonElement member = parent.get(name);
         if (member == null || member.isJsonNull()) {
             return null;

@@ -30,7 +30,9 @@ public final class MethodRequestParser {
                 MIN_RESPONSE_TIMEOUT, MAX_RESPONSE_TIMEOUT);
         int connectTimeout = seconds(json, "connectTimeoutInSeconds", DEFAULT_CONNECT_TIMEOUT, 0, MAX_CONNECT_TIMEOUT);
         JsonElement payload = json.get("payload");
-        String payloadText = payload == null || payload.isJsonNull() ? "" : payload.toString();
+        // As IoT Hub: a JSON null ("payload": null, what the service SDK sends without a payload) reaches the device
+        // as the text null; only an absent payload reaches it empty.
+        String payloadText = payload == null ? "" : payload.toString();
         int payloadBytes = payloadText.getBytes(StandardCharsets.UTF_8).length;
         if (payloadBytes > MAX_PAYLOAD_BYTES) {
             throw IotHubErrors.payloadTooLarge("The method payload is " + payloadBytes

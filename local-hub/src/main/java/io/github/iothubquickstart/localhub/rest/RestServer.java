@@ -34,8 +34,9 @@ public final class RestServer {
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
     public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
-                             MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, TwinRoutes twins,
-                             MqttOverWebSockets mqttOverWebSockets, HttpErrorResponder errors) {
+                      MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
+                      BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
+                      QueryRoute queries, MqttOverWebSockets mqttOverWebSockets, HttpErrorResponder errors) {
         this.vertx = vertx;
         this.port = port;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
@@ -46,10 +47,15 @@ public final class RestServer {
                 .handler(methods);
         router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
+        router.post("/devices/query").handler(queries);
         router.put("/devices/:deviceId").handler(registry::put);
         router.get("/devices/:deviceId").handler(registry::get);
         router.delete("/devices/:deviceId").handler(registry::delete);
         router.get("/devices").handler(registry::list);
+        router.post("/devices").handler(bulkRegistry);
+        router.route("/statistics/*").handler(new ApiVersionCheck());
+        router.get("/statistics/devices").handler(statistics::devices);
+        router.get("/statistics/service").handler(statistics::service);
         router.routeWithRegex("/twins/[^/]+").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
         router.get("/twins/:deviceId").handler(twins::get);

@@ -1,10 +1,16 @@
 package io.github.iothubquickstart.localhub.storage;
 
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.localhub.twin.SectionMetadata;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +20,12 @@ import org.slf4j.LoggerFactory;
  * per transaction, and refuses files it does not understand with a message saying what to do.
  */
 final class RegistrySchema {
-    /** Version 1: devices and policies. Version 2: the device status reason and the twin table. */
-    static final int VERSION = 2;
+    /**
+     * Version 1: devices and policies. Version 2: the device status reason and the twin table. Version 3: the
+     * device's place in an IoT Edge hierarchy. Version 4: when each twin property was last written (IoT Hub's
+     * {@code $metadata}).
+     */
+    static final int VERSION = 4;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -80,6 +90,8 @@ final class RegistrySchema {
             // The version 1 schema, then the same migrations an existing database goes through.
             statement.execute("PRAGMA user_version = 1");
             toVersion2(statement);
+            toVersion3(statement);
+            toVersion4(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -92,6 +104,16 @@ final class RegistrySchema {
                 toVersion2(statement);
                 LOG.info("migrated registry database {} from schema version 1 to 2 (device twins)", file);
             }
+            if (version() == 2) {
+                toVersion3(statement);
+                LOG.info("migrated registry database {} from schema version 2 to 3 (IoT Edge devices)", file);
+            }
+        });
+        inImmediateTransaction(statement -> {
+            if (version() == 3) {
+                toVersion4(statement);
+                LOG.info("migrated registry database {} from schema version 3 to 4 (twin property metadata)", file);
+            }
         });
     }
 
@@ -102,6 +124,47 @@ final class RegistrySchema {
                 + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
                 + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
         statement.execute("PRAGMA user_version = 2");
+    }
+
+    /** IoT Edge identities: the capability, the device's scope and its one parent scope (IoT Hub allows one). */
+    private static void toVersion3(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE device ADD COLUMN iot_edge INTEGER NOT NULL DEFAULT 0");
+        statement.execute("ALTER TABLE device ADD COLUMN device_scope TEXT");
+        statement.execute("ALTER TABLE device ADD COLUMN parent_scope TEXT");
+        statement.execute("PRAGMA user_version = 3");
+    }
+
+    /**
+     * The metadata of each twin property; properties stored before it was kept get their section's last change
+     * (time and version), the nearest the file knows.
+     */
+    private static void toVersion4(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE twin ADD COLUMN desired_metadata TEXT NOT NULL DEFAULT '{}'");
+        statement.execute("ALTER TABLE twin ADD COLUMN reported_metadata TEXT NOT NULL DEFAULT '{}'");
+        Map<String, String[]> metadata = new LinkedHashMap<>();
+        try (ResultSet rows = statement.executeQuery("SELECT device_id, desired, desired_version,"
+                + " desired_updated_millis, reported, reported_version, reported_updated_millis FROM twin")) {
+            while (rows.next()) {
+                metadata.put(rows.getString(1), new String[] {
+                        sectionWrittenAt(rows.getString(2), rows.getLong(3), rows.getLong(4)),
+                        sectionWrittenAt(rows.getString(5), rows.getLong(6), rows.getLong(7))});
+            }
+        }
+        try (PreparedStatement update = statement.getConnection().prepareStatement(
+                "UPDATE twin SET desired_metadata = ?, reported_metadata = ? WHERE device_id = ?")) {
+            for (Map.Entry<String, String[]> twin : metadata.entrySet()) {
+                update.setString(1, twin.getValue()[0]);
+                update.setString(2, twin.getValue()[1]);
+                update.setString(3, twin.getKey());
+                update.executeUpdate();
+            }
+        }
+        statement.execute("PRAGMA user_version = 4");
+    }
+
+    private static String sectionWrittenAt(String section, long version, long updatedMillis) {
+        return StoredTwinMetadata.toJson(SectionMetadata.allWritten(JsonParser.parseString(section).getAsJsonObject(),
+                Instant.ofEpochMilli(updatedMillis), version));
     }
 
     private void requireNoForeignTables(Statement statement) throws SQLException {

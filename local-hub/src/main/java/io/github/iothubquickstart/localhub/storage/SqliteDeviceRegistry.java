@@ -6,6 +6,7 @@ import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.InitialRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
@@ -30,6 +31,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Collectors;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Device identities and shared access policies in the registry database (schema: {@link RegistrySchema}).
@@ -38,8 +41,10 @@ import org.sqlite.SQLiteException;
  * CONNECT. Commits by other processes sharing the file (the CLI while the hub runs) are picked up on the next read.
  */
 public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRegistry.class);
     private static final String DEVICE_COLUMNS =
-            "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason";
+            "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason,"
+                    + " iot_edge, device_scope, parent_scope";
 
     private final LockedConnection database;
     private final Clock clock;
@@ -97,6 +102,8 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
             insertPolicy(connection, policy);
         }
         insertDevice(connection, InitialRegistry.quickstartDevice(now()));
+        LOG.info("registry {} starts with policies {} and device {}", database.file(), InitialRegistry.POLICY_NAMES,
+                InitialRegistry.QUICKSTART_DEVICE_ID);
     }
 
     /**
@@ -229,6 +236,18 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
         });
     }
 
+    @Override
+    public DeviceIdentity setEdgeHierarchy(String deviceId, EdgeHierarchy edge) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        return update(deviceId, "UPDATE device SET iot_edge = ?, device_scope = ?, parent_scope = ?"
+                + " WHERE device_id = ?", statement -> {
+            statement.setInt(1, edge.iotEdge() ? 1 : 0);
+            statement.setString(2, edge.deviceScope());
+            statement.setString(3, edge.parentScope());
+            statement.setString(4, deviceId);
+        });
+    }
+
     private DeviceIdentity update(String deviceId, String sql, Parameters parameters) {
         return database.withLock("update device " + deviceId, () -> {
             try (PreparedStatement update = database.connection().prepareStatement(sql)) {
@@ -276,13 +295,16 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
 
     private static void insertDevice(Connection connection, DeviceIdentity device) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device (" + DEVICE_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, device.deviceId());
             insert.setString(2, device.primaryKey());
             insert.setString(3, device.secondaryKey());
             insert.setInt(4, device.enabled() ? 1 : 0);
             insert.setLong(5, device.createdAt().toEpochMilli());
             insert.setString(6, device.statusReason());
+            insert.setInt(7, device.edge().iotEdge() ? 1 : 0);
+            insert.setString(8, device.edge().deviceScope());
+            insert.setString(9, device.edge().parentScope());
             insert.executeUpdate();
         }
     }
@@ -321,8 +343,9 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
     }
 
     private static DeviceIdentity toDevice(ResultSet row) throws SQLException {
+        EdgeHierarchy edge = new EdgeHierarchy(row.getInt(7) != 0, row.getString(8), row.getString(9));
         return new DeviceIdentity(row.getString(1), row.getString(2), row.getString(3), row.getInt(4) != 0,
-                Instant.ofEpochMilli(row.getLong(5)), row.getString(6));
+                Instant.ofEpochMilli(row.getLong(5)), row.getString(6), edge);
     }
 
     private Map<String, SharedAccessPolicy> selectPolicies() throws SQLException {

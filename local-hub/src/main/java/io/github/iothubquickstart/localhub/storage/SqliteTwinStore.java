@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.storage;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
+import io.github.iothubquickstart.localhub.twin.SectionMetadata;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.twin.TwinStore;
 import java.nio.file.Path;
@@ -83,8 +84,8 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
 
     private TwinDocument select(String deviceId) throws SQLException {
         try (PreparedStatement select = database.connection().prepareStatement("SELECT version, tags, desired,"
-                + " desired_version, desired_updated_millis, reported, reported_version, reported_updated_millis"
-                + " FROM twin WHERE device_id = ?")) {
+                + " desired_version, desired_updated_millis, reported, reported_version, reported_updated_millis,"
+                + " desired_metadata, reported_metadata FROM twin WHERE device_id = ?")) {
             select.setString(1, deviceId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -92,7 +93,9 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
                 }
                 return new TwinDocument(deviceId, row.getLong(1), object(row.getString(2)),
                         object(row.getString(3)), row.getLong(4), Instant.ofEpochMilli(row.getLong(5)),
-                        object(row.getString(6)), row.getLong(7), Instant.ofEpochMilli(row.getLong(8)));
+                        metadata(row.getString(9)),
+                        object(row.getString(6)), row.getLong(7), Instant.ofEpochMilli(row.getLong(8)),
+                        metadata(row.getString(10)));
             }
         }
     }
@@ -100,7 +103,8 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
     private void upsert(TwinDocument twin) throws SQLException {
         try (PreparedStatement upsert = database.connection().prepareStatement("INSERT OR REPLACE INTO twin"
                 + " (device_id, version, tags, desired, desired_version, desired_updated_millis, reported,"
-                + " reported_version, reported_updated_millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " reported_version, reported_updated_millis, desired_metadata, reported_metadata)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             upsert.setString(1, twin.deviceId());
             upsert.setLong(2, twin.version());
             upsert.setString(3, twin.tags().toString());
@@ -110,7 +114,18 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
             upsert.setString(7, twin.reported().toString());
             upsert.setLong(8, twin.reportedVersion());
             upsert.setLong(9, twin.reportedUpdated().toEpochMilli());
+            upsert.setString(10, StoredTwinMetadata.toJson(twin.desiredMetadata()));
+            upsert.setString(11, StoredTwinMetadata.toJson(twin.reportedMetadata()));
             upsert.executeUpdate();
+        }
+    }
+
+    private SectionMetadata metadata(String json) {
+        try {
+            return StoredTwinMetadata.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException("registry database " + database.file()
+                    + " holds twin metadata it cannot read: restore the database from a backup", e);
         }
     }
 

@@ -45,9 +45,14 @@ final class GroupCommitWriter implements TelemetryWriter {
     @Override
     public CompletableFuture<TelemetryMessage> write(IncomingTelemetry message) {
         CompletableFuture<TelemetryMessage> stored = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(message, stored))) {
+        Pending pending = new Pending(message, stored);
+        if (!running || !queue.offer(pending)) {
             stored.completeExceptionally(new RejectedExecutionException(
                     running ? "the telemetry journal is busy (" + queue.size() + " messages waiting)" : "the hub is stopping"));
+        } else if (!running && queue.remove(pending)) {
+            // close() ran between the check and the offer, and may have drained the queue already: nothing would
+            // ever store this message, so it is refused rather than left waiting.
+            stored.completeExceptionally(new RejectedExecutionException("the hub is stopping"));
         }
         return stored;
     }

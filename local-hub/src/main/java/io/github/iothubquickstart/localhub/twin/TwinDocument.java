@@ -8,12 +8,15 @@ import java.util.Objects;
 
 /**
  * One device's twin: tags (service only), desired properties (service writes, device reads) and reported
- * properties (device writes), each with IoT Hub's version counters. The JSON objects are never modified in place:
- * every change makes a new document.
+ * properties (device writes), each with IoT Hub's version counters, and for each property of the two property
+ * sections when it was last written ({@link SectionMetadata}). The JSON objects are never modified in place: every
+ * change makes a new document.
  */
 public record TwinDocument(String deviceId, long version, JsonObject tags,
                            JsonObject desired, long desiredVersion, Instant desiredUpdated,
-                           JsonObject reported, long reportedVersion, Instant reportedUpdated) {
+                           SectionMetadata desiredMetadata,
+                           JsonObject reported, long reportedVersion, Instant reportedUpdated,
+                           SectionMetadata reportedMetadata) {
 
     public TwinDocument {
         Objects.requireNonNull(deviceId, "deviceId");
@@ -22,11 +25,14 @@ public record TwinDocument(String deviceId, long version, JsonObject tags,
         Objects.requireNonNull(reported, "reported");
         Objects.requireNonNull(desiredUpdated, "desiredUpdated");
         Objects.requireNonNull(reportedUpdated, "reportedUpdated");
+        Objects.requireNonNull(desiredMetadata, "desiredMetadata");
+        Objects.requireNonNull(reportedMetadata, "reportedMetadata");
     }
 
     /** The twin a device has from the moment it is registered. */
     public static TwinDocument empty(String deviceId, Instant now) {
-        return new TwinDocument(deviceId, 1, new JsonObject(), new JsonObject(), 1, now, new JsonObject(), 1, now);
+        return new TwinDocument(deviceId, 1, new JsonObject(), new JsonObject(), 1, now, SectionMetadata.empty(),
+                new JsonObject(), 1, now, SectionMetadata.empty());
     }
 
     /** IoT Hub's twin ETag: the twin version as 8 bytes, base64 ("AAAAAAAAAAE=" for version 1). */
@@ -36,16 +42,21 @@ public record TwinDocument(String deviceId, long version, JsonObject tags,
 
     TwinDocument withTags(JsonObject newTags) {
         return new TwinDocument(deviceId, version + 1, newTags, desired, desiredVersion, desiredUpdated,
-                reported, reportedVersion, reportedUpdated);
+                desiredMetadata, reported, reportedVersion, reportedUpdated, reportedMetadata);
     }
 
-    TwinDocument withDesired(JsonObject newDesired, Instant now) {
-        return new TwinDocument(deviceId, version + 1, tags, newDesired, desiredVersion + 1, now,
-                reported, reportedVersion, reportedUpdated);
+    /** The desired properties {@code newDesired}, made by {@code written} (a merge patch or the whole section). */
+    TwinDocument withDesired(JsonObject written, JsonObject newDesired, Instant now) {
+        long newVersion = desiredVersion + 1;
+        return new TwinDocument(deviceId, version + 1, tags, newDesired, newVersion, now,
+                desiredMetadata.written(written, newDesired, now, newVersion),
+                reported, reportedVersion, reportedUpdated, reportedMetadata);
     }
 
-    TwinDocument withReported(JsonObject newReported, Instant now) {
-        return new TwinDocument(deviceId, version + 1, tags, desired, desiredVersion, desiredUpdated,
-                newReported, reportedVersion + 1, now);
+    /** The reported properties {@code newReported}, made by the merge patch {@code written}. */
+    TwinDocument withReported(JsonObject written, JsonObject newReported, Instant now) {
+        long newVersion = reportedVersion + 1;
+        return new TwinDocument(deviceId, version + 1, tags, desired, desiredVersion, desiredUpdated, desiredMetadata,
+                newReported, newVersion, now, reportedMetadata.written(written, newReported, now, newVersion));
     }
 }

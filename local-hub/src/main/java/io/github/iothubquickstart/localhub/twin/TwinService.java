@@ -56,7 +56,7 @@ public final class TwinService {
             if (desiredPatch != null && !desiredPatch.isEmpty()) {
                 JsonObject desired = TwinRules.merge(twin.desired(), desiredPatch);
                 TwinRules.requireSize(desired, "properties.desired", TwinRules.MAX_PROPERTIES_BYTES);
-                result = result.withDesired(desired, now());
+                result = result.withDesired(desiredPatch, desired, now());
             }
             return result;
         });
@@ -82,7 +82,8 @@ public final class TwinService {
                     }
                 }
                 notification[0] = patch;
-                result = result.withDesired(desired, now());
+                // Replacing writes every property: each one's metadata says now.
+                result = result.withDesired(desired, desired, now());
             }
             return result;
         }, notification);
@@ -90,11 +91,23 @@ public final class TwinService {
 
     /** A device's reported-properties patch; returns the twin with the new reported {@code $version}. */
     public TwinDocument updateReported(String deviceId, JsonElement patch) {
+        return updateReported(deviceId, patch, null);
+    }
+
+    /**
+     * A device's reported-properties patch made on top of reported {@code $version} {@code baseVersion}: refused
+     * with 412 if the reported properties have changed since (as IoT Hub does); null applies it whatever the version.
+     */
+    public TwinDocument updateReported(String deviceId, JsonElement patch, Long baseVersion) {
         JsonObject reportedPatch = ruleChecked(() -> TwinRules.patch(patch, "properties.reported"));
         return change(deviceId, null, null, twin -> {
+            if (baseVersion != null && baseVersion != twin.reportedVersion()) {
+                throw IotHubErrors.preconditionFailed("the reported properties of " + deviceId + " are at $version "
+                        + twin.reportedVersion() + ", not " + baseVersion + "; read the twin again and retry.");
+            }
             JsonObject reported = TwinRules.merge(twin.reported(), reportedPatch);
             TwinRules.requireSize(reported, "properties.reported", TwinRules.MAX_PROPERTIES_BYTES);
-            return twin.withReported(reported, now());
+            return twin.withReported(reportedPatch, reported, now());
         });
     }
 

@@ -2,8 +2,10 @@ package io.github.iothubquickstart.localhub.wire;
 
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+import io.github.iothubquickstart.localhub.twin.PropertyMetadata;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Twins in IoT Hub's JSON shapes, shared by the transports: the service's full twin (REST), the device's view of its
@@ -31,20 +33,23 @@ public final class TwinJson {
         json.addProperty("version", twin.version());
         json.add("tags", twin.tags().deepCopy());
         JsonObject properties = new JsonObject();
-        properties.add("desired", section(twin.desired(), twin.desiredVersion(), twin.desiredUpdated()));
-        properties.add("reported", section(twin.reported(), twin.reportedVersion(), twin.reportedUpdated()));
+        properties.add("desired", withMetadata(twin.desired(), twin.desiredVersion(),
+                metadata(twin.desiredUpdated(), twin.desiredVersion(), twin.desiredMetadata().properties(), true)));
+        properties.add("reported", withMetadata(twin.reported(), twin.reportedVersion(),
+                metadata(twin.reportedUpdated(), twin.reportedVersion(), twin.reportedMetadata().properties(), false)));
         json.add("properties", properties);
-        JsonObject capabilities = new JsonObject();
-        capabilities.addProperty("iotEdge", false);
-        json.add("capabilities", capabilities);
+        EdgeHierarchyJson.addTo(json, device.identity().edge());
         return json;
     }
 
-    /** The body of the answer to a device's {@code $iothub/twin/GET}. */
+    /**
+     * The body of the answer to a device's {@code $iothub/twin/GET}: each section's properties and {@code $version},
+     * without {@code $metadata}, as IoT Hub answers it.
+     */
     public static JsonObject forDevice(TwinDocument twin) {
         JsonObject json = new JsonObject();
-        json.add("desired", section(twin.desired(), twin.desiredVersion(), twin.desiredUpdated()));
-        json.add("reported", section(twin.reported(), twin.reportedVersion(), twin.reportedUpdated()));
+        json.add("desired", withVersion(twin.desired(), twin.desiredVersion()));
+        json.add("reported", withVersion(twin.reported(), twin.reportedVersion()));
         return json;
     }
 
@@ -55,12 +60,32 @@ public final class TwinJson {
         return json;
     }
 
-    private static JsonObject section(JsonObject properties, long version, Instant updated) {
+    private static JsonObject withVersion(JsonObject properties, long version) {
         JsonObject json = properties.deepCopy();
-        JsonObject metadata = new JsonObject();
-        metadata.addProperty("$lastUpdated", updated.toString());
+        json.addProperty("$version", version);
+        return json;
+    }
+
+    private static JsonObject withMetadata(JsonObject properties, long version, JsonObject metadata) {
+        JsonObject json = properties.deepCopy();
         json.add("$metadata", metadata);
         json.addProperty("$version", version);
+        return json;
+    }
+
+    /**
+     * IoT Hub's {@code $metadata} of a section or of an object property: its own {@code $lastUpdated}, then one entry
+     * per member. IoT Hub writes {@code $lastUpdatedVersion} in desired properties only.
+     */
+    private static JsonObject metadata(Instant updated, long version, Map<String, PropertyMetadata> members,
+                                       boolean withVersions) {
+        JsonObject json = new JsonObject();
+        json.addProperty("$lastUpdated", updated.toString());
+        if (withVersions) {
+            json.addProperty("$lastUpdatedVersion", version);
+        }
+        members.forEach((name, member) -> json.add(name, metadata(member.lastUpdated(), member.lastUpdatedVersion(),
+                member.members(), withVersions)));
         return json;
     }
 }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Malformed service requests get a clear IoT Hub error, and after every one of them a well-behaved device is still
@@ -94,6 +95,12 @@ class BadInputTest {
                         "{\"methodName\":\"m\"}", 400, 400004),
                 Arguments.of("no api-version", "/twins/canary/methods", "{\"methodName\":\"m\"}", 400, 400001),
                 Arguments.of("unknown api-version", "/twins/canary/methods?api-version=latest", "{\"methodName\":\"m\"}", 400, 400001),
+                Arguments.of("query body is not JSON", "/devices/query?api-version=2021-04-12",
+                        "SELECT * FROM devices", 400, 400006),
+                Arguments.of("query body without a query", "/devices/query?api-version=2021-04-12",
+                        "{\"sql\":\"SELECT * FROM devices\"}", 400, 400004),
+                Arguments.of("query in another language", "/devices/query?api-version=2021-04-12",
+                        "{\"query\":\"DROP TABLE devices\"}", 400, 400004),
                 Arguments.of("unsupported API", "/jobs/v2/query?api-version=2021-04-12", "{}", 501, 501));
     }
 
@@ -107,6 +114,20 @@ class BadInputTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(JsonParser.parseString(response.body()).getAsJsonObject().get("errorCode").getAsInt()).isEqualTo(errorCode);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"many", "0", "-1"})
+    void aQueryPageSizeThatIsNotAPositiveNumberIsRefused(String pageSize) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost()
+                        + "/devices/query?api-version=2021-04-12"))
+                .header("Authorization", serviceToken)
+                .header("x-ms-max-item-count", pageSize)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"SELECT * FROM devices\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("x-ms-max-item-count");
     }
 
     @Test

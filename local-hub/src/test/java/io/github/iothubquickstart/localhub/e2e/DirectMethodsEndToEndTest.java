@@ -4,6 +4,8 @@ import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
@@ -14,6 +16,10 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubGatewayTimeoutExcept
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +82,44 @@ class DirectMethodsEndToEndTest {
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getPayloadAsJsonElement().getAsJsonObject()
                 .getAsJsonObject("echo").get("interval").getAsInt()).isEqualTo(10);
+    }
+
+    @Test
+    void nullPayloadOfTheServiceSdkReachesTheDeviceAsJsonNull() throws Exception {
+        String deviceId = hub.registerDevice("null-payload-device");
+        AtomicReference<JsonElement> seen = new AtomicReference<>();
+        hub.connectedDevice(deviceId, (name, payload, context) -> {
+            seen.set(payload.getPayloadAsJsonElement());
+            return new DirectMethodResponse(200, Map.of());
+        });
+
+        // Without a payload the service SDK sends "payload": null.
+        var response = methods.invoke(deviceId, "reboot", options(null, 30, 0));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(seen.get()).isEqualTo(JsonNull.INSTANCE);
+    }
+
+    @Test
+    void absentPayloadReachesTheDeviceEmptyWhichTheDeviceSdkShowsAsAnEmptyObject() throws Exception {
+        String deviceId = hub.registerDevice("no-payload-device");
+        AtomicReference<String> seen = new AtomicReference<>();
+        hub.connectedDevice(deviceId, (name, payload, context) -> {
+            seen.set(payload.getPayloadAsJsonString());
+            return new DirectMethodResponse(200, Map.of());
+        });
+        HttpClient http = HttpClient.newBuilder().sslContext(hub.trustHubCa).build();
+
+        // The SDK always sends a payload member; a hand-written REST call may leave it out.
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost()
+                        + "/twins/" + deviceId + "/methods?api-version=2021-04-12"))
+                .header("Authorization", hub.sasToken("service"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"methodName\":\"reboot\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(seen.get()).isEqualTo("{}");
     }
 
     @Test

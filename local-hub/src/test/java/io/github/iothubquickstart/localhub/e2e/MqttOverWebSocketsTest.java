@@ -102,7 +102,7 @@ class MqttOverWebSocketsTest {
         TwinCollection reported = new TwinCollection();
         reported.put("telemetryInterval", 5);
 
-        ReportedPropertiesUpdateResponse update = device.updateReportedProperties(reported);
+        ReportedPropertiesUpdateResponse update = TwinRequests.updateReportedProperties(device, reported);
         Twin patch = new Twin(deviceId);
         patch.getDesiredProperties().put("telemetryInterval", 7);
         Twin patched = hub.twinClient("service").patch(patch);
@@ -111,7 +111,7 @@ class MqttOverWebSocketsTest {
         assertThat(pushed).as("desired patch pushed to the device").isNotNull();
         assertThat(pushed.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
         assertThat(pushed.getDesiredProperties().getVersion()).isEqualTo(patched.getDesiredProperties().getVersion());
-        var deviceView = device.getTwin();
+        var deviceView = TwinRequests.getTwin(device);
         assertThat(deviceView.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
         assertThat(deviceView.getReportedProperties().get("telemetryInterval")).isEqualTo(5L);
         Twin serviceView = hub.twinClient("service").get(deviceId);

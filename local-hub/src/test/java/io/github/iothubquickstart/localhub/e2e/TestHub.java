@@ -7,6 +7,7 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.MethodCallback;
 import com.azure.core.credential.AzureSasCredential;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
@@ -86,6 +87,10 @@ final class TestHub implements AutoCloseable {
         return new TwinClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
     }
 
+    QueryClient queryClient(String policyName) {
+        return new QueryClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
+    }
+
     /** A service SAS token of the named policy, valid for an hour: what a service SDK sends as Authorization. */
     String sasToken(String policyName) {
         return sasToken(policyName, hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey());
@@ -101,8 +106,8 @@ final class TestHub implements AutoCloseable {
         return deviceId;
     }
 
-    @Override
-    public void close() {
+    /** Closes every device client made so far; the hub and the service clients stay. */
+    void closeDevices() {
         for (DeviceClient client : devices) {
             try {
                 client.close();
@@ -110,6 +115,12 @@ final class TestHub implements AutoCloseable {
                 // already closed
             }
         }
+        devices.clear();
+    }
+
+    @Override
+    public void close() {
+        closeDevices();
         hub.close();
     }
 

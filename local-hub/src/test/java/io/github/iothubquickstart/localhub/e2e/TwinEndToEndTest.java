@@ -4,7 +4,10 @@ import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
@@ -14,6 +17,10 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedExceptio
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinConnectionState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -25,16 +32,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Device twins between the real service SDK's TwinClient and the real device SDK's twin API. */
+/**
+ * Device twins between the real service SDK's TwinClient and the real device SDK's twin API. The device's twin
+ * requests go through {@link TwinRequests}, which resends one only when the SDK lost the hub's answer. Each test runs
+ * {@code -Dtwin.repeat} times (once by default).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TwinEndToEndTest {
     private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final AtomicInteger DEVICE_NUMBERS = new AtomicInteger();
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir
     static Path dataDirectory;
@@ -47,32 +61,117 @@ class TwinEndToEndTest {
         twins = hub.twinClient("service");
     }
 
+    @AfterEach
+    void closeDevices() {
+        RUNS.incrementAndGet();
+        hub.closeDevices(); // a repeated run would otherwise keep hundreds of clients open
+    }
+
     @AfterAll
     static void stopHub() {
         hub.close();
+        System.out.println("TwinEndToEndTest: " + RUNS.get() + " test run(s); twin requests resent because the SDK"
+                + " lost the answer: " + TwinRequests.resends());
     }
 
-    @Test
+    @RepeatedByProperty
     void reportedPropertiesFromTheDeviceReachTheService() throws Exception {
-        DeviceClient device = subscribedDevice(hub.registerDevice("reporter"), new LinkedBlockingQueue<>());
+        String deviceId = newDevice("reporter");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
 
-        ReportedPropertiesUpdateResponse first = device.updateReportedProperties(reported(Map.of("telemetryInterval", 5)));
-        ReportedPropertiesUpdateResponse second = device.updateReportedProperties(reported(Map.of("firmware", "1.2")));
+        ReportedPropertiesUpdateResponse first = TwinRequests.updateReportedProperties(device,
+                reported(Map.of("telemetryInterval", 5)));
+        ReportedPropertiesUpdateResponse second = TwinRequests.updateReportedProperties(device,
+                reported(Map.of("firmware", "1.2")));
 
         assertThat(second.getVersion()).isGreaterThan(first.getVersion());
-        Twin twin = twins.get("reporter");
+        Twin twin = twins.get(deviceId);
         assertThat(twin.getReportedProperties().get("telemetryInterval")).isEqualTo(5L);
         assertThat(twin.getReportedProperties().get("firmware")).isEqualTo("1.2");
         assertThat(twin.getReportedProperties().getVersion()).isEqualTo(second.getVersion());
         assertThat(twin.getConnectionState()).isEqualTo(TwinConnectionState.CONNECTED.toString());
     }
 
-    @Test
+    @RepeatedByProperty
+    void reportedPatchOnAStaleReportedVersionIsRefusedWith412AndChangesNothing() throws Exception {
+        String deviceId = newDevice("versioned-reporter");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
+        int current = TwinRequests.updateReportedProperties(device, reported(Map.of("owner", "first"))).getVersion();
+        // A collection with a version (as getTwin() returns it) makes the SDK send it as the patch's $version.
+        var stale = reported(Map.of("owner", "second"));
+        stale.setVersion(current - 1);
+
+        assertThatThrownBy(() -> TwinRequests.updateReportedProperties(device, stale))
+                .isInstanceOfSatisfying(IotHubClientException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.PRECONDITION_FAILED));
+
+        Twin twin = twins.get(deviceId);
+        assertThat(twin.getReportedProperties().get("owner")).isEqualTo("first");
+        assertThat(twin.getReportedProperties().getVersion()).isEqualTo(current);
+        var upToDate = reported(Map.of("owner", "second"));
+        upToDate.setVersion(current);
+        assertThat(TwinRequests.updateReportedProperties(device, upToDate).getVersion()).isEqualTo(current + 1);
+    }
+
+    @RepeatedByProperty
+    void eachPropertyCarriesTheTimeAndVersionOfItsLastChangeAsIotHubWritesThem() throws Exception {
+        String deviceId = newDevice("annotated");
+        DeviceClient device = subscribedDevice(deviceId, new LinkedBlockingQueue<>());
+        Twin first = new Twin(deviceId);
+        first.getDesiredProperties().put("kept", 1);
+        first.getDesiredProperties().put("gone", true);
+        first.getDesiredProperties().put("config", Map.of("rate", 5, "mode", "eco"));
+        int firstVersion = twins.patch(first).getDesiredProperties().getVersion();
+        TwinRequests.updateReportedProperties(device, reported(Map.of("firmware", "1.0", "battery", 90)));
+        TestHub.pause(5); // so that the second change has a later millisecond than the first
+
+        Twin second = new Twin(deviceId);
+        Map<String, Object> deletion = new HashMap<>();
+        deletion.put("gone", null);
+        second.getDesiredProperties().putAll(deletion);
+        second.getDesiredProperties().put("config", Map.of("rate", 6));
+        int secondVersion = twins.patch(second).getDesiredProperties().getVersion();
+        TwinRequests.updateReportedProperties(device, reported(Map.of("battery", 80)));
+        Twin twin = twins.get(deviceId);
+
+        var desired = twin.getDesiredProperties();
+        assertThat(desired.getTwinMetadata().getLastUpdatedVersion()).isEqualTo(secondVersion);
+        assertThat(desired.getTwinMetadata("kept").getLastUpdatedVersion()).isEqualTo(firstVersion);
+        assertThat(desired.getTwinMetadata("gone")).as("a deleted property has no metadata").isNull();
+        assertThat(desired.getTwinMetadata("config").getLastUpdatedVersion()).isEqualTo(secondVersion);
+        assertThat(desired.getTwinMetadata("config").getLastUpdated())
+                .isAfter(desired.getTwinMetadata("kept").getLastUpdated())
+                .isEqualTo(desired.getTwinMetadata().getLastUpdated());
+        // The Java service SDK drops the metadata of nested members when it copies the twin (Twin.fromJson), so
+        // they are read from the JSON that the SDK receives.
+        JsonObject config = restTwin(deviceId).getAsJsonObject("properties").getAsJsonObject("desired")
+                .getAsJsonObject("$metadata").getAsJsonObject("config");
+        assertThat(config.getAsJsonObject("rate").get("$lastUpdatedVersion").getAsInt()).isEqualTo(secondVersion);
+        assertThat(config.getAsJsonObject("mode").get("$lastUpdatedVersion").getAsInt()).isEqualTo(firstVersion);
+        assertThat(config.getAsJsonObject("rate").get("$lastUpdated").getAsString())
+                .isEqualTo(config.get("$lastUpdated").getAsString());
+        var reported = twin.getReportedProperties();
+        assertThat(reported.getTwinMetadata("battery").getLastUpdated())
+                .isAfter(reported.getTwinMetadata("firmware").getLastUpdated())
+                .isEqualTo(reported.getTwinMetadata().getLastUpdated());
+        assertThat(reported.getTwinMetadata("battery").getLastUpdatedVersion())
+                .as("IoT Hub writes no $lastUpdatedVersion in reported properties").isNull();
+
+        // IoT Hub's answer to the device's twin GET has no $metadata.
+        var deviceView = TwinRequests.getTwin(device);
+        assertThat(deviceView.getDesiredProperties().get("kept")).isEqualTo(1L);
+        assertThat(deviceView.getDesiredProperties().getTwinMetadata()).isNull();
+        assertThat(deviceView.getDesiredProperties().getTwinMetadata("kept")).isNull();
+        assertThat(deviceView.getReportedProperties().getTwinMetadata()).isNull();
+    }
+
+    @RepeatedByProperty
     void desiredPatchReachesTheSubscribedDeviceWithItsVersion() throws Exception {
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
-        DeviceClient device = subscribedDevice(hub.registerDevice("follower"), updates);
+        String deviceId = newDevice("follower");
+        DeviceClient device = subscribedDevice(deviceId, updates);
 
-        Twin patch = new Twin("follower");
+        Twin patch = new Twin(deviceId);
         patch.getDesiredProperties().put("telemetryInterval", 7);
         patch.getTags().put("site", "lab");
         Twin patched = twins.patch(patch);
@@ -82,22 +181,23 @@ class TwinEndToEndTest {
         assertThat(update.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
         assertThat(update.getDesiredProperties().getVersion()).isEqualTo(patched.getDesiredProperties().getVersion());
         assertThat(patched.getTags().get("site")).isEqualTo("lab");
-        var deviceView = device.getTwin();
+        var deviceView = TwinRequests.getTwin(device);
         assertThat(deviceView.getDesiredProperties().get("telemetryInterval")).isEqualTo(7L);
         assertThat(deviceView.getDesiredProperties().containsKey("site")).isFalse();
     }
 
-    @Test
+    @RepeatedByProperty
     void desiredVersionsIncreaseAndArriveInOrderUnderConcurrentPatches() throws Exception {
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
-        subscribedDevice(hub.registerDevice("busy"), updates);
+        String deviceId = newDevice("busy");
+        subscribedDevice(deviceId, updates);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             List<Future<Twin>> results = new CopyOnWriteArrayList<>();
             for (int i = 0; i < 12; i++) {
                 int value = i;
                 results.add(callers.submit(() -> {
-                    Twin patch = new Twin("busy");
+                    Twin patch = new Twin(deviceId);
                     patch.getDesiredProperties().put("n" + value, value);
                     return hub.twinClient("service").patch(patch);
                 }));
@@ -114,15 +214,15 @@ class TwinEndToEndTest {
                 delivered.add(update.getDesiredProperties().getVersion());
             }
             assertThat(delivered).isSorted().doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(versions);
-            assertThat(twins.get("busy").getDesiredProperties()).hasSize(12);
+            assertThat(twins.get(deviceId).getDesiredProperties()).hasSize(12);
         } finally {
             callers.shutdownNow();
         }
     }
 
-    @Test
+    @RepeatedByProperty
     void staleEtagIsRefusedWith412AndChangesNothing() throws Exception {
-        String deviceId = hub.registerDevice("contended");
+        String deviceId = newDevice("contended");
         Twin read = twins.get(deviceId);
         Twin first = new Twin(deviceId);
         first.getDesiredProperties().put("owner", "first");
@@ -143,9 +243,9 @@ class TwinEndToEndTest {
         assertThat(replaced.getETag()).isNotEqualTo(now.getETag());
     }
 
-    @Test
+    @RepeatedByProperty
     void replaceRemovesWhatItDoesNotNameAndPatchNullDeletes() throws Exception {
-        String deviceId = hub.registerDevice("replaced");
+        String deviceId = newDevice("replaced");
         Twin patch = new Twin(deviceId);
         patch.getDesiredProperties().put("a", 1);
         patch.getDesiredProperties().put("b", Map.of("c", 2, "d", 3));
@@ -166,9 +266,9 @@ class TwinEndToEndTest {
         assertThat(replaced.getDesiredProperties().keySet()).containsExactly("only");
     }
 
-    @Test
+    @RepeatedByProperty
     void limitsAndNamesAreEnforcedAsInIotHub() throws Exception {
-        String deviceId = hub.registerDevice("limited");
+        String deviceId = newDevice("limited");
         Twin tooBig = new Twin(deviceId);
         for (int i = 0; i < 9; i++) {
             tooBig.getDesiredProperties().put("p" + i, "x".repeat(4000));
@@ -193,20 +293,20 @@ class TwinEndToEndTest {
         assertThat(twins.get(deviceId).getDesiredProperties()).isEmpty();
     }
 
-    @Test
+    @RepeatedByProperty
     void oversizedReportedPatchIsRefusedToTheDevice() throws Exception {
-        DeviceClient device = subscribedDevice(hub.registerDevice("chatty"), new LinkedBlockingQueue<>());
+        DeviceClient device = subscribedDevice(newDevice("chatty"), new LinkedBlockingQueue<>());
         TwinCollectionBuilder big = new TwinCollectionBuilder();
         for (int i = 0; i < 9; i++) {
             big.put("r" + i, "x".repeat(4000));
         }
 
-        assertThatThrownBy(() -> device.updateReportedProperties(big.build()))
+        assertThatThrownBy(() -> TwinRequests.updateReportedProperties(device, big.build()))
                 .isInstanceOf(IotHubClientException.class);
-        assertThat(device.getTwin().getReportedProperties()).isEmpty();
+        assertThat(TwinRequests.getTwin(device).getReportedProperties()).isEmpty();
     }
 
-    @Test
+    @RepeatedByProperty
     void unknownDeviceAndMissingRightsAreRefused() throws Exception {
         assertThatThrownBy(() -> twins.get("ghost")).isInstanceOf(IotHubNotFoundException.class)
                 .hasMessageContaining("404001");
@@ -217,6 +317,22 @@ class TwinEndToEndTest {
                 .isInstanceOf(IotHubUnauthorizedException.class);
         assertThatThrownBy(() -> hub.twinClient("device").get("MyJavaDevice"))
                 .isInstanceOf(IotHubUnauthorizedException.class);
+    }
+
+    /** A new device id for each run, as the hub lives for all runs of the class. */
+    private static String newDevice(String name) {
+        return hub.registerDevice(name + "-" + DEVICE_NUMBERS.incrementAndGet());
+    }
+
+    /** The twin as IoT Hub's REST API answers it, before any SDK has parsed it. */
+    private static JsonObject restTwin(String deviceId) throws Exception {
+        HttpResponse<String> response = HttpClient.newBuilder().sslContext(hub.trustHubCa).build().send(
+                HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost() + "/twins/" + deviceId
+                                + "?api-version=2021-04-12"))
+                        .header("Authorization", hub.sasToken("service")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
     private static DeviceClient subscribedDevice(String deviceId,

@@ -32,7 +32,7 @@ class TwinPersistenceTest {
             device.subscribeToDesiredProperties((twin, context) -> { }, null);
             TwinCollection reported = new TwinCollection();
             reported.put("telemetryInterval", 4);
-            device.updateReportedProperties(reported);
+            TwinRequests.updateReportedProperties(device, reported);
             Twin patch = new Twin("survivor");
             patch.getDesiredProperties().put("telemetryInterval", 9);
             patch.getTags().put("room", "42");
@@ -51,11 +51,15 @@ class TwinPersistenceTest {
             assertThat(after.getDesiredProperties().getVersion()).isEqualTo(before.getDesiredProperties().getVersion());
             assertThat(after.getReportedProperties().get("telemetryInterval")).isEqualTo(4L);
             assertThat(after.getTags().get("room")).isEqualTo("42");
+            assertThat(after.getDesiredProperties().getTwinMetadata("telemetryInterval").toString())
+                    .isEqualTo(before.getDesiredProperties().getTwinMetadata("telemetryInterval").toString());
+            assertThat(after.getReportedProperties().getTwinMetadata("telemetryInterval").getLastUpdated())
+                    .isEqualTo(before.getReportedProperties().getTwinMetadata("telemetryInterval").getLastUpdated());
 
             DeviceClient reconnected = second.device("survivor");
             reconnected.open(false);
             reconnected.subscribeToDesiredProperties((twin, context) -> { }, null);
-            assertThat(reconnected.getTwin().getDesiredProperties().get("telemetryInterval")).isEqualTo(9L);
+            assertThat(TwinRequests.getTwin(reconnected).getDesiredProperties().get("telemetryInterval")).isEqualTo(9L);
         }
     }
 }

@@ -71,11 +71,27 @@ class DeviceTopicsTest {
             "$iothub/twin/PATCH/properties/reported/?$rid=r1, PATCH_REPORTED, r1",
             "$iothub/twin/PATCH/properties/reported/?$rid=r2&$version=7, PATCH_REPORTED, r2"})
     void twinRequestsOfTheSdksAreRecognised(String topic, DeviceTopics.TwinOperation operation, String requestId) {
-        assertThat(DeviceTopics.twinRequest(topic)).contains(new DeviceTopics.TwinRequestTopic(operation, requestId));
+        assertThat(DeviceTopics.twinRequest(topic)).hasValueSatisfying(request -> {
+            assertThat(request.operation()).isEqualTo(operation);
+            assertThat(request.requestId()).isEqualTo(requestId);
+        });
+    }
+
+    @Test
+    void theBaseVersionOfAReportedPatchIsRead() {
+        assertThat(DeviceTopics.twinRequest("$iothub/twin/PATCH/properties/reported/?$rid=r2&$version=7"))
+                .contains(new DeviceTopics.TwinRequestTopic(DeviceTopics.TwinOperation.PATCH_REPORTED, "r2", 7L));
+        assertThat(DeviceTopics.twinRequest("$iothub/twin/PATCH/properties/reported/?$version=12&$rid=r3"))
+                .contains(new DeviceTopics.TwinRequestTopic(DeviceTopics.TwinOperation.PATCH_REPORTED, "r3", 12L));
+        assertThat(DeviceTopics.twinRequest("$iothub/twin/PATCH/properties/reported/?$rid=r1"))
+                .contains(new DeviceTopics.TwinRequestTopic(DeviceTopics.TwinOperation.PATCH_REPORTED, "r1", null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"$iothub/twin/GET/", "$iothub/twin/GET/?$rid=", "$iothub/twin/GET/?rid=1",
+            "$iothub/twin/PATCH/properties/reported/?$rid=1&$version=", "$iothub/twin/PATCH/properties/reported/?$rid=1&$version=x",
+            "$iothub/twin/PATCH/properties/reported/?$rid=1&$version=-1",
+            "$iothub/twin/PATCH/properties/reported/?$rid=1&$version=1234567890123456789",
             "$iothub/twin/PATCH/properties/desired/?$rid=1", "$iothub/twin/PATCH/properties/reported/?$version=1",
             "$iothub/twin/GET/?$rid=a/b", "$iothub/twin/GET/?$rid=a b", "$iothub/twin/res/200/?$rid=1"})
     void malformedOrForeignTwinTopicsAreNotTwinRequests(String topic) {

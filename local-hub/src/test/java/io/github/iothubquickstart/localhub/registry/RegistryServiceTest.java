@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
+import io.github.iothubquickstart.localhub.testing.RecordingPresence;
 import io.github.iothubquickstart.localhub.testing.TestClock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -16,23 +15,8 @@ class RegistryServiceTest {
     private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
     private static final Instant CONNECTED_AT = START.plusSeconds(30);
 
-    /** Presence that says every device is connected and records which ones the registry disconnects. */
-    private static final class RecordingPresence implements DevicePresence {
-        final List<String> disconnected = new ArrayList<>();
-
-        @Override
-        public Presence presence(String deviceId) {
-            return disconnected.contains(deviceId) ? Presence.UNKNOWN : new Presence(true, CONNECTED_AT, CONNECTED_AT);
-        }
-
-        @Override
-        public void disconnect(String deviceId) {
-            disconnected.add(deviceId);
-        }
-    }
-
     private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry(new TestClock(START));
-    private final RecordingPresence presence = new RecordingPresence();
+    private final RecordingPresence presence = new RecordingPresence(CONNECTED_AT);
     private final RegistryService service = new RegistryService(registry, presence);
 
     private DeviceIdentity existing(String deviceId) {
@@ -91,7 +75,7 @@ class RegistryServiceTest {
         RegisteredDevice updated = service.update("dev-1", keep(device, false, "stolen"), device.etag());
 
         assertThat(updated.identity().enabled()).isFalse();
-        assertThat(presence.disconnected).containsExactly("dev-1");
+        assertThat(presence.disconnected()).containsExactly("dev-1");
     }
 
     @Test
@@ -100,7 +84,7 @@ class RegistryServiceTest {
 
         service.update("dev-1", new DeviceUpdate(SymmetricKeys.random(), SymmetricKeys.random(), true, null), null);
 
-        assertThat(presence.disconnected).containsExactly("dev-1");
+        assertThat(presence.disconnected()).containsExactly("dev-1");
     }
 
     @Test
@@ -109,7 +93,7 @@ class RegistryServiceTest {
 
         service.update("dev-1", new DeviceUpdate(device.secondaryKey(), device.primaryKey(), true, null), null);
 
-        assertThat(presence.disconnected).containsExactly("dev-1");
+        assertThat(presence.disconnected()).containsExactly("dev-1");
     }
 
     @Test
@@ -121,7 +105,7 @@ class RegistryServiceTest {
 
         assertThat(updated.identity().statusReason()).isEqualTo("maintenance window");
         assertThat(registry.findDevice("dev-1").orElseThrow().keys()).isEqualTo(device.keys());
-        assertThat(presence.disconnected).isEmpty();
+        assertThat(presence.disconnected()).isEmpty();
         assertThat(service.get("dev-1").presence().connected()).isTrue();
     }
 
@@ -134,7 +118,7 @@ class RegistryServiceTest {
 
         assertThat(registry.findDevice("dev-1")).isEmpty();
         assertThat(registry.findDevice("dev-2")).isPresent();
-        assertThat(presence.disconnected).containsExactly("dev-1");
+        assertThat(presence.disconnected()).containsExactly("dev-1");
     }
 
     @Test
@@ -148,7 +132,16 @@ class RegistryServiceTest {
         assertIotHubError(() -> service.delete("dev-1", stale), 412, 412002);
 
         assertThat(registry.findDevice("dev-1")).contains(current);
-        assertThat(presence.disconnected).isEmpty();
+        assertThat(presence.disconnected()).isEmpty();
+    }
+
+    @Test
+    void statisticsCountEnabledAndDisabledDevices() {
+        registry.createDevice("on-1");
+        registry.createDevice("on-2");
+        registry.setEnabled(registry.createDevice("off").deviceId(), false);
+
+        assertThat(service.statistics()).isEqualTo(new DeviceStatistics(3, 2, 1));
     }
 
     private static void assertIotHubError(ThrowingCallable call, int httpStatus, int errorCode) {

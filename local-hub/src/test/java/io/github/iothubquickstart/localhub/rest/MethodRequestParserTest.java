@@ -31,6 +31,13 @@ class MethodRequestParserTest {
         assertThat(request.payload()).isEmpty();
     }
 
+    @Test
+    void nullPayloadIsForwardedAsJsonNullAndNotAsAnEmptyPayload() {
+        MethodRequest request = MethodRequestParser.parse("{\"methodName\":\"reboot\",\"payload\":null}");
+
+        assertThat(request.payload()).isEqualTo("null");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[1,2]", "\"text\"", "{"})
     void bodyThatIsNotAJsonObjectIs400006(String body) {

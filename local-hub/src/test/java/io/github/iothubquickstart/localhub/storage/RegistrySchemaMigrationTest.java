@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.storage;
 
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +49,8 @@ class RegistrySchemaMigrationTest {
             TwinDocument changed = twins.update("old-device", current -> new TwinDocument(current.deviceId(),
                     current.version() + 1, current.tags(),
                     JsonParser.parseString("{\"telemetryInterval\":5}").getAsJsonObject(), current.desiredVersion() + 1,
-                    current.desiredUpdated(), current.reported(), current.reportedVersion(), current.reportedUpdated()));
+                    current.desiredUpdated(), current.desiredMetadata(), current.reported(), current.reportedVersion(),
+                    current.reportedUpdated(), current.reportedMetadata()));
             assertThat(twins.load("old-device")).isEqualTo(changed);
             registry.updateDevice("old-device", KEY_A, KEY_B, true, "back in service");
         }
@@ -60,6 +62,24 @@ class RegistrySchemaMigrationTest {
             assertThat(again.findDevice("old-device").orElseThrow().statusReason()).isEqualTo("back in service");
             assertThat(twins.load("old-device").desired().get("telemetryInterval").getAsInt()).isEqualTo(5);
         }
+    }
+
+    @Test
+    void versionTwoDatabaseGainsEdgeIdentitiesKeepingDevicesAndTwins() throws Exception {
+        Path file = directory.resolve("registry.db");
+        writeVersionTwoDatabase(file);
+
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
+             SqliteTwinStore twins = SqliteTwinStore.open(file, Clock.systemUTC())) {
+            DeviceIdentity device = registry.findDevice("old-device").orElseThrow();
+            assertThat(device.keys()).containsExactly(KEY_A, KEY_B);
+            assertThat(device.statusReason()).isEqualTo("in the shed");
+            assertThat(device.edge()).isEqualTo(EdgeHierarchy.NONE);
+            assertThat(twins.load("old-device").desired().get("interval").getAsInt()).isEqualTo(7);
+            EdgeHierarchy edge = new EdgeHierarchy(true, EdgeHierarchy.scopeOf(device), null);
+            assertThat(registry.setEdgeHierarchy("old-device", edge).edge()).isEqualTo(edge);
+        }
+        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
     }
 
     /** Exactly what the version 1 hub created: two tables and user_version 1. */
@@ -76,6 +96,29 @@ class RegistrySchemaMigrationTest {
             statement.execute("INSERT INTO shared_access_policy VALUES ('service', '" + KEY_A + "', '" + KEY_B
                     + "', 'SERVICE_CONNECT')");
             statement.execute("PRAGMA user_version = 1");
+        }
+    }
+
+    /** Exactly what the version 2 hub created: devices with a status reason, policies, twins, user_version 2. */
+    private static void writeVersionTwoDatabase(Path file) throws Exception {
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = raw.createStatement()) {
+            statement.execute("CREATE TABLE device (device_id TEXT PRIMARY KEY NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL,"
+                    + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL, status_reason TEXT)");
+            statement.execute("CREATE TABLE shared_access_policy (name TEXT PRIMARY KEY NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, rights TEXT NOT NULL)");
+            statement.execute("CREATE TABLE twin (device_id TEXT PRIMARY KEY NOT NULL,"
+                    + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
+                    + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
+                    + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
+            statement.execute("INSERT INTO device VALUES ('old-device', '" + KEY_A + "', '" + KEY_B
+                    + "', 1, 1700000000000, 'in the shed')");
+            statement.execute("INSERT INTO shared_access_policy VALUES ('service', '" + KEY_A + "', '" + KEY_B
+                    + "', 'SERVICE_CONNECT')");
+            statement.execute("INSERT INTO twin VALUES ('old-device', 2, '{}', '{\"interval\":7}', 2, 1700000000000,"
+                    + " '{}', 1, 1700000000000)");
+            statement.execute("PRAGMA user_version = 2");
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.registry.DeviceAlreadyExistsException;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
+import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 
@@ -186,6 +187,26 @@ class SqliteDeviceRegistryTest {
         assertThat(registry.setEnabled("dev1", true).enabled()).isTrue();
         assertThatThrownBy(() -> registry.setEnabled("ghost", true))
                 .isInstanceOf(DeviceNotFoundException.class).hasMessageContaining("\"ghost\"");
+    }
+
+    @Test
+    void keepsTheEdgeHierarchyAcrossUpdatesAndReopen() {
+        SqliteDeviceRegistry registry = open();
+        DeviceIdentity edge = registry.createDevice("gw");
+        EdgeHierarchy own = new EdgeHierarchy(true, EdgeHierarchy.scopeOf(edge), null);
+        registry.setEdgeHierarchy("gw", own);
+        registry.createDevice("leaf");
+        EdgeHierarchy child = new EdgeHierarchy(false, own.deviceScope(), own.deviceScope());
+
+        DeviceIdentity leaf = registry.setEdgeHierarchy("leaf", child);
+        DeviceIdentity updated = registry.updateDevice("leaf", leaf.primaryKey(), leaf.secondaryKey(), false, "moved");
+
+        assertThat(updated.edge()).isEqualTo(child);
+        SqliteDeviceRegistry reopened = open();
+        assertThat(reopened.findDevice("gw").orElseThrow().edge()).isEqualTo(own);
+        assertThat(reopened.findDevice("leaf")).contains(updated);
+        assertThat(reopened.findDevice("MyJavaDevice").orElseThrow().edge()).isEqualTo(EdgeHierarchy.NONE);
+        assertThatThrownBy(() -> registry.setEdgeHierarchy("ghost", own)).isInstanceOf(DeviceNotFoundException.class);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.InitialRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
@@ -72,7 +73,14 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry {
         SymmetricKeys.requireValid("primary key", primaryKey);
         SymmetricKeys.requireValid("secondary key", secondaryKey);
         DeviceIdentity updated = new DeviceIdentity(deviceId, primaryKey, secondaryKey, enabled,
-                current.createdAt(), statusReason);
+                current.createdAt(), statusReason, current.edge());
+        devices.put(deviceId, updated);
+        return updated;
+    }
+
+    @Override
+    public synchronized DeviceIdentity setEdgeHierarchy(String deviceId, EdgeHierarchy edge) {
+        DeviceIdentity updated = existing(deviceId).withEdge(edge);
         devices.put(deviceId, updated);
         return updated;
     }

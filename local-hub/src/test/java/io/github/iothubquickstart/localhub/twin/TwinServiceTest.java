@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -107,6 +108,64 @@ class TwinServiceTest {
         assertThat(twin.reported()).as("$version is read-only and dropped").isEqualTo(json("{\"telemetryInterval\":3}"));
         assertThat(twin.reportedUpdated()).isEqualTo(START.plusSeconds(7));
         assertThat(notifications).isEmpty();
+    }
+
+    @Test
+    void aReportedPatchOnTheCurrentReportedVersionIsApplied() {
+        TwinDocument first = twins.updateReported(DEVICE, json("{\"a\":1}"));
+
+        TwinDocument second = twins.updateReported(DEVICE, json("{\"b\":2}"), first.reportedVersion());
+
+        assertThat(second.reportedVersion()).isEqualTo(first.reportedVersion() + 1);
+        assertThat(second.reported()).isEqualTo(json("{\"a\":1,\"b\":2}"));
+    }
+
+    @Test
+    void aReportedPatchOnAStaleReportedVersionIs412AndChangesNothing() {
+        long stale = twins.get(DEVICE).reportedVersion();
+        TwinDocument current = twins.updateReported(DEVICE, json("{\"a\":1}"));
+        int writes = store.writes();
+
+        assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), stale), 412, 412002);
+        assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), current.reportedVersion() + 1),
+                412, 412002);
+
+        assertThat(twins.get(DEVICE)).isEqualTo(current);
+        assertThat(store.writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void eachPropertyKeepsWhenAndAtWhichVersionItWasLastWritten() {
+        twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1,\"b\":{\"c\":2,\"d\":3}}}}")), null);
+        twins.updateReported(DEVICE, json("{\"r\":1}"));
+        clock.advance(Duration.ofMinutes(5));
+
+        TwinDocument twin = twins.update(DEVICE, sections(json("{\"tags\":{\"t\":1},"
+                + "\"properties\":{\"desired\":{\"b\":{\"c\":9}}}}")), null);
+        twin = twins.updateReported(DEVICE, json("{\"s\":2}"));
+
+        Instant later = START.plusSeconds(300);
+        assertThat(twin.desiredMetadata().properties()).isEqualTo(Map.of(
+                "a", new PropertyMetadata(START, 2, Map.of()),
+                "b", new PropertyMetadata(later, 3, Map.of(
+                        "c", new PropertyMetadata(later, 3, Map.of()),
+                        "d", new PropertyMetadata(START, 2, Map.of())))));
+        assertThat(twin.reportedMetadata().properties()).isEqualTo(Map.of(
+                "r", new PropertyMetadata(START, 2, Map.of()),
+                "s", new PropertyMetadata(later, 3, Map.of())));
+    }
+
+    @Test
+    void replacingTheDesiredPropertiesWritesEachOfThemAnew() {
+        twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1,\"b\":2}}}")), null);
+        clock.advance(Duration.ofMinutes(1));
+
+        TwinDocument twin = twins.replace(DEVICE, sections(json("{\"properties\":{\"desired\":{\"a\":1,\"c\":{\"d\":4}}}}")), null);
+
+        Instant later = START.plusSeconds(60);
+        assertThat(twin.desiredMetadata().properties()).isEqualTo(Map.of(
+                "a", new PropertyMetadata(later, 3, Map.of()),
+                "c", new PropertyMetadata(later, 3, Map.of("d", new PropertyMetadata(later, 3, Map.of())))));
     }
 
     @Test
