@@ -72,6 +72,8 @@ public final class LocalHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
     public static final int DEFAULT_MQTT_PORT = LocalHubDefaults.MQTT_PORT;
     public static final int DEFAULT_HTTPS_PORT = LocalHubDefaults.HTTPS_PORT;
+    /** The Azure device SDKs open MQTT over WebSockets on 443 and nowhere else. */
+    public static final int DEFAULT_WEBSOCKET_PORT = 443;
     public static final String DEFAULT_BIND_ADDRESS = LocalHubDefaults.BIND_ADDRESS;
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
@@ -84,6 +86,7 @@ public final class LocalHub implements AutoCloseable {
     private final String hostName;
     private final int requestedMqttPort;
     private final int requestedHttpsPort;
+    private final int requestedWebSocketPort;
     private final Clock clock;
     private final TelemetryRetention telemetryRetention;
     private final TelemetryDurability telemetryDurability;
@@ -100,6 +103,7 @@ public final class LocalHub implements AutoCloseable {
     private RestServer httpServer;
     private int mqttPort;
     private int httpsPort;
+    private int webSocketPort;
     private RunningHub published;
     private DashboardToken dashboardToken;
 
@@ -111,6 +115,7 @@ public final class LocalHub implements AutoCloseable {
         this.hostName = builder.hostName != null ? builder.hostName : defaultHostName(builder.bindAddress);
         this.requestedMqttPort = builder.mqttPort;
         this.requestedHttpsPort = builder.httpsPort;
+        this.requestedWebSocketPort = builder.webSocketPort;
         this.clock = builder.clock;
         this.telemetryRetention = builder.telemetryRetention;
         this.telemetryDurability = builder.telemetryDurability;
@@ -148,13 +153,17 @@ public final class LocalHub implements AutoCloseable {
             wire();
             mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
             httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
+            webSocketPort = listenForWebSockets();
             published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{} (TLS by {}, {} event loops on {}), data in {}",
-                hostName, bindAddress, mqttPort, bindAddress, httpsPort, SslEngines.fastestName(), eventLoops,
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {} (TLS by {}, {}"
+                        + " event loops on {}), data in {}",
+                hostName, bindAddress, mqttPort, bindAddress, httpsPort,
+                webSocketPort == 0 ? "the HTTPS port only" : bindAddress + ":" + webSocketPort,
+                SslEngines.fastestName(), eventLoops,
                 vertx.isNativeTransportEnabled() ? "epoll" : "NIO", dataDirectory);
         return this;
     }
@@ -187,6 +196,7 @@ public final class LocalHub implements AutoCloseable {
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())),
+                mqttServer.overWebSockets(),
                 new HttpErrorResponder(clock), dashboard::mountOn);
     }
 
@@ -260,6 +270,15 @@ public final class LocalHub implements AutoCloseable {
 
     public int httpsPort() {
         return httpsPort;
+    }
+
+    /**
+     * The port on which devices reach MQTT over WebSockets as the Azure SDKs open it (443), or 0 when the hub does not
+     * listen there (turned off, or the port could not be bound; the hub said why when it started). The HTTPS port
+     * serves it too.
+     */
+    public int webSocketPort() {
+        return webSocketPort;
     }
 
     public Path dataDirectory() {
@@ -357,6 +376,36 @@ public final class LocalHub implements AutoCloseable {
         return List.copyOf(acceptedHostNames());
     }
 
+    /**
+     * The HTTPS endpoint once more on the WebSocket port, where it can: a hub without the right to bind port 443
+     * says so in one line and goes on without MQTT over WebSockets.
+     */
+    private int listenForWebSockets() {
+        if (requestedWebSocketPort == 0 || requestedWebSocketPort == httpsPort) {
+            return requestedWebSocketPort;
+        }
+        try {
+            return await(httpServer.listen(requestedWebSocketPort), "MQTT over WebSockets", requestedWebSocketPort);
+        } catch (LocalHubException e) {
+            LOG.warn("No MQTT over WebSockets (MQTT_WS) on {}:{}: {}", bindAddress, requestedWebSocketPort,
+                    whyNotBound(e.getCause()));
+            return 0;
+        }
+    }
+
+    private static String whyNotBound(Throwable cause) {
+        String message = String.valueOf(cause == null ? null : cause.getMessage());
+        if (message.contains("Permission denied") || message.contains("Access denied")) {
+            return "binding a port below 1024 needs root; allow it with 'sudo setcap cap_net_bind_service=+ep"
+                    + " $(readlink -f $(which java))' or 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'"
+                    + " (or turn this off with --websocket-port 0)";
+        }
+        if (message.contains("in use")) {
+            return "the port is in use by another program; stop it (or turn this off with --websocket-port 0)";
+        }
+        return message;
+    }
+
     private int await(Future<Integer> listening, String endpoint, int port) {
         try {
             return listening.toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -389,6 +438,7 @@ public final class LocalHub implements AutoCloseable {
         private String hostName;
         private int mqttPort = DEFAULT_MQTT_PORT;
         private int httpsPort = DEFAULT_HTTPS_PORT;
+        private int webSocketPort = DEFAULT_WEBSOCKET_PORT;
         private Clock clock = Clock.systemUTC();
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
         private TelemetryDurability telemetryDurability = TelemetryDurability.NORMAL;
@@ -452,6 +502,15 @@ public final class LocalHub implements AutoCloseable {
         /** Default 8443; 0 picks a free port; 443 serves SDKs that know no other port. */
         public Builder httpsPort(int httpsPort) {
             this.httpsPort = requirePort(httpsPort);
+            return this;
+        }
+
+        /**
+         * Where the HTTPS endpoint also listens, for devices' MQTT over WebSockets: default 443, the only port the
+         * Azure device SDKs use for it; 0 turns it off. A port the hub may not bind is reported and skipped.
+         */
+        public Builder webSocketPort(int webSocketPort) {
+            this.webSocketPort = requirePort(webSocketPort);
             return this;
         }
 

@@ -54,6 +54,32 @@ class LocalIotHubExtensionTest {
     }
 
     @Test
+    void deviceOnMqttOverWebSocketsReachesTheHubOnPort443() throws Exception {
+        // The device SDK opens MQTT_WS on 443 only; a test JVM that may not bind it (not root) cannot test this.
+        if (hub.hub().webSocketPort() != 443) {
+            String reason = "the hub could not listen on 443 for MQTT over WebSockets (its warning says why)";
+            if (Boolean.getBoolean("localhub.requireWebSockets")) {
+                org.junit.jupiter.api.Assertions.fail(reason + " (localhub.requireWebSockets=true)");
+            }
+            org.junit.jupiter.api.Assumptions.abort(reason);
+        }
+        DeviceClient device = new DeviceClient(hub.deviceConnectionString("ws-door"), IotHubClientProtocol.MQTT_WS,
+                hub.deviceClientOptions());
+        try {
+            device.open(false);
+            device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("over", "wss")), null);
+
+            var answer = hub.directMethodsClient().invoke("ws-door", "unlock",
+                    DirectMethodRequestOptions.builder().methodResponseTimeoutSeconds(10).build());
+
+            assertThat(answer.getStatus()).isEqualTo(200);
+            assertThat(answer.getPayloadAsJsonElement().getAsJsonObject().get("over").getAsString()).isEqualTo("wss");
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
     void methodInvokedThroughTheServiceClientIsAnsweredByTheDevice() throws Exception {
         DeviceClient device = hub.deviceClient("door");
         device.open(false);

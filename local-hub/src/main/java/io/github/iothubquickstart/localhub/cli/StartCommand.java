@@ -42,6 +42,12 @@ final class StartCommand implements Callable<Integer> {
             description = "HTTPS port for services (default: ${DEFAULT-VALUE}; 443 for SDKs that know no other port).")
     int httpsPort;
 
+    @Option(names = "--websocket-port", paramLabel = "PORT", defaultValue = "443",
+            description = "Port where devices also reach MQTT over WebSockets (MQTT_WS), as the HTTPS port serves it "
+                    + "(default: ${DEFAULT-VALUE}, the only port the Azure device SDKs use for it; 0: off). Below 1024 "
+                    + "it needs root or cap_net_bind_service; without them the hub says so and runs without it.")
+    int webSocketPort;
+
     @Option(names = "--telemetry-retention", paramLabel = "MESSAGES", defaultValue = "100000",
             description = "Telemetry messages kept on disk for 'monitor --replay' (default: ${DEFAULT-VALUE}). "
                     + "0 keeps none: telemetry is then acknowledged without being stored, and a crash loses it.")
@@ -87,6 +93,7 @@ final class StartCommand implements Callable<Integer> {
                 .bindAddress(bindAddress)
                 .mqttPort(mqttPort)
                 .httpsPort(httpsPort)
+                .webSocketPort(webSocketPort)
                 .telemetryRetention(new TelemetryRetention(retainedMessages, Duration.ofHours(retentionHours)))
                 .telemetryDurability(durability)
                 .eventLoops(eventLoops)
@@ -104,6 +111,9 @@ final class StartCommand implements Callable<Integer> {
         out.println("Local IoT hub " + hub.hostName() + " is running.");
         out.println("  Devices (MQTT over TLS): " + hub.bindAddress() + ":" + hub.mqttPort());
         out.println("  Services (HTTPS):        " + hub.bindAddress() + ":" + hub.httpsPort());
+        if (hub.webSocketPort() != 0) {
+            out.println("  Devices (MQTT over WSS): " + hub.bindAddress() + ":" + hub.webSocketPort());
+        }
         out.println("  Data directory:          " + hub.dataDirectory());
         out.println("  CA certificate to trust: " + hub.caCertificateFile());
         out.println("Dashboard: " + hub.dashboardUrl());

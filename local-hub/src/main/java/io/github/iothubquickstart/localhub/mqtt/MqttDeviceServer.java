@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The device endpoint: MQTT 3.1.1 over TLS, each connection handed to a {@link MqttConnectionHandler}. One MQTT
- * server per event loop shares the port, so TLS handshakes and packets of many devices use every core.
+ * server per event loop shares the port, so TLS handshakes and packets of many devices use every core. The same
+ * endpoint over WebSockets is {@link #overWebSockets()}, served by the HTTPS server.
  */
 public final class MqttDeviceServer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceServer.class);
@@ -43,6 +44,14 @@ public final class MqttDeviceServer {
         options.setSslEngineOptions(SslEngines.fastest());
         options.setTcpNoDelay(true);
         options.setReuseAddress(true);
+    }
+
+    /**
+     * The same MQTT endpoint reached through a WebSocket upgraded on the HTTPS server ({@link MqttOverWebSockets#PATH}):
+     * same packet limits, CONNECT timeout and handler; TLS is the HTTPS server's.
+     */
+    public MqttOverWebSockets overWebSockets() {
+        return new MqttOverWebSockets(new MqttServerOptions(options).setSsl(false), handler);
     }
 
     public Future<Integer> listen() {

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.rest;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.mqtt.MqttOverWebSockets;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor and other surfaces (the dashboard). */
+/**
+ * The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor, plus, as on IoT Hub's
+ * HTTPS port, devices' MQTT over WebSockets, plus other surfaces of the hub (the dashboard).
+ */
 public final class RestServer {
     /** A 128 KB method payload plus its envelope fits; larger bodies are refused before they are buffered. */
     static final long MAX_BODY_BYTES = 512 * 1024;
@@ -33,7 +37,8 @@ public final class RestServer {
     public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
                       MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
                       BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                      QueryRoute queries, HttpErrorResponder errors, Consumer<Router> otherSurfaces) {
+                      QueryRoute queries, MqttOverWebSockets mqttOverWebSockets, HttpErrorResponder errors,
+                      Consumer<Router> otherSurfaces) {
         this.vertx = vertx;
         this.port = port;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
@@ -62,6 +67,7 @@ public final class RestServer {
         router.post("/twins/:deviceId").handler(twins::postWithMethodOverride);
         router.put("/twins/:deviceId").handler(twins::replace);
         router.get("/monitor/events").handler(monitor);
+        router.get(MqttOverWebSockets.PATH).handler(mqttOverWebSockets);
         router.route().handler(context -> {
             throw IotHubErrors.notImplemented(context.request().method() + " " + context.request().path());
         });
@@ -86,6 +92,11 @@ public final class RestServer {
 
     /** One HTTPS server per event loop, all on the same port. */
     public Future<Integer> listen() {
+        return listen(port);
+    }
+
+    /** The same endpoint on one more port (443 for MQTT over WebSockets); completes with the port. */
+    public Future<Integer> listen(int port) {
         return listeners.listen(port, actualPort -> {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(actualPort)).requestHandler(router);
             servers.add(server);

@@ -31,8 +31,9 @@ final class TestHub implements AutoCloseable {
     final SSLContext trustHubCa;
     private final List<DeviceClient> devices = new ArrayList<>();
 
+    /** A hub without port 443 (only the WebSocket tests take it, on addresses picked for it). */
     TestHub(String loopbackAddress, Path dataDirectory) {
-        this(LocalHub.builder().bindAddress(loopbackAddress).dataDirectory(dataDirectory).httpsPort(0));
+        this(LocalHub.builder().bindAddress(loopbackAddress).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0));
     }
 
     TestHub(LocalHub.Builder settings) {
@@ -43,12 +44,20 @@ final class TestHub implements AutoCloseable {
     }
 
     DeviceClient device(String deviceId) {
-        return deviceWithConnectionString(hub.deviceConnectionString(deviceId));
+        return device(deviceId, IotHubClientProtocol.MQTT);
+    }
+
+    DeviceClient device(String deviceId, IotHubClientProtocol protocol) {
+        return deviceWithConnectionString(hub.deviceConnectionString(deviceId), protocol);
     }
 
     DeviceClient deviceWithConnectionString(String connectionString) {
+        return deviceWithConnectionString(connectionString, IotHubClientProtocol.MQTT);
+    }
+
+    DeviceClient deviceWithConnectionString(String connectionString, IotHubClientProtocol protocol) {
         ClientOptions options = ClientOptions.builder().sslContext(trustHubCa).build();
-        DeviceClient client = new DeviceClient(connectionString, IotHubClientProtocol.MQTT, options);
+        DeviceClient client = new DeviceClient(connectionString, protocol, options);
         devices.add(client);
         return client;
     }

@@ -1,0 +1,73 @@
+package io.github.iothubquickstart.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.iothubquickstart.backend.BackEndApplication;
+import io.github.iothubquickstart.common.Environment;
+import io.github.iothubquickstart.device.DeviceApplication;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quickstart with the device on MQTT over WebSockets ({@code --protocol MQTT_WS}), which the Azure device SDK
+ * opens on port 443 only: a local hub that may bind 443 serves it, and the back-end changes the device's interval.
+ * Where 443 is out of reach the test is skipped, unless {@code localhub.requireWebSockets=true} (CI) fails it.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class WebSocketQuickstartTest {
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+
+    @TempDir
+    Path dataDirectory;
+
+    @Test
+    void deviceOnMqttWsGetsItsNewIntervalFromTheBackEnd() throws Exception {
+        Environment environment = Map.of("LOCAL_IOTHUB_DATA_DIR", dataDirectory.toString())::get;
+        ReceivedTelemetry telemetry = new ReceivedTelemetry();
+        try (LocalHub hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).build().start();
+             AutoCloseable subscription = hub.telemetry().subscribe(telemetry)) {
+            requireWebSockets(hub);
+            ConsoleCapture device = new ConsoleCapture();
+            try (DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(5), ADDRESS)) {
+                CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
+                        "--protocol", "MQTT_WS", "--interval", "1", "--count", "5"));
+                telemetry.take(2);
+
+                ConsoleCapture backEnd = new ConsoleCapture();
+                assertThat(BackEndApplication.run(environment, backEnd.out(), backEnd.err(), ADDRESS, "--interval", "3"))
+                        .as(backEnd.toString()).isZero();
+
+                assertThat(backEnd.stdout()).contains("MyJavaDevice answered status 200").contains("\"telemetryInterval\":3");
+                ReceivedTelemetry.assertGapsBetween(telemetry.take(3), Duration.ofMillis(2_500), Duration.ofMillis(4_500),
+                        "gap between messages after the change");
+                assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
+                assertThat(device.stdout()).contains("over MQTT_WS").contains("Stopped after 5 message(s).");
+                DeviceTwinRequests.assertHubAnsweredEvery(device, "WebSocketQuickstartTest");
+            }
+        }
+    }
+
+    /** The hub goes on without port 443 where it may not bind it (and logs why); this test needs it. */
+    private static void requireWebSockets(LocalHub hub) {
+        if (hub.webSocketPort() == 443) {
+            return;
+        }
+        String reason = "the local hub could not listen on " + ADDRESS + ":443 for MQTT over WebSockets (its warning"
+                + " above says why): run as root, or 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
+        if (Boolean.getBoolean("localhub.requireWebSockets")) {
+            fail(reason + " (localhub.requireWebSockets=true)");
+        }
+        Assumptions.abort(reason);
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.iothubquickstart.localhub.mqtt;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Between WebSocket frames and the MQTT byte stream (MQTT 3.1.1 section 6): the bytes of binary frames go up to the
+ * MQTT decoder whatever their frame boundaries; every MQTT packet goes down as one binary frame. Pings are answered,
+ * a close is answered and ends the connection, and a text frame ends it too, as the MQTT specification requires.
+ */
+final class WebSocketFrames extends ChannelDuplexHandler {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+            ctx.fireChannelRead(((WebSocketFrame) msg).content());
+        } else if (msg instanceof PingWebSocketFrame ping) {
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+        } else if (msg instanceof CloseWebSocketFrame close) {
+            ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+        } else if (msg instanceof WebSocketFrame other) {
+            // Text frames (MQTT-6.0.0-1) and pongs nobody asked for.
+            boolean pong = other instanceof PongWebSocketFrame;
+            ReferenceCountUtil.release(other);
+            if (!pong) {
+                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ctx.write(msg instanceof ByteBuf bytes ? new BinaryWebSocketFrame(bytes) : msg, promise);
+    }
+}

@@ -1,0 +1,62 @@
+package io.vertx.mqtt.impl;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Handler;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttServerOptions;
+
+/**
+ * Serves MQTT on a socket that some other server accepted, exactly as vertx-mqtt's own {@code MqttServer} serves the
+ * sockets of its {@code NetServer}: same codec, same CONNECT timeout, same {@link MqttServerConnection}.
+ *
+ * <p>Why this class lives in vertx-mqtt's package: vertx-mqtt 5.0 offers its MQTT connection only behind its own
+ * server ({@code MqttServerConnection.handleMessage} is package-private), and that server's WebSocket mode accepts
+ * only the path {@code /mqtt}, while IoT Hub's devices ask for {@code /$iothub/websocket} on the HTTPS port. The local
+ * hub upgrades that request on its HTTPS server and hands the raw socket here. The body mirrors
+ * {@code MqttServerImpl.listen} and {@code initChannel} of vertx-mqtt 5.0.7; a vertx-mqtt upgrade that changes them
+ * breaks the build here, and {@code MqttOverWebSocketsTest} runs the Azure SDK through it.
+ */
+public final class AdoptedMqttConnections {
+    private AdoptedMqttConnections() {
+    }
+
+    /**
+     * Adds the MQTT codec in front of the socket's Vert.x handler and hands each CONNECT to {@code endpointHandler}.
+     * Bytes must reach the socket's pipeline as {@code ByteBuf}s (a transport framing such as WebSocket is unwrapped
+     * by handlers added before this call).
+     */
+    public static void serve(NetSocketInternal socket, MqttServerOptions options, Handler<MqttEndpoint> endpointHandler,
+                             Handler<Throwable> exceptionHandler) {
+        ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+        pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
+        pipeline.addBefore("handler", "mqttDecoder",
+                new MqttDecoder(options.getMaxMessageSize(), options.getMaxClientIdLength()));
+        // The names matter: MqttServerConnection removes "idle" and "timeoutOnConnect" once CONNECT arrives.
+        pipeline.addBefore("handler", "idle", new IdleStateHandler(options.timeoutOnConnect(), 0, 0));
+        pipeline.addBefore("handler", "timeoutOnConnect", new ChannelDuplexHandler() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+                    ctx.channel().close();
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+        });
+        MqttServerConnection connection = new MqttServerConnection(socket, endpointHandler, exceptionHandler, options);
+        socket.eventHandler(ReferenceCountUtil::release);
+        socket.messageHandler(message -> {
+            synchronized (connection) {
+                connection.handleMessage(message);
+            }
+        });
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Port 443 for tests of MQTT over WebSockets, the only port the Azure device SDK opens it on. Where this process may
+ * not bind it (not root, no cap_net_bind_service) those tests are skipped with the reason, unless the system property
+ * {@value #REQUIRED} is true (CI sets it), which makes them fail instead.
+ */
+final class WebSocketPort {
+    static final int PORT = 443;
+    static final String REQUIRED = "localhub.requireWebSockets";
+
+    private WebSocketPort() {
+    }
+
+    /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
+    static String loopbackAddress() {
+        whyNotBindable().ifPresent(reason -> {
+            String message = "MQTT over WebSockets tests need port 443, and " + reason + ": run as root, or"
+                    + " 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
+            if (Boolean.getBoolean(REQUIRED)) {
+                fail(message + " (" + REQUIRED + "=true)");
+            }
+            Assumptions.abort(message);
+        });
+        return LoopbackAddresses.pickFree(8883, PORT);
+    }
+
+    /** Binding 127.0.0.1:443 tells whether this process may bind it; in use by someone else still means it may. */
+    private static Optional<String> whyNotBindable() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), PORT));
+            return Optional.empty();
+        } catch (SocketException e) {
+            String message = String.valueOf(e.getMessage());
+            return message.contains("in use") ? Optional.empty()
+                    : Optional.of("this process may not bind it (" + message + ")");
+        } catch (IOException e) {
+            return Optional.of("binding it failed (" + e.getMessage() + ")");
+        }
+    }
+}
