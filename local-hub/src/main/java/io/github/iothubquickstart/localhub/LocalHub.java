@@ -29,6 +29,7 @@ import io.github.iothubquickstart.localhub.query.DeviceQueries;
 import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.RestServer;
+import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
@@ -188,16 +189,18 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), limits.maxConnectedDevices()));
-        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
+        ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
-                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())),
-                mqttServer.overWebSockets(),
-                new HttpErrorResponder(clock), dashboard::mountOn);
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())));
+        // The dashboard first: its same-origin guard runs before the API's routes.
+        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
+                List.of(dashboard::mountOn, serviceApi::mountOn, mqttServer.overWebSockets()::mountOn),
+                new HttpErrorResponder(clock));
     }
 
     /** Stops listening, drops every device connection and releases the data directory. Idempotent. */

@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.mqtt.impl.AdoptedMqttConnections;
@@ -32,6 +33,12 @@ public final class MqttOverWebSockets implements Handler<RoutingContext> {
     MqttOverWebSockets(MqttServerOptions options, MqttConnectionHandler handler) {
         this.options = options;
         this.handler = handler;
+    }
+
+
+    /** Serves the upgrade on the hub's HTTPS listener, at the path the device SDK uses. */
+    public void mountOn(Router router) {
+        router.get(PATH).handler(this);
     }
 
     @Override

@@ -3,14 +3,12 @@ package io.github.iothubquickstart.localhub.rest;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
-import io.github.iothubquickstart.localhub.mqtt.MqttOverWebSockets;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The service endpoint: IoT Hub's REST API over HTTPS, plus the local hub's telemetry monitor, plus, as on IoT Hub's
- * HTTPS port, devices' MQTT over WebSockets, plus other surfaces of the hub (the dashboard).
+ * The hub's HTTPS listener: one server per event loop on the HTTPS port (and on 443 for WebSockets where it may),
+ * serving what the surfaces mount: IoT Hub's REST API ({@link ServiceApi}), the dashboard, devices' MQTT over
+ * WebSockets. Errors are answered in IoT Hub's shape.
  */
 public final class RestServer {
-    /** A 128 KB method payload plus its envelope fits; larger bodies are refused before they are buffered. */
-    static final long MAX_BODY_BYTES = 512 * 1024;
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final Vertx vertx;
@@ -34,40 +31,18 @@ public final class RestServer {
     private final EventLoopListeners listeners;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
+    /**
+     * @param surfaces what the HTTPS listener serves, each mounting its routes in this order (the dashboard with its
+     *                 same-origin guard first, then IoT Hub's REST API, then devices' MQTT over WebSockets); whatever
+     *                 none of them serves is answered 501
+     */
     public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
-                      MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
-                      BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                      QueryRoute queries, MqttOverWebSockets mqttOverWebSockets, HttpErrorResponder errors,
-                      Consumer<Router> otherSurfaces) {
+                      List<Consumer<Router>> surfaces, HttpErrorResponder errors) {
         this.vertx = vertx;
         this.port = port;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
         this.router = Router.router(vertx);
-        // Mounted first: the dashboard's same-origin guard runs before the API's routes.
-        otherSurfaces.accept(router);
-        router.post("/twins/:deviceId/methods")
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                .handler(new ApiVersionCheck())
-                .handler(methods);
-        router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                .handler(new ApiVersionCheck());
-        router.post("/devices/query").handler(queries);
-        router.put("/devices/:deviceId").handler(registry::put);
-        router.get("/devices/:deviceId").handler(registry::get);
-        router.delete("/devices/:deviceId").handler(registry::delete);
-        router.get("/devices").handler(registry::list);
-        router.post("/devices").handler(bulkRegistry);
-        router.route("/statistics/*").handler(new ApiVersionCheck());
-        router.get("/statistics/devices").handler(statistics::devices);
-        router.get("/statistics/service").handler(statistics::service);
-        router.routeWithRegex("/twins/[^/]+").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                .handler(new ApiVersionCheck());
-        router.get("/twins/:deviceId").handler(twins::get);
-        router.patch("/twins/:deviceId").handler(twins::patch);
-        router.post("/twins/:deviceId").handler(twins::postWithMethodOverride);
-        router.put("/twins/:deviceId").handler(twins::replace);
-        router.get("/monitor/events").handler(monitor);
-        router.get(MqttOverWebSockets.PATH).handler(mqttOverWebSockets);
+        surfaces.forEach(surface -> surface.accept(router));
         router.route().handler(context -> {
             throw IotHubErrors.notImplemented(context.request().method() + " " + context.request().path());
         });
@@ -113,7 +88,7 @@ public final class RestServer {
     private static IotHubError statusError(int status) {
         return switch (status) {
             case 413 -> new IotHubError(413, 413001, "The request body is larger than the hub accepts ("
-                    + MAX_BODY_BYTES + " bytes).");
+                    + ServiceApi.MAX_BODY_BYTES + " bytes).");
             case 404 -> IotHubErrors.notFound("No such resource.");
             case 400 -> IotHubErrors.formatError("Bad request.");
             default -> new IotHubError(status, status, "Request failed with HTTP status " + status + ".");

@@ -51,5 +51,10 @@ class ArchitectureTest {
             .because("storage keeps the features' data; it calls no feature logic");
 
     @ArchTest
+    static final ArchRule transportsStandAlone = slices().matching(HUB + ".(mqtt|rest|dashboard)..")
+            .should().notDependOnEachOther()
+            .because("each protocol adapter stands on the features alone; the wiring mounts them side by side");
+
+    @ArchTest
     static final ArchRule noCycles = slices().matching(HUB + ".(*)..").should().beFreeOfCycles();
 }

@@ -1,0 +1,58 @@
+package io.github.iothubquickstart.localhub.rest;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * IoT Hub's service REST API, as the service SDKs call it: the routing table, each path with its body limit and
+ * api-version check, handing each call to its route class.
+ */
+public final class ServiceApi {
+    /** A 128 KB method payload plus its envelope fits; larger bodies are refused before they are buffered. */
+    static final long MAX_BODY_BYTES = 512 * 1024;
+
+    private final MethodsRoute methods;
+    private final MonitorRoute monitor;
+    private final RegistryRoutes registry;
+    private final BulkRegistryRoute bulkRegistry;
+    private final StatisticsRoutes statistics;
+    private final TwinRoutes twins;
+    private final QueryRoute queries;
+
+    public ServiceApi(MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
+                      BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
+                      QueryRoute queries) {
+        this.methods = methods;
+        this.monitor = monitor;
+        this.registry = registry;
+        this.bulkRegistry = bulkRegistry;
+        this.statistics = statistics;
+        this.twins = twins;
+        this.queries = queries;
+    }
+
+    public void mountOn(Router router) {
+        router.post("/twins/:deviceId/methods")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck())
+                .handler(methods);
+        router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck());
+        router.post("/devices/query").handler(queries);
+        router.put("/devices/:deviceId").handler(registry::put);
+        router.get("/devices/:deviceId").handler(registry::get);
+        router.delete("/devices/:deviceId").handler(registry::delete);
+        router.get("/devices").handler(registry::list);
+        router.post("/devices").handler(bulkRegistry);
+        router.route("/statistics/*").handler(new ApiVersionCheck());
+        router.get("/statistics/devices").handler(statistics::devices);
+        router.get("/statistics/service").handler(statistics::service);
+        router.routeWithRegex("/twins/[^/]+").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck());
+        router.get("/twins/:deviceId").handler(twins::get);
+        router.patch("/twins/:deviceId").handler(twins::patch);
+        router.post("/twins/:deviceId").handler(twins::postWithMethodOverride);
+        router.put("/twins/:deviceId").handler(twins::replace);
+        router.get("/monitor/events").handler(monitor);
+    }
+}
