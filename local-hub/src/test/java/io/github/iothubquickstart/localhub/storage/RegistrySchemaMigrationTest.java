@@ -12,7 +12,6 @@ import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +53,7 @@ class RegistrySchemaMigrationTest {
             assertThat(twins.load("old-device")).isEqualTo(changed);
             registry.updateDevice("old-device", KEY_A, KEY_B, true, "back in service");
         }
-        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
 
         // Opening again is a no-op migration: data stays as the migrated hub left it.
         try (SqliteDeviceRegistry again = SqliteDeviceRegistry.open(file, Clock.systemUTC());
@@ -79,7 +78,7 @@ class RegistrySchemaMigrationTest {
             EdgeHierarchy edge = new EdgeHierarchy(true, EdgeHierarchy.scopeOf(device), null);
             assertThat(registry.setEdgeHierarchy("old-device", edge).edge()).isEqualTo(edge);
         }
-        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
     }
 
     /** Exactly what the version 1 hub created: two tables and user_version 1. */
@@ -103,30 +102,13 @@ class RegistrySchemaMigrationTest {
     private static void writeVersionTwoDatabase(Path file) throws Exception {
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = raw.createStatement()) {
-            statement.execute("CREATE TABLE device (device_id TEXT PRIMARY KEY NOT NULL,"
-                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL,"
-                    + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL, status_reason TEXT)");
-            statement.execute("CREATE TABLE shared_access_policy (name TEXT PRIMARY KEY NOT NULL,"
-                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, rights TEXT NOT NULL)");
-            statement.execute("CREATE TABLE twin (device_id TEXT PRIMARY KEY NOT NULL,"
-                    + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
-                    + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
-                    + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
+            OlderRegistryFiles.createVersionTwoSchema(statement);
             statement.execute("INSERT INTO device VALUES ('old-device', '" + KEY_A + "', '" + KEY_B
                     + "', 1, 1700000000000, 'in the shed')");
             statement.execute("INSERT INTO shared_access_policy VALUES ('service', '" + KEY_A + "', '" + KEY_B
                     + "', 'SERVICE_CONNECT')");
             statement.execute("INSERT INTO twin VALUES ('old-device', 2, '{}', '{\"interval\":7}', 2, 1700000000000,"
                     + " '{}', 1, 1700000000000)");
-            statement.execute("PRAGMA user_version = 2");
-        }
-    }
-
-    private static int userVersion(Path file) throws Exception {
-        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement statement = raw.createStatement();
-             ResultSet row = statement.executeQuery("PRAGMA user_version")) {
-            return row.getInt(1);
         }
     }
 }

@@ -9,7 +9,6 @@ import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,7 +48,7 @@ class TwinMetadataMigrationTest {
             assertThat(twin.reportedMetadata().properties()).isEqualTo(Map.of(
                     "r", new PropertyMetadata(REPORTED_UPDATED, 2, Map.of())));
         }
-        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
     }
 
     @Test
@@ -78,30 +77,13 @@ class TwinMetadataMigrationTest {
     private static void writeVersionTwoDatabase(Path file) throws Exception {
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = raw.createStatement()) {
-            statement.execute("CREATE TABLE device (device_id TEXT PRIMARY KEY NOT NULL,"
-                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL,"
-                    + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL, status_reason TEXT)");
-            statement.execute("CREATE TABLE shared_access_policy (name TEXT PRIMARY KEY NOT NULL,"
-                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, rights TEXT NOT NULL)");
-            statement.execute("CREATE TABLE twin (device_id TEXT PRIMARY KEY NOT NULL,"
-                    + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
-                    + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
-                    + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL)");
+            OlderRegistryFiles.createVersionTwoSchema(statement);
             statement.execute("INSERT INTO device VALUES ('old-device', '" + KEY + "', '" + KEY
                     + "', 1, 1700000000000, NULL)");
             statement.execute("INSERT INTO shared_access_policy VALUES ('service', '" + KEY + "', '" + KEY
                     + "', 'SERVICE_CONNECT')");
             statement.execute("INSERT INTO twin VALUES ('old-device', 6, '{}', '{\"a\":1,\"b\":{\"c\":2}}', 4, "
                     + DESIRED_UPDATED.toEpochMilli() + ", '{\"r\":true}', 2, " + REPORTED_UPDATED.toEpochMilli() + ")");
-            statement.execute("PRAGMA user_version = 2");
-        }
-    }
-
-    private static int userVersion(Path file) throws Exception {
-        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement statement = raw.createStatement();
-             ResultSet row = statement.executeQuery("PRAGMA user_version")) {
-            return row.getInt(1);
         }
     }
 }
