@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TwinRequests {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    /** How long after the SDK acknowledged an answer it may still hand it over before it counts as lost. */
+    static final Duration LOST_AFTER = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(50);
     private static final int MAX_ATTEMPTS = 3;
     private static final AtomicInteger RESENDS = new AtomicInteger();
     private static final Logger LOG = LoggerFactory.getLogger(TwinRequests.class);
@@ -98,7 +101,7 @@ final class TwinRequests {
         for (int attempt = 1; ; attempt++) {
             Attempt<T> sent = new Attempt<>();
             request.accept(sent);
-            if (sent.answer.await(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (sent.awaitAnswer()) {
                 if (sent.failure != null) {
                     // As the SDK's synchronous call does: a hub's refusal, thrown on the caller's thread.
                     throw new IotHubClientException(sent.failure.getStatusCode(), sent.failure.getMessage(), sent.failure);
@@ -126,6 +129,22 @@ final class TwinRequests {
         volatile T result;
         volatile IotHubClientException failure;
         volatile Message receivedAnswer;
+        volatile long receivedAtNanos;
+
+        /**
+         * Waits for the answer; gives up early once the SDK has acknowledged an answer and not handed it over within
+         * {@link #LOST_AFTER} (it hands it over within milliseconds when it does), else at {@link #ANSWER_TIMEOUT}.
+         */
+        boolean awaitAnswer() throws InterruptedException {
+            long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+            while (!answer.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now > deadline || receivedAnswer != null && now - receivedAtNanos > LOST_AFTER.toNanos()) {
+                    return false;
+                }
+            }
+            return true;
+        }
 
         void answered(T value, IotHubClientException e) {
             result = value;
@@ -134,6 +153,7 @@ final class TwinRequests {
         }
 
         void receivedBySdk(Message message) {
+            receivedAtNanos = System.nanoTime();
             receivedAnswer = message;
         }
     }
