@@ -21,6 +21,7 @@ import io.github.iothubquickstart.localhub.mqtt.MqttTwinRequests;
 import io.github.iothubquickstart.localhub.mqtt.PersistentSessions;
 import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -28,6 +29,7 @@ import io.github.iothubquickstart.localhub.rest.MonitorRoute;
 import io.github.iothubquickstart.localhub.query.DeviceQueries;
 import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
+import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
@@ -193,6 +195,8 @@ public final class LocalHub implements AutoCloseable {
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
+                new ModuleRoutes(serviceAuthenticator,
+                        new ModuleService(identity.registry(), identity.registry(), devices)),
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService),
@@ -346,6 +350,13 @@ public final class LocalHub implements AutoCloseable {
     public String deviceConnectionString(String deviceId) {
         return ConnectionStrings.device(hostName, requireStarted().registry().findDevice(deviceId)
                 .orElseThrow(() -> new IllegalArgumentException("No device " + deviceId + " is registered.")));
+    }
+
+    /** A module connection string the Azure device SDK's {@code ModuleClient} accepts as it is. */
+    public String moduleConnectionString(String deviceId, String moduleId) {
+        return ConnectionStrings.module(hostName, requireStarted().registry().findModule(deviceId, moduleId)
+                .orElseThrow(() -> new IllegalArgumentException("Device " + deviceId + " has no module " + moduleId
+                        + ".")));
     }
 
     /** A service connection string; its host name carries the HTTPS port unless that is 443. */
