@@ -180,7 +180,8 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         RegistryService registryService = new RegistryService(identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
-        DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
+        DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
+                verifier, hubNames);
         dashboardToken = DashboardToken.random(new SecureRandom());
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
                 dashboardToken);
