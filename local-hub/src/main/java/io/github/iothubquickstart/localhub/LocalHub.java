@@ -176,7 +176,7 @@ public final class LocalHub implements AutoCloseable {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
         devices = new ConnectedDevices(vertx, clock);
-        methods = new DirectMethodService(identity.registry(), devices, new PendingMethodCalls(vertx),
+        methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         RegistryService registryService = new RegistryService(identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);

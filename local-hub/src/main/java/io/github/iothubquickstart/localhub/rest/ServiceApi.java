@@ -38,6 +38,10 @@ public final class ServiceApi {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
                 .handler(methods);
+        router.post("/twins/:deviceId/modules/:moduleId/methods")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck())
+                .handler(methods);
         router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
         router.post("/devices/query").handler(queries);

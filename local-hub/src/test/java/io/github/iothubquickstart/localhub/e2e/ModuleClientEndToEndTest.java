@@ -7,6 +7,11 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
@@ -21,6 +26,9 @@ import io.github.iothubquickstart.localhub.auth.SasSigner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -155,5 +163,46 @@ class ModuleClientEndToEndTest {
             assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(received).isEmpty();
         }
+    }
+
+    @Test
+    void directMethodOnAModuleReachesThatModuleAndNotItsDevice() throws Exception {
+        hub.registerModule("plant-7", "valve");
+        List<String> deviceCalls = new CopyOnWriteArrayList<>();
+        hub.connectedDevice("plant-7", (name, payload, context) -> {
+            deviceCalls.add(name);
+            return new DirectMethodResponse(500, Map.of());
+        });
+        ModuleClient module = hub.module("plant-7", "valve", IotHubClientProtocol.MQTT);
+        module.open(false);
+        module.subscribeToMethods((name, payload, context) ->
+                new DirectMethodResponse(200, Map.of("opened", payload.getPayloadAsJsonElement())), null);
+        DirectMethodsClient methods = hub.methodsClient("service");
+
+        var answer = methods.invoke("plant-7", "valve", "open",
+                DirectMethodRequestOptions.builder().payload(Map.of("percent", 40)).build());
+
+        assertThat(answer.getStatus()).isEqualTo(200);
+        assertThat(answer.getPayloadAsJsonElement().getAsJsonObject().getAsJsonObject("opened").get("percent").getAsInt())
+                .isEqualTo(40);
+        assertThat(deviceCalls).isEmpty();
+        // The device's own methods are still its own.
+        assertThat(methods.invoke("plant-7", "open").getStatus()).isEqualTo(500);
+    }
+
+    @Test
+    void directMethodOnAModuleThatIsNotConnectedOrNotRegisteredIsNotFound() {
+        hub.registerModule("plant-8", "valve");
+        DirectMethodsClient methods = hub.methodsClient("service");
+
+        DirectMethodRequestOptions noWait = DirectMethodRequestOptions.builder()
+                .methodConnectTimeoutSeconds(0).methodResponseTimeoutSeconds(5).build();
+
+        assertThatThrownBy(() -> methods.invoke("plant-8", "valve", "open", noWait))
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404103));
+        assertThatThrownBy(() -> methods.invoke("plant-8", "no-such-module", "open", noWait))
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404010));
     }
 }
