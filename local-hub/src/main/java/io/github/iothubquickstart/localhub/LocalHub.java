@@ -179,6 +179,7 @@ public final class LocalHub implements AutoCloseable {
         methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         RegistryService registryService = new RegistryService(identity.registry(), devices);
+        ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames);
@@ -196,11 +197,10 @@ public final class LocalHub implements AutoCloseable {
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
-                new ModuleRoutes(serviceAuthenticator,
-                        new ModuleService(identity.registry(), identity.registry(), devices)),
+                new ModuleRoutes(serviceAuthenticator, moduleService),
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
-                new TwinRoutes(serviceAuthenticator, twins, registryService),
+                new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,

@@ -188,7 +188,7 @@ public final class MqttConnectionHandler {
             return;
         }
         Optional<DeviceTopics.TwinRequestTopic> twinRequest = DeviceTopics.twinRequest(topic);
-        if (twinRequest.isPresent() && !session.identity().isModule()) {
+        if (twinRequest.isPresent()) {
             acknowledge(endpoint, message);
             twinRequests.handle(session.connection(), twinRequest.get(), message.payload());
             return;

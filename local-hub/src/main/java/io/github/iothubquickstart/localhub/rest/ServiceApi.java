@@ -57,12 +57,16 @@ public final class ServiceApi {
         router.route("/statistics/*").handler(new ApiVersionCheck());
         router.get("/statistics/devices").handler(statistics::devices);
         router.get("/statistics/service").handler(statistics::service);
-        router.routeWithRegex("/twins/[^/]+").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        router.routeWithRegex("/twins/[^/]+(/modules/[^/]+)?").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
         router.get("/twins/:deviceId").handler(twins::get);
         router.patch("/twins/:deviceId").handler(twins::patch);
         router.post("/twins/:deviceId").handler(twins::postWithMethodOverride);
         router.put("/twins/:deviceId").handler(twins::replace);
+        router.get("/twins/:deviceId/modules/:moduleId").handler(twins::get);
+        router.patch("/twins/:deviceId/modules/:moduleId").handler(twins::patch);
+        router.post("/twins/:deviceId/modules/:moduleId").handler(twins::postWithMethodOverride);
+        router.put("/twins/:deviceId/modules/:moduleId").handler(twins::replace);
         router.get("/monitor/events").handler(monitor);
     }
 }

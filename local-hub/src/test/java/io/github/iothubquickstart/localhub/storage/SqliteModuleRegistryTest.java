@@ -3,10 +3,13 @@ package io.github.iothubquickstart.localhub.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.registry.ModuleAlreadyExistsException;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
+import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Modules in the registry database: kept across opening the file again, and deleted with their device. */
+/**
+ * Modules and module twins in the registry database: kept across opening the file again, apart from the device's own
+ * twin, and deleted with their device.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SqliteModuleRegistryTest {
     private static final String KEY_A = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -100,5 +106,29 @@ class SqliteModuleRegistryTest {
         assertThat(registry.deleteModule("edge", "sensor")).isTrue();
         assertThat(registry.deleteModule("edge", "sensor")).isFalse();
         assertThat(registry.listModules("edge")).isEmpty();
+    }
+
+    @Test
+    void moduleTwinIsKeptApartFromTheDeviceTwinAndDeletedWithTheDevice() {
+        registry.createModule("edge", "sensor", null, null, null);
+        IdentityId module = IdentityId.module("edge", "sensor");
+        try (SqliteTwinStore twins = SqliteTwinStore.open(directory.resolve("registry.db"), Clock.systemUTC())) {
+            JsonObject desired = new JsonObject();
+            desired.addProperty("rate", 7);
+            twins.update(module, twin -> new TwinDocument(twin.deviceId(), twin.version() + 1, twin.tags(), desired,
+                    twin.desiredVersion() + 1, twin.desiredUpdated(), twin.desiredMetadata(), twin.reported(),
+                    twin.reportedVersion(), twin.reportedUpdated(), twin.reportedMetadata()));
+
+            assertThat(twins.load(module).desired().get("rate").getAsInt()).isEqualTo(7);
+            assertThat(twins.load("edge").desired().entrySet()).isEmpty();
+
+            registry.deleteDevice("edge");
+            registry.createDevice("edge");
+            registry.createModule("edge", "sensor", null, null, null);
+
+            assertThat(twins.load(module).desired().entrySet()).isEmpty();
+            registry.deleteModule("edge", "sensor");
+            assertThatThrownBy(() -> twins.load(module)).isInstanceOf(ModuleNotFoundException.class);
+        }
     }
 }
