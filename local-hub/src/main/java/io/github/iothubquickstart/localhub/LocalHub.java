@@ -201,7 +201,7 @@ public final class LocalHub implements AutoCloseable {
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
-                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())));
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, serviceApi::mountOn, mqttServer.overWebSockets()::mountOn),
