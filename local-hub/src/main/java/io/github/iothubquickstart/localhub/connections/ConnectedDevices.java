@@ -95,8 +95,14 @@ public final class ConnectedDevices implements DevicePresence {
         return connected.containsKey(identity);
     }
 
+    /** Connections of devices and modules: what the hub's connection cap counts. */
     public int connectedCount() {
         return connected.size();
+    }
+
+    /** Devices connected, not counting their modules: IoT Hub's {@code connectedDeviceCount}. */
+    public int connectedDeviceCount() {
+        return (int) connected.keySet().stream().filter(identity -> !identity.isModule()).count();
     }
 
     /**

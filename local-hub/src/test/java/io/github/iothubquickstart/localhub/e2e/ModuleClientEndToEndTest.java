@@ -205,4 +205,28 @@ class ModuleClientEndToEndTest {
                 .isInstanceOf(IotHubNotFoundException.class)
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404010));
     }
+
+    @Test
+    void disablingOrDeletingTheDeviceDropsItsModulesConnectionAndADisabledDevicesModuleIsRefused() throws Exception {
+        hub.registerModule("plant-9", "thermometer");
+        ModuleClient module = hub.module("plant-9", "thermometer", IotHubClientProtocol.MQTT);
+        module.open(false);
+        var device = registry.getDevice("plant-9");
+        device.setStatus(com.microsoft.azure.sdk.iot.service.registry.DeviceStatus.Disabled);
+
+        registry.updateDevice(device);
+
+        assertThat(registry.getModule("plant-9", "thermometer").getConnectionState())
+                .isEqualTo(DeviceConnectionState.Disconnected);
+        ModuleClient again = hub.module("plant-9", "thermometer", IotHubClientProtocol.MQTT);
+        assertThatThrownBy(() -> again.open(false)).isInstanceOf(IotHubClientException.class);
+
+        hub.registerModule("plant-10", "thermometer");
+        hub.module("plant-10", "thermometer", IotHubClientProtocol.MQTT).open(false);
+        registry.removeDevice("plant-10");
+        hub.registerModule("plant-10", "thermometer");
+
+        assertThat(registry.getModule("plant-10", "thermometer").getConnectionState())
+                .isEqualTo(DeviceConnectionState.Disconnected);
+    }
 }
