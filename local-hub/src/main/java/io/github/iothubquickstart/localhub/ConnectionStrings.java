@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub;
 
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 
 /** IoT Hub connection strings, in the form the Azure SDKs parse. */
@@ -13,6 +14,12 @@ public final class ConnectionStrings {
     public static String device(String hostName, DeviceIdentity device) {
         return "HostName=" + requireValue("host name", hostName) + ";DeviceId=" + device.deviceId()
                 + ";SharedAccessKey=" + device.primaryKey();
+    }
+
+    /** {@code HostName=<host>;DeviceId=<id>;ModuleId=<module id>;SharedAccessKey=<primary key>} */
+    public static String module(String hostName, ModuleIdentity module) {
+        return "HostName=" + requireValue("host name", hostName) + ";DeviceId=" + module.deviceId()
+                + ";ModuleId=" + module.moduleId() + ";SharedAccessKey=" + module.primaryKey();
     }
 
     /**

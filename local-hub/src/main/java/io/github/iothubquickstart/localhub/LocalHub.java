@@ -21,6 +21,7 @@ import io.github.iothubquickstart.localhub.mqtt.MqttTwinRequests;
 import io.github.iothubquickstart.localhub.mqtt.PersistentSessions;
 import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -28,6 +29,7 @@ import io.github.iothubquickstart.localhub.rest.MonitorRoute;
 import io.github.iothubquickstart.localhub.query.DeviceQueries;
 import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
+import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
@@ -174,11 +176,13 @@ public final class LocalHub implements AutoCloseable {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
         devices = new ConnectedDevices(vertx, clock);
-        methods = new DirectMethodService(identity.registry(), devices, new PendingMethodCalls(vertx),
+        methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         RegistryService registryService = new RegistryService(identity.registry(), devices);
+        ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
-        DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), verifier, hubNames);
+        DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
+                verifier, hubNames);
         dashboardToken = DashboardToken.random(new SecureRandom());
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
                 dashboardToken);
@@ -193,10 +197,11 @@ public final class LocalHub implements AutoCloseable {
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
+                new ModuleRoutes(serviceAuthenticator, moduleService),
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
-                new TwinRoutes(serviceAuthenticator, twins, registryService),
-                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, identity.twins())));
+                new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, serviceApi::mountOn, mqttServer.overWebSockets()::mountOn),
@@ -346,6 +351,13 @@ public final class LocalHub implements AutoCloseable {
     public String deviceConnectionString(String deviceId) {
         return ConnectionStrings.device(hostName, requireStarted().registry().findDevice(deviceId)
                 .orElseThrow(() -> new IllegalArgumentException("No device " + deviceId + " is registered.")));
+    }
+
+    /** A module connection string the Azure device SDK's {@code ModuleClient} accepts as it is. */
+    public String moduleConnectionString(String deviceId, String moduleId) {
+        return ConnectionStrings.module(hostName, requireStarted().registry().findModule(deviceId, moduleId)
+                .orElseThrow(() -> new IllegalArgumentException("Device " + deviceId + " has no module " + moduleId
+                        + ".")));
     }
 
     /** A service connection string; its host name carries the HTTPS port unless that is 443. */

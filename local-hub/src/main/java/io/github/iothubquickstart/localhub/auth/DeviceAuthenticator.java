@@ -3,42 +3,50 @@ package io.github.iothubquickstart.localhub.auth;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides whether an MQTT CONNECT may become a device session: the client id names a registered, enabled device,
- * the user name names this hub and that device, and the password is a SAS token for {@code <host>/devices/<id>}
- * signed with one of the device's keys and not expired.
+ * Decides whether an MQTT CONNECT may become a device or module session: the client id names a registered, enabled
+ * device ({@code <id>}) or a module of one ({@code <id>/<module id>}, as IoT Hub's module client id), the user name
+ * names this hub and that client id, and the password is a SAS token for {@code <host>/devices/<id>} (a module:
+ * {@code <host>/devices/<id>/modules/<module id>}) signed with one of that identity's own keys and not expired.
  */
 public final class DeviceAuthenticator {
     static final int MAX_CREDENTIAL_LENGTH = 4096;
 
     private final DeviceRegistry registry;
+    private final ModuleRegistry modules;
     private final SasVerifier verifier;
     private final Set<String> hubHostNames;
 
     /** Why a device was let in or not; the reason goes to the hub's log, never to the device. */
-    public record Outcome(Optional<DeviceIdentity> device, String reason) {
+    public record Outcome(Optional<IdentityId> identity, String reason) {
         static Outcome refused(String reason) {
             return new Outcome(Optional.empty(), reason);
         }
 
         public boolean accepted() {
-            return device.isPresent();
+            return identity.isPresent();
         }
     }
 
-    public DeviceAuthenticator(DeviceRegistry registry, SasVerifier verifier, Set<String> hubHostNames) {
+    public DeviceAuthenticator(DeviceRegistry registry, ModuleRegistry modules, SasVerifier verifier,
+                               Set<String> hubHostNames) {
         this.registry = registry;
+        this.modules = modules;
         this.verifier = verifier;
         this.hubHostNames = Set.copyOf(hubHostNames);
     }
 
     public Outcome authenticate(String clientId, String username, String password) {
-        if (clientId == null || !DeviceIds.isValid(clientId)) {
-            return Outcome.refused("client id is not a valid device id");
+        IdentityId identity = clientId == null ? null : identityOf(clientId);
+        if (identity == null) {
+            return Outcome.refused("client id is not a valid device id nor <device id>/<module id>");
         }
         if (username == null || password == null) {
             return Outcome.refused("no user name or password (a SAS token is required)");
@@ -56,19 +64,40 @@ public final class DeviceAuthenticator {
         } catch (InvalidSasTokenException e) {
             return Outcome.refused("password is not a valid SAS token: " + e.getMessage());
         }
-        Optional<DeviceIdentity> device = registry.findDevice(clientId);
+        Optional<DeviceIdentity> device = registry.findDevice(identity.deviceId());
         if (device.isEmpty()) {
             return Outcome.refused("device is not registered");
         }
         if (!device.get().enabled()) {
             return Outcome.refused("device is disabled");
         }
-        String audience = hostName + "/devices/" + clientId;
-        SasCheck check = verifier.check(token, audience,
-                List.of(device.get().primaryKey(), device.get().secondaryKey()));
+        List<String> keys = device.get().keys();
+        String audience = hostName + "/devices/" + identity.deviceId();
+        if (identity.isModule()) {
+            Optional<ModuleIdentity> module = modules.findModule(identity.deviceId(), identity.moduleId());
+            if (module.isEmpty()) {
+                return Outcome.refused("module is not registered");
+            }
+            // A module signs with its own keys, never its device's: each is a separate identity.
+            keys = module.get().keys();
+            audience += "/modules/" + identity.moduleId();
+        }
+        SasCheck check = verifier.check(token, audience, keys);
         return check == SasCheck.VALID
-                ? new Outcome(device, "valid SAS token")
+                ? new Outcome(Optional.of(identity), "valid SAS token")
                 : Outcome.refused(describe(check, audience));
+    }
+
+    /** {@code <device id>} or {@code <device id>/<module id>}; null when it is neither. */
+    private static IdentityId identityOf(String clientId) {
+        int slash = clientId.indexOf('/');
+        if (slash < 0) {
+            return DeviceIds.isValid(clientId) ? IdentityId.device(clientId) : null;
+        }
+        String deviceId = clientId.substring(0, slash);
+        String moduleId = clientId.substring(slash + 1);
+        return DeviceIds.isValid(deviceId) && DeviceIds.isValid(moduleId)
+                ? IdentityId.module(deviceId, moduleId) : null;
     }
 
     private String hostNameOf(String username, String deviceId) {
@@ -85,7 +114,7 @@ public final class DeviceAuthenticator {
         return switch (check) {
             case EXPIRED -> "SAS token expired";
             case WRONG_RESOURCE -> "SAS token is not for " + audience;
-            case BAD_SIGNATURE -> "SAS signature does not match the device's keys";
+            case BAD_SIGNATURE -> "SAS signature does not match the keys of " + audience;
             case VALID -> "valid SAS token";
         };
     }

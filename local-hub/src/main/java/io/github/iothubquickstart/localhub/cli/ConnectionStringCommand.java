@@ -4,6 +4,7 @@ import io.github.iothubquickstart.localhub.ConnectionStrings;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints connection strings in the forms the SDKs take as they are. */
 @Command(name = "connection-string", mixinStandardHelpOptions = true,
-        description = {"Print a connection string: a device's with --device, else a service policy's.",
+        description = {"Print a connection string: a device's with --device (a module's with --device and --module),"
+                + " else a service policy's.",
                 "Pipe it to an app, e.g. IOTHUB_DEVICE_CONNECTION_STRING=$(java -jar local-hub.jar connection-string --device MyJavaDevice)"})
 final class ConnectionStringCommand implements Callable<Integer> {
     @Spec
@@ -26,6 +28,10 @@ final class ConnectionStringCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE_ID", description = "Print this device's connection string.")
     String deviceId;
+
+    @Option(names = "--module", paramLabel = "MODULE_ID",
+            description = "With --device: print the connection string of this module of the device.")
+    String moduleId;
 
     @Option(names = "--policy", paramLabel = "NAME", defaultValue = "service",
             description = "Shared access policy for a service connection string (default: ${DEFAULT-VALUE}; also iothubowner).")
@@ -43,7 +49,15 @@ final class ConnectionStringCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (HubIdentity identity = HubIdentity.openExisting(dataDirectory.resolve())) {
-            if (deviceId != null) {
+            if (moduleId != null) {
+                if (deviceId == null) {
+                    throw new IllegalArgumentException("--module needs --device: a module belongs to a device");
+                }
+                ModuleIdentity module = identity.registry().findModule(deviceId, moduleId)
+                        .orElseThrow(() -> new IllegalArgumentException("device " + deviceId + " has no module "
+                                + moduleId + "; add it with RegistryClient.addModule"));
+                out.println(ConnectionStrings.module(hostName, module));
+            } else if (deviceId != null) {
                 DeviceIdentity device = identity.registry().findDevice(deviceId)
                         .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
                 out.println(ConnectionStrings.device(hostName, device));

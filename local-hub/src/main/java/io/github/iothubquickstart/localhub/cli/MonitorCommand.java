@@ -147,6 +147,9 @@ final class MonitorCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder()
                 .append(event.get("enqueuedTime").getAsString()).append(' ')
                 .append(event.get("deviceId").getAsString());
+        if (event.has("moduleId")) {
+            line.append('/').append(event.get("moduleId").getAsString());
+        }
         for (Map.Entry<String, com.google.gson.JsonElement> property : event.getAsJsonObject("properties").entrySet()) {
             line.append(' ').append(property.getKey()).append('=').append(property.getValue().getAsString());
         }

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.connections;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,11 @@ public final class ConnectedDevice {
 
     public String deviceId() {
         return connection.deviceId();
+    }
+
+    /** The device, or the module, this connection belongs to. */
+    public IdentityId identity() {
+        return connection.identity();
     }
 
     public DeviceConnection connection() {

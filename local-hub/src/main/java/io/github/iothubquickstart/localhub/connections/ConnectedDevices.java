@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.connections;
 
 import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,17 +18,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The devices connected right now, over any transport, at most one connection per device id. Callers can wait,
+ * The devices and modules connected right now, over any transport, at most one connection per identity (a device,
+ * or one module of a device: a device and its modules are separate identities, each with its own connection). Callers can wait,
  * bounded, for a device to come online for methods, and hear when a connection ends (so calls waiting on it fail
  * at once).
  */
 public final class ConnectedDevices implements DevicePresence {
     private final Vertx vertx;
     private final Clock clock;
-    private final Map<String, ConnectedDevice> connected = new ConcurrentHashMap<>();
+    private final Map<IdentityId, ConnectedDevice> connected = new ConcurrentHashMap<>();
     /** State of devices not connected now; in memory only, as the hub cannot know what happened while it was down. */
-    private final Map<String, Presence> lastKnown = new ConcurrentHashMap<>();
-    private final Map<String, List<Promise<ConnectedDevice>>> waiters = new ConcurrentHashMap<>();
+    private final Map<IdentityId, Presence> lastKnown = new ConcurrentHashMap<>();
+    private final Map<IdentityId, List<Promise<ConnectedDevice>>> waiters = new ConcurrentHashMap<>();
     private final List<Consumer<ConnectedDevice>> endListeners = new CopyOnWriteArrayList<>();
 
     /** @param vertx its timers bound the waits of {@link #awaitMethodsReady} */
@@ -39,7 +41,7 @@ public final class ConnectedDevices implements DevicePresence {
     /** Makes {@code connection} the device's current one; the connection it replaces, if any, is closed. */
     public ConnectedDevice connected(DeviceConnection connection) {
         ConnectedDevice device = new ConnectedDevice(connection, Instant.ofEpochMilli(clock.millis()));
-        ConnectedDevice previous = connected.put(device.deviceId(), device);
+        ConnectedDevice previous = connected.put(device.identity(), device);
         if (previous != null) {
             ended(previous);
             previous.connection().close();
@@ -52,8 +54,8 @@ public final class ConnectedDevices implements DevicePresence {
         if (!device.markClosed()) {
             return;
         }
-        if (connected.remove(device.deviceId(), device)) {
-            lastKnown.put(device.deviceId(), new Presence(false, clock.instant(),
+        if (connected.remove(device.identity(), device)) {
+            lastKnown.put(device.identity(), new Presence(false, clock.instant(),
                     Instant.ofEpochMilli(device.lastActivityMillis())));
         }
         for (Consumer<ConnectedDevice> listener : endListeners) {
@@ -64,8 +66,8 @@ public final class ConnectedDevices implements DevicePresence {
     /** The device (un)subscribed to direct methods; callers waiting for it to come online are woken. */
     public void acceptsMethods(ConnectedDevice device, boolean accepts) {
         device.acceptMethods(accepts);
-        if (accepts && connected.get(device.deviceId()) == device) {
-            List<Promise<ConnectedDevice>> waiting = waiters.remove(device.deviceId());
+        if (accepts && connected.get(device.identity()) == device) {
+            List<Promise<ConnectedDevice>> waiting = waiters.remove(device.identity());
             if (waiting != null) {
                 waiting.forEach(promise -> promise.tryComplete(device));
             }
@@ -78,15 +80,29 @@ public final class ConnectedDevices implements DevicePresence {
     }
 
     public Optional<ConnectedDevice> current(String deviceId) {
-        return Optional.ofNullable(connected.get(deviceId));
+        return current(IdentityId.device(deviceId));
+    }
+
+    public Optional<ConnectedDevice> current(IdentityId identity) {
+        return Optional.ofNullable(connected.get(identity));
     }
 
     public boolean isConnected(String deviceId) {
-        return connected.containsKey(deviceId);
+        return isConnected(IdentityId.device(deviceId));
     }
 
+    public boolean isConnected(IdentityId identity) {
+        return connected.containsKey(identity);
+    }
+
+    /** Connections of devices and modules: what the hub's connection cap counts. */
     public int connectedCount() {
         return connected.size();
+    }
+
+    /** Devices connected, not counting their modules: IoT Hub's {@code connectedDeviceCount}. */
+    public int connectedDeviceCount() {
+        return (int) connected.keySet().stream().filter(identity -> !identity.isModule()).count();
     }
 
     /**
@@ -94,32 +110,37 @@ public final class ConnectedDevices implements DevicePresence {
      * {@link TimeoutException} when the wait runs out.
      */
     public Future<ConnectedDevice> awaitMethodsReady(String deviceId, Duration timeout) {
-        ConnectedDevice device = connected.get(deviceId);
+        return awaitMethodsReady(IdentityId.device(deviceId), timeout);
+    }
+
+    /** As {@link #awaitMethodsReady(String, Duration)}, for a device or a module. */
+    public Future<ConnectedDevice> awaitMethodsReady(IdentityId identity, Duration timeout) {
+        ConnectedDevice device = connected.get(identity);
         if (device != null && device.acceptsMethods()) {
             return Future.succeededFuture(device);
         }
         if (timeout.isZero()) {
-            return Future.failedFuture(new TimeoutException(deviceId));
+            return Future.failedFuture(new TimeoutException(identity.toString()));
         }
         Promise<ConnectedDevice> promise = Promise.promise();
         // Added inside compute: a list fetched first and added to later may meanwhile have been dropped from the map
         // by another waiter's clean-up below, and then nothing would ever wake this one.
-        waiters.compute(deviceId, (id, list) -> {
+        waiters.compute(identity, (id, list) -> {
             List<Promise<ConnectedDevice>> waiting = list != null ? list : new CopyOnWriteArrayList<>();
             waiting.add(promise);
             return waiting;
         });
         // The device may have subscribed between the check above and registering the waiter.
-        ConnectedDevice raced = connected.get(deviceId);
+        ConnectedDevice raced = connected.get(identity);
         if (raced != null && raced.acceptsMethods()) {
             promise.tryComplete(raced);
         }
         long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
-                id -> promise.tryFail(new TimeoutException(deviceId)));
+                id -> promise.tryFail(new TimeoutException(identity.toString())));
         Future<ConnectedDevice> future = promise.future();
         future.onComplete(done -> {
             vertx.cancelTimer(timer);
-            waiters.computeIfPresent(deviceId, (id, list) -> {
+            waiters.computeIfPresent(identity, (id, list) -> {
                 list.remove(promise);
                 return list.isEmpty() ? null : list;
             });
@@ -129,20 +150,39 @@ public final class ConnectedDevices implements DevicePresence {
 
     @Override
     public Presence presence(String deviceId) {
-        ConnectedDevice device = connected.get(deviceId);
+        return presence(IdentityId.device(deviceId));
+    }
+
+    @Override
+    public Presence presence(IdentityId identity) {
+        ConnectedDevice device = connected.get(identity);
         if (device != null) {
             return new Presence(true, device.connectedSince(), Instant.ofEpochMilli(device.lastActivityMillis()));
         }
-        return lastKnown.getOrDefault(deviceId, Presence.UNKNOWN);
+        return lastKnown.getOrDefault(identity, Presence.UNKNOWN);
     }
 
     /** Drops the device's connection at once, e.g. because it was disabled or deleted. */
     @Override
     public void disconnect(String deviceId) {
-        ConnectedDevice device = connected.get(deviceId);
+        disconnect(IdentityId.device(deviceId));
+    }
+
+    @Override
+    public void disconnect(IdentityId identity) {
+        ConnectedDevice device = connected.get(identity);
         if (device != null) {
             ended(device);
             device.connection().close();
+        }
+    }
+
+    @Override
+    public void disconnectModulesOf(String deviceId) {
+        for (IdentityId identity : new ArrayList<>(connected.keySet())) {
+            if (identity.isModule() && identity.deviceId().equals(deviceId)) {
+                disconnect(identity);
+            }
         }
     }
 

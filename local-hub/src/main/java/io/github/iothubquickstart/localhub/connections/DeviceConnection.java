@@ -1,15 +1,21 @@
 package io.github.iothubquickstart.localhub.connections;
 
 import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 
 /**
- * What the hub can do to one connected device, whatever protocol it speaks: each device transport (MQTT today,
+ * What the hub can do to one connected device (or module of a device), whatever protocol it speaks: each device transport (MQTT today,
  * AMQP later) implements it, and turns each call into its own wire format. Calls come from any thread; an
  * implementation hands them to the thread that owns its connection, and drops them once the connection is closed.
  */
 public interface DeviceConnection {
 
     String deviceId();
+
+    /** The device, or the module of the device, on the other end; by default the device itself. */
+    default IdentityId identity() {
+        return IdentityId.device(deviceId());
+    }
 
     /**
      * Sends a direct method request; the device answers under {@code requestId}.

@@ -35,6 +35,14 @@ public final class IotHubErrors {
         return new IotHubError(404, 404001, "Device " + deviceId + " is not registered in this hub.");
     }
 
+    public static IotHubError moduleNotFound(String deviceId, String moduleId) {
+        return new IotHubError(404, 404010, "Device " + deviceId + " has no module " + moduleId + ".");
+    }
+
+    public static IotHubError moduleAlreadyExists(String deviceId, String moduleId) {
+        return new IotHubError(409, 409301, "Device " + deviceId + " already has a module " + moduleId + ".");
+    }
+
     public static IotHubError deviceNotOnline(String deviceId) {
         return new IotHubError(404, 404103, "Timed out waiting for device " + deviceId + " to connect.");
     }
@@ -89,7 +97,9 @@ public final class IotHubErrors {
             case 400011 -> "DeviceDefinedMultipleTimes";
             case 401002 -> "IotHubUnauthorizedAccess";
             case 404001 -> "DeviceNotFound";
+            case 404010 -> "ModuleNotFound";
             case 409001 -> "DeviceAlreadyExists";
+            case 409301 -> "ModuleAlreadyExistsOnDevice";
             case 412002 -> "PreconditionFailed";
             case 413002 -> "TooManyDevices";
             case 429001 -> "ThrottlingException";

@@ -4,23 +4,27 @@ import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Invokes a direct method on a device, over whichever transport it is connected by: waits (bounded) for it to be
+ * Invokes a direct method on a device or a module, over whichever transport it is connected by: waits (bounded) for it to be
  * online, sends the request, and waits (bounded) for its answer. Fails only with
  * {@link io.github.iothubquickstart.localhub.errors.IotHubError}.
  */
 public final class DirectMethodService {
     private final DeviceRegistry registry;
+    private final ModuleRegistry modules;
     private final ConnectedDevices devices;
     private final PendingMethodCalls pendingCalls;
     private final MethodCallQuota quota;
 
-    public DirectMethodService(DeviceRegistry registry, ConnectedDevices devices, PendingMethodCalls pendingCalls,
-                               int maxCallsPerDevice, int maxCallsInFlight) {
+    public DirectMethodService(DeviceRegistry registry, ModuleRegistry modules, ConnectedDevices devices,
+                               PendingMethodCalls pendingCalls, int maxCallsPerDevice, int maxCallsInFlight) {
         this.registry = registry;
+        this.modules = modules;
         this.devices = devices;
         this.pendingCalls = pendingCalls;
         this.quota = new MethodCallQuota(maxCallsPerDevice, maxCallsInFlight);
@@ -28,17 +32,26 @@ public final class DirectMethodService {
     }
 
     public Future<MethodResult> invoke(String deviceId, MethodRequest request) {
-        if (registry.findDevice(deviceId).isEmpty()) {
-            return Future.failedFuture(IotHubErrors.deviceNotFound(deviceId));
+        return invoke(IdentityId.device(deviceId), request);
+    }
+
+    /** Invokes the method on the device, or on the module of the device; only that connection can answer. */
+    public Future<MethodResult> invoke(IdentityId target, MethodRequest request) {
+        if (registry.findDevice(target.deviceId()).isEmpty()) {
+            return Future.failedFuture(IotHubErrors.deviceNotFound(target.deviceId()));
         }
-        String refusal = quota.tryAcquire(deviceId);
+        if (target.isModule() && modules.findModule(target.deviceId(), target.moduleId()).isEmpty()) {
+            return Future.failedFuture(IotHubErrors.moduleNotFound(target.deviceId(), target.moduleId()));
+        }
+        String key = target.toString();
+        String refusal = quota.tryAcquire(key);
         if (refusal != null) {
             return Future.failedFuture(IotHubErrors.throttled("Too many requests: " + refusal + "; retry later."));
         }
-        return devices.awaitMethodsReady(deviceId, request.connectTimeout())
-                .recover(notOnline -> Future.failedFuture(IotHubErrors.deviceNotOnline(deviceId)))
+        return devices.awaitMethodsReady(target, request.connectTimeout())
+                .recover(notOnline -> Future.failedFuture(IotHubErrors.deviceNotOnline(key)))
                 .compose(device -> call(device, request))
-                .andThen(done -> quota.release(deviceId));
+                .andThen(done -> quota.release(key));
     }
 
     /**
@@ -62,7 +75,7 @@ public final class DirectMethodService {
         }
         device.connection().sendMethodRequest(call.requestId(), request.methodName(), request.payload());
         return call.result().recover(failure -> Future.failedFuture(failure instanceof TimeoutException
-                ? IotHubErrors.gatewayTimeout(device.deviceId(), (int) request.responseTimeout().toSeconds())
-                : IotHubErrors.deviceDisconnected(device.deviceId())));
+                ? IotHubErrors.gatewayTimeout(device.identity().toString(), (int) request.responseTimeout().toSeconds())
+                : IotHubErrors.deviceDisconnected(device.identity().toString())));
     }
 }

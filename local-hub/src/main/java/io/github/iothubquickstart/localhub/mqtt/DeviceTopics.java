@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.Optional;
 
 /**
@@ -94,7 +95,12 @@ public final class DeviceTopics {
     }
 
     public static Optional<Subscription> subscription(String filter, String deviceId) {
-        if (filter.equals(cloudToDeviceFilter(deviceId))) {
+        return subscription(filter, IdentityId.device(deviceId));
+    }
+
+    /** As {@link #subscription(String, String)}; a module's own topics are under {@code devices/<id>/modules/<mid>/}. */
+    public static Optional<Subscription> subscription(String filter, IdentityId identity) {
+        if (filter.equals(cloudToDeviceFilter(identity))) {
             return Optional.of(Subscription.CLOUD_TO_DEVICE);
         }
         return switch (filter) {
@@ -107,9 +113,16 @@ public final class DeviceTopics {
 
     /** The property bag of a telemetry topic ({@code devices/<id>/messages/events/<bag>}), or empty if it is none. */
     public static Optional<String> telemetryPropertyBag(String topic, String deviceId) {
-        String prefix = telemetryPrefix(deviceId);
+        return telemetryPropertyBag(topic, IdentityId.device(deviceId));
+    }
+
+    /** As {@link #telemetryPropertyBag(String, String)}; a module sends on {@code devices/<id>/modules/<mid>/messages/events/}. */
+    public static Optional<String> telemetryPropertyBag(String topic, IdentityId identity) {
+        String prefix = telemetryPrefix(identity);
         if (topic.startsWith(prefix)) {
-            return Optional.of(topic.substring(prefix.length()));
+            String bag = topic.substring(prefix.length());
+            // The module client ends its property bag with a slash ({@code .../events/a=b/}); IoT Hub ignores it.
+            return Optional.of(bag.endsWith("/") ? bag.substring(0, bag.length() - 1) : bag);
         }
         // The SDKs always send the trailing slash, but MQTT clients written by hand often do not.
         if (topic.equals(prefix.substring(0, prefix.length() - 1))) {
@@ -140,11 +153,16 @@ public final class DeviceTopics {
         return METHOD_REQUEST_PREFIX + methodName + REQUEST_ID_MARKER + requestId;
     }
 
-    static String cloudToDeviceFilter(String deviceId) {
-        return "devices/" + deviceId + "/messages/devicebound/#";
+    static String cloudToDeviceFilter(IdentityId identity) {
+        return ownTopics(identity) + "messages/devicebound/#";
     }
 
-    private static String telemetryPrefix(String deviceId) {
-        return "devices/" + deviceId + "/messages/events/";
+    private static String telemetryPrefix(IdentityId identity) {
+        return ownTopics(identity) + "messages/events/";
+    }
+
+    /** {@code devices/<id>/}, or for a module {@code devices/<id>/modules/<module id>/}. */
+    private static String ownTopics(IdentityId identity) {
+        return "devices/" + identity.deviceId() + "/" + (identity.isModule() ? "modules/" + identity.moduleId() + "/" : "");
     }
 }

@@ -10,6 +10,7 @@ import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -75,8 +76,9 @@ public final class MqttConnectionHandler {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
             return;
         }
+        IdentityId identity = outcome.identity().orElseThrow();
         // A device replacing its own connection does not count twice.
-        if (devices.connectedCount() >= maxConnectedDevices && !devices.isConnected(clientId)) {
+        if (devices.connectedCount() >= maxConnectedDevices && !devices.isConnected(identity)) {
             LOG.warn("Refused device {}: the hub already has {} devices connected", clientId, maxConnectedDevices);
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
             return;
@@ -88,7 +90,7 @@ public final class MqttConnectionHandler {
         Set<DeviceTopics.Subscription> restored = persistent
                 ? persistentSessions.restore(clientId) : EnumSet.noneOf(DeviceTopics.Subscription.class);
         MqttDeviceConnection connection =
-                new MqttDeviceConnection(clientId, endpoint, Vertx.currentContext(), restored, persistent);
+                new MqttDeviceConnection(identity, endpoint, Vertx.currentContext(), restored, persistent);
         endpoint.publishAutoAck(false);
         endpoint.accept(!restored.isEmpty());
         Session session = new Session(connection, devices.connected(connection));
@@ -114,8 +116,8 @@ public final class MqttConnectionHandler {
 
     /** The two faces of one connection: what MQTT needs of it, and what the hub's features know of it. */
     private record Session(MqttDeviceConnection connection, ConnectedDevice device) {
-        String deviceId() {
-            return connection.deviceId();
+        IdentityId identity() {
+            return connection.identity();
         }
     }
 
@@ -125,9 +127,9 @@ public final class MqttConnectionHandler {
         boolean desired = false;
         for (MqttTopicSubscription subscription : subscribe.topicSubscriptions()) {
             Optional<DeviceTopics.Subscription> kind =
-                    DeviceTopics.subscription(subscription.topicName(), session.deviceId());
+                    DeviceTopics.subscription(subscription.topicName(), session.identity());
             if (kind.isEmpty()) {
-                LOG.info("Device {} may not subscribe to {}", session.deviceId(), printable(subscription.topicName()));
+                LOG.info("{} may not subscribe to {}", session.identity(), printable(subscription.topicName()));
                 granted.add(MqttQoS.FAILURE);
                 continue;
             }
@@ -149,13 +151,13 @@ public final class MqttConnectionHandler {
 
     private void rememberIfPersistent(Session session) {
         if (session.connection().isPersistent()) {
-            persistentSessions.remember(session.deviceId(), session.connection().subscriptions());
+            persistentSessions.remember(session.identity().toString(), session.connection().subscriptions());
         }
     }
 
     private void onUnsubscribe(Session session, MqttEndpoint endpoint, MqttUnsubscribeMessage unsubscribe) {
         for (String filter : unsubscribe.topics()) {
-            DeviceTopics.subscription(filter, session.deviceId()).ifPresent(session.connection()::unsubscribe);
+            DeviceTopics.subscription(filter, session.identity()).ifPresent(session.connection()::unsubscribe);
         }
         if (unsubscribe.topics().contains(DeviceTopics.METHODS_FILTER)) {
             devices.acceptsMethods(session.device(), false);
@@ -174,7 +176,7 @@ public final class MqttConnectionHandler {
         }
         devices.active(session.device());
         String topic = message.topicName();
-        Optional<String> propertyBag = DeviceTopics.telemetryPropertyBag(topic, session.deviceId());
+        Optional<String> propertyBag = DeviceTopics.telemetryPropertyBag(topic, session.identity());
         if (propertyBag.isPresent()) {
             onTelemetry(session, endpoint, message, propertyBag.get());
             return;
@@ -201,7 +203,7 @@ public final class MqttConnectionHandler {
             return;
         }
         // Acknowledged only once stored: a device never loses a message the hub has PUBACKed.
-        CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.deviceId(),
+        CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.identity(),
                 properties.get().systemProperties(), properties.get().applicationProperties(), message.payload().getBytes());
         if (stored.isDone()) {
             // Not stored (retention 0), or refused: answer within this read, so that Vert.x flushes the PUBACKs of
@@ -246,8 +248,8 @@ public final class MqttConnectionHandler {
                                   DeviceTopics.MethodResponseTopic response) {
         MethodResult result = new MethodResult(response.status(), payloadJson(message.payload().toString(StandardCharsets.UTF_8)));
         if (!methods.answer(session.device(), response.requestId(), result)) {
-            LOG.info("Device {} answered method request {} that is not waiting (late, or not its own)",
-                    session.deviceId(), printable(response.requestId()));
+            LOG.info("{} answered method request {} that is not waiting (late, or not its own)",
+                    session.identity(), printable(response.requestId()));
         }
     }
 
@@ -270,7 +272,7 @@ public final class MqttConnectionHandler {
     }
 
     private void refuse(Session session, MqttEndpoint endpoint, String why) {
-        LOG.warn("Closing the connection of device {}: {}", session.deviceId(), why);
+        LOG.warn("Closing the connection of {}: {}", session.identity(), why);
         endpoint.close();
     }
 

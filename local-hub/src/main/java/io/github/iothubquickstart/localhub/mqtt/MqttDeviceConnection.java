@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.mqtt;
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -22,7 +23,7 @@ final class MqttDeviceConnection implements DeviceConnection {
     /** Debug level shows every message sent to a device (-Dorg.slf4j.simpleLogger.log.<this class>=debug). */
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceConnection.class);
 
-    private final String deviceId;
+    private final IdentityId identity;
     private final MqttEndpoint endpoint;
     private final Context context;
     private final boolean persistent;
@@ -33,9 +34,9 @@ final class MqttDeviceConnection implements DeviceConnection {
      * @param subscriptions what the device is subscribed to from the start (restored from its persistent session)
      * @param persistent    clean session 0: the subscriptions outlive this connection
      */
-    MqttDeviceConnection(String deviceId, MqttEndpoint endpoint, Context context, Set<Subscription> subscriptions,
+    MqttDeviceConnection(IdentityId identity, MqttEndpoint endpoint, Context context, Set<Subscription> subscriptions,
                          boolean persistent) {
-        this.deviceId = deviceId;
+        this.identity = identity;
         this.endpoint = endpoint;
         this.context = context;
         this.subscriptions = subscriptions.isEmpty() ? EnumSet.noneOf(Subscription.class) : EnumSet.copyOf(subscriptions);
@@ -44,7 +45,12 @@ final class MqttDeviceConnection implements DeviceConnection {
 
     @Override
     public String deviceId() {
-        return deviceId;
+        return identity.deviceId();
+    }
+
+    @Override
+    public IdentityId identity() {
+        return identity;
     }
 
     @Override
@@ -62,10 +68,10 @@ final class MqttDeviceConnection implements DeviceConnection {
     void publish(String topic, Buffer payload) {
         context.runOnContext(ignored -> {
             if (endpoint.isConnected()) {
-                LOG.debug("To device {}: {}", deviceId, topic);
+                LOG.debug("To {}: {}", identity, topic);
                 endpoint.publish(topic, payload, MqttQoS.AT_MOST_ONCE, false, false);
             } else {
-                LOG.debug("Not sent to device {}, its connection closed: {}", deviceId, topic);
+                LOG.debug("Not sent to {}, its connection closed: {}", identity, topic);
             }
         });
     }
@@ -99,6 +105,6 @@ final class MqttDeviceConnection implements DeviceConnection {
 
     @Override
     public String toString() {
-        return "MQTT device " + deviceId + " from " + endpoint.remoteAddress();
+        return "MQTT " + (identity.isModule() ? "module " : "device ") + identity + " from " + endpoint.remoteAddress();
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.github.iothubquickstart.localhub.twin.TwinService;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device's twin requests over MQTT: GET answers {@code 200} with its desired and reported properties, a
+ * A device's (or module's: its own twin) twin requests over MQTT: GET answers {@code 200} with its desired and reported properties, a
  * reported-properties PATCH answers {@code 204} with the new {@code $version}; a refused request answers with IoT
  * Hub's status (400, 404, 412 for a stale {@code $version}, ...) and an error body. Storage work runs off the event loop, in arrival order.
  */
@@ -34,8 +35,8 @@ public final class MqttTwinRequests {
     public void handle(MqttDeviceConnection connection, DeviceTopics.TwinRequestTopic request, Buffer payload) {
         Context context = Vertx.currentContext();
         String body = payload.toString(StandardCharsets.UTF_8);
-        LOG.debug("Twin request {} {} from device {}", request.operation(), request.requestId(), connection.deviceId());
-        context.executeBlocking(() -> answer(connection.deviceId(), request, body))
+        LOG.debug("Twin request {} {} from {}", request.operation(), request.requestId(), connection.identity());
+        context.executeBlocking(() -> answer(connection.identity(), request, body))
                 .onComplete(done -> {
                     Response response = done.succeeded() ? done.result() : failure(connection, done.cause());
                     connection.publish(DeviceTopics.twinResponse(response.status(), request.requestId(),
@@ -43,12 +44,12 @@ public final class MqttTwinRequests {
                 });
     }
 
-    private Response answer(String deviceId, DeviceTopics.TwinRequestTopic request, String body) {
+    private Response answer(IdentityId owner, DeviceTopics.TwinRequestTopic request, String body) {
         try {
             return switch (request.operation()) {
-                case GET -> new Response(200, null, TwinJson.forDevice(twins.get(deviceId)).toString());
+                case GET -> new Response(200, null, TwinJson.forDevice(twins.get(owner)).toString());
                 case PATCH_REPORTED -> {
-                    TwinDocument twin = twins.updateReported(deviceId, parse(body), request.baseVersion());
+                    TwinDocument twin = twins.updateReported(owner, parse(body), request.baseVersion());
                     yield new Response(204, twin.reportedVersion(), "");
                 }
             };
@@ -58,7 +59,7 @@ public final class MqttTwinRequests {
     }
 
     private static Response failure(MqttDeviceConnection connection, Throwable cause) {
-        LOG.error("Twin request of device {} failed", connection.deviceId(), cause);
+        LOG.error("Twin request of {} failed", connection.identity(), cause);
         return new Response(500, null, errorBody(500001, "The local hub failed: " + cause.getMessage()));
     }
 

@@ -16,11 +16,11 @@ final class QueryEvaluator {
     private QueryEvaluator() {
     }
 
-    /** One result and where it sits in the whole answer, for paging: the device id, or the group's number. */
+    /** One result and where it sits in the whole answer, for paging: the device (/ module) id, or the group's number. */
     record Row(String cursor, JsonObject value) {
     }
 
-    /** @param twins the twins sorted by device id */
+    /** @param twins the twins sorted by {@link #cursorOf} */
     static List<Row> rows(DeviceQuery query, List<JsonObject> twins) {
         List<JsonObject> selected = twins.stream()
                 .filter(twin -> query.where() == null || query.where().test(twin) == Logic.TRUE)
@@ -32,10 +32,15 @@ final class QueryEvaluator {
     private static List<Row> projected(DeviceQuery query, List<JsonObject> twins) {
         List<Row> rows = new ArrayList<>(twins.size());
         for (JsonObject twin : twins) {
-            String deviceId = twin.get("deviceId").getAsString();
-            rows.add(new Row(deviceId, query.selectsWholeTwins() ? twin : projection(query.items(), twin)));
+            rows.add(new Row(cursorOf(twin), query.selectsWholeTwins() ? twin : projection(query.items(), twin)));
         }
         return rows;
+    }
+
+    /** The device id, and for a module twin {@code /} and its module id: in the order the twins come in. */
+    static String cursorOf(JsonObject twin) {
+        JsonElement moduleId = twin.get("moduleId");
+        return twin.get("deviceId").getAsString() + (moduleId == null ? "" : "/" + moduleId.getAsString());
     }
 
     private static JsonObject projection(List<SelectItem> items, JsonObject twin) {

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Reads the part of IoT Hub's query language the local hub answers, by recursive descent:
  * <pre>
- * query      := SELECT [TOP n] ( '*' | item (',' item)* ) FROM devices [WHERE condition] [GROUP BY path]
+ * query      := SELECT [TOP n] ( '*' | item (',' item)* ) FROM devices['.modules'] [WHERE condition] [GROUP BY path]
  * item       := COUNT() AS name | path [AS name]
  * condition  := and (OR and)*
  * and        := unary (AND unary)*
@@ -63,7 +63,7 @@ public final class QueryParser {
         }
         List<SelectItem> items = selectList();
         expectWord("FROM");
-        collection();
+        boolean modules = collection();
         Condition where = acceptWord("WHERE") ? condition() : null;
         PropertyPath groupBy = null;
         if (acceptWord("GROUP")) {
@@ -76,7 +76,7 @@ public final class QueryParser {
         if (peek().kind() != Token.Kind.END) {
             throw unexpected("AND, OR, GROUP BY or the end of the query");
         }
-        return validated(new DeviceQuery(items, top, where, groupBy));
+        return validated(new DeviceQuery(items, top, where, groupBy, modules));
     }
 
     private int topCount() {
@@ -133,7 +133,8 @@ public final class QueryParser {
         return name.text();
     }
 
-    private void collection() {
+    /** True for {@code devices.modules}, false for {@code devices}. */
+    private boolean collection() {
         if (peek().kind() != Token.Kind.WORD) {
             throw unexpected("devices");
         }
@@ -144,13 +145,14 @@ public final class QueryParser {
         if (acceptSymbol(".")) {
             Token part = next();
             if (part.isWord("modules")) {
-                throw unsupported("FROM devices.modules (module identities and their twins)");
+                return true;
             }
             if (part.isWord("jobs")) {
                 throw unsupported("FROM devices.jobs (jobs)");
             }
-            throw unsupported("FROM devices." + part.text() + " (the local hub queries FROM devices)");
+            throw unsupported("FROM devices." + part.text() + " (the local hub queries FROM devices or devices.modules)");
         }
+        return false;
     }
 
     private Condition condition() {

@@ -21,6 +21,23 @@ public interface DevicePresence {
     /** Drops the device's connection, if it has one. */
     void disconnect(String deviceId);
 
+    /** Connection state of a device or a module; modules are never connected where presence knows only devices. */
+    default Presence presence(IdentityId identity) {
+        return identity.isModule() ? Presence.UNKNOWN : presence(identity.deviceId());
+    }
+
+    /** Drops the connection of a device or a module, if it has one. */
+    default void disconnect(IdentityId identity) {
+        if (!identity.isModule()) {
+            disconnect(identity.deviceId());
+        }
+    }
+
+    /** Drops the connections of every module of the device (deleted or disabled with it). */
+    default void disconnectModulesOf(String deviceId) {
+        // no module connections where presence knows only devices
+    }
+
     /** For processes without a running hub, such as the CLI working on the data directory. */
     static DevicePresence none() {
         return new DevicePresence() {

@@ -77,6 +77,10 @@ public final class RegistryService {
             // A disabled device may not stay connected; new keys invalidate the token it connected with.
             presence.disconnect(deviceId);
         }
+        if (!updated.enabled()) {
+            // Nor may its modules: a module of a disabled device is refused, as in IoT Hub.
+            presence.disconnectModulesOf(deviceId);
+        }
         return view(updated);
     }
 
@@ -87,6 +91,7 @@ public final class RegistryService {
             throw IotHubErrors.deviceNotFound(deviceId);
         }
         presence.disconnect(deviceId);
+        presence.disconnectModulesOf(deviceId);
     }
 
     /** IoT Hub's registry statistics, counted now (IoT Hub's own lag by minutes). */

@@ -127,7 +127,7 @@ final class DeviceJson {
         return new EdgeHierarchy(iotEdge, string(json, "deviceScope"), parentScope);
     }
 
-    private static JsonObject object(String body) {
+    static JsonObject object(String body) {
         if (body == null || body.isBlank()) {
             throw IotHubErrors.formatError("The request body is empty; send the device as JSON.");
         }
@@ -142,7 +142,7 @@ final class DeviceJson {
         throw IotHubErrors.formatError("The request body is not a JSON object.");
     }
 
-    private static JsonObject objectMember(JsonObject parent, String name) {
+    static JsonObject objectMember(JsonObject parent, String name) {
         JsonElement member = parent.get(name);
         if (member == null || member.isJsonNull()) {
             return null;

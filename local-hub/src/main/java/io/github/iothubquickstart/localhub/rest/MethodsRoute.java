@@ -7,10 +7,14 @@ import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.MethodRequest;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code POST /twins/{deviceId}/methods}: invoke a direct method and answer with the device's status and payload. */
+/**
+ * {@code POST /twins/{deviceId}/methods} and {@code POST /twins/{deviceId}/modules/{moduleId}/methods}: invoke a direct
+ * method on a device or a module and answer with its status and payload.
+ */
 public final class MethodsRoute implements Handler<RoutingContext> {
     private final ServiceAuthenticator authenticator;
     private final DirectMethodService methods;
@@ -24,15 +28,17 @@ public final class MethodsRoute implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         authenticator.authorize(context.request().getHeader("Authorization"), AccessRight.SERVICE_CONNECT);
         String deviceId = context.pathParam("deviceId");
-        if (!DeviceIds.isValid(deviceId)) {
-            throw IotHubErrors.argumentInvalid("The device id is not valid: use up to 128 letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '.");
+        String moduleId = context.pathParam("moduleId");
+        if (!DeviceIds.isValid(deviceId) || moduleId != null && !DeviceIds.isValid(moduleId)) {
+            throw IotHubErrors.argumentInvalid("The device or module id is not valid: use up to 128 letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '.");
         }
+        IdentityId target = moduleId == null ? IdentityId.device(deviceId) : IdentityId.module(deviceId, moduleId);
         String body = context.body().asString();
         if (body == null || body.isBlank()) {
             throw IotHubErrors.formatError("The request body is empty; send {\"methodName\": ..., \"payload\": ...}.");
         }
         MethodRequest request = MethodRequestParser.parse(body);
-        methods.invoke(deviceId, request).onComplete(done -> {
+        methods.invoke(target, request).onComplete(done -> {
             if (done.failed()) {
                 context.fail(done.cause());
                 return;

@@ -99,6 +99,9 @@ public final class MonitorRoute implements Handler<RoutingContext> {
         JsonObject json = new JsonObject();
         json.addProperty("sequenceNumber", message.sequenceNumber());
         json.addProperty("deviceId", message.deviceId());
+        if (message.moduleId() != null) {
+            json.addProperty("moduleId", message.moduleId());
+        }
         json.addProperty("enqueuedTime", message.enqueuedTime().toString());
         json.add("systemProperties", GSON.toJsonTree(message.systemProperties()));
         json.add("properties", GSON.toJsonTree(message.applicationProperties()));

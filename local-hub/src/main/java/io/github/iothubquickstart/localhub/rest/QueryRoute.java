@@ -16,7 +16,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * IoT Hub's {@code POST /devices/query}: body {@code {"query": "SELECT ..."}}, page size in
+ * IoT Hub's {@code POST /devices/query} (device twins, or module twins {@code FROM devices.modules}): body
+ * {@code {"query": "SELECT ..."}}, page size in
  * {@code x-ms-max-item-count} (default and most {@value DeviceQueries#MAX_PAGE_SIZE}), the next page asked for with
  * the {@code x-ms-continuation} token of the previous answer. Answers a JSON array, with {@code x-ms-continuation}
  * while more results follow and {@code x-ms-item-type} ({@code twin} or {@code raw}). Reading twins needs
@@ -42,7 +43,8 @@ public final class QueryRoute implements Handler<RoutingContext> {
         String query = queryText(context.body().asString());
         int pageSize = pageSize(context.request().getHeader(PAGE_SIZE));
         String continuation = context.request().getHeader(CONTINUATION);
-        Vertx.currentContext().executeBlocking(() -> queries.run(query, pageSize, continuation, TwinJson::forService))
+        Vertx.currentContext().executeBlocking(() -> queries.run(query, pageSize, continuation,
+                        TwinJson::forService, TwinJson::forService))
                 .onComplete(done -> {
                     if (done.failed()) {
                         context.fail(done.cause());

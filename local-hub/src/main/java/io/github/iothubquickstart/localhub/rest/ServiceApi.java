@@ -14,17 +14,19 @@ public final class ServiceApi {
     private final MethodsRoute methods;
     private final MonitorRoute monitor;
     private final RegistryRoutes registry;
+    private final ModuleRoutes modules;
     private final BulkRegistryRoute bulkRegistry;
     private final StatisticsRoutes statistics;
     private final TwinRoutes twins;
     private final QueryRoute queries;
 
-    public ServiceApi(MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry,
+    public ServiceApi(MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, ModuleRoutes modules,
                       BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
                       QueryRoute queries) {
         this.methods = methods;
         this.monitor = monitor;
         this.registry = registry;
+        this.modules = modules;
         this.bulkRegistry = bulkRegistry;
         this.statistics = statistics;
         this.twins = twins;
@@ -36,6 +38,10 @@ public final class ServiceApi {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
                 .handler(methods);
+        router.post("/twins/:deviceId/modules/:moduleId/methods")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new ApiVersionCheck())
+                .handler(methods);
         router.route("/devices*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
         router.post("/devices/query").handler(queries);
@@ -43,16 +49,24 @@ public final class ServiceApi {
         router.get("/devices/:deviceId").handler(registry::get);
         router.delete("/devices/:deviceId").handler(registry::delete);
         router.get("/devices").handler(registry::list);
+        router.put("/devices/:deviceId/modules/:moduleId").handler(modules::put);
+        router.get("/devices/:deviceId/modules/:moduleId").handler(modules::get);
+        router.delete("/devices/:deviceId/modules/:moduleId").handler(modules::delete);
+        router.get("/devices/:deviceId/modules").handler(modules::list);
         router.post("/devices").handler(bulkRegistry);
         router.route("/statistics/*").handler(new ApiVersionCheck());
         router.get("/statistics/devices").handler(statistics::devices);
         router.get("/statistics/service").handler(statistics::service);
-        router.routeWithRegex("/twins/[^/]+").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        router.routeWithRegex("/twins/[^/]+(/modules/[^/]+)?").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck());
         router.get("/twins/:deviceId").handler(twins::get);
         router.patch("/twins/:deviceId").handler(twins::patch);
         router.post("/twins/:deviceId").handler(twins::postWithMethodOverride);
         router.put("/twins/:deviceId").handler(twins::replace);
+        router.get("/twins/:deviceId/modules/:moduleId").handler(twins::get);
+        router.patch("/twins/:deviceId/modules/:moduleId").handler(twins::patch);
+        router.post("/twins/:deviceId/modules/:moduleId").handler(twins::postWithMethodOverride);
+        router.put("/twins/:deviceId/modules/:moduleId").handler(twins::replace);
         router.get("/monitor/events").handler(monitor);
     }
 }

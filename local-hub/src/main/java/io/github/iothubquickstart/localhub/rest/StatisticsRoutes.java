@@ -36,7 +36,7 @@ public final class StatisticsRoutes {
     void service(RoutingContext context) {
         authenticator.authorize(context.request().getHeader("Authorization"), AccessRight.SERVICE_CONNECT);
         JsonObject json = new JsonObject();
-        json.addProperty("connectedDeviceCount", connections.connectedCount());
+        json.addProperty("connectedDeviceCount", connections.connectedDeviceCount());
         JsonResponses.ok(context, json, null);
     }
 }

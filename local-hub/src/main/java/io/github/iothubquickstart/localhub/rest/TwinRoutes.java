@@ -1,9 +1,11 @@
 package io.github.iothubquickstart.localhub.rest;
 
+import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
-import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
@@ -17,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /**
  * IoT Hub's twin REST API: {@code GET /twins/{id}}, {@code PATCH /twins/{id}} (merge tags and desired properties)
- * and {@code PUT /twins/{id}} (replace them), with ETags in {@code If-Match}. Reading needs SERVICE_CONNECT or
+ * and {@code PUT /twins/{id}} (replace them), with ETags in {@code If-Match}; the same under
+ * {@code /twins/{id}/modules/{mid}} for module twins. Reading needs SERVICE_CONNECT or
  * REGISTRY_READ, writing SERVICE_CONNECT or REGISTRY_WRITE. Storage work runs off the event loop.
  */
 public final class TwinRoutes {
@@ -27,25 +30,28 @@ public final class TwinRoutes {
     private final ServiceAuthenticator authenticator;
     private final TwinService twins;
     private final RegistryService registry;
+    private final ModuleService modules;
 
-    public TwinRoutes(ServiceAuthenticator authenticator, TwinService twins, RegistryService registry) {
+    public TwinRoutes(ServiceAuthenticator authenticator, TwinService twins, RegistryService registry,
+                      ModuleService modules) {
         this.authenticator = authenticator;
         this.twins = twins;
         this.registry = registry;
+        this.modules = modules;
     }
 
     void get(RoutingContext context) {
         authenticator.authorizeAny(context.request().getHeader("Authorization"), READ);
-        String deviceId = context.pathParam("deviceId");
-        answer(context, deviceId, () -> twins.get(deviceId));
+        IdentityId owner = owner(context);
+        answer(context, owner, () -> twins.get(owner));
     }
 
     void patch(RoutingContext context) {
         authenticator.authorizeAny(context.request().getHeader("Authorization"), WRITE);
-        String deviceId = context.pathParam("deviceId");
+        IdentityId owner = owner(context);
         TwinSections sections = TwinRequestBody.parse(context.body().asString());
         String ifMatch = context.request().getHeader("If-Match");
-        answer(context, deviceId, () -> twins.update(deviceId, sections, ifMatch));
+        answer(context, owner, () -> twins.update(owner, sections, ifMatch));
     }
 
     /** The Java service SDK's HTTP client cannot send PATCH: it POSTs with {@code X-HTTP-Method-Override: PATCH}. */
@@ -58,14 +64,21 @@ public final class TwinRoutes {
 
     void replace(RoutingContext context) {
         authenticator.authorizeAny(context.request().getHeader("Authorization"), WRITE);
-        String deviceId = context.pathParam("deviceId");
+        IdentityId owner = owner(context);
         TwinSections sections = TwinRequestBody.parse(context.body().asString());
         String ifMatch = context.request().getHeader("If-Match");
-        answer(context, deviceId, () -> twins.replace(deviceId, sections, ifMatch));
+        answer(context, owner, () -> twins.replace(owner, sections, ifMatch));
     }
 
-    /** Twin work off the event loop (it writes to disk); the answer carries the device's registry view too. */
-    private void answer(RoutingContext context, String deviceId, Callable<TwinDocument> work) {
+    /** The device, or the module when the path names one. */
+    private static IdentityId owner(RoutingContext context) {
+        String moduleId = context.pathParam("moduleId");
+        String deviceId = context.pathParam("deviceId");
+        return moduleId == null ? IdentityId.device(deviceId) : IdentityId.module(deviceId, moduleId);
+    }
+
+    /** Twin work off the event loop (it writes to disk); the answer carries the owner's registry view too. */
+    private void answer(RoutingContext context, IdentityId owner, Callable<TwinDocument> work) {
         Vertx.currentContext().executeBlocking(work).onComplete(done -> {
             if (done.failed()) {
                 context.fail(done.cause());
@@ -73,8 +86,10 @@ public final class TwinRoutes {
             }
             try {
                 TwinDocument twin = done.result();
-                RegisteredDevice device = registry.get(deviceId);
-                JsonResponses.ok(context, TwinJson.forService(twin, device), twin.etag());
+                JsonObject json = owner.isModule()
+                        ? TwinJson.forService(twin, modules.get(owner.deviceId(), owner.moduleId()))
+                        : TwinJson.forService(twin, registry.get(owner.deviceId()));
+                JsonResponses.ok(context, json, twin.etag());
             } catch (RuntimeException e) {
                 context.fail(e);
             }

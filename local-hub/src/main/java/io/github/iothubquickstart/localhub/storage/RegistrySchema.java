@@ -23,9 +23,9 @@ final class RegistrySchema {
     /**
      * Version 1: devices and policies. Version 2: the device status reason and the twin table. Version 3: the
      * device's place in an IoT Edge hierarchy. Version 4: when each twin property was last written (IoT Hub's
-     * {@code $metadata}).
+     * {@code $metadata}). Version 5: module identities and their twins.
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -92,6 +92,7 @@ final class RegistrySchema {
             toVersion2(statement);
             toVersion3(statement);
             toVersion4(statement);
+            toVersion5(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -113,6 +114,12 @@ final class RegistrySchema {
             if (version() == 3) {
                 toVersion4(statement);
                 LOG.info("migrated registry database {} from schema version 3 to 4 (twin property metadata)", file);
+            }
+        });
+        inImmediateTransaction(statement -> {
+            if (version() == 4) {
+                toVersion5(statement);
+                LOG.info("migrated registry database {} from schema version 4 to 5 (modules)", file);
             }
         });
     }
@@ -160,6 +167,20 @@ final class RegistrySchema {
             }
         }
         statement.execute("PRAGMA user_version = 4");
+    }
+
+    /** Modules of devices, and module twins with the same columns as device twins. */
+    private static void toVersion5(Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE module (device_id TEXT NOT NULL, module_id TEXT NOT NULL,"
+                + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, managed_by TEXT,"
+                + " created_at_millis INTEGER NOT NULL, PRIMARY KEY (device_id, module_id))");
+        statement.execute("CREATE TABLE module_twin (device_id TEXT NOT NULL, module_id TEXT NOT NULL,"
+                + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
+                + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL, desired_updated_millis INTEGER NOT NULL,"
+                + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL, reported_updated_millis INTEGER NOT NULL,"
+                + " desired_metadata TEXT NOT NULL, reported_metadata TEXT NOT NULL,"
+                + " PRIMARY KEY (device_id, module_id))");
+        statement.execute("PRAGMA user_version = 5");
     }
 
     private static String sectionWrittenAt(String section, long version, long updatedMillis) {

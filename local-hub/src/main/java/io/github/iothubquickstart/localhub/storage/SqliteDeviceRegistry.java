@@ -8,6 +8,10 @@ import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.InitialRegistry;
+import io.github.iothubquickstart.localhub.registry.ModuleAlreadyExistsException;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
+import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import java.nio.file.Files;
@@ -19,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -35,13 +40,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Device identities and shared access policies in the registry database (schema: {@link RegistrySchema}).
+ * Device identities, their modules and shared access policies in the registry database (schema:
+ * {@link RegistrySchema}).
  *
  * <p>Reads are served from an in-memory copy that every write updates, because the hub looks a device up on every
  * CONNECT. Commits by other processes sharing the file (the CLI while the hub runs) are picked up on the next read.
  */
-public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable {
+public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistry, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRegistry.class);
+    private static final String MODULE_COLUMNS =
+            "device_id, module_id, primary_key, secondary_key, managed_by, created_at_millis";
     private static final String DEVICE_COLUMNS =
             "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason,"
                     + " iot_edge, device_scope, parent_scope";
@@ -195,15 +203,20 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
         if (deviceId == null) {
             return false;
         }
-        // The twin lives and dies with its device, as in IoT Hub: both go in one transaction.
+        // The twin and the modules (with their twins) live and die with their device, as in IoT Hub: all go in one
+        // transaction.
         boolean deleted = database.inTransaction("delete device " + deviceId, () -> {
             Connection connection = database.connection();
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device WHERE device_id = ?");
-                 PreparedStatement deleteTwin = connection.prepareStatement("DELETE FROM twin WHERE device_id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device WHERE device_id = ?")) {
                 delete.setString(1, deviceId);
                 boolean found = delete.executeUpdate() > 0;
-                deleteTwin.setString(1, deviceId);
-                deleteTwin.executeUpdate();
+                for (String table : List.of("twin", "module", "module_twin")) {
+                    try (PreparedStatement deleteOwned = connection.prepareStatement(
+                            "DELETE FROM " + table + " WHERE device_id = ?")) {
+                        deleteOwned.setString(1, deviceId);
+                        deleteOwned.executeUpdate();
+                    }
+                }
                 return found;
             }
         });
@@ -261,6 +274,117 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, AutoCloseable
             devices.put(deviceId, updated);
             return updated;
         });
+    }
+
+    @Override
+    public Optional<ModuleIdentity> findModule(String deviceId, String moduleId) {
+        if (deviceId == null || moduleId == null) {
+            return Optional.empty();
+        }
+        // Not cached: read on each module CONNECT and registry call only, and always current across processes.
+        return database.withLock("read module " + deviceId + "/" + moduleId, () -> {
+            try (PreparedStatement select = database.connection().prepareStatement(
+                    "SELECT " + MODULE_COLUMNS + " FROM module WHERE device_id = ? AND module_id = ?")) {
+                select.setString(1, deviceId);
+                select.setString(2, moduleId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(toModule(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ModuleIdentity> listModules(String deviceId) {
+        return database.withLock("list the modules of " + deviceId, () -> {
+            List<ModuleIdentity> modules = new ArrayList<>();
+            try (PreparedStatement select = database.connection().prepareStatement(
+                    "SELECT " + MODULE_COLUMNS + " FROM module WHERE device_id = ? ORDER BY module_id")) {
+                select.setString(1, deviceId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        modules.add(toModule(rows));
+                    }
+                }
+            }
+            return modules;
+        });
+    }
+
+    @Override
+    public ModuleIdentity createModule(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+                                       String managedBy) {
+        DeviceIds.requireValid(moduleId);
+        String primary = primaryKey == null ? SymmetricKeys.random() : primaryKey;
+        String secondary = secondaryKey == null ? SymmetricKeys.random() : secondaryKey;
+        SymmetricKeys.requireValid("primary key", primary);
+        SymmetricKeys.requireValid("secondary key", secondary);
+        ModuleIdentity module = new ModuleIdentity(deviceId, moduleId, primary, secondary, managedBy, now());
+        return database.inTransaction("create module " + module.id(), () -> {
+            Connection connection = database.connection();
+            if (selectDevice(deviceId).isEmpty()) {
+                throw new DeviceNotFoundException(deviceId);
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO module (" + MODULE_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, deviceId);
+                insert.setString(2, moduleId);
+                insert.setString(3, primary);
+                insert.setString(4, secondary);
+                insert.setString(5, managedBy);
+                insert.setLong(6, module.createdAt().toEpochMilli());
+                insert.executeUpdate();
+            } catch (SQLiteException e) {
+                if (e.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                    throw new ModuleAlreadyExistsException(deviceId, moduleId);
+                }
+                throw e;
+            }
+            return module;
+        });
+    }
+
+    @Override
+    public ModuleIdentity updateModule(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+                                       String managedBy) {
+        SymmetricKeys.requireValid("primary key", primaryKey);
+        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        database.withLock("update module " + deviceId + "/" + moduleId, () -> {
+            try (PreparedStatement update = database.connection().prepareStatement("UPDATE module SET"
+                    + " primary_key = ?, secondary_key = ?, managed_by = ? WHERE device_id = ? AND module_id = ?")) {
+                update.setString(1, primaryKey);
+                update.setString(2, secondaryKey);
+                update.setString(3, managedBy);
+                update.setString(4, deviceId);
+                update.setString(5, moduleId);
+                if (update.executeUpdate() == 0) {
+                    throw new ModuleNotFoundException(deviceId, moduleId);
+                }
+            }
+            return null;
+        });
+        return findModule(deviceId, moduleId).orElseThrow(() -> new ModuleNotFoundException(deviceId, moduleId));
+    }
+
+    @Override
+    public boolean deleteModule(String deviceId, String moduleId) {
+        return database.inTransaction("delete module " + deviceId + "/" + moduleId, () -> {
+            boolean found = false;
+            for (String table : List.of("module", "module_twin")) {
+                try (PreparedStatement delete = database.connection().prepareStatement(
+                        "DELETE FROM " + table + " WHERE device_id = ? AND module_id = ?")) {
+                    delete.setString(1, deviceId);
+                    delete.setString(2, moduleId);
+                    found |= delete.executeUpdate() > 0 && table.equals("module");
+                }
+            }
+            return found;
+        });
+    }
+
+    private static ModuleIdentity toModule(ResultSet row) throws SQLException {
+        return new ModuleIdentity(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                row.getString(5), Instant.ofEpochMilli(row.getLong(6)));
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.github.iothubquickstart.localhub.storage;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
 import io.github.iothubquickstart.localhub.twin.SectionMetadata;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.twin.TwinStore;
@@ -16,7 +18,8 @@ import java.util.function.UnaryOperator;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Twins in the registry database's {@code twin} table ({@link RegistrySchema}: the registry must have opened the
+ * Twins in the registry database's {@code twin} table (module twins: {@code module_twin}, the same columns keyed by
+ * device and module id) ({@link RegistrySchema}: the registry must have opened the
  * file first). Its own connection, so twin writes never wait behind the registry's cache; every update is one
  * {@code BEGIN IMMEDIATE} transaction, so changes from this process and others sharing the file are serialised.
  */
@@ -45,21 +48,21 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
     }
 
     @Override
-    public TwinDocument load(String deviceId) {
-        return database.withLock("read the twin of " + deviceId, () -> {
-            requireDevice(deviceId);
-            return select(deviceId);
+    public TwinDocument load(IdentityId owner) {
+        return database.withLock("read the twin of " + owner, () -> {
+            requireOwner(owner);
+            return select(owner);
         });
     }
 
     @Override
-    public TwinDocument update(String deviceId, UnaryOperator<TwinDocument> change) {
-        return database.inTransaction("update the twin of " + deviceId, () -> {
-            requireDevice(deviceId);
-            TwinDocument current = select(deviceId);
+    public TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change) {
+        return database.inTransaction("update the twin of " + owner, () -> {
+            requireOwner(owner);
+            TwinDocument current = select(owner);
             TwinDocument changed = change.apply(current);
             if (changed != current) {
-                upsert(changed);
+                upsert(owner, changed);
             }
             return changed;
         });
@@ -70,23 +73,49 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
         database.close();
     }
 
-    private void requireDevice(String deviceId) throws SQLException {
-        try (PreparedStatement select = database.connection().prepareStatement(
-                "SELECT 1 FROM device WHERE device_id = ?")) {
-            select.setString(1, deviceId);
+    /** The twin's owner is registered: its device, and for a module twin the module too. */
+    private void requireOwner(IdentityId owner) throws SQLException {
+        if (!exists("SELECT 1 FROM device WHERE device_id = ?", IdentityId.device(owner.deviceId()))) {
+            throw new DeviceNotFoundException(owner.deviceId());
+        }
+        if (owner.isModule() && !exists("SELECT 1 FROM module WHERE device_id = ? AND module_id = ?", owner)) {
+            throw new ModuleNotFoundException(owner.deviceId(), owner.moduleId());
+        }
+    }
+
+    private boolean exists(String sql, IdentityId owner) throws SQLException {
+        try (PreparedStatement select = database.connection().prepareStatement(sql)) {
+            bindOwner(select, 1, owner);
             try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    throw new DeviceNotFoundException(deviceId);
-                }
+                return rows.next();
             }
         }
     }
 
-    private TwinDocument select(String deviceId) throws SQLException {
+    /** Binds the device id, and for a module the module id after it; returns the next parameter index. */
+    private static int bindOwner(PreparedStatement statement, int index, IdentityId owner) throws SQLException {
+        statement.setString(index, owner.deviceId());
+        if (owner.isModule()) {
+            statement.setString(index + 1, owner.moduleId());
+            return index + 2;
+        }
+        return index + 1;
+    }
+
+    private static String table(IdentityId owner) {
+        return owner.isModule() ? "module_twin" : "twin";
+    }
+
+    private static String ownerCondition(IdentityId owner) {
+        return owner.isModule() ? "device_id = ? AND module_id = ?" : "device_id = ?";
+    }
+
+    private TwinDocument select(IdentityId owner) throws SQLException {
+        String deviceId = owner.deviceId();
         try (PreparedStatement select = database.connection().prepareStatement("SELECT version, tags, desired,"
                 + " desired_version, desired_updated_millis, reported, reported_version, reported_updated_millis,"
-                + " desired_metadata, reported_metadata FROM twin WHERE device_id = ?")) {
-            select.setString(1, deviceId);
+                + " desired_metadata, reported_metadata FROM " + table(owner) + " WHERE " + ownerCondition(owner))) {
+            bindOwner(select, 1, owner);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     return TwinDocument.empty(deviceId, Instant.ofEpochMilli(clock.millis()));
@@ -100,22 +129,23 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
         }
     }
 
-    private void upsert(TwinDocument twin) throws SQLException {
-        try (PreparedStatement upsert = database.connection().prepareStatement("INSERT OR REPLACE INTO twin"
-                + " (device_id, version, tags, desired, desired_version, desired_updated_millis, reported,"
+    private void upsert(IdentityId owner, TwinDocument twin) throws SQLException {
+        try (PreparedStatement upsert = database.connection().prepareStatement("INSERT OR REPLACE INTO "
+                + table(owner) + " (device_id, " + (owner.isModule() ? "module_id, " : "")
+                + "version, tags, desired, desired_version, desired_updated_millis, reported,"
                 + " reported_version, reported_updated_millis, desired_metadata, reported_metadata)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            upsert.setString(1, twin.deviceId());
-            upsert.setLong(2, twin.version());
-            upsert.setString(3, twin.tags().toString());
-            upsert.setString(4, twin.desired().toString());
-            upsert.setLong(5, twin.desiredVersion());
-            upsert.setLong(6, twin.desiredUpdated().toEpochMilli());
-            upsert.setString(7, twin.reported().toString());
-            upsert.setLong(8, twin.reportedVersion());
-            upsert.setLong(9, twin.reportedUpdated().toEpochMilli());
-            upsert.setString(10, StoredTwinMetadata.toJson(twin.desiredMetadata()));
-            upsert.setString(11, StoredTwinMetadata.toJson(twin.reportedMetadata()));
+                + " VALUES (?, " + (owner.isModule() ? "?, " : "") + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int next = bindOwner(upsert, 1, owner);
+            upsert.setLong(next, twin.version());
+            upsert.setString(next + 1, twin.tags().toString());
+            upsert.setString(next + 2, twin.desired().toString());
+            upsert.setLong(next + 3, twin.desiredVersion());
+            upsert.setLong(next + 4, twin.desiredUpdated().toEpochMilli());
+            upsert.setString(next + 5, twin.reported().toString());
+            upsert.setLong(next + 6, twin.reportedVersion());
+            upsert.setLong(next + 7, twin.reportedUpdated().toEpochMilli());
+            upsert.setString(next + 8, StoredTwinMetadata.toJson(twin.desiredMetadata()));
+            upsert.setString(next + 9, StoredTwinMetadata.toJson(twin.reportedMetadata()));
             upsert.executeUpdate();
         }
     }

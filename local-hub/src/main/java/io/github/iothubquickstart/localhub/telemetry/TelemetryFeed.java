@@ -2,6 +2,8 @@ package io.github.iothubquickstart.localhub.telemetry;
 
 import java.time.Clock;
 import java.util.List;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +43,21 @@ public final class TelemetryFeed implements AutoCloseable {
     /** Telemetry passed to subscribers and acknowledged at once, never stored. */
     public static TelemetryFeed unstored(Clock clock) {
         return new TelemetryFeed(clock, null, TelemetryRetention.NONE);
+    }
+
+    /**
+     * As {@link #accept(String, Map, Map, byte[])} from a device or a module; a module's message carries its module id
+     * in the system property {@value TelemetryMessage#MODULE_ID_PROPERTY}, as IoT Hub sets it (and only the hub: a
+     * device's own value is dropped).
+     */
+    public CompletableFuture<TelemetryMessage> accept(IdentityId sender, Map<String, String> systemProperties,
+                                                     Map<String, String> applicationProperties, byte[] body) {
+        Map<String, String> system = new LinkedHashMap<>(systemProperties);
+        system.remove(TelemetryMessage.MODULE_ID_PROPERTY);
+        if (sender.isModule()) {
+            system.put(TelemetryMessage.MODULE_ID_PROPERTY, sender.moduleId());
+        }
+        return accept(sender.deviceId(), system, applicationProperties, body);
     }
 
     /** Completes once the message may be acknowledged to the device; fails when it could not be stored. */

@@ -3,7 +3,7 @@ package io.github.iothubquickstart.localhub.telemetry;
 import java.time.Instant;
 import java.util.Map;
 
-/** One device-to-cloud message as the hub accepted it. */
+/** One device-to-cloud message as the hub accepted it (from a device, or a module of it). */
 public record TelemetryMessage(
         long sequenceNumber,
         String deviceId,
@@ -12,8 +12,16 @@ public record TelemetryMessage(
         Map<String, String> applicationProperties,
         byte[] body) {
 
+    /** The system property in which IoT Hub names the module that sent a message. */
+    public static final String MODULE_ID_PROPERTY = "iothub-connection-module-id";
+
     public TelemetryMessage {
         systemProperties = Map.copyOf(systemProperties);
         applicationProperties = Map.copyOf(applicationProperties);
+    }
+
+    /** The module that sent it; null when the device itself did. */
+    public String moduleId() {
+        return systemProperties.get(MODULE_ID_PROPERTY);
     }
 }

@@ -7,6 +7,8 @@ import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
 import io.github.iothubquickstart.localhub.registry.ETags;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * Device twins as IoT Hub keeps them: the service reads the twin and changes tags and desired properties (with ETags
+ * Device and module twins as IoT Hub keeps them: the service reads the twin and changes tags and desired properties (with ETags
  * for optimistic concurrency); the device reads its properties and patches its reported ones. Each change bumps the
  * versions and is stored before it is answered; desired changes then go to the device, in version order.
  * Fails only with {@link IotHubError}.
@@ -34,19 +36,29 @@ public final class TwinService {
     }
 
     public TwinDocument get(String deviceId) {
-        RegistryService.requireValidId(deviceId);
+        return get(IdentityId.device(deviceId));
+    }
+
+    public TwinDocument get(IdentityId owner) {
+        requireValidIds(owner);
         try {
-            return store.load(deviceId);
+            return store.load(owner);
         } catch (DeviceNotFoundException e) {
-            throw IotHubErrors.deviceNotFound(deviceId);
+            throw IotHubErrors.deviceNotFound(owner.deviceId());
+        } catch (ModuleNotFoundException e) {
+            throw IotHubErrors.moduleNotFound(owner.deviceId(), owner.moduleId());
         }
     }
 
-    /** Merges the given tags and desired properties into the twin (IoT Hub's twin PATCH). */
     public TwinDocument update(String deviceId, TwinSections sections, String ifMatch) {
+        return update(IdentityId.device(deviceId), sections, ifMatch);
+    }
+
+    /** Merges the given tags and desired properties into the twin (IoT Hub's twin PATCH). */
+    public TwinDocument update(IdentityId owner, TwinSections sections, String ifMatch) {
         JsonObject tagsPatch = ruleChecked(sections.tags(), "tags");
         JsonObject desiredPatch = ruleChecked(sections.desired(), "properties.desired");
-        return change(deviceId, ifMatch, desiredPatch, twin -> {
+        return change(owner, ifMatch, desiredPatch, twin -> {
             TwinDocument result = twin;
             if (tagsPatch != null && !tagsPatch.isEmpty()) {
                 JsonObject tags = TwinRules.merge(twin.tags(), tagsPatch);
@@ -62,8 +74,12 @@ public final class TwinService {
         });
     }
 
-    /** Replaces tags and desired properties with the given ones, absent meaning empty (IoT Hub's twin PUT). */
     public TwinDocument replace(String deviceId, TwinSections sections, String ifMatch) {
+        return replace(IdentityId.device(deviceId), sections, ifMatch);
+    }
+
+    /** Replaces tags and desired properties with the given ones, absent meaning empty (IoT Hub's twin PUT). */
+    public TwinDocument replace(IdentityId owner, TwinSections sections, String ifMatch) {
         JsonObject tagsGiven = ruleChecked(sections.tags(), "tags");
         JsonObject desiredGiven = ruleChecked(sections.desired(), "properties.desired");
         JsonObject tags = TwinRules.withoutNulls(tagsGiven == null ? new JsonObject() : tagsGiven);
@@ -71,7 +87,7 @@ public final class TwinService {
         TwinRules.requireSize(tags, "tags", TwinRules.MAX_TAGS_BYTES);
         TwinRules.requireSize(desired, "properties.desired", TwinRules.MAX_PROPERTIES_BYTES);
         JsonObject[] notification = new JsonObject[1];
-        return change(deviceId, ifMatch, twin -> {
+        return change(owner, ifMatch, twin -> {
             TwinDocument result = twin.tags().equals(tags) ? twin : twin.withTags(tags);
             if (!twin.desired().equals(desired)) {
                 // The device learns the new state as a patch: every new value, and null for each removed name.
@@ -99,10 +115,15 @@ public final class TwinService {
      * with 412 if the reported properties have changed since (as IoT Hub does); null applies it whatever the version.
      */
     public TwinDocument updateReported(String deviceId, JsonElement patch, Long baseVersion) {
+        return updateReported(IdentityId.device(deviceId), patch, baseVersion);
+    }
+
+    /** As {@link #updateReported(String, JsonElement, Long)}, for a device or a module. */
+    public TwinDocument updateReported(IdentityId owner, JsonElement patch, Long baseVersion) {
         JsonObject reportedPatch = ruleChecked(() -> TwinRules.patch(patch, "properties.reported"));
-        return change(deviceId, null, null, twin -> {
+        return change(owner, null, null, twin -> {
             if (baseVersion != null && baseVersion != twin.reportedVersion()) {
-                throw IotHubErrors.preconditionFailed("the reported properties of " + deviceId + " are at $version "
+                throw IotHubErrors.preconditionFailed("the reported properties of " + owner + " are at $version "
                         + twin.reportedVersion() + ", not " + baseVersion + "; read the twin again and retry.");
             }
             JsonObject reported = TwinRules.merge(twin.reported(), reportedPatch);
@@ -111,34 +132,43 @@ public final class TwinService {
         });
     }
 
-    private TwinDocument change(String deviceId, String ifMatch, JsonObject desiredPatch,
+    private TwinDocument change(IdentityId owner, String ifMatch, JsonObject desiredPatch,
                                 UnaryOperator<TwinDocument> change) {
-        return change(deviceId, ifMatch, change, new JsonObject[] {desiredPatch});
+        return change(owner, ifMatch, change, new JsonObject[] {desiredPatch});
     }
 
-    private TwinDocument change(String deviceId, String ifMatch, UnaryOperator<TwinDocument> change,
+    private TwinDocument change(IdentityId owner, String ifMatch, UnaryOperator<TwinDocument> change,
                                 JsonObject[] desiredPatch) {
-        RegistryService.requireValidId(deviceId);
+        requireValidIds(owner);
         String expected = ETags.unquote(ifMatch);
         changeOrder.lock();
         try {
             TwinDocument[] before = new TwinDocument[1];
-            TwinDocument after = ruleChecked(() -> store.update(deviceId, twin -> {
+            TwinDocument after = ruleChecked(() -> store.update(owner, twin -> {
                 if (expected != null && !"*".equals(expected) && !expected.equals(twin.etag())) {
-                    throw IotHubErrors.preconditionFailed("the twin of " + deviceId + " has changed since ETag "
+                    throw IotHubErrors.preconditionFailed("the twin of " + owner + " has changed since ETag "
                             + expected + " (it is now " + twin.etag() + "); read it again and retry.");
                 }
                 before[0] = twin;
                 return change.apply(twin);
             }));
             if (desiredPatch[0] != null && after.desiredVersion() != before[0].desiredVersion()) {
-                listener.desiredPropertiesChanged(deviceId, desiredPatch[0], after.desiredVersion());
+                listener.desiredPropertiesChanged(owner, desiredPatch[0], after.desiredVersion());
             }
             return after;
         } catch (DeviceNotFoundException e) {
-            throw IotHubErrors.deviceNotFound(deviceId);
+            throw IotHubErrors.deviceNotFound(owner.deviceId());
+        } catch (ModuleNotFoundException e) {
+            throw IotHubErrors.moduleNotFound(owner.deviceId(), owner.moduleId());
         } finally {
             changeOrder.unlock();
+        }
+    }
+
+    private static void requireValidIds(IdentityId owner) {
+        RegistryService.requireValidId(owner.deviceId());
+        if (owner.isModule()) {
+            RegistryService.requireValidId(owner.moduleId());
         }
     }
 

@@ -1,16 +1,28 @@
 package io.github.iothubquickstart.localhub.twin;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.function.UnaryOperator;
 
-/** Where twins live; a twin exists exactly as long as its device is registered. Implementations are thread-safe. */
+/**
+ * Where twins live: a device's twin exists exactly as long as the device is registered, a module's as long as the
+ * module is. Implementations are thread-safe.
+ */
 public interface TwinStore {
 
     /**
-     * The device's twin (an empty one if nothing was ever written).
+     * The twin of the device or module (an empty one if nothing was ever written).
      *
      * @throws io.github.iothubquickstart.localhub.registry.DeviceNotFoundException if the device is not registered
+     * @throws io.github.iothubquickstart.localhub.registry.ModuleNotFoundException if the module is not registered
      */
-    TwinDocument load(String deviceId);
+    TwinDocument load(IdentityId owner);
+
+    /** As {@link #update(IdentityId, UnaryOperator)}, for a device's twin or a module's. */
+    TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change);
+
+    default TwinDocument load(String deviceId) {
+        return load(IdentityId.device(deviceId));
+    }
 
     /**
      * Reads the twin, applies {@code change} and stores the result, all in one transaction, so concurrent changes
@@ -19,5 +31,7 @@ public interface TwinStore {
      *
      * @throws io.github.iothubquickstart.localhub.registry.DeviceNotFoundException if the device is not registered
      */
-    TwinDocument update(String deviceId, UnaryOperator<TwinDocument> change);
+    default TwinDocument update(String deviceId, UnaryOperator<TwinDocument> change) {
+        return update(IdentityId.device(deviceId), change);
+    }
 }

@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.wire;
 
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
+import io.github.iothubquickstart.localhub.registry.RegisteredModule;
 import io.github.iothubquickstart.localhub.twin.PropertyMetadata;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import java.time.Instant;
@@ -30,6 +31,13 @@ public final class TwinJson {
         json.addProperty("lastActivityTime", device.presence().lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", 0);
         json.addProperty("authenticationType", "sas");
+        addSections(json, twin);
+        EdgeHierarchyJson.addTo(json, device.identity().edge());
+        return json;
+    }
+
+    /** The twin's version, tags and properties with their metadata, the same for device and module twins. */
+    private static void addSections(JsonObject json, TwinDocument twin) {
         json.addProperty("version", twin.version());
         json.add("tags", twin.tags().deepCopy());
         JsonObject properties = new JsonObject();
@@ -38,7 +46,24 @@ public final class TwinJson {
         properties.add("reported", withMetadata(twin.reported(), twin.reportedVersion(),
                 metadata(twin.reportedUpdated(), twin.reportedVersion(), twin.reportedMetadata().properties(), false)));
         json.add("properties", properties);
-        EdgeHierarchyJson.addTo(json, device.identity().edge());
+    }
+
+    /**
+     * What {@code GET /twins/{id}/modules/{mid}} answers: the module's twin, with {@code moduleId}; a module has no
+     * status or Edge scopes of its own.
+     */
+    public static JsonObject forService(TwinDocument twin, RegisteredModule module) {
+        JsonObject json = new JsonObject();
+        json.addProperty("deviceId", module.identity().deviceId());
+        json.addProperty("moduleId", module.identity().moduleId());
+        json.addProperty("etag", twin.etag());
+        json.addProperty("deviceEtag", module.identity().etag());
+        json.addProperty("connectionState", module.presence().connected() ? "Connected" : "Disconnected");
+        json.addProperty("connectionStateUpdatedTime", module.presence().connectionStateUpdated().toString());
+        json.addProperty("lastActivityTime", module.presence().lastActivity().toString());
+        json.addProperty("cloudToDeviceMessageCount", 0);
+        json.addProperty("authenticationType", "sas");
+        addSections(json, twin);
         return json;
     }
 

@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.github.iothubquickstart.localhub.data.DataDirectory;
+import io.github.iothubquickstart.localhub.storage.SqliteDeviceRegistry;
 import picocli.CommandLine;
 
 /** The registry commands work on the data directory with or without a running hub. */
@@ -50,6 +52,21 @@ class LocalHubCliTest {
         String[] lines = out.toString().split("\n");
         assertThat(lines[lines.length - 2]).matches("HostName=127\\.0\\.0\\.1;DeviceId=MyJavaDevice;SharedAccessKey=[A-Za-z0-9+/=]{44}");
         assertThat(lines[lines.length - 1]).matches("HostName=127\\.0\\.0\\.1:8443;SharedAccessKeyName=service;SharedAccessKey=[A-Za-z0-9+/=]{44}");
+    }
+
+    @Test
+    void moduleConnectionStringNamesDeviceAndModule() {
+        run("device", "create", "gateway");
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.openExisting(dataDirectory.resolve(DataDirectory.REGISTRY_DATABASE))) {
+            registry.createModule("gateway", "sensor", null, null, null);
+        }
+
+        assertThat(run("connection-string", "--device", "gateway", "--module", "sensor")).isZero();
+        assertThat(run("connection-string", "--module", "sensor")).isEqualTo(1);
+
+        assertThat(out.toString().strip().lines().reduce((first, last) -> last).orElseThrow())
+                .matches("HostName=127\\.0\\.0\\.1;DeviceId=gateway;ModuleId=sensor;SharedAccessKey=[A-Za-z0-9+/=]{44}");
+        assertThat(err.toString()).contains("--module needs --device");
     }
 
     @Test

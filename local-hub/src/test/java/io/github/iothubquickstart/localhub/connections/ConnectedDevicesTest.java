@@ -5,6 +5,7 @@ import static io.github.iothubquickstart.localhub.testing.VertxFutures.awaitFail
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.registry.DevicePresence.Presence;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.testing.FakeDeviceConnection;
 import io.github.iothubquickstart.localhub.testing.TestClock;
 import io.vertx.core.Future;
@@ -192,5 +193,27 @@ class ConnectedDevicesTest {
         assertThat(devices.connectedCount()).isZero();
         assertThat(ended).hasSize(2);
         assertThat(devices.presence("dev-2").connected()).isFalse();
+    }
+
+    @Test
+    void aDeviceAndItsModulesAreSeparateConnectionsAndDeletingTheDeviceDropsTheModules() {
+        FakeDeviceConnection device = new FakeDeviceConnection("dev-1");
+        FakeDeviceConnection module = new FakeDeviceConnection(IdentityId.module("dev-1", "mod-1"));
+        FakeDeviceConnection otherDevicesModule = new FakeDeviceConnection(IdentityId.module("dev-2", "mod-1"));
+        devices.connected(device);
+        devices.connected(module);
+        devices.connected(otherDevicesModule);
+
+        assertThat(device.closeCount()).isZero();
+        assertThat(devices.presence("dev-1").connected()).isTrue();
+        assertThat(devices.presence(IdentityId.module("dev-1", "mod-1")).connected()).isTrue();
+
+        devices.disconnectModulesOf("dev-1");
+
+        assertThat(module.closeCount()).isEqualTo(1);
+        assertThat(device.closeCount()).isZero();
+        assertThat(otherDevicesModule.closeCount()).isZero();
+        assertThat(devices.isConnected(IdentityId.module("dev-1", "mod-1"))).isFalse();
+        assertThat(devices.isConnected("dev-1")).isTrue();
     }
 }

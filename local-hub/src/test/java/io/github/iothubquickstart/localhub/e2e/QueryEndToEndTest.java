@@ -14,6 +14,8 @@ import com.microsoft.azure.sdk.iot.service.query.RawQueryResponse;
 import com.microsoft.azure.sdk.iot.service.query.TwinQueryResponse;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import com.microsoft.azure.sdk.iot.service.registry.Module;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,11 +123,29 @@ class QueryEndToEndTest {
     }
 
     @Test
+    void modulesQueryAnswersModuleTwinsWithTheirModuleIds() throws Exception {
+        RegistryClient registry = hub.registryClient("registryReadWrite");
+        registry.addModule(new Module("kitchen-1", "thermometer"));
+        registry.addModule(new Module("hall-1", "thermometer"));
+        registry.addModule(new Module("hall-1", "door"));
+        Twin door = new Twin("hall-1", "door");
+        door.getTags().put("kind", "actuator");
+        hub.twinClient("service").patch(door);
+
+        List<Twin> all = all(queries.queryTwins("SELECT * FROM devices.modules"));
+        List<Twin> actuators = all(queries.queryTwins("SELECT * FROM devices.modules WHERE tags.kind = 'actuator'"));
+
+        assertThat(all).extracting(twin -> twin.getDeviceId() + "/" + twin.getModuleId())
+                .containsExactly("hall-1/door", "hall-1/thermometer", "kitchen-1/thermometer");
+        assertThat(actuators).extracting(Twin::getModuleId).containsExactly("door");
+    }
+
+    @Test
     void anUnsupportedQueryIsRefusedWithTheHubsMessage() {
-        assertThatThrownBy(() -> queries.queryTwins("SELECT * FROM devices.modules"))
+        assertThatThrownBy(() -> queries.queryTwins("SELECT * FROM devices.jobs"))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .hasMessageContaining("400004")
-                .hasMessageContaining("Not supported by the local hub: FROM devices.modules");
+                .hasMessageContaining("Not supported by the local hub: FROM devices.jobs");
         assertThatThrownBy(() -> queries.queryRaw("SELECT * FROM devices WHERE tags.room LIKE 'k%'"))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .hasMessageContaining("'LIKE'");

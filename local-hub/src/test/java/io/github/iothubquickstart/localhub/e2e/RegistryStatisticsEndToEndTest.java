@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
@@ -65,9 +66,11 @@ class RegistryStatisticsEndToEndTest {
     }
 
     @Test
-    void serviceStatisticsCountConnectedDevices() throws Exception {
+    void serviceStatisticsCountConnectedDevicesButNotTheirModules() throws Exception {
         registry.addDevice(new Device("online-1"));
         hub.device("online-1").open(false);
+        hub.registerModule("online-1", "module-1");
+        hub.module("online-1", "module-1", IotHubClientProtocol.MQTT).open(false);
 
         HttpResponse<String> response = http.get("/statistics/service", "service");
 

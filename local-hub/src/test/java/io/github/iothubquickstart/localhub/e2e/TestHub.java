@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.e2e;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.MethodCallback;
 import com.azure.core.credential.AzureSasCredential;
@@ -30,6 +31,7 @@ final class TestHub implements AutoCloseable {
     final LocalHub hub;
     final SSLContext trustHubCa;
     private final List<DeviceClient> devices = new ArrayList<>();
+    private final List<ModuleClient> modules = new ArrayList<>();
 
     /** A hub without port 443 (only the WebSocket tests take it, on addresses picked for it). */
     TestHub(String loopbackAddress, Path dataDirectory) {
@@ -60,6 +62,26 @@ final class TestHub implements AutoCloseable {
         DeviceClient client = new DeviceClient(connectionString, protocol, options);
         devices.add(client);
         return client;
+    }
+
+    /** A ModuleClient of a registered module, with the module's own connection string. */
+    ModuleClient module(String deviceId, String moduleId, IotHubClientProtocol protocol) {
+        return moduleWithConnectionString(hub.moduleConnectionString(deviceId, moduleId), protocol);
+    }
+
+    ModuleClient moduleWithConnectionString(String connectionString, IotHubClientProtocol protocol) {
+        ClientOptions options = ClientOptions.builder().sslContext(trustHubCa).build();
+        ModuleClient client = new ModuleClient(connectionString, protocol, options);
+        modules.add(client);
+        return client;
+    }
+
+    /** Registers a module (and its device, if need be) with fresh keys. */
+    void registerModule(String deviceId, String moduleId) {
+        if (hub.identity().registry().findDevice(deviceId).isEmpty()) {
+            hub.identity().registry().createDevice(deviceId);
+        }
+        hub.identity().registry().createModule(deviceId, moduleId, null, null, null);
     }
 
     /** A connected device that answers direct methods with {@code handler}. */
@@ -106,8 +128,16 @@ final class TestHub implements AutoCloseable {
         return deviceId;
     }
 
-    /** Closes every device client made so far; the hub and the service clients stay. */
+    /** Closes every device and module client made so far; the hub and the service clients stay. */
     void closeDevices() {
+        for (ModuleClient client : modules) {
+            try {
+                client.close();
+            } catch (RuntimeException ignored) {
+                // already closed
+            }
+        }
+        modules.clear();
         for (DeviceClient client : devices) {
             try {
                 client.close();

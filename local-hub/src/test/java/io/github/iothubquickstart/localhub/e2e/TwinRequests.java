@@ -1,6 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.InternalClient;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
@@ -35,7 +35,7 @@ final class TwinRequests {
     private TwinRequests() {
     }
 
-    static Twin getTwin(DeviceClient device) throws IotHubClientException, InterruptedException {
+    static Twin getTwin(InternalClient device) throws IotHubClientException, InterruptedException {
         return send("twin GET", attempt -> device.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
             @Override
             public void onRequestQueued(Message message, Object context) {
@@ -62,7 +62,7 @@ final class TwinRequests {
         }, null));
     }
 
-    static ReportedPropertiesUpdateResponse updateReportedProperties(DeviceClient device, TwinCollection reported)
+    static ReportedPropertiesUpdateResponse updateReportedProperties(InternalClient device, TwinCollection reported)
             throws IotHubClientException, InterruptedException {
         return send("reported properties update", attempt -> device.updateReportedPropertiesAsync(reported,
                 new ReportedPropertiesUpdateCorrelatingMessageCallback() {

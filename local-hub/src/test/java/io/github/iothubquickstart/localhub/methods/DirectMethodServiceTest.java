@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.testing.FakeDeviceConnection;
 import io.github.iothubquickstart.localhub.testing.FakeDeviceConnection.MethodRequestSent;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
@@ -30,6 +31,7 @@ class DirectMethodServiceTest {
 
     private ConnectedDevices devices;
     private DirectMethodService methods;
+    private InMemoryDeviceRegistry registry;
 
     @BeforeAll
     static void startVertx() {
@@ -43,11 +45,11 @@ class DirectMethodServiceTest {
 
     @BeforeEach
     void newHub() {
-        InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry(Clock.systemUTC());
+        registry = new InMemoryDeviceRegistry(Clock.systemUTC());
         registry.createDevice("dev-1");
         registry.createDevice("dev-2");
         devices = new ConnectedDevices(vertx, Clock.systemUTC());
-        methods = new DirectMethodService(registry, devices, new PendingMethodCalls(vertx), MAX_PER_DEVICE, MAX_IN_ALL);
+        methods = new DirectMethodService(registry, registry, devices, new PendingMethodCalls(vertx), MAX_PER_DEVICE, MAX_IN_ALL);
     }
 
     private ConnectedDevice online(FakeDeviceConnection connection) {
@@ -85,6 +87,32 @@ class DirectMethodServiceTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.payload()).isEqualTo(JsonParser.parseString("{\"interval\":10}"));
         assertThat(methods.callsInFlight()).isZero();
+    }
+
+    @Test
+    void aModulesCallGoesToTheModuleOnlyAndOnlyTheModuleCanAnswerIt() throws Exception {
+        registry.createModule("dev-1", "mod-1", null, null, null);
+        FakeDeviceConnection deviceConnection = new FakeDeviceConnection("dev-1");
+        FakeDeviceConnection moduleConnection = new FakeDeviceConnection(IdentityId.module("dev-1", "mod-1"));
+        ConnectedDevice device = online(deviceConnection);
+        ConnectedDevice module = online(moduleConnection);
+
+        Future<MethodResult> call = methods.invoke(IdentityId.module("dev-1", "mod-1"), request("read", LONG, "1"));
+
+        assertThat(deviceConnection.methodRequests()).isEmpty();
+        String requestId = moduleConnection.onlyMethodRequest().requestId();
+        assertThat(methods.answer(device, requestId, result(500, "\"device\""))).isFalse();
+        assertThat(methods.answer(module, requestId, result(200, "\"module\""))).isTrue();
+        assertThat(await(call).payload().getAsString()).isEqualTo("module");
+    }
+
+    @Test
+    void aCallToAnUnregisteredModuleIsModuleNotFound() {
+        online(new FakeDeviceConnection("dev-1"));
+
+        Future<MethodResult> call = methods.invoke(IdentityId.module("dev-1", "nobody"), request("read", LONG, ""));
+
+        assertIotHubError(call, 404, 404010);
     }
 
     @Test

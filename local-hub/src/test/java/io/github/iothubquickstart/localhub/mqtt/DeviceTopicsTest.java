@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -103,5 +104,36 @@ class DeviceTopicsTest {
         assertThat(DeviceTopics.twinResponse(200, "r1", null)).isEqualTo("$iothub/twin/res/200/?$rid=r1");
         assertThat(DeviceTopics.twinResponse(204, "r2", 5L)).isEqualTo("$iothub/twin/res/204/?$rid=r2&$version=5");
         assertThat(DeviceTopics.desiredPropertiesPatch(3)).isEqualTo("$iothub/twin/PATCH/properties/desired/?$version=3");
+    }
+
+    private static final IdentityId MODULE = IdentityId.module("dev1", "mod1");
+
+    @ParameterizedTest
+    @CsvSource({
+            "devices/dev1/modules/mod1/messages/events/, ''",
+            "devices/dev1/modules/mod1/messages/events/a=b/, a=b",
+            "devices/dev1/modules/mod1/messages/events/$.mid=7&a=b/, $.mid=7&a=b"})
+    void moduleTelemetryTopicsYieldTheirPropertyBagWithoutTheModuleClientsTrailingSlash(String topic, String bag) {
+        assertThat(DeviceTopics.telemetryPropertyBag(topic, MODULE)).contains(bag);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"devices/dev1/messages/events/", "devices/dev1/modules/mod2/messages/events/",
+            "devices/dev2/modules/mod1/messages/events/"})
+    void aModuleMayNotSendOnItsDevicesNorAnotherModulesTelemetryTopic(String topic) {
+        assertThat(DeviceTopics.telemetryPropertyBag(topic, MODULE)).isEmpty();
+    }
+
+    @Test
+    void aDeviceMayNotSendOnItsModulesTelemetryTopic() {
+        assertThat(DeviceTopics.telemetryPropertyBag("devices/dev1/modules/mod1/messages/events/", "dev1")).isEmpty();
+    }
+
+    @Test
+    void aModuleSubscribesToItsOwnCloudToDeviceTopicOnly() {
+        assertThat(DeviceTopics.subscription("devices/dev1/modules/mod1/messages/devicebound/#", MODULE))
+                .contains(Subscription.CLOUD_TO_DEVICE);
+        assertThat(DeviceTopics.subscription("devices/dev1/messages/devicebound/#", MODULE)).isEmpty();
+        assertThat(DeviceTopics.subscription("devices/dev1/modules/mod1/messages/devicebound/#", "dev1")).isEmpty();
     }
 }

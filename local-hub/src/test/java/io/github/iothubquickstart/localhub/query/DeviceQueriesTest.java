@@ -7,6 +7,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.InMemoryTwinStore;
@@ -26,7 +28,8 @@ class DeviceQueriesTest {
     private final InMemoryTwinStore store = new InMemoryTwinStore(registry, clock);
     private final TwinService twins = new TwinService(store, (deviceId, patch, version) -> { }, clock);
     private final RegistryService registryService = new RegistryService(registry, DevicePresence.none());
-    private final DeviceQueries queries = new DeviceQueries(registryService, store);
+    private final ModuleService moduleService = new ModuleService(registry, registry, DevicePresence.none());
+    private final DeviceQueries queries = new DeviceQueries(registryService, moduleService, store);
 
     @Test
     void selectStarAnswersWholeTwinsInDeviceIdOrder() {
@@ -181,9 +184,9 @@ class DeviceQueriesTest {
         }
         String query = "SELECT deviceId FROM devices";
 
-        QueryPage first = queries.run(query, 2, null, TwinJson::forService);
-        QueryPage second = queries.run(query, 2, first.continuation(), TwinJson::forService);
-        QueryPage third = queries.run(query, 2, second.continuation(), TwinJson::forService);
+        QueryPage first = queries.run(query, 2, null, TwinJson::forService, TwinJson::forService);
+        QueryPage second = queries.run(query, 2, first.continuation(), TwinJson::forService, TwinJson::forService);
+        QueryPage third = queries.run(query, 2, second.continuation(), TwinJson::forService, TwinJson::forService);
 
         assertThat(ids(first)).containsExactly("d1", "d2");
         assertThat(ids(second)).containsExactly("d3", "d4");
@@ -197,10 +200,10 @@ class DeviceQueriesTest {
         for (int i = 1; i <= 4; i++) {
             device("d" + i, "{}", "{}");
         }
-        QueryPage first = queries.run("SELECT * FROM devices", 2, null, TwinJson::forService);
+        QueryPage first = queries.run("SELECT * FROM devices", 2, null, TwinJson::forService, TwinJson::forService);
 
         registry.deleteDevice("d1");
-        QueryPage second = queries.run("SELECT * FROM devices", 2, first.continuation(), TwinJson::forService);
+        QueryPage second = queries.run("SELECT * FROM devices", 2, first.continuation(), TwinJson::forService, TwinJson::forService);
 
         assertThat(ids(second)).containsExactly("d3", "d4");
     }
@@ -212,8 +215,8 @@ class DeviceQueriesTest {
         }
         String query = "SELECT tags.floor, COUNT() AS n FROM devices GROUP BY tags.floor";
 
-        QueryPage first = queries.run(query, 3, null, TwinJson::forService);
-        QueryPage second = queries.run(query, 3, first.continuation(), TwinJson::forService);
+        QueryPage first = queries.run(query, 3, null, TwinJson::forService, TwinJson::forService);
+        QueryPage second = queries.run(query, 3, first.continuation(), TwinJson::forService, TwinJson::forService);
 
         assertThat(first.results()).hasSize(3);
         assertThat(second.results()).containsExactly(json("{\"floor\": 4, \"n\": 1}"), json("{\"floor\": 5, \"n\": 1}"));
@@ -226,7 +229,7 @@ class DeviceQueriesTest {
             device(String.format("d%03d", i), "{}", "{}");
         }
 
-        QueryPage page = queries.run("SELECT deviceId FROM devices", 1000, null, TwinJson::forService);
+        QueryPage page = queries.run("SELECT deviceId FROM devices", 1000, null, TwinJson::forService, TwinJson::forService);
 
         assertThat(page.results()).hasSize(DeviceQueries.MAX_PAGE_SIZE);
         assertThat(page.continuation()).isNotNull();
@@ -236,23 +239,66 @@ class DeviceQueriesTest {
     void refusesATokenOfAnotherQueryOrAMadeUpOne() {
         device("d1", "{}", "{}");
         device("d2", "{}", "{}");
-        String token = queries.run("SELECT * FROM devices", 1, null, TwinJson::forService).continuation();
+        String token = queries.run("SELECT * FROM devices", 1, null, TwinJson::forService, TwinJson::forService).continuation();
 
-        assertRefused(() -> queries.run("SELECT deviceId FROM devices", 1, token, TwinJson::forService),
+        assertRefused(() -> queries.run("SELECT deviceId FROM devices", 1, token, TwinJson::forService, TwinJson::forService),
                 "does not belong to this query");
-        assertRefused(() -> queries.run("SELECT * FROM devices", 1, "not a token!", TwinJson::forService),
+        assertRefused(() -> queries.run("SELECT * FROM devices", 1, "not a token!", TwinJson::forService, TwinJson::forService),
                 "does not belong to this query");
     }
 
     @Test
     void refusesAPageSizeBelowOne() {
-        assertRefused(() -> queries.run("SELECT * FROM devices", 0, null, TwinJson::forService),
+        assertRefused(() -> queries.run("SELECT * FROM devices", 0, null, TwinJson::forService, TwinJson::forService),
                 "x-ms-max-item-count must be 1 or more");
     }
 
     @Test
     void anUnsupportedQueryIsIotHubsArgumentInvalid() {
-        assertRefused(() -> run("SELECT * FROM devices.modules"), "Not supported by the local hub: FROM devices.modules");
+        assertRefused(() -> run("SELECT * FROM devices.jobs"), "Not supported by the local hub: FROM devices.jobs");
+    }
+
+    @Test
+    void modulesQueryAnswersModuleTwinsInDeviceThenModuleOrderAndFilters() {
+        device("b-dev", "{}", "{}");
+        device("a-dev", "{}", "{}");
+        registry.createModule("b-dev", "m1", null, null, null);
+        registry.createModule("a-dev", "m2", null, null, null);
+        registry.createModule("a-dev", "m1", null, null, null);
+        twins.update(IdentityId.module("a-dev", "m2"), new TwinSections(json("{\"role\": \"sensor\"}"), null), null);
+        twins.update(IdentityId.module("b-dev", "m1"), new TwinSections(json("{\"role\": \"sensor\"}"), null), null);
+
+        QueryPage all = run("SELECT * FROM devices.modules");
+        QueryPage sensors = run("SELECT * FROM devices.modules WHERE tags.role = 'sensor'");
+        QueryPage ofOneDevice = run("SELECT deviceId, moduleId FROM devices.modules WHERE deviceId = 'a-dev'");
+
+        assertThat(moduleIds(all)).containsExactly("a-dev/m1", "a-dev/m2", "b-dev/m1");
+        assertThat(moduleIds(sensors)).containsExactly("a-dev/m2", "b-dev/m1");
+        assertThat(moduleIds(ofOneDevice)).containsExactly("a-dev/m1", "a-dev/m2");
+        assertThat(ids(run("SELECT * FROM devices"))).containsExactly("a-dev", "b-dev");
+    }
+
+    @Test
+    void modulesQueryPagesWithContinuationTokens() {
+        device("dev", "{}", "{}");
+        for (int i = 1; i <= 3; i++) {
+            registry.createModule("dev", "m" + i, null, null, null);
+        }
+        String query = "SELECT * FROM devices.modules";
+
+        QueryPage first = queries.run(query, 2, null, TwinJson::forService, TwinJson::forService);
+        QueryPage second = queries.run(query, 2, first.continuation(), TwinJson::forService, TwinJson::forService);
+
+        assertThat(moduleIds(first)).containsExactly("dev/m1", "dev/m2");
+        assertThat(moduleIds(second)).containsExactly("dev/m3");
+        assertThat(second.continuation()).isNull();
+    }
+
+    private static List<String> moduleIds(QueryPage page) {
+        List<String> ids = new ArrayList<>();
+        page.results().forEach(result -> ids.add(result.get("deviceId").getAsString() + "/"
+                + result.get("moduleId").getAsString()));
+        return ids;
     }
 
     private void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
@@ -273,7 +319,7 @@ class DeviceQueriesTest {
     }
 
     private QueryPage run(String query) {
-        return queries.run(query, DeviceQueries.MAX_PAGE_SIZE, null, TwinJson::forService);
+        return queries.run(query, DeviceQueries.MAX_PAGE_SIZE, null, TwinJson::forService, TwinJson::forService);
     }
 
     private static List<String> ids(QueryPage page) {

@@ -37,6 +37,8 @@ class QueryParserTest {
             "SELECT COUNT() AS n FROM devices WHERE tags.room = 'kitchen'",
             "SELECT properties.reported.status AS status, COUNT() AS n FROM devices GROUP BY properties.reported.status",
             "SELECT tags.room FROM devices GROUP BY tags.room",
+            "SELECT * FROM devices.modules",
+            "SELECT moduleId FROM devices.modules WHERE deviceId = 'd1' AND tags.role = 'sensor'",
     })
     void acceptsTheSupportedLanguage(String query) {
         assertThat(QueryParser.parse(query)).isNotNull();
@@ -47,7 +49,6 @@ class QueryParserTest {
             "''                                                         | The query is empty",
             "SELECT *                                                   | expected FROM, found the end of the query",
             "SELECT * FROM                                              | expected devices, found the end of the query",
-            "SELECT * FROM devices.modules                              | FROM devices.modules (module identities",
             "SELECT * FROM devices.jobs                                 | FROM devices.jobs",
             "SELECT * FROM c                                            | FROM c (the local hub queries FROM devices)",
             "SELECT * FROM devices WHERE                                | expected a value",

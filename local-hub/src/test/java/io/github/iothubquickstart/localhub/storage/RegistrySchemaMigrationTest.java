@@ -81,6 +81,39 @@ class RegistrySchemaMigrationTest {
         assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
     }
 
+    @Test
+    void versionFourDatabaseGainsModulesKeepingDevicesAndTwins() throws Exception {
+        Path file = directory.resolve("registry.db");
+        writeVersionFourDatabase(file);
+
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
+             SqliteTwinStore twins = SqliteTwinStore.open(file, Clock.systemUTC())) {
+            assertThat(registry.findDevice("old-device").orElseThrow().keys()).containsExactly(KEY_A, KEY_B);
+            assertThat(twins.load("old-device").desired().get("interval").getAsInt()).isEqualTo(7);
+            assertThat(registry.listModules("old-device")).isEmpty();
+            registry.createModule("old-device", "sensor", KEY_B, KEY_A, null);
+            assertThat(registry.findModule("old-device", "sensor").orElseThrow().keys()).containsExactly(KEY_B, KEY_A);
+        }
+        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+    }
+
+    /**
+     * Exactly what the version 4 hub created: the version 2 file migrated by this hub to version 4 (the migrations up
+     * to 4 are unchanged), i.e. this hub's schema without the two module tables.
+     */
+    private static void writeVersionFourDatabase(Path file) throws Exception {
+        writeVersionTwoDatabase(file);
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(file, Clock.systemUTC())) {
+            assertThat(registry.findDevice("old-device")).isPresent();
+        }
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = raw.createStatement()) {
+            statement.execute("DROP TABLE module");
+            statement.execute("DROP TABLE module_twin");
+            statement.execute("PRAGMA user_version = 4");
+        }
+    }
+
     /** Exactly what the version 1 hub created: two tables and user_version 1. */
     private static void writeVersionOneDatabase(Path file) throws Exception {
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);

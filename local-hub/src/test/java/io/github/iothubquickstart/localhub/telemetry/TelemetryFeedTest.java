@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.testing.InMemoryTelemetryStore;
 import io.github.iothubquickstart.localhub.testing.TestClock;
 import java.nio.charset.StandardCharsets;
@@ -200,5 +201,21 @@ class TelemetryFeedTest {
         }
 
         assertThat(seen).containsExactlyElementsOf(oneToTotal());
+    }
+
+    @Test
+    void aModulesMessageCarriesItsModuleIdAndADeviceCannotClaimOne() throws Exception {
+        TelemetryFeed feed = TelemetryFeed.unstored(clock);
+        Map<String, String> forged = Map.of(TelemetryMessage.MODULE_ID_PROPERTY, "someone-else");
+
+        TelemetryMessage fromModule = feed.accept(IdentityId.module("dev", "mod"), forged, Map.of(), new byte[0])
+                .get(5, TimeUnit.SECONDS);
+        TelemetryMessage fromDevice = feed.accept(IdentityId.device("dev"), forged, Map.of(), new byte[0])
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(fromModule.deviceId()).isEqualTo("dev");
+        assertThat(fromModule.moduleId()).isEqualTo("mod");
+        assertThat(fromDevice.moduleId()).isNull();
+        assertThat(fromDevice.systemProperties()).doesNotContainKey(TelemetryMessage.MODULE_ID_PROPERTY);
     }
 }

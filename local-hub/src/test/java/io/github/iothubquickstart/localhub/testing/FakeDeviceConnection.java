@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.testing;
 
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,18 +15,28 @@ public final class FakeDeviceConnection implements DeviceConnection {
     public record DesiredPropertiesSent(JsonObject patch, long version) {
     }
 
-    private final String deviceId;
+    private final IdentityId identity;
     private final List<MethodRequestSent> methodRequests = new CopyOnWriteArrayList<>();
     private final List<DesiredPropertiesSent> desiredProperties = new CopyOnWriteArrayList<>();
     private final AtomicInteger closes = new AtomicInteger();
 
     public FakeDeviceConnection(String deviceId) {
-        this.deviceId = deviceId;
+        this(IdentityId.device(deviceId));
+    }
+
+    /** A connection of a device or of a module. */
+    public FakeDeviceConnection(IdentityId identity) {
+        this.identity = identity;
     }
 
     @Override
     public String deviceId() {
-        return deviceId;
+        return identity.deviceId();
+    }
+
+    @Override
+    public IdentityId identity() {
+        return identity;
     }
 
     @Override
@@ -50,7 +61,7 @@ public final class FakeDeviceConnection implements DeviceConnection {
     /** The one method request sent so far; fails the test if there is not exactly one. */
     public MethodRequestSent onlyMethodRequest() {
         if (methodRequests.size() != 1) {
-            throw new AssertionError(deviceId + " was sent " + methodRequests.size() + " method requests, not 1: "
+            throw new AssertionError(identity + " was sent " + methodRequests.size() + " method requests, not 1: "
                     + methodRequests);
         }
         return methodRequests.get(0);
@@ -66,6 +77,6 @@ public final class FakeDeviceConnection implements DeviceConnection {
 
     @Override
     public String toString() {
-        return "FakeDeviceConnection[" + deviceId + "]";
+        return "FakeDeviceConnection[" + identity + "]";
     }
 }

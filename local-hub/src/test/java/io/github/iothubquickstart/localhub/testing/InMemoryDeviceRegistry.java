@@ -7,6 +7,10 @@ import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.InitialRegistry;
+import io.github.iothubquickstart.localhub.registry.ModuleAlreadyExistsException;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
+import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import java.time.Clock;
@@ -16,11 +20,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A device registry in memory with the same rules as the SQLite one (id and key checks, duplicates refused). */
-public final class InMemoryDeviceRegistry implements DeviceRegistry {
+/**
+ * A device and module registry in memory with the same rules as the SQLite one (id and key checks, duplicates refused,
+ * modules deleted with their device).
+ */
+public final class InMemoryDeviceRegistry implements DeviceRegistry, ModuleRegistry {
     private final Clock clock;
     private final Map<String, DeviceIdentity> devices = new TreeMap<>();
     private final Map<String, SharedAccessPolicy> policies = new TreeMap<>();
+    /** Keyed by device id, then module id. */
+    private final Map<String, Map<String, ModuleIdentity>> modules = new TreeMap<>();
 
     public InMemoryDeviceRegistry(Clock clock) {
         this.clock = clock;
@@ -57,6 +66,7 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry {
 
     @Override
     public synchronized boolean deleteDevice(String deviceId) {
+        modules.remove(deviceId);
         return devices.remove(deviceId) != null;
     }
 
@@ -93,6 +103,53 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry {
     @Override
     public synchronized List<SharedAccessPolicy> listPolicies() {
         return new ArrayList<>(policies.values());
+    }
+
+    @Override
+    public synchronized Optional<ModuleIdentity> findModule(String deviceId, String moduleId) {
+        return Optional.ofNullable(modules.getOrDefault(deviceId, Map.of()).get(moduleId));
+    }
+
+    @Override
+    public synchronized List<ModuleIdentity> listModules(String deviceId) {
+        return new ArrayList<>(modules.getOrDefault(deviceId, Map.of()).values());
+    }
+
+    @Override
+    public synchronized ModuleIdentity createModule(String deviceId, String moduleId, String primaryKey,
+                                                    String secondaryKey, String managedBy) {
+        existing(deviceId);
+        DeviceIds.requireValid(moduleId);
+        String primary = primaryKey == null ? SymmetricKeys.random() : primaryKey;
+        String secondary = secondaryKey == null ? SymmetricKeys.random() : secondaryKey;
+        SymmetricKeys.requireValid("primary key", primary);
+        SymmetricKeys.requireValid("secondary key", secondary);
+        Map<String, ModuleIdentity> ofDevice = modules.computeIfAbsent(deviceId, id -> new TreeMap<>());
+        if (ofDevice.containsKey(moduleId)) {
+            throw new ModuleAlreadyExistsException(deviceId, moduleId);
+        }
+        ModuleIdentity created = new ModuleIdentity(deviceId, moduleId, primary, secondary, managedBy, clock.instant());
+        ofDevice.put(moduleId, created);
+        return created;
+    }
+
+    @Override
+    public synchronized ModuleIdentity updateModule(String deviceId, String moduleId, String primaryKey,
+                                                    String secondaryKey, String managedBy) {
+        ModuleIdentity current = findModule(deviceId, moduleId)
+                .orElseThrow(() -> new ModuleNotFoundException(deviceId, moduleId));
+        SymmetricKeys.requireValid("primary key", primaryKey);
+        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        ModuleIdentity updated = new ModuleIdentity(deviceId, moduleId, primaryKey, secondaryKey, managedBy,
+                current.createdAt());
+        modules.get(deviceId).put(moduleId, updated);
+        return updated;
+    }
+
+    @Override
+    public synchronized boolean deleteModule(String deviceId, String moduleId) {
+        Map<String, ModuleIdentity> ofDevice = modules.get(deviceId);
+        return ofDevice != null && ofDevice.remove(moduleId) != null;
     }
 
     private DeviceIdentity existing(String deviceId) {

@@ -1,7 +1,8 @@
 package io.github.iothubquickstart.localhub.testing;
 
 import io.github.iothubquickstart.localhub.registry.DeviceNotFoundException;
-import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.twin.TwinStore;
 import java.time.Clock;
@@ -10,31 +11,31 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Twins in memory, with the SQLite store's contract: a twin exists while its device is registered, an update is
+ * Twins in memory, with the SQLite store's contract: a twin exists while its device (or module) is registered, an update is
  * serialised and all or nothing, and a change that returns its argument writes nothing. Counts the writes.
  */
 public final class InMemoryTwinStore implements TwinStore {
-    private final DeviceRegistry registry;
+    private final InMemoryDeviceRegistry registry;
     private final Clock clock;
-    private final Map<String, TwinDocument> twins = new HashMap<>();
+    private final Map<IdentityId, TwinDocument> twins = new HashMap<>();
     private int writes;
 
-    public InMemoryTwinStore(DeviceRegistry registry, Clock clock) {
+    public InMemoryTwinStore(InMemoryDeviceRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
     }
 
     @Override
-    public synchronized TwinDocument load(String deviceId) {
-        return current(deviceId);
+    public synchronized TwinDocument load(IdentityId owner) {
+        return current(owner);
     }
 
     @Override
-    public synchronized TwinDocument update(String deviceId, UnaryOperator<TwinDocument> change) {
-        TwinDocument current = current(deviceId);
+    public synchronized TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change) {
+        TwinDocument current = current(owner);
         TwinDocument changed = change.apply(current);
         if (changed != current) {
-            twins.put(deviceId, changed);
+            twins.put(owner, changed);
             writes++;
         }
         return changed;
@@ -45,11 +46,16 @@ public final class InMemoryTwinStore implements TwinStore {
         return writes;
     }
 
-    private TwinDocument current(String deviceId) {
-        if (registry.findDevice(deviceId).isEmpty()) {
-            throw new DeviceNotFoundException(deviceId);
+    private TwinDocument current(IdentityId owner) {
+        if (registry.findDevice(owner.deviceId()).isEmpty()) {
+            twins.keySet().removeIf(key -> key.deviceId().equals(owner.deviceId()));
+            throw new DeviceNotFoundException(owner.deviceId());
         }
-        TwinDocument twin = twins.get(deviceId);
-        return twin != null ? twin : TwinDocument.empty(deviceId, clock.instant());
+        if (owner.isModule() && registry.findModule(owner.deviceId(), owner.moduleId()).isEmpty()) {
+            twins.remove(owner);
+            throw new ModuleNotFoundException(owner.deviceId(), owner.moduleId());
+        }
+        TwinDocument twin = twins.get(owner);
+        return twin != null ? twin : TwinDocument.empty(owner.deviceId(), clock.instant());
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.testing.FakeDeviceConnection;
 import io.github.iothubquickstart.localhub.testing.FakeDeviceConnection.DesiredPropertiesSent;
 import io.vertx.core.Vertx;
@@ -53,5 +54,19 @@ class DesiredPropertiesPusherTest {
 
         assertThat(unsubscribed.desiredProperties()).isEmpty();
         assertThat(gone.desiredProperties()).isEmpty();
+    }
+
+    @Test
+    void aModulesChangeGoesToThatModuleOnlyAndADevicesChangeNeverToItsModules() {
+        FakeDeviceConnection device = new FakeDeviceConnection("dev-1");
+        devices.connected(device).acceptDesiredProperties(true);
+        FakeDeviceConnection module = new FakeDeviceConnection(IdentityId.module("dev-1", "mod-1"));
+        devices.connected(module).acceptDesiredProperties(true);
+
+        pusher.desiredPropertiesChanged(IdentityId.module("dev-1", "mod-1"), PATCH, 3);
+        pusher.desiredPropertiesChanged("dev-1", PATCH, 7);
+
+        assertThat(module.desiredProperties()).containsExactly(new DesiredPropertiesSent(PATCH, 3));
+        assertThat(device.desiredProperties()).containsExactly(new DesiredPropertiesSent(PATCH, 7));
     }
 }

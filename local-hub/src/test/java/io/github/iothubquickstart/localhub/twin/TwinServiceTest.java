@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.InMemoryTwinStore;
 import io.github.iothubquickstart.localhub.testing.TestClock;
@@ -302,13 +303,13 @@ class TwinServiceTest {
         // a later version's notification would overtake an earlier one in that gap.
         TwinStore slowToReturn = new TwinStore() {
             @Override
-            public TwinDocument load(String deviceId) {
-                return store.load(deviceId);
+            public TwinDocument load(IdentityId owner) {
+                return store.load(owner);
             }
 
             @Override
-            public TwinDocument update(String deviceId, UnaryOperator<TwinDocument> change) {
-                TwinDocument after = store.update(deviceId, change);
+            public TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change) {
+                TwinDocument after = store.update(owner, change);
                 pause();
                 return after;
             }

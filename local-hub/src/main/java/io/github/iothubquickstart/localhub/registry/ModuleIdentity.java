@@ -1,0 +1,57 @@
+package io.github.iothubquickstart.localhub.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A registered module of a device and its symmetric keys (base64). {@code managedBy} is free text set by whoever
+ * manages the module (IoT Edge writes {@code iotEdge}); null for none. Modules have no status of their own.
+ */
+public record ModuleIdentity(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+                             String managedBy, Instant createdAt) {
+
+    public ModuleIdentity {
+        Objects.requireNonNull(deviceId, "deviceId");
+        Objects.requireNonNull(moduleId, "moduleId");
+        Objects.requireNonNull(primaryKey, "primaryKey");
+        Objects.requireNonNull(secondaryKey, "secondaryKey");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    public IdentityId id() {
+        return IdentityId.module(deviceId, moduleId);
+    }
+
+    /** Both keys, primary first: the candidates a SAS token may be signed with. */
+    public List<String> keys() {
+        return List.of(primaryKey, secondaryKey);
+    }
+
+    /** Changes whenever keys or managedBy change, so a caller holding an old one gets 412 (as for devices). */
+    public String etag() {
+        String content = deviceId + '\n' + moduleId + '\n' + primaryKey + '\n' + secondaryKey + '\n'
+                + Objects.toString(managedBy, "") + '\n' + createdAt.toEpochMilli();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(Arrays.copyOf(digest, 9));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Tells this module apart from an earlier one with the same id (deleted and created again). */
+    public String generationId() {
+        return Long.toString(createdAt.toEpochMilli());
+    }
+
+    @Override
+    public String toString() {
+        return "ModuleIdentity[" + id() + ", createdAt=" + createdAt + "]";
+    }
+}

@@ -1,0 +1,79 @@
+package io.github.iothubquickstart.localhub.rest;
+
+import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.DevicePresence;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleUpdate;
+import io.github.iothubquickstart.localhub.registry.RegisteredModule;
+
+/** Modules in IoT Hub's registry JSON shape (the device shape with {@code moduleId} and {@code managedBy}), both ways. */
+final class ModuleJson {
+    private ModuleJson() {
+    }
+
+    static JsonObject toJson(RegisteredModule module) {
+        ModuleIdentity identity = module.identity();
+        DevicePresence.Presence presence = module.presence();
+        JsonObject json = new JsonObject();
+        json.addProperty("moduleId", identity.moduleId());
+        json.addProperty("deviceId", identity.deviceId());
+        if (identity.managedBy() != null) {
+            json.addProperty("managedBy", identity.managedBy());
+        }
+        json.addProperty("generationId", identity.generationId());
+        json.addProperty("etag", identity.etag());
+        json.addProperty("connectionState", presence.connected() ? "Connected" : "Disconnected");
+        json.addProperty("connectionStateUpdatedTime", presence.connectionStateUpdated().toString());
+        json.addProperty("lastActivityTime", presence.lastActivity().toString());
+        json.addProperty("cloudToDeviceMessageCount", 0);
+        JsonObject keys = new JsonObject();
+        keys.addProperty("primaryKey", identity.primaryKey());
+        keys.addProperty("secondaryKey", identity.secondaryKey());
+        JsonObject authentication = new JsonObject();
+        authentication.addProperty("type", "sas");
+        authentication.add("symmetricKey", keys);
+        json.add("authentication", authentication);
+        return json;
+    }
+
+    /**
+     * A create or update request: SAS keys and {@code managedBy}; read-only members are ignored as IoT Hub does.
+     * X.509 modules are refused with 501.
+     */
+    static ModuleUpdate parse(String body, String pathDeviceId, String pathModuleId) {
+        JsonObject json = DeviceJson.object(body);
+        requireSame(json, "deviceId", pathDeviceId);
+        requireSame(json, "moduleId", pathModuleId);
+        String primaryKey = null;
+        String secondaryKey = null;
+        JsonObject authentication = DeviceJson.objectMember(json, "authentication");
+        if (authentication != null) {
+            String type = DeviceJson.string(authentication, "type");
+            if (type != null && !type.equalsIgnoreCase("sas")) {
+                throw IotHubErrors.notImplemented("Module authentication type " + type + " (only sas)");
+            }
+            JsonObject keys = DeviceJson.objectMember(authentication, "symmetricKey");
+            if (keys != null) {
+                primaryKey = blankToNull(DeviceJson.string(keys, "primaryKey"));
+                secondaryKey = blankToNull(DeviceJson.string(keys, "secondaryKey"));
+                if ((primaryKey == null) != (secondaryKey == null)) {
+                    throw IotHubErrors.argumentInvalid("Give both symmetric keys, or neither to have them generated.");
+                }
+            }
+        }
+        return new ModuleUpdate(primaryKey, secondaryKey, blankToNull(DeviceJson.string(json, "managedBy")));
+    }
+
+    private static void requireSame(JsonObject json, String member, String inPath) {
+        String inBody = DeviceJson.string(json, member);
+        if (inBody != null && !inBody.equals(inPath)) {
+            throw IotHubErrors.argumentInvalid("The " + member + " in the body (" + inBody
+                    + ") is not the one in the path (" + inPath + ").");
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+}

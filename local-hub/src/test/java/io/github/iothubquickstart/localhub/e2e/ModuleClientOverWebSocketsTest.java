@@ -1,0 +1,94 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real ModuleClient on {@code MQTT_WS} (port 443, as the SDK always uses): telemetry marked with its module id,
+ * a direct method on the module, and its twin, the same as over MQTT on 8883.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ModuleClientOverWebSocketsTest {
+    @TempDir
+    static Path dataDirectory;
+    static TestHub hub;
+
+    @BeforeAll
+    static void startHub() {
+        String address = WebSocketPort.loopbackAddress();
+        hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(0)
+                .webSocketPort(WebSocketPort.PORT));
+        assertThat(hub.hub.webSocketPort()).as("the hub listens on 443").isEqualTo(WebSocketPort.PORT);
+    }
+
+    @AfterAll
+    static void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void moduleTelemetryArrivesWithItsModuleId() throws Exception {
+        hub.registerModule("ws-plant", "thermometer");
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            ModuleClient module = hub.module("ws-plant", "thermometer", IotHubClientProtocol.MQTT_WS);
+            module.open(false);
+
+            module.sendEvent(new Message("{\"temperature\":19}"));
+
+            TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
+            assertThat(arrived).isNotNull();
+            assertThat(arrived.deviceId()).isEqualTo("ws-plant");
+            assertThat(arrived.moduleId()).isEqualTo("thermometer");
+            assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("{\"temperature\":19}");
+        }
+    }
+
+    @Test
+    void moduleAnswersItsDirectMethodAndGetsItsDesiredProperties() throws Exception {
+        hub.registerModule("ws-line", "valve");
+        ModuleClient module = hub.module("ws-line", "valve", IotHubClientProtocol.MQTT_WS);
+        module.open(false);
+        module.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("name", name)), null);
+        LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> pushed = new LinkedBlockingQueue<>();
+        module.subscribeToDesiredProperties((twin, context) -> pushed.add(twin), null);
+
+        var answer = hub.methodsClient("service").invoke("ws-line", "valve", "close",
+                DirectMethodRequestOptions.builder().methodResponseTimeoutSeconds(10).build());
+        Twin patch = new Twin("ws-line", "valve");
+        patch.getDesiredProperties().put("limit", 3);
+        hub.twinClient("service").patch(patch);
+        TwinCollection reported = new TwinCollection();
+        reported.put("closed", true);
+        TwinRequests.updateReportedProperties(module, reported);
+
+        assertThat(answer.getStatus()).isEqualTo(200);
+        assertThat(answer.getPayloadAsJsonElement().getAsJsonObject().get("name").getAsString()).isEqualTo("close");
+        var update = pushed.poll(10, TimeUnit.SECONDS);
+        assertThat(update).isNotNull();
+        assertThat(((Number) update.getDesiredProperties().get("limit")).intValue()).isEqualTo(3);
+        assertThat(hub.twinClient("service").get("ws-line", "valve").getReportedProperties().get("closed"))
+                .isEqualTo(true);
+    }
+}
