@@ -94,7 +94,7 @@ class RegistrySchemaMigrationTest {
             registry.createModule("old-device", "sensor", KEY_B, KEY_A, null);
             assertThat(registry.findModule("old-device", "sensor").orElseThrow().keys()).containsExactly(KEY_B, KEY_A);
         }
-        assertThat(userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
     }
 
     /**
