@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides whether an MQTT CONNECT may become a device session: the client id names a registered, enabled device,
- * the user name names this hub and that device, and the password is a SAS token for {@code <host>/devices/<id>}
- * signed with one of the device's keys and not expired.
+ * Decides whether an MQTT CONNECT (or an AMQP put-token: {@link #authenticateToken}) may become a device session:
+ * the client id names a registered, enabled device, the user name names this hub and that device, and the password
+ * is a SAS token for {@code <host>/devices/<id>} signed with one of the device's keys and not expired.
  */
 public final class DeviceAuthenticator {
     static final int MAX_CREDENTIAL_LENGTH = 4096;
@@ -56,14 +56,37 @@ public final class DeviceAuthenticator {
         } catch (InvalidSasTokenException e) {
             return Outcome.refused("password is not a valid SAS token: " + e.getMessage());
         }
-        Optional<DeviceIdentity> device = registry.findDevice(clientId);
+        return check(clientId, hostName, token);
+    }
+
+    /**
+     * Whether {@code token} grants device {@code deviceId}, whatever carried it (an AMQP put-token, for one): the
+     * device is registered and enabled, and the token is for {@code <this hub>/devices/<deviceId>}, signed with one of
+     * the device's keys and not expired.
+     */
+    public Outcome authenticateToken(String deviceId, SasToken token) {
+        if (deviceId == null || !DeviceIds.isValid(deviceId)) {
+            return Outcome.refused("not a valid device id");
+        }
+        String hostName = hubHostNames.stream()
+                .filter(name -> SasVerifier.sameResource(token.resource(), name + "/devices/" + deviceId))
+                .findFirst()
+                .orElse(null);
+        if (hostName == null) {
+            return Outcome.refused("SAS token is for " + token.resource() + ", not <hub host name>/devices/" + deviceId);
+        }
+        return check(deviceId, hostName, token);
+    }
+
+    private Outcome check(String deviceId, String hostName, SasToken token) {
+        Optional<DeviceIdentity> device = registry.findDevice(deviceId);
         if (device.isEmpty()) {
             return Outcome.refused("device is not registered");
         }
         if (!device.get().enabled()) {
             return Outcome.refused("device is disabled");
         }
-        String audience = hostName + "/devices/" + clientId;
+        String audience = hostName + "/devices/" + deviceId;
         SasCheck check = verifier.check(token, audience,
                 List.of(device.get().primaryKey(), device.get().secondaryKey()));
         return check == SasCheck.VALID
