@@ -2,6 +2,8 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.methods.MethodResult;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -11,6 +13,7 @@ import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpClientConnection.class);
+    static final String METHOD_STATUS = "IoThub-status";
     /** A put-token is a few hundred bytes; nothing on $cbs needs more. */
     private static final long MAX_CBS_MESSAGE_BYTES = 16 * 1024;
     /** IoT Hub's 256 KB body plus room for properties; larger deliveries detach the link. */
@@ -48,6 +52,7 @@ final class AmqpClientConnection {
     private final ClaimsBasedSecurity security;
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
+    private final DirectMethodService methods;
     private final int maxConnectedDevices;
     private final Map<String, DeviceGrant> grants = new HashMap<>();
     private ProtonSender cbsReplies;
@@ -70,7 +75,7 @@ final class AmqpClientConnection {
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
-                         int maxConnectedDevices) {
+                         DirectMethodService methods, int maxConnectedDevices) {
         this.connection = connection;
         this.vertx = vertx;
         this.context = context;
@@ -78,6 +83,7 @@ final class AmqpClientConnection {
         this.security = security;
         this.devices = devices;
         this.telemetry = telemetry;
+        this.methods = methods;
         this.maxConnectedDevices = maxConnectedDevices;
     }
 
@@ -141,16 +147,20 @@ final class AmqpClientConnection {
         DeviceGrant grant = grants.get(decision.address().deviceId());
         String deviceId = decision.address().deviceId();
         receiver.setTarget(receiver.getRemoteTarget());
-        receiver.setAutoAccept(false);
         receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_TELEMETRY_MESSAGE_BYTES));
-        receiver.handler((delivery, message) -> guarded(() -> onTelemetry(deviceId, receiver, delivery, message)));
+        if (decision.address().node() == DeviceAddresses.Node.METHODS) {
+            receiver.handler((delivery, message) -> guarded(() -> onMethodAnswer(deviceId, message)));
+        } else {
+            receiver.setAutoAccept(false);
+            receiver.handler((delivery, message) -> guarded(() -> onTelemetry(deviceId, receiver, delivery, message)));
+        }
         keepClosedWithPeer(receiver, grant.connection);
         grant.connection.add(receiver);
         receiver.open();
-        LOG.debug("Device {} opened its telemetry link", deviceId);
+        LOG.debug("Device {} opened its {} link", deviceId, decision.address().node());
     }
 
-    /** A link on which the device receives: $cbs answers, or its cloud-to-device node (nothing is sent there yet). */
+    /** A link on which the device receives: $cbs answers, method requests, or cloud-to-device (none sent yet). */
     private void onDeviceReceives(ProtonSender sender) {
         String address = sender.getRemoteSource() == null ? null : sender.getRemoteSource().getAddress();
         if (DeviceAddresses.CBS.equals(address)) {
@@ -171,7 +181,59 @@ final class AmqpClientConnection {
         sender.setSource(sender.getRemoteSource());
         keepClosedWithPeer(sender, grant.connection);
         grant.connection.add(sender);
+        if (decision.address().node() == DeviceAddresses.Node.METHODS) {
+            // Method requests go as IoT Hub sends them over MQTT too: once, settled, no redelivery.
+            sender.setQoS(ProtonQoS.AT_MOST_ONCE);
+            grant.connection.methodRequests(sender);
+            sender.closeHandler(closed -> {
+                stopMethods(grant, sender);
+                sender.close();
+            });
+            sender.detachHandler(detached -> {
+                stopMethods(grant, sender);
+                sender.detach();
+            });
+            sender.open();
+            devices.acceptsMethods(grant.device, true);
+            return;
+        }
         sender.open();
+    }
+
+    private void stopMethods(DeviceGrant grant, ProtonSender sender) {
+        grant.connection.remove(sender);
+        if (grant.connection.sendsMethodRequestsOn(sender)) {
+            grant.connection.methodRequests(null);
+            devices.acceptsMethods(grant.device, false);
+        }
+    }
+
+    /** An answer to a method request: status in {@code IoThub-status}, request id as correlation id, JSON payload. */
+    private void onMethodAnswer(String deviceId, Message message) {
+        DeviceGrant grant = grants.get(deviceId);
+        if (grant == null) {
+            return;
+        }
+        devices.active(grant.device);
+        String requestId = MethodRequestIds.fromCorrelationId(message.getCorrelationId());
+        Object status = message.getApplicationProperties() == null || message.getApplicationProperties().getValue() == null
+                ? null : message.getApplicationProperties().getValue().get(METHOD_STATUS);
+        if (requestId == null || !(status instanceof Integer code)) {
+            LOG.info("Device {} sent a method answer without a request id or an integer {}; ignored", deviceId,
+                    METHOD_STATUS);
+            return;
+        }
+        String payload;
+        try {
+            payload = new String(AmqpTelemetry.from(message).body(), StandardCharsets.UTF_8);
+        } catch (AmqpTelemetry.InvalidTelemetryException e) {
+            LOG.info("Device {} sent a method answer the hub cannot read: {}", deviceId, e.getMessage());
+            return;
+        }
+        if (!methods.answer(grant.device, requestId, MethodResult.fromDevice(code, payload))) {
+            LOG.info("Device {} answered method request {} that is not waiting (late, or not its own)", deviceId,
+                    DeviceAddresses.printable(requestId));
+        }
     }
 
     private void refuse(ProtonLink<?> link, String address, DeviceAddresses.Decision decision) {

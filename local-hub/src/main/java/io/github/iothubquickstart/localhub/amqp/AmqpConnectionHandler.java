@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
@@ -10,8 +11,8 @@ import java.time.Duration;
 
 /**
  * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
- * send telemetry on their own links. Shared by every listener; the state of one connection is its
- * {@link AmqpClientConnection}.
+ * send telemetry and answer direct methods on their own links. Shared by every listener; the state of one
+ * connection is its {@link AmqpClientConnection}.
  */
 public final class AmqpConnectionHandler {
     private final Vertx vertx;
@@ -19,6 +20,7 @@ public final class AmqpConnectionHandler {
     private final ClaimsBasedSecurity security;
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
+    private final DirectMethodService methods;
     private final int maxConnectedDevices;
     private final String containerId;
     private final Duration authenticationTimeout;
@@ -28,13 +30,15 @@ public final class AmqpConnectionHandler {
      * @param authenticationTimeout how long a connection may stay open without a valid token
      */
     public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator, ConnectedDevices devices,
-                                 TelemetryFeed telemetry, int maxConnectedDevices, String containerId,
+                                 TelemetryFeed telemetry, DirectMethodService methods, int maxConnectedDevices,
+                                 String containerId,
                                  Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
         this.security = new ClaimsBasedSecurity(authenticator);
         this.devices = devices;
         this.telemetry = telemetry;
+        this.methods = methods;
         this.maxConnectedDevices = maxConnectedDevices;
         this.containerId = containerId;
         this.authenticationTimeout = authenticationTimeout;
@@ -43,6 +47,6 @@ public final class AmqpConnectionHandler {
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                maxConnectedDevices).start(containerId, authenticationTimeout);
+                methods, maxConnectedDevices).start(containerId, authenticationTimeout);
     }
 }

@@ -4,19 +4,28 @@ import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonLink;
+import io.vertx.proton.ProtonSender;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One device on an AMQP connection, as the hub's features see it: the links it opened with its token. The hub
- * reaches it over AMQP for telemetry only so far; method requests and desired properties are not sent (the
- * connection never says it accepts them, so the features do not ask). Links belong to the connection's event loop.
+ * One device on an AMQP connection, as the hub's features see it: the links it opened with its token, direct method
+ * requests sent on its methods link. Desired properties are not sent over AMQP yet (the connection never says it
+ * accepts them, so the features do not ask). Links belong to the connection's event loop.
  */
 final class AmqpDeviceConnection implements DeviceConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDeviceConnection.class);
+    static final String METHOD_NAME = "IoThub-methodname";
 
     private final String deviceId;
     private final String remoteAddress;
@@ -24,6 +33,7 @@ final class AmqpDeviceConnection implements DeviceConnection {
     private final Consumer<AmqpDeviceConnection> closer;
     /** Confined to the connection's event loop. */
     private final List<ProtonLink<?>> links = new ArrayList<>();
+    private ProtonSender methodRequests;
 
     /** @param closer ends this device on its AMQP connection (on the connection's event loop) */
     AmqpDeviceConnection(String deviceId, String remoteAddress, Context context, Consumer<AmqpDeviceConnection> closer) {
@@ -38,9 +48,23 @@ final class AmqpDeviceConnection implements DeviceConnection {
         return deviceId;
     }
 
+    /** As IoT Hub sends it: correlation id, method name in {@code IoThub-methodname}, the JSON payload as data. */
     @Override
     public void sendMethodRequest(String requestId, String methodName, String payloadJson) {
-        LOG.debug("Method {} not sent to device {}: direct methods over AMQP are not supported yet", methodName, deviceId);
+        Message request = Message.Factory.create();
+        Properties properties = new Properties();
+        properties.setCorrelationId(MethodRequestIds.toCorrelationId(requestId));
+        request.setProperties(properties);
+        request.setApplicationProperties(new ApplicationProperties(Map.of(METHOD_NAME, methodName)));
+        request.setBody(new Data(new Binary(payloadJson.getBytes(StandardCharsets.UTF_8))));
+        context.runOnContext(ignored -> {
+            if (methodRequests != null && methodRequests.isOpen()) {
+                LOG.debug("To device {} over AMQP: method {} ({})", deviceId, methodName, requestId);
+                methodRequests.send(request);
+            } else {
+                LOG.debug("Method {} not sent to device {}: its methods link is closed", methodName, deviceId);
+            }
+        });
     }
 
     @Override
@@ -51,6 +75,15 @@ final class AmqpDeviceConnection implements DeviceConnection {
     @Override
     public void close() {
         context.runOnContext(ignored -> closer.accept(this));
+    }
+
+    /** The link method requests go out on; confined to the connection's event loop. */
+    void methodRequests(ProtonSender sender) {
+        this.methodRequests = sender;
+    }
+
+    boolean sendsMethodRequestsOn(ProtonSender sender) {
+        return methodRequests == sender;
     }
 
     void add(ProtonLink<?> link) {

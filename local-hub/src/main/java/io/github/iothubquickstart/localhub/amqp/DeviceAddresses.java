@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -17,17 +18,18 @@ final class DeviceAddresses {
 
     /** What a device's address leads to. */
     enum Node {
-        TELEMETRY("/messages/events", Direction.FROM_DEVICE, "telemetry"),
-        CLOUD_TO_DEVICE("/messages/devicebound", Direction.TO_DEVICE, "cloud-to-device messages"),
-        METHODS("/methods/devicebound", null, "direct methods"),
-        TWIN("/twin", null, "device twins");
+        TELEMETRY("/messages/events", EnumSet.of(Direction.FROM_DEVICE), "telemetry"),
+        CLOUD_TO_DEVICE("/messages/devicebound", EnumSet.of(Direction.TO_DEVICE), "cloud-to-device messages"),
+        /** Requests go to the device on one link, its answers come back on another, both on this address. */
+        METHODS("/methods/devicebound", EnumSet.allOf(Direction.class), "direct methods"),
+        TWIN("/twin", EnumSet.noneOf(Direction.class), "device twins");
 
         private final String suffix;
-        /** The one direction the hub serves this node in; null: not served over AMQP yet. */
-        private final Direction served;
+        /** The directions the hub serves this node in; none: not served over AMQP yet. */
+        private final Set<Direction> served;
         private final String label;
 
-        Node(String suffix, Direction served, String label) {
+        Node(String suffix, Set<Direction> served, String label) {
             this.suffix = suffix;
             this.served = served;
             this.label = label;
@@ -88,13 +90,13 @@ final class DeviceAddresses {
             return Decision.refused(AmqpError.NOT_FOUND, "The local hub has no AMQP node " + printable(address) + ".");
         }
         Node node = parsed.get().node();
-        if (node.served == null) {
+        if (node.served.isEmpty()) {
             return Decision.refused(AmqpError.NOT_IMPLEMENTED, "The local hub does not serve " + node.label
-                    + " over AMQP yet; use MQTT for direct methods and twins.");
+                    + " over AMQP yet; use MQTT for them.");
         }
-        if (node.served != direction) {
+        if (!node.served.contains(direction)) {
             return Decision.refused(AmqpError.NOT_ALLOWED, printable(address) + " only takes links "
-                    + (node.served == Direction.FROM_DEVICE ? "on which the device sends." : "on which the device receives."));
+                    + (direction == Direction.TO_DEVICE ? "on which the device sends." : "on which the device receives."));
         }
         return new Decision(parsed.get(), null, null);
     }

@@ -72,12 +72,17 @@ class DeviceAddressesTest {
     }
 
     @Test
-    void methodsAndTwinsSayTheyAreNotServedOverAmqpYet() {
-        Decision methods = DeviceAddresses.decide("/devices/dev1/methods/devicebound", Direction.TO_DEVICE, DEV1);
+    void methodRequestsGoToTheDeviceAndItsAnswersComeBackOnTheSameAddress() {
+        assertThat(DeviceAddresses.decide("/devices/dev1/methods/devicebound", Direction.TO_DEVICE, DEV1).allowed()).isTrue();
+        assertThat(DeviceAddresses.decide("/devices/dev1/methods/devicebound", Direction.FROM_DEVICE, DEV1).allowed())
+                .isTrue();
+    }
+
+    @Test
+    void twinsSayTheyAreNotServedOverAmqpYet() {
         Decision twin = DeviceAddresses.decide("/devices/dev1/twin", Direction.FROM_DEVICE, DEV1);
 
-        assertThat(methods.condition().toString()).isEqualTo("amqp:not-implemented");
-        assertThat(methods.description()).contains("direct methods", "use MQTT");
         assertThat(twin.condition().toString()).isEqualTo("amqp:not-implemented");
+        assertThat(twin.description()).contains("device twins", "use MQTT");
     }
 }

@@ -8,6 +8,8 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
@@ -92,8 +95,29 @@ class AmqpDevicesEndToEndTest {
                     .containsEntry("$.cdid", deviceId);
 
             device.close();
-            assertThat(hub.hub.isDeviceConnected(deviceId)).isFalse();
+            // The SDK's close returns once it sent its close frames, not once the hub has read them.
+            waitUntilDisconnected(deviceId);
         }
+    }
+
+    @Test
+    void aDirectMethodReachesTheDeviceSdkOverAmqpAndItsAnswerReachesTheCaller() throws Exception {
+        String deviceId = hub.registerDevice("amqp-methods");
+        DeviceClient device = hub.device(deviceId, IotHubClientProtocol.AMQPS);
+        device.open(false);
+        AtomicReference<String> seen = new AtomicReference<>();
+        device.subscribeToMethods((name, payload, context) -> {
+            seen.set(name + " " + payload.getPayloadAsJsonString());
+            return new DirectMethodResponse(201, Map.of("done", true));
+        }, null);
+
+        var response = hub.methodsClient("service").invoke(deviceId, "SetTelemetryInterval",
+                DirectMethodRequestOptions.builder().payload(Map.of("interval", 5))
+                        .methodResponseTimeoutSeconds(30).methodConnectTimeoutSeconds(5).build());
+
+        assertThat(seen.get()).isEqualTo("SetTelemetryInterval {\"interval\":5}");
+        assertThat(response.getStatus()).isEqualTo(201);
+        assertThat(response.getPayloadAsJsonString()).isEqualTo("{\"done\":true}");
     }
 
     @Test
@@ -204,6 +228,14 @@ class AmqpDevicesEndToEndTest {
             assertThat(renewed.closedWith(500)).as("the renewed device's link stays open").isNull();
             assertThat(renewer.send(renewed, telemetry("after renewal"))).isInstanceOf(Accepted.class);
         }
+    }
+
+    private static void waitUntilDisconnected(String deviceId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (hub.hub.isDeviceConnected(deviceId) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(hub.hub.isDeviceConnected(deviceId)).as(deviceId + " disconnected").isFalse();
     }
 
     private static org.apache.qpid.proton.message.Message telemetry(String body) {
