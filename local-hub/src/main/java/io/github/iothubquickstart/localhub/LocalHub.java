@@ -201,7 +201,7 @@ public final class LocalHub implements AutoCloseable {
                         new MqttTwinRequests(twins), limits.maxConnectedDevices()));
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                        devices, telemetry, methods, limits.maxConnectedDevices(), hostName,
+                        devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
                         limits.connectPacketTimeout()));
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),

@@ -53,6 +53,7 @@ final class AmqpClientConnection {
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
     private final DirectMethodService methods;
+    private final AmqpTwinRequests twinRequests;
     private final int maxConnectedDevices;
     private final Map<String, DeviceGrant> grants = new HashMap<>();
     private ProtonSender cbsReplies;
@@ -75,7 +76,7 @@ final class AmqpClientConnection {
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
-                         DirectMethodService methods, int maxConnectedDevices) {
+                         DirectMethodService methods, AmqpTwinRequests twinRequests, int maxConnectedDevices) {
         this.connection = connection;
         this.vertx = vertx;
         this.context = context;
@@ -84,6 +85,7 @@ final class AmqpClientConnection {
         this.devices = devices;
         this.telemetry = telemetry;
         this.methods = methods;
+        this.twinRequests = twinRequests;
         this.maxConnectedDevices = maxConnectedDevices;
     }
 
@@ -150,6 +152,9 @@ final class AmqpClientConnection {
         receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_TELEMETRY_MESSAGE_BYTES));
         if (decision.address().node() == DeviceAddresses.Node.METHODS) {
             receiver.handler((delivery, message) -> guarded(() -> onMethodAnswer(deviceId, message)));
+        } else if (decision.address().node() == DeviceAddresses.Node.TWIN) {
+            receiver.setAutoAccept(false);
+            receiver.handler((delivery, message) -> guarded(() -> onTwinRequest(deviceId, receiver, delivery, message)));
         } else {
             receiver.setAutoAccept(false);
             receiver.handler((delivery, message) -> guarded(() -> onTelemetry(deviceId, receiver, delivery, message)));
@@ -197,7 +202,57 @@ final class AmqpClientConnection {
             devices.acceptsMethods(grant.device, true);
             return;
         }
+        if (decision.address().node() == DeviceAddresses.Node.TWIN) {
+            sender.setQoS(ProtonQoS.AT_MOST_ONCE);
+            grant.connection.twin(sender);
+            sender.closeHandler(closed -> {
+                stopTwin(grant, sender);
+                sender.close();
+            });
+            sender.detachHandler(detached -> {
+                stopTwin(grant, sender);
+                sender.detach();
+            });
+        }
         sender.open();
+    }
+
+    private void stopTwin(DeviceGrant grant, ProtonSender sender) {
+        grant.connection.remove(sender);
+        if (grant.connection.sendsTwinOn(sender)) {
+            grant.connection.twin(null);
+            grant.device.acceptDesiredProperties(false);
+        }
+    }
+
+    /** Twin GET and reported PATCH are answered on the twin link; (un)subscribing to desired properties is not. */
+    private void onTwinRequest(String deviceId, ProtonReceiver receiver, ProtonDelivery delivery, Message message) {
+        DeviceGrant grant = grants.get(deviceId);
+        if (grant == null) {
+            settle(receiver, delivery, rejected(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token for " + deviceId + "."));
+            return;
+        }
+        devices.active(grant.device);
+        AmqpTwinRequests.Request request;
+        try {
+            request = AmqpTwinRequests.parse(message);
+        } catch (AmqpTelemetry.InvalidTelemetryException e) {
+            settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
+            return;
+        }
+        settle(receiver, delivery, Accepted.getInstance());
+        if (request == null) {
+            LOG.info("Device {} sent a twin request the hub does not know", deviceId);
+            grant.connection.sendOnTwinLink(AmqpTwinRequests.toMessage(message.getCorrelationId(),
+                    AmqpTwinRequests.badRequest("A twin request is GET, PATCH of /properties/reported, or PUT or"
+                            + " DELETE of /notifications/twin/properties/desired.")));
+            return;
+        }
+        switch (request.operation()) {
+            case SUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(true);
+            case UNSUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(false);
+            case GET, PATCH_REPORTED -> twinRequests.answer(deviceId, request, context, grant.connection::sendOnTwinLink);
+        }
     }
 
     private void stopMethods(DeviceGrant grant, ProtonSender sender) {

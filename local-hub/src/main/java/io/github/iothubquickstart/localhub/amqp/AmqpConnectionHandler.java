@@ -4,6 +4,7 @@ import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import java.time.Clock;
@@ -11,7 +12,7 @@ import java.time.Duration;
 
 /**
  * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
- * send telemetry and answer direct methods on their own links. Shared by every listener; the state of one
+ * send telemetry, answer direct methods and use their twins on their own links. Shared by every listener; the state of one
  * connection is its {@link AmqpClientConnection}.
  */
 public final class AmqpConnectionHandler {
@@ -21,6 +22,7 @@ public final class AmqpConnectionHandler {
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
     private final DirectMethodService methods;
+    private final AmqpTwinRequests twinRequests;
     private final int maxConnectedDevices;
     private final String containerId;
     private final Duration authenticationTimeout;
@@ -30,8 +32,8 @@ public final class AmqpConnectionHandler {
      * @param authenticationTimeout how long a connection may stay open without a valid token
      */
     public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator, ConnectedDevices devices,
-                                 TelemetryFeed telemetry, DirectMethodService methods, int maxConnectedDevices,
-                                 String containerId,
+                                 TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
+                                 int maxConnectedDevices, String containerId,
                                  Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
@@ -39,6 +41,7 @@ public final class AmqpConnectionHandler {
         this.devices = devices;
         this.telemetry = telemetry;
         this.methods = methods;
+        this.twinRequests = new AmqpTwinRequests(twins);
         this.maxConnectedDevices = maxConnectedDevices;
         this.containerId = containerId;
         this.authenticationTimeout = authenticationTimeout;
@@ -47,6 +50,6 @@ public final class AmqpConnectionHandler {
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, maxConnectedDevices).start(containerId, authenticationTimeout);
+                methods, twinRequests, maxConnectedDevices).start(containerId, authenticationTimeout);
     }
 }

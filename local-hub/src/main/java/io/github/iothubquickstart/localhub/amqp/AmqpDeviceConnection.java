@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One device on an AMQP connection, as the hub's features see it: the links it opened with its token, direct method
- * requests sent on its methods link. Desired properties are not sent over AMQP yet (the connection never says it
- * accepts them, so the features do not ask). Links belong to the connection's event loop.
+ * requests sent on its methods link, twin answers and desired-property notifications on its twin link. Links belong
+ * to the connection's event loop.
  */
 final class AmqpDeviceConnection implements DeviceConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDeviceConnection.class);
@@ -34,6 +34,7 @@ final class AmqpDeviceConnection implements DeviceConnection {
     /** Confined to the connection's event loop. */
     private final List<ProtonLink<?>> links = new ArrayList<>();
     private ProtonSender methodRequests;
+    private ProtonSender twin;
 
     /** @param closer ends this device on its AMQP connection (on the connection's event loop) */
     AmqpDeviceConnection(String deviceId, String remoteAddress, Context context, Consumer<AmqpDeviceConnection> closer) {
@@ -69,7 +70,17 @@ final class AmqpDeviceConnection implements DeviceConnection {
 
     @Override
     public void sendDesiredProperties(JsonObject patch, long version) {
-        LOG.debug("Desired properties {} not sent to device {}: twins over AMQP are not supported yet", version, deviceId);
+        Message notification = AmqpTwinRequests.desiredNotification(patch, version);
+        context.runOnContext(ignored -> sendOnTwinLink(notification));
+    }
+
+    /** On the connection's event loop: a twin answer or notification, dropped once the twin link has closed. */
+    void sendOnTwinLink(Message message) {
+        if (twin != null && twin.isOpen()) {
+            twin.send(message);
+        } else {
+            LOG.debug("Not sent to device {}, its twin link is closed", deviceId);
+        }
     }
 
     @Override
@@ -84,6 +95,15 @@ final class AmqpDeviceConnection implements DeviceConnection {
 
     boolean sendsMethodRequestsOn(ProtonSender sender) {
         return methodRequests == sender;
+    }
+
+    /** The link twin answers and desired properties go out on; confined to the connection's event loop. */
+    void twin(ProtonSender sender) {
+        this.twin = sender;
+    }
+
+    boolean sendsTwinOn(ProtonSender sender) {
+        return twin == sender;
     }
 
     void add(ProtonLink<?> link) {

@@ -8,31 +8,31 @@ import org.apache.qpid.proton.amqp.transport.AmqpError;
 
 /**
  * The AMQP nodes IoT Hub offers a device ({@code /devices/{id}/messages/events}, ...) and who may attach a link to
- * them: only a device a token on this connection granted, only in the node's direction, and only nodes the hub
- * serves over AMQP so far. Every refusal carries IoT Hub's error condition.
+ * them: only a device a token on this connection granted, only in the node's direction, and not modules (not served
+ * over AMQP yet). Every refusal carries IoT Hub's error condition.
  */
 final class DeviceAddresses {
     static final String CBS = "$cbs";
     private static final String DEVICES = "/devices/";
+    private static final String MODULES = "/modules/";
     private static final int MAX_ADDRESS_LENGTH = 1024;
 
     /** What a device's address leads to. */
     enum Node {
-        TELEMETRY("/messages/events", EnumSet.of(Direction.FROM_DEVICE), "telemetry"),
-        CLOUD_TO_DEVICE("/messages/devicebound", EnumSet.of(Direction.TO_DEVICE), "cloud-to-device messages"),
+        TELEMETRY("/messages/events", EnumSet.of(Direction.FROM_DEVICE)),
+        CLOUD_TO_DEVICE("/messages/devicebound", EnumSet.of(Direction.TO_DEVICE)),
         /** Requests go to the device on one link, its answers come back on another, both on this address. */
-        METHODS("/methods/devicebound", EnumSet.allOf(Direction.class), "direct methods"),
-        TWIN("/twin", EnumSet.noneOf(Direction.class), "device twins");
+        METHODS("/methods/devicebound", EnumSet.allOf(Direction.class)),
+        /** Requests come from the device on one link; answers and desired properties go to it on another. */
+        TWIN("/twin", EnumSet.allOf(Direction.class));
 
         private final String suffix;
-        /** The directions the hub serves this node in; none: not served over AMQP yet. */
+        /** The directions in which the hub serves this node. */
         private final Set<Direction> served;
-        private final String label;
 
-        Node(String suffix, Set<Direction> served, String label) {
+        Node(String suffix, Set<Direction> served) {
             this.suffix = suffix;
             this.served = served;
-            this.label = label;
         }
     }
 
@@ -85,15 +85,15 @@ final class DeviceAddresses {
                     ? "No valid SAS token was put on $cbs for this connection."
                     : "This connection's tokens do not grant device " + printable(deviceId.get()) + ".");
         }
+        if (deviceId.isPresent() && address.startsWith(DEVICES + deviceId.get() + MODULES)) {
+            return Decision.refused(AmqpError.NOT_IMPLEMENTED,
+                    "The local hub does not serve modules over AMQP yet; use MQTT for them.");
+        }
         Optional<DeviceAddress> parsed = parse(address);
         if (parsed.isEmpty()) {
             return Decision.refused(AmqpError.NOT_FOUND, "The local hub has no AMQP node " + printable(address) + ".");
         }
         Node node = parsed.get().node();
-        if (node.served.isEmpty()) {
-            return Decision.refused(AmqpError.NOT_IMPLEMENTED, "The local hub does not serve " + node.label
-                    + " over AMQP yet; use MQTT for them.");
-        }
         if (!node.served.contains(direction)) {
             return Decision.refused(AmqpError.NOT_ALLOWED, printable(address) + " only takes links "
                     + (direction == Direction.TO_DEVICE ? "on which the device sends." : "on which the device receives."));

@@ -50,7 +50,7 @@ class DeviceAddressesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "/devices/dev1/nowhere", "/devices/dev1/messages/events/extra", "/devices//messages/events",
-            "/messages/servicebound/feedback", "devices/dev1/messages/events", "/devices/dev1/modules/m1/messages/events"})
+            "/messages/servicebound/feedback", "devices/dev1/messages/events"})
     void unknownAddressesAreNotFound(String address) {
         assertThat(DeviceAddresses.decide(address, Direction.FROM_DEVICE, DEV1).condition().toString())
                 .isEqualTo("amqp:not-found");
@@ -79,10 +79,18 @@ class DeviceAddressesTest {
     }
 
     @Test
-    void twinsSayTheyAreNotServedOverAmqpYet() {
-        Decision twin = DeviceAddresses.decide("/devices/dev1/twin", Direction.FROM_DEVICE, DEV1);
+    void twinRequestsComeFromTheDeviceAndAnswersGoToItOnTheSameAddress() {
+        assertThat(DeviceAddresses.decide("/devices/dev1/twin", Direction.TO_DEVICE, DEV1).allowed()).isTrue();
+        assertThat(DeviceAddresses.decide("/devices/dev1/twin", Direction.FROM_DEVICE, DEV1).allowed()).isTrue();
+    }
 
-        assertThat(twin.condition().toString()).isEqualTo("amqp:not-implemented");
-        assertThat(twin.description()).contains("device twins", "use MQTT");
+    @Test
+    void modulesSayTheyAreNotServedOverAmqpYet() {
+        Decision module = DeviceAddresses.decide("/devices/dev1/modules/m1/messages/events", Direction.FROM_DEVICE, DEV1);
+
+        assertThat(module.condition().toString()).isEqualTo("amqp:not-implemented");
+        assertThat(module.description()).contains("modules", "use MQTT");
+        assertThat(DeviceAddresses.decide("/devices/dev2/modules/m1/twin", Direction.FROM_DEVICE, DEV1).condition()
+                .toString()).as("another device's module is that device's").isEqualTo("amqp:unauthorized-access");
     }
 }

@@ -9,7 +9,9 @@ import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Devices over AMQP (AMQPS on 5671): the real device SDK's telemetry arrives whole, a wrong key is refused, and a
- * connection reaches only the addresses of the device its token is for.
+ * Devices over AMQP (AMQPS on 5671): the real device SDK's telemetry arrives whole, its direct methods and twin
+ * work, a wrong key is refused, and a connection reaches only the addresses of the device its token is for.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AmqpDevicesEndToEndTest {
@@ -121,6 +123,41 @@ class AmqpDevicesEndToEndTest {
     }
 
     @Test
+    void theDeviceSdksTwinWorksOverAmqp() throws Exception {
+        String deviceId = hub.registerDevice("amqp-twin");
+        DeviceClient device = hub.device(deviceId, IotHubClientProtocol.AMQPS);
+        device.open(false);
+        LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
+        device.subscribeToDesiredProperties((twin, context) -> updates.add(twin), null);
+
+        TwinCollection reported = new TwinCollection();
+        reported.put("telemetryInterval", 5);
+        int reportedVersion = device.updateReportedProperties(reported).getVersion();
+        TwinClient twins = hub.twinClient("service");
+        assertThat(twins.get(deviceId).getReportedProperties().get("telemetryInterval")).isEqualTo(5L);
+        assertThat(twins.get(deviceId).getReportedProperties().getVersion()).isEqualTo(reportedVersion);
+
+        com.microsoft.azure.sdk.iot.service.twin.Twin patch = new com.microsoft.azure.sdk.iot.service.twin.Twin(deviceId);
+        patch.getDesiredProperties().put("telemetryInterval", 3);
+        int desiredVersion = twins.patch(patch).getDesiredProperties().getVersion();
+        com.microsoft.azure.sdk.iot.device.twin.Twin update = updates.poll(10, TimeUnit.SECONDS);
+        assertThat(update).as("desired properties pushed to the device").isNotNull();
+        assertThat(((Number) update.getDesiredProperties().get("telemetryInterval")).intValue()).isEqualTo(3);
+        assertThat(update.getDesiredProperties().getVersion()).isEqualTo(desiredVersion);
+
+        com.microsoft.azure.sdk.iot.device.twin.Twin whole = device.getTwin();
+        assertThat(((Number) whole.getDesiredProperties().get("telemetryInterval")).intValue()).isEqualTo(3);
+        assertThat(((Number) whole.getReportedProperties().get("telemetryInterval")).intValue()).isEqualTo(5);
+
+        TwinCollection stale = new TwinCollection();
+        stale.put("telemetryInterval", 7);
+        stale.setVersion(reportedVersion - 1);
+        assertThatThrownBy(() -> device.updateReportedProperties(stale))
+                .isInstanceOfSatisfying(IotHubClientException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.PRECONDITION_FAILED));
+    }
+
+    @Test
     void deviceWithTheWrongKeyIsRefusedAndNotConnected() {
         String deviceId = hub.registerDevice("amqp-wrong-key");
         DeviceClient device = hub.deviceWithConnectionString(
@@ -182,7 +219,8 @@ class AmqpDevicesEndToEndTest {
 
             assertThat(client.attachSender("/devices/amqp-explorer/nowhere").closedWith(5_000)).isEqualTo("amqp:not-found");
             assertThat(client.attachSender("/messages/servicebound/feedback").closedWith(5_000)).isEqualTo("amqp:not-found");
-            assertThat(client.attachSender("/devices/amqp-explorer/twin").closedWith(5_000)).isEqualTo("amqp:not-implemented");
+            assertThat(client.attachSender("/devices/amqp-explorer/modules/m1/messages/events").closedWith(5_000))
+                    .isEqualTo("amqp:not-implemented");
             // The connection and the device's own telemetry link are unaffected.
             RawAmqpDevices.Link own = client.attachSender("/devices/amqp-explorer/messages/events");
             assertThat(client.send(own, telemetry("still fine"))).isInstanceOf(Accepted.class);
