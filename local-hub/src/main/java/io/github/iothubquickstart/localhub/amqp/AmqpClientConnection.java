@@ -343,6 +343,10 @@ final class AmqpClientConnection {
     /** Records the grant (a renewal when the device already has one here); the answer to send. */
     private CbsAnswer grant(ClaimsBasedSecurity.Grant granted) {
         String deviceId = granted.deviceId();
+        if (ended) {
+            // Frames still read after the connection ended must not register a device that nothing would unregister.
+            return CbsAnswer.unauthorized("The connection is closing.");
+        }
         DeviceGrant existing = grants.get(deviceId);
         if (existing != null) {
             existing.expiresAtEpochSecond = granted.expiresAtEpochSecond();
