@@ -468,7 +468,8 @@ final class AmqpClientConnection {
     /** The client's AMQP container id, for the log: the socket is vertx-proton's own. */
     private String who() {
         String container = connection.getRemoteContainer();
-        return container == null ? "an AMQP client" : "AMQP container " + DeviceAddresses.printable(container);
+        return container == null || container.isBlank()
+                ? "an AMQP client" : "AMQP container " + DeviceAddresses.printable(container);
     }
 
     /** Every device of this connection is gone. Idempotent. */
