@@ -1,29 +1,22 @@
 package io.github.iothubquickstart.localhub.amqp;
 
-import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
-import io.github.iothubquickstart.localhub.methods.MethodResult;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
-import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
-import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
-import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.LinkError;
 import org.apache.qpid.proton.message.Message;
@@ -32,12 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One AMQP connection from a client: the $cbs node its tokens arrive on, the devices those tokens grant (several when
- * the SDK multiplexes) until each token expires, and the links each device opened. Everything here runs on the
- * connection's event loop.
+ * the SDK multiplexes) until each token expires, and which link may attach where ({@link DeviceAddresses}); what
+ * arrives on a device's links goes to {@link DeviceMessages}. Everything here runs on the connection's event loop.
  */
 final class AmqpClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpClientConnection.class);
-    static final String METHOD_STATUS = "IoThub-status";
     /** A put-token is a few hundred bytes; nothing on $cbs needs more. */
     private static final long MAX_CBS_MESSAGE_BYTES = 16 * 1024;
     /** IoT Hub's 256 KB body plus room for properties; larger deliveries detach the link. */
@@ -51,28 +43,12 @@ final class AmqpClientConnection {
     private final Clock clock;
     private final ClaimsBasedSecurity security;
     private final ConnectedDevices devices;
-    private final TelemetryFeed telemetry;
-    private final DirectMethodService methods;
-    private final AmqpTwinRequests twinRequests;
+    private final DeviceMessages messages;
     private final int maxConnectedDevices;
     private final Map<String, DeviceGrant> grants = new HashMap<>();
     private ProtonSender cbsReplies;
     private long authenticationTimer;
     private boolean ended;
-
-    /** A device this connection may act as: its record in the hub, its links, and when its token expires. */
-    private static final class DeviceGrant {
-        final AmqpDeviceConnection connection;
-        final ConnectedDevice device;
-        long expiresAtEpochSecond;
-        long expiryTimer = -1;
-
-        DeviceGrant(AmqpDeviceConnection connection, ConnectedDevice device, long expiresAtEpochSecond) {
-            this.connection = connection;
-            this.device = device;
-            this.expiresAtEpochSecond = expiresAtEpochSecond;
-        }
-    }
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
@@ -83,9 +59,7 @@ final class AmqpClientConnection {
         this.clock = clock;
         this.security = security;
         this.devices = devices;
-        this.telemetry = telemetry;
-        this.methods = methods;
-        this.twinRequests = twinRequests;
+        this.messages = new DeviceMessages(context, clock, devices, telemetry, methods, twinRequests);
         this.maxConnectedDevices = maxConnectedDevices;
     }
 
@@ -147,22 +121,19 @@ final class AmqpClientConnection {
             return;
         }
         DeviceGrant grant = grants.get(decision.address().deviceId());
-        String deviceId = decision.address().deviceId();
         receiver.setTarget(receiver.getRemoteTarget());
         receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_TELEMETRY_MESSAGE_BYTES));
-        if (decision.address().node() == DeviceAddresses.Node.METHODS) {
-            receiver.handler((delivery, message) -> guarded(() -> onMethodAnswer(deviceId, message)));
-        } else if (decision.address().node() == DeviceAddresses.Node.TWIN) {
-            receiver.setAutoAccept(false);
-            receiver.handler((delivery, message) -> guarded(() -> onTwinRequest(deviceId, receiver, delivery, message)));
-        } else {
-            receiver.setAutoAccept(false);
-            receiver.handler((delivery, message) -> guarded(() -> onTelemetry(deviceId, receiver, delivery, message)));
+        switch (decision.address().node()) {
+            case METHODS -> receiver.handler((delivery, message) -> guarded(() -> messages.methodAnswer(grant, message)));
+            case TWIN -> receiver.setAutoAccept(false).handler((delivery, message) ->
+                    guarded(() -> messages.twinRequest(grant, receiver, delivery, message)));
+            default -> receiver.setAutoAccept(false).handler((delivery, message) ->
+                    guarded(() -> messages.telemetry(grant, receiver, delivery, message)));
         }
         keepClosedWithPeer(receiver, grant.connection);
         grant.connection.add(receiver);
         receiver.open();
-        LOG.debug("Device {} opened its {} link", deviceId, decision.address().node());
+        LOG.debug("Device {} opened its {} link", grant.deviceId(), decision.address().node());
     }
 
     /** A link on which the device receives: $cbs answers, method requests, or cloud-to-device (none sent yet). */
@@ -225,69 +196,11 @@ final class AmqpClientConnection {
         }
     }
 
-    /** Twin GET and reported PATCH are answered on the twin link; (un)subscribing to desired properties is not. */
-    private void onTwinRequest(String deviceId, ProtonReceiver receiver, ProtonDelivery delivery, Message message) {
-        DeviceGrant grant = grants.get(deviceId);
-        if (grant == null) {
-            settle(receiver, delivery, rejected(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token for " + deviceId + "."));
-            return;
-        }
-        devices.active(grant.device);
-        AmqpTwinRequests.Request request;
-        try {
-            request = AmqpTwinRequests.parse(message);
-        } catch (AmqpTelemetry.InvalidTelemetryException e) {
-            settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
-            return;
-        }
-        settle(receiver, delivery, Accepted.getInstance());
-        if (request == null) {
-            LOG.info("Device {} sent a twin request the hub does not know", deviceId);
-            grant.connection.sendOnTwinLink(AmqpTwinRequests.toMessage(message.getCorrelationId(),
-                    AmqpTwinRequests.badRequest("A twin request is GET, PATCH of /properties/reported, or PUT or"
-                            + " DELETE of /notifications/twin/properties/desired.")));
-            return;
-        }
-        switch (request.operation()) {
-            case SUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(true);
-            case UNSUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(false);
-            case GET, PATCH_REPORTED -> twinRequests.answer(deviceId, request, context, grant.connection::sendOnTwinLink);
-        }
-    }
-
     private void stopMethods(DeviceGrant grant, ProtonSender sender) {
         grant.connection.remove(sender);
         if (grant.connection.sendsMethodRequestsOn(sender)) {
             grant.connection.methodRequests(null);
             devices.acceptsMethods(grant.device, false);
-        }
-    }
-
-    /** An answer to a method request: status in {@code IoThub-status}, request id as correlation id, JSON payload. */
-    private void onMethodAnswer(String deviceId, Message message) {
-        DeviceGrant grant = grants.get(deviceId);
-        if (grant == null) {
-            return;
-        }
-        devices.active(grant.device);
-        String requestId = MethodRequestIds.fromCorrelationId(message.getCorrelationId());
-        Object status = message.getApplicationProperties() == null || message.getApplicationProperties().getValue() == null
-                ? null : message.getApplicationProperties().getValue().get(METHOD_STATUS);
-        if (requestId == null || !(status instanceof Integer code)) {
-            LOG.info("Device {} sent a method answer without a request id or an integer {}; ignored", deviceId,
-                    METHOD_STATUS);
-            return;
-        }
-        String payload;
-        try {
-            payload = new String(AmqpTelemetry.from(message).body(), StandardCharsets.UTF_8);
-        } catch (AmqpTelemetry.InvalidTelemetryException e) {
-            LOG.info("Device {} sent a method answer the hub cannot read: {}", deviceId, e.getMessage());
-            return;
-        }
-        if (!methods.answer(grant.device, requestId, MethodResult.fromDevice(code, payload))) {
-            LOG.info("Device {} answered method request {} that is not waiting (late, or not its own)", deviceId,
-                    DeviceAddresses.printable(requestId));
         }
     }
 
@@ -398,7 +311,8 @@ final class AmqpClientConnection {
     }
 
     private void end(DeviceGrant grant, Symbol condition, String description) {
-        grants.remove(grant.connection.deviceId(), grant);
+        grant.revoke();
+        grants.remove(grant.deviceId(), grant);
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
         }
@@ -407,47 +321,6 @@ final class AmqpClientConnection {
             link.setCondition(new ErrorCondition(condition, description));
             link.close();
         }
-    }
-
-    private void onTelemetry(String deviceId, ProtonReceiver receiver, ProtonDelivery delivery, Message message) {
-        DeviceGrant grant = grants.get(deviceId);
-        if (grant == null || clock.instant().getEpochSecond() >= grant.expiresAtEpochSecond) {
-            settle(receiver, delivery, rejected(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token for " + deviceId + "."));
-            return;
-        }
-        devices.active(grant.device);
-        AmqpTelemetry parsed;
-        try {
-            parsed = AmqpTelemetry.from(message);
-        } catch (AmqpTelemetry.InvalidTelemetryException e) {
-            LOG.info("Rejected a telemetry message of device {}: {}", deviceId, e.getMessage());
-            settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
-            return;
-        }
-        // Accepted only once stored: a device never loses a message the hub has settled.
-        telemetry.accept(deviceId, parsed.systemProperties(), parsed.applicationProperties(), parsed.body())
-                .whenComplete((stored, failure) -> context.runOnContext(ignored -> {
-                    if (failure == null) {
-                        settle(receiver, delivery, Accepted.getInstance());
-                    } else {
-                        LOG.warn("Telemetry of device {} could not be stored: {}", deviceId, failure.getMessage());
-                        settle(receiver, delivery, rejected(AmqpError.INTERNAL_ERROR,
-                                "The hub could not store the message; send it again."));
-                    }
-                }));
-    }
-
-    private static void settle(ProtonReceiver receiver, ProtonDelivery delivery,
-                               DeliveryState state) {
-        if (receiver.isOpen()) {
-            delivery.disposition(state, true);
-        }
-    }
-
-    private static Rejected rejected(Symbol condition, String description) {
-        Rejected rejected = new Rejected();
-        rejected.setError(new ErrorCondition(condition, description));
-        return rejected;
     }
 
     private void reply(Object requestMessageId, String replyTo, CbsAnswer answer) {
@@ -480,12 +353,13 @@ final class AmqpClientConnection {
         ended = true;
         vertx.cancelTimer(authenticationTimer);
         for (DeviceGrant grant : grants.values().toArray(DeviceGrant[]::new)) {
-            grants.remove(grant.connection.deviceId());
+            grant.revoke();
+            grants.remove(grant.deviceId());
             if (grant.expiryTimer >= 0) {
                 vertx.cancelTimer(grant.expiryTimer);
             }
             devices.ended(grant.device);
-            LOG.info("Device {} disconnected from AMQP", grant.connection.deviceId());
+            LOG.info("Device {} disconnected from AMQP", grant.deviceId());
         }
     }
 }
