@@ -169,11 +169,11 @@ public final class LocalHub implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {}, AMQP on {}"
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {}, AMQP {}"
                         + " (TLS by {}, {} event loops on {}), data in {}",
                 hostName, bindAddress, mqttPort, bindAddress, httpsPort,
                 webSocketPort == 0 ? "the HTTPS port only" : bindAddress + ":" + webSocketPort,
-                amqpPort == 0 ? "no port (off)" : bindAddress + ":" + amqpPort,
+                amqpPort == 0 ? "off" : "on " + bindAddress + ":" + amqpPort,
                 SslEngines.fastestName(), eventLoops,
                 vertx.isNativeTransportEnabled() ? "epoll" : "NIO", dataDirectory);
         return this;
