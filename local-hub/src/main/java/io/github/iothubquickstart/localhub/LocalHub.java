@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub;
 
+import io.github.iothubquickstart.localhub.amqp.AmqpConnectionHandler;
+import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
@@ -62,7 +64,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An IoT Hub-compatible server: MQTT over TLS for devices, HTTPS REST for services, with its identity (CA,
+ * An IoT Hub-compatible server: MQTT and AMQP over TLS for devices, HTTPS REST for services, with its identity (CA,
  * certificates, keys, device registry) in a data directory. Embeddable: build, {@link #start()}, and close.
  *
  * <pre>{@code
@@ -77,6 +79,8 @@ public final class LocalHub implements AutoCloseable {
     public static final int DEFAULT_HTTPS_PORT = LocalHubDefaults.HTTPS_PORT;
     /** The Azure device SDKs open MQTT over WebSockets on 443 and nowhere else. */
     public static final int DEFAULT_WEBSOCKET_PORT = 443;
+    /** IoT Hub's AMQPS port; the Azure device SDKs know no other. */
+    public static final int DEFAULT_AMQP_PORT = 5671;
     public static final String DEFAULT_BIND_ADDRESS = LocalHubDefaults.BIND_ADDRESS;
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
@@ -90,6 +94,7 @@ public final class LocalHub implements AutoCloseable {
     private final int requestedMqttPort;
     private final int requestedHttpsPort;
     private final int requestedWebSocketPort;
+    private final int requestedAmqpPort;
     private final Clock clock;
     private final TelemetryRetention telemetryRetention;
     private final TelemetryDurability telemetryDurability;
@@ -104,9 +109,11 @@ public final class LocalHub implements AutoCloseable {
     private DirectMethodService methods;
     private MqttDeviceServer mqttServer;
     private RestServer httpServer;
+    private AmqpDeviceServer amqpServer;
     private int mqttPort;
     private int httpsPort;
     private int webSocketPort;
+    private int amqpPort;
     private RunningHub published;
     private DashboardToken dashboardToken;
 
@@ -119,6 +126,7 @@ public final class LocalHub implements AutoCloseable {
         this.requestedMqttPort = builder.mqttPort;
         this.requestedHttpsPort = builder.httpsPort;
         this.requestedWebSocketPort = builder.webSocketPort;
+        this.requestedAmqpPort = builder.amqpPort;
         this.clock = builder.clock;
         this.telemetryRetention = builder.telemetryRetention;
         this.telemetryDurability = builder.telemetryDurability;
@@ -157,15 +165,17 @@ public final class LocalHub implements AutoCloseable {
             mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
             httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
             webSocketPort = listenForWebSockets();
+            amqpPort = listenForAmqp();
             published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {} (TLS by {}, {}"
-                        + " event loops on {}), data in {}",
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {}, AMQP {}"
+                        + " (TLS by {}, {} event loops on {}), data in {}",
                 hostName, bindAddress, mqttPort, bindAddress, httpsPort,
                 webSocketPort == 0 ? "the HTTPS port only" : bindAddress + ":" + webSocketPort,
+                amqpPort == 0 ? "off" : "on " + bindAddress + ":" + amqpPort,
                 SslEngines.fastestName(), eventLoops,
                 vertx.isNativeTransportEnabled() ? "epoll" : "NIO", dataDirectory);
         return this;
@@ -193,6 +203,10 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), limits.maxConnectedDevices()));
+        amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
+                requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
+                        devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
+                        limits.connectPacketTimeout()));
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
@@ -221,6 +235,9 @@ public final class LocalHub implements AutoCloseable {
             if (mqttServer != null) {
                 // First stop taking devices in, so none connects to a hub that is going away...
                 mqttServer.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            if (amqpServer != null) {
+                amqpServer.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
             if (devices != null) {
                 // ...then drop the devices, which fails their pending method calls with 404103 at once...
@@ -287,6 +304,14 @@ public final class LocalHub implements AutoCloseable {
      */
     public int webSocketPort() {
         return webSocketPort;
+    }
+
+    /**
+     * The port on which devices reach AMQP over TLS (AMQPS, 5671 unless set otherwise), or 0 when the hub does not
+     * listen for AMQP (turned off, or the port was in use; the hub said why when it started).
+     */
+    public int amqpPort() {
+        return amqpPort;
     }
 
     public Path dataDirectory() {
@@ -408,6 +433,20 @@ public final class LocalHub implements AutoCloseable {
         }
     }
 
+    /** AMQP where it can: a hub whose AMQP port is taken says so in one line and goes on with MQTT. */
+    private int listenForAmqp() {
+        if (amqpServer == null) {
+            return 0;
+        }
+        try {
+            return await(amqpServer.listen(), "AMQP", requestedAmqpPort);
+        } catch (LocalHubException e) {
+            LOG.warn("No AMQP (AMQPS) on {}:{}: {}", bindAddress, requestedAmqpPort,
+                    whyNotBound(e.getCause()).replace("--websocket-port 0", "--amqp-port 0"));
+            return 0;
+        }
+    }
+
     private static String whyNotBound(Throwable cause) {
         String message = String.valueOf(cause == null ? null : cause.getMessage());
         if (message.contains("Permission denied") || message.contains("Access denied")) {
@@ -454,6 +493,7 @@ public final class LocalHub implements AutoCloseable {
         private int mqttPort = DEFAULT_MQTT_PORT;
         private int httpsPort = DEFAULT_HTTPS_PORT;
         private int webSocketPort = DEFAULT_WEBSOCKET_PORT;
+        private int amqpPort = DEFAULT_AMQP_PORT;
         private Clock clock = Clock.systemUTC();
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
         private TelemetryDurability telemetryDurability = TelemetryDurability.NORMAL;
@@ -526,6 +566,12 @@ public final class LocalHub implements AutoCloseable {
          */
         public Builder webSocketPort(int webSocketPort) {
             this.webSocketPort = requirePort(webSocketPort);
+            return this;
+        }
+
+        /** Where devices reach AMQP over TLS: default 5671, the Azure device SDKs' AMQPS port; 0 turns it off. */
+        public Builder amqpPort(int amqpPort) {
+            this.amqpPort = requirePort(amqpPort);
             return this;
         }
 

@@ -177,7 +177,9 @@ public final class LocalIotHubExtension implements BeforeAllCallback, AfterAllCa
 
     /** The few settings a test may want; everything else is the local hub's default. */
     public static final class Builder {
-        private Supplier<String> addressPicker = () -> LoopbackAddresses.pickFree(LocalHub.DEFAULT_MQTT_PORT);
+        /** An address where the ports the device SDK fixes (8883 for MQTT, 5671 for AMQPS) are free. */
+        private Supplier<String> addressPicker =
+                () -> LoopbackAddresses.pickFree(LocalHub.DEFAULT_MQTT_PORT, LocalHub.DEFAULT_AMQP_PORT);
         private int eventLoops = 1;
         private HubLimits limits = HubLimits.DEFAULT;
         private Duration serviceTokenValidity = Duration.ofHours(1);

@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides whether an MQTT CONNECT may become a device or module session: the client id names a registered, enabled
- * device ({@code <id>}) or a module of one ({@code <id>/<module id>}, as IoT Hub's module client id), the user name
- * names this hub and that client id, and the password is a SAS token for {@code <host>/devices/<id>} (a module:
- * {@code <host>/devices/<id>/modules/<module id>}) signed with one of that identity's own keys and not expired.
+/**
+ * Decides whether an MQTT CONNECT (or an AMQP put-token: {@link #authenticateToken}) may become a device or module
+ * session: the client id names a registered, enabled device ({@code <id>}) or a module of one
+ * ({@code <id>/<module id>}, as IoT Hub's module client id), the user name names this hub and that client id, and the
+ * password is a SAS token for {@code <host>/devices/<id>} (a module: {@code <host>/devices/<id>/modules/<module id>})
+ * signed with one of that identity's own keys and not expired.
  */
 public final class DeviceAuthenticator {
     static final int MAX_CREDENTIAL_LENGTH = 4096;
@@ -64,6 +66,29 @@ public final class DeviceAuthenticator {
         } catch (InvalidSasTokenException e) {
             return Outcome.refused("password is not a valid SAS token: " + e.getMessage());
         }
+        return check(identity, hostName, token);
+    }
+
+    /**
+     * Whether {@code token} grants device {@code deviceId}, whatever carried it (an AMQP put-token, for one): the
+     * device is registered and enabled, and the token is for {@code <this hub>/devices/<deviceId>}, signed with one of
+     * the device's keys and not expired.
+     */
+    public Outcome authenticateToken(String deviceId, SasToken token) {
+        if (deviceId == null || !DeviceIds.isValid(deviceId)) {
+            return Outcome.refused("not a valid device id");
+        }
+        String hostName = hubHostNames.stream()
+                .filter(name -> SasVerifier.sameResource(token.resource(), name + "/devices/" + deviceId))
+                .findFirst()
+                .orElse(null);
+        if (hostName == null) {
+            return Outcome.refused("SAS token is for " + token.resource() + ", not <hub host name>/devices/" + deviceId);
+        }
+        return check(IdentityId.device(deviceId), hostName, token);
+    }
+
+    private Outcome check(IdentityId identity, String hostName, SasToken token) {
         Optional<DeviceIdentity> device = registry.findDevice(identity.deviceId());
         if (device.isEmpty()) {
             return Outcome.refused("device is not registered");

@@ -48,6 +48,11 @@ final class StartCommand implements Callable<Integer> {
                     + "it needs root or cap_net_bind_service; without them the hub says so and runs without it.")
     int webSocketPort;
 
+    @Option(names = "--amqp-port", paramLabel = "PORT", defaultValue = "5671",
+            description = "AMQP over TLS port for devices (AMQPS; default: ${DEFAULT-VALUE}, the only port the Azure "
+                    + "device SDKs use for it; 0: off). Telemetry only so far; a port in use is reported and skipped.")
+    int amqpPort;
+
     @Option(names = "--telemetry-retention", paramLabel = "MESSAGES", defaultValue = "100000",
             description = "Telemetry messages kept on disk for 'monitor --replay' (default: ${DEFAULT-VALUE}). "
                     + "0 keeps none: telemetry is then acknowledged without being stored, and a crash loses it.")
@@ -94,6 +99,7 @@ final class StartCommand implements Callable<Integer> {
                 .mqttPort(mqttPort)
                 .httpsPort(httpsPort)
                 .webSocketPort(webSocketPort)
+                .amqpPort(amqpPort)
                 .telemetryRetention(new TelemetryRetention(retainedMessages, Duration.ofHours(retentionHours)))
                 .telemetryDurability(durability)
                 .eventLoops(eventLoops)
@@ -113,6 +119,9 @@ final class StartCommand implements Callable<Integer> {
         out.println("  Services (HTTPS):        " + hub.bindAddress() + ":" + hub.httpsPort());
         if (hub.webSocketPort() != 0) {
             out.println("  Devices (MQTT over WSS): " + hub.bindAddress() + ":" + hub.webSocketPort());
+        }
+        if (hub.amqpPort() != 0) {
+            out.println("  Devices (AMQP over TLS): " + hub.bindAddress() + ":" + hub.amqpPort());
         }
         out.println("  Data directory:          " + hub.dataDirectory());
         out.println("  CA certificate to trust: " + hub.caCertificateFile());

@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.github.iothubquickstart.localhub", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String HUB = "io.github.iothubquickstart.localhub";
-    private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
+    private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".amqp..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
     private static final String[] FEATURES = {HUB + ".connections..", HUB + ".methods..", HUB + ".twin..",
             HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query.."};
 
@@ -40,7 +40,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule featuresKnowNoProtocolNorDatabase = noClasses().that().resideInAnyPackage(FEATURES)
-            .should().dependOnClassesThat().resideInAnyPackage("io.vertx.mqtt..", "io.vertx.ext.web..",
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx.mqtt..", "io.vertx.proton..", "org.apache.qpid..", "io.vertx.ext.web..",
                     "io.vertx.core.http..", "io.netty..", "org.sqlite..", "java.sql..")
             .because("features are protocol-neutral and storage-neutral: transports and storage plug into them");
 
@@ -51,7 +51,7 @@ class ArchitectureTest {
             .because("storage keeps the features' data; it calls no feature logic");
 
     @ArchTest
-    static final ArchRule transportsStandAlone = slices().matching(HUB + ".(mqtt|rest|dashboard)..")
+    static final ArchRule transportsStandAlone = slices().matching(HUB + ".(mqtt|amqp|rest|dashboard)..")
             .should().notDependOnEachOther()
             .because("each protocol adapter stands on the features alone; the wiring mounts them side by side");
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Wrong keys and wrong tokens are refused on both sides, in the ways the SDKs report as authentication errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthenticationEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     private static final String WRONG_KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
     @TempDir

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Direct methods from the real service SDK to the real device SDK through the hub, and every way they fail. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DirectMethodsEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
 
     @TempDir
     static Path dataDirectory;

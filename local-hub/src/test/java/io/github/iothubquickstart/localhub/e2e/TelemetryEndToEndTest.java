@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Telemetry from the real device SDK arrives whole: body, system properties, application properties. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TelemetryEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
 
     @TempDir
     static Path dataDirectory;

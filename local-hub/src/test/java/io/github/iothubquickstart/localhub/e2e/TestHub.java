@@ -28,6 +28,12 @@ import javax.net.ssl.SSLContext;
  * trust its CA (and nothing else). Closing it closes every client it made, then the hub.
  */
 final class TestHub implements AutoCloseable {
+    /**
+     * The protocol of the device clients made without one: MQTT, or what {@code -Dlocalhub.deviceProtocol} says
+     * (the build runs the device end-to-end tests once more with AMQPS: local-hub/pom.xml).
+     */
+    static final IotHubClientProtocol DEVICE_PROTOCOL =
+            IotHubClientProtocol.valueOf(System.getProperty("localhub.deviceProtocol", "MQTT"));
     final LocalHub hub;
     final SSLContext trustHubCa;
     private final List<DeviceClient> devices = new ArrayList<>();
@@ -46,7 +52,7 @@ final class TestHub implements AutoCloseable {
     }
 
     DeviceClient device(String deviceId) {
-        return device(deviceId, IotHubClientProtocol.MQTT);
+        return device(deviceId, DEVICE_PROTOCOL);
     }
 
     DeviceClient device(String deviceId, IotHubClientProtocol protocol) {
@@ -54,7 +60,7 @@ final class TestHub implements AutoCloseable {
     }
 
     DeviceClient deviceWithConnectionString(String connectionString) {
-        return deviceWithConnectionString(connectionString, IotHubClientProtocol.MQTT);
+        return deviceWithConnectionString(connectionString, DEVICE_PROTOCOL);
     }
 
     DeviceClient deviceWithConnectionString(String connectionString, IotHubClientProtocol protocol) {

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TwinEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     private static final AtomicInteger DEVICE_NUMBERS = new AtomicInteger();
     private static final AtomicInteger RUNS = new AtomicInteger();
 

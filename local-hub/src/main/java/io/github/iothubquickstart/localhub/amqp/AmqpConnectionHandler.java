@@ -1,0 +1,55 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.vertx.core.Vertx;
+import io.vertx.proton.ProtonConnection;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
+ * send telemetry, answer direct methods and use their twins on their own links. Shared by every listener; the state of one
+ * connection is its {@link AmqpClientConnection}.
+ */
+public final class AmqpConnectionHandler {
+    private final Vertx vertx;
+    private final Clock clock;
+    private final ClaimsBasedSecurity security;
+    private final ConnectedDevices devices;
+    private final TelemetryFeed telemetry;
+    private final DirectMethodService methods;
+    private final AmqpTwinRequests twinRequests;
+    private final int maxConnectedDevices;
+    private final String containerId;
+    private final Duration authenticationTimeout;
+
+    /**
+     * @param containerId           the hub's AMQP container id (its host name)
+     * @param authenticationTimeout how long a connection may stay open without a valid token
+     */
+    public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator, ConnectedDevices devices,
+                                 TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
+                                 int maxConnectedDevices, String containerId,
+                                 Duration authenticationTimeout) {
+        this.vertx = vertx;
+        this.clock = clock;
+        this.security = new ClaimsBasedSecurity(authenticator);
+        this.devices = devices;
+        this.telemetry = telemetry;
+        this.methods = methods;
+        this.twinRequests = new AmqpTwinRequests(twins);
+        this.maxConnectedDevices = maxConnectedDevices;
+        this.containerId = containerId;
+        this.authenticationTimeout = authenticationTimeout;
+    }
+
+    /** Handles one new connection; runs on the connection's event loop. */
+    public void handle(ProtonConnection connection) {
+        new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
+                methods, twinRequests, maxConnectedDevices).start(containerId, authenticationTimeout);
+    }
+}

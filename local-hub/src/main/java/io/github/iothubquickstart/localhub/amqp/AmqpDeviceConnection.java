@@ -1,0 +1,128 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.connections.DeviceConnection;
+import io.vertx.core.Context;
+import io.vertx.proton.ProtonLink;
+import io.vertx.proton.ProtonSender;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device on an AMQP connection, as the hub's features see it: the links it opened with its token, direct method
+ * requests sent on its methods link, twin answers and desired-property notifications on its twin link. Links belong
+ * to the connection's event loop.
+ */
+final class AmqpDeviceConnection implements DeviceConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpDeviceConnection.class);
+    static final String METHOD_NAME = "IoThub-methodname";
+
+    private final String deviceId;
+    private final String remoteAddress;
+    private final Context context;
+    private final Consumer<AmqpDeviceConnection> closer;
+    /** Confined to the connection's event loop. */
+    private final List<ProtonLink<?>> links = new ArrayList<>();
+    private ProtonSender methodRequests;
+    private ProtonSender twin;
+
+    /** @param closer ends this device on its AMQP connection (on the connection's event loop) */
+    AmqpDeviceConnection(String deviceId, String remoteAddress, Context context, Consumer<AmqpDeviceConnection> closer) {
+        this.deviceId = deviceId;
+        this.remoteAddress = remoteAddress;
+        this.context = context;
+        this.closer = closer;
+    }
+
+    @Override
+    public String deviceId() {
+        return deviceId;
+    }
+
+    /** As IoT Hub sends it: correlation id, method name in {@code IoThub-methodname}, the JSON payload as data. */
+    @Override
+    public void sendMethodRequest(String requestId, String methodName, String payloadJson) {
+        Message request = Message.Factory.create();
+        Properties properties = new Properties();
+        properties.setCorrelationId(MethodRequestIds.toCorrelationId(requestId));
+        request.setProperties(properties);
+        request.setApplicationProperties(new ApplicationProperties(Map.of(METHOD_NAME, methodName)));
+        request.setBody(new Data(new Binary(payloadJson.getBytes(StandardCharsets.UTF_8))));
+        context.runOnContext(ignored -> {
+            if (methodRequests != null && methodRequests.isOpen()) {
+                LOG.debug("To device {} over AMQP: method {} ({})", deviceId, methodName, requestId);
+                methodRequests.send(request);
+            } else {
+                LOG.debug("Method {} not sent to device {}: its methods link is closed", methodName, deviceId);
+            }
+        });
+    }
+
+    @Override
+    public void sendDesiredProperties(JsonObject patch, long version) {
+        Message notification = AmqpTwinRequests.desiredNotification(patch, version);
+        context.runOnContext(ignored -> sendOnTwinLink(notification));
+    }
+
+    /** On the connection's event loop: a twin answer or notification, dropped once the twin link has closed. */
+    void sendOnTwinLink(Message message) {
+        if (twin != null && twin.isOpen()) {
+            twin.send(message);
+        } else {
+            LOG.debug("Not sent to device {}, its twin link is closed", deviceId);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.runOnContext(ignored -> closer.accept(this));
+    }
+
+    /** The link method requests go out on; confined to the connection's event loop. */
+    void methodRequests(ProtonSender sender) {
+        this.methodRequests = sender;
+    }
+
+    boolean sendsMethodRequestsOn(ProtonSender sender) {
+        return methodRequests == sender;
+    }
+
+    /** The link twin answers and desired properties go out on; confined to the connection's event loop. */
+    void twin(ProtonSender sender) {
+        this.twin = sender;
+    }
+
+    boolean sendsTwinOn(ProtonSender sender) {
+        return twin == sender;
+    }
+
+    void add(ProtonLink<?> link) {
+        links.add(link);
+    }
+
+    void remove(ProtonLink<?> link) {
+        links.remove(link);
+    }
+
+    /** Takes the links away from this device, e.g. to close them. */
+    List<ProtonLink<?>> takeLinks() {
+        List<ProtonLink<?>> taken = new ArrayList<>(links);
+        links.clear();
+        return taken;
+    }
+
+    @Override
+    public String toString() {
+        return "AMQP device " + deviceId + " from " + remoteAddress;
+    }
+}

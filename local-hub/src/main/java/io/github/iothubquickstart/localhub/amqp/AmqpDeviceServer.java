@@ -1,0 +1,63 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.tls.SslEngines;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.proton.ProtonServer;
+import io.vertx.proton.ProtonServerOptions;
+import java.nio.file.Path;
+
+/**
+ * The devices' AMQP 1.0 endpoint over TLS (IoT Hub's AMQPS, port 5671): same certificate and TLS engine as the MQTT
+ * and HTTPS endpoints, SASL ANONYMOUS as the Azure device SDKs open it (the token follows on $cbs), one server per
+ * event loop sharing the port.
+ */
+public final class AmqpDeviceServer {
+    /** Frames larger than this are refused before they are read: a message spans several frames instead. */
+    static final int MAX_FRAME_BYTES = 64 * 1024;
+    private final Vertx vertx;
+    private final String bindAddress;
+    private final int port;
+    private final ProtonServerOptions options;
+    private final AmqpConnectionHandler handler;
+    private final EventLoopListeners listeners;
+
+    public AmqpDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate,
+                            Path privateKey, AmqpConnectionHandler handler) {
+        this.vertx = vertx;
+        this.bindAddress = bindAddress;
+        this.port = port;
+        this.handler = handler;
+        this.listeners = new EventLoopListeners(vertx, eventLoops);
+        this.options = new ProtonServerOptions()
+                .setHost(bindAddress)
+                .setSsl(true)
+                .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
+                .setSslEngineOptions(SslEngines.fastest())
+                .setTcpNoDelay(true)
+                .setReuseAddress(true);
+        options.setMaxFrameSize(MAX_FRAME_BYTES);
+    }
+
+    public Future<Integer> listen() {
+        return listeners.listen(port, actualPort -> {
+            Promise<Integer> listening = Promise.promise();
+            ProtonServer.create(vertx, new ProtonServerOptions(options))
+                    .connectHandler(handler::handle)
+                    .listen(actualPort, bindAddress, result -> {
+                        if (result.succeeded()) {
+                            listening.complete(result.result().actualPort());
+                        } else {
+                            listening.fail(result.cause());
+                        }
+                    });
+            return listening.future();
+        });
+    }
+
+    public Future<Void> close() {
+        return listeners.close();
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
+
+/**
+ * A device an AMQP connection may act as, because a token put on its $cbs node granted it: the device's connection
+ * as the features see it, its record in the hub, and until when the token holds. Confined to the connection's event
+ * loop.
+ */
+final class DeviceGrant {
+    final AmqpDeviceConnection connection;
+    final ConnectedDevice device;
+    long expiresAtEpochSecond;
+    long expiryTimer = -1;
+    private boolean revoked;
+
+    DeviceGrant(AmqpDeviceConnection connection, ConnectedDevice device, long expiresAtEpochSecond) {
+        this.connection = connection;
+        this.device = device;
+        this.expiresAtEpochSecond = expiresAtEpochSecond;
+    }
+
+    String deviceId() {
+        return connection.deviceId();
+    }
+
+    /** Whether what the device sends at {@code epochSecond} may still be taken. */
+    boolean validAt(long epochSecond) {
+        return !revoked && epochSecond < expiresAtEpochSecond;
+    }
+
+    void revoke() {
+        revoked = true;
+    }
+}

@@ -1,0 +1,149 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.methods.MethodResult;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.vertx.core.Context;
+import io.vertx.proton.ProtonDelivery;
+import io.vertx.proton.ProtonReceiver;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a granted device sends on its links, handed to the hub's features: telemetry (accepted once stored), answers
+ * to direct methods, twin requests. Runs on the connection's event loop.
+ */
+final class DeviceMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceMessages.class);
+    static final String METHOD_STATUS = "IoThub-status";
+
+    private final Context context;
+    private final Clock clock;
+    private final ConnectedDevices devices;
+    private final TelemetryFeed telemetry;
+    private final DirectMethodService methods;
+    private final AmqpTwinRequests twinRequests;
+
+    DeviceMessages(Context context, Clock clock, ConnectedDevices devices, TelemetryFeed telemetry,
+                   DirectMethodService methods, AmqpTwinRequests twinRequests) {
+        this.context = context;
+        this.clock = clock;
+        this.devices = devices;
+        this.telemetry = telemetry;
+        this.methods = methods;
+        this.twinRequests = twinRequests;
+    }
+
+    void telemetry(DeviceGrant grant, ProtonReceiver receiver, ProtonDelivery delivery, Message message) {
+        if (!stillGranted(grant, receiver, delivery)) {
+            return;
+        }
+        AmqpTelemetry parsed;
+        try {
+            parsed = AmqpTelemetry.from(message);
+        } catch (AmqpTelemetry.InvalidTelemetryException e) {
+            LOG.info("Rejected a telemetry message of device {}: {}", grant.deviceId(), e.getMessage());
+            settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
+            return;
+        }
+        // Accepted only once stored: a device never loses a message the hub has settled.
+        telemetry.accept(grant.deviceId(), parsed.systemProperties(), parsed.applicationProperties(), parsed.body())
+                .whenComplete((stored, failure) -> context.runOnContext(ignored -> {
+                    if (failure == null) {
+                        settle(receiver, delivery, Accepted.getInstance());
+                    } else {
+                        LOG.warn("Telemetry of device {} could not be stored: {}", grant.deviceId(), failure.getMessage());
+                        settle(receiver, delivery, rejected(AmqpError.INTERNAL_ERROR,
+                                "The hub could not store the message; send it again."));
+                    }
+                }));
+    }
+
+    /** An answer to a method request: status in {@code IoThub-status}, request id as correlation id, JSON payload. */
+    void methodAnswer(DeviceGrant grant, Message message) {
+        if (!grant.validAt(clock.instant().getEpochSecond())) {
+            return;
+        }
+        devices.active(grant.device);
+        String requestId = MethodRequestIds.fromCorrelationId(message.getCorrelationId());
+        Object status = message.getApplicationProperties() == null || message.getApplicationProperties().getValue() == null
+                ? null : message.getApplicationProperties().getValue().get(METHOD_STATUS);
+        if (requestId == null || !(status instanceof Integer code)) {
+            LOG.info("Device {} sent a method answer without a request id or an integer {}; ignored", grant.deviceId(),
+                    METHOD_STATUS);
+            return;
+        }
+        String payload;
+        try {
+            payload = new String(AmqpTelemetry.from(message).body(), StandardCharsets.UTF_8);
+        } catch (AmqpTelemetry.InvalidTelemetryException e) {
+            LOG.info("Device {} sent a method answer the hub cannot read: {}", grant.deviceId(), e.getMessage());
+            return;
+        }
+        if (!methods.answer(grant.device, requestId, MethodResult.fromDevice(code, payload))) {
+            LOG.info("Device {} answered method request {} that is not waiting (late, or not its own)", grant.deviceId(),
+                    DeviceAddresses.printable(requestId));
+        }
+    }
+
+    /** Twin GET and reported PATCH are answered on the twin link; (un)subscribing to desired properties is not. */
+    void twinRequest(DeviceGrant grant, ProtonReceiver receiver, ProtonDelivery delivery, Message message) {
+        if (!stillGranted(grant, receiver, delivery)) {
+            return;
+        }
+        AmqpTwinRequests.Request request;
+        try {
+            request = AmqpTwinRequests.parse(message);
+        } catch (AmqpTelemetry.InvalidTelemetryException e) {
+            settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
+            return;
+        }
+        settle(receiver, delivery, Accepted.getInstance());
+        if (request == null) {
+            LOG.info("Device {} sent a twin request the hub does not know", grant.deviceId());
+            grant.connection.sendOnTwinLink(AmqpTwinRequests.toMessage(message.getCorrelationId(),
+                    AmqpTwinRequests.badRequest("A twin request is GET, PATCH of /properties/reported, or PUT or"
+                            + " DELETE of /notifications/twin/properties/desired.")));
+            return;
+        }
+        switch (request.operation()) {
+            case SUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(true);
+            case UNSUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(false);
+            case GET, PATCH_REPORTED -> twinRequests.answer(grant.deviceId(), request, context,
+                    grant.connection::sendOnTwinLink);
+        }
+    }
+
+    /** A message sent after the token expired or the hub dropped the device is rejected, not taken. */
+    private boolean stillGranted(DeviceGrant grant, ProtonReceiver receiver, ProtonDelivery delivery) {
+        if (!grant.validAt(clock.instant().getEpochSecond())) {
+            settle(receiver, delivery, rejected(AmqpError.UNAUTHORIZED_ACCESS,
+                    "No valid SAS token for " + grant.deviceId() + "."));
+            return false;
+        }
+        devices.active(grant.device);
+        return true;
+    }
+
+    private static void settle(ProtonReceiver receiver, ProtonDelivery delivery, DeliveryState state) {
+        if (receiver.isOpen()) {
+            delivery.disposition(state, true);
+        }
+    }
+
+    private static Rejected rejected(Symbol condition, String description) {
+        Rejected rejected = new Rejected();
+        rejected.setError(new ErrorCondition(condition, description));
+        return rejected;
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.auth.SasVerifier;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
+import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
+import io.github.iothubquickstart.localhub.testing.TestClock;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClaimsBasedSecurityTest {
+    private static final String HUB = "hub.local";
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry(clock);
+    private final ClaimsBasedSecurity security = new ClaimsBasedSecurity(
+            new DeviceAuthenticator(registry, registry, new SasVerifier(clock), Set.of(HUB)));
+    private final DeviceIdentity dev1 = registry.createDevice("dev1");
+    private final long inAnHour = clock.instant().getEpochSecond() + 3600;
+
+    @Test
+    void aTokenForTheAudiencesDeviceGrantsItUntilTheTokenExpires() {
+        ClaimsBasedSecurity.Decision decision = decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour));
+
+        assertThat(decision.answer().status()).isEqualTo(200);
+        assertThat(decision.grant()).isEqualTo(new ClaimsBasedSecurity.Grant("dev1", inAnHour));
+    }
+
+    @Test
+    void theHubHostIsCaseInsensitiveAndAnEncodedIdIsTheSameDevice() {
+        DeviceIdentity spaced = registry.createDevice("dev+1");
+        String token = SasSigner.sign(spaced.primaryKey(), "HUB.local/devices/dev+1", inAnHour, null);
+
+        assertThat(decide(HUB + "/devices/dev%2B1", token).grant().deviceId()).isEqualTo("dev+1");
+    }
+
+    @Test
+    void theWrongKeyAnExpiredTokenAndAGarbledTokenGet401() {
+        assertThat(decide(HUB + "/devices/dev1", token(SymmetricKeys.random(), "dev1", inAnHour)).answer().status())
+                .isEqualTo(401);
+        assertThat(decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", clock.instant().getEpochSecond()))
+                .answer().status()).isEqualTo(401);
+        assertThat(decide(HUB + "/devices/dev1", "SharedAccessSignature sig=abc").answer().status()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenForOneDeviceDoesNotGrantTheDeviceTheAudienceNames() {
+        registry.createDevice("dev2");
+
+        ClaimsBasedSecurity.Decision decision = decide(HUB + "/devices/dev2", token(dev1.primaryKey(), "dev1", inAnHour));
+
+        assertThat(decision.grant()).isNull();
+        assertThat(decision.answer().status()).isEqualTo(401);
+        assertThat(decision.answer().description()).as("the device learns nothing more").isEqualTo("Unauthorized");
+        assertThat(decision.reason()).contains("dev1");
+    }
+
+    @Test
+    void anotherHubsTokenIsRefused() {
+        String token = SasSigner.sign(dev1.primaryKey(), "other.hub/devices/dev1", inAnHour, null);
+
+        assertThat(decide(HUB + "/devices/dev1", token).grant()).isNull();
+    }
+
+    @Test
+    void disabledAndUnknownDevicesAndModuleAudiencesAreRefused() {
+        registry.setEnabled("dev1", false);
+
+        assertThat(decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour)).grant()).isNull();
+        assertThat(decide(HUB + "/devices/ghost", token(dev1.primaryKey(), "ghost", inAnHour)).grant()).isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1", inAnHour))
+                .reason()).contains("modules");
+        assertThat(decide("dev1", token(dev1.primaryKey(), "dev1", inAnHour)).grant()).isNull();
+    }
+
+    private ClaimsBasedSecurity.Decision decide(String audience, String token) {
+        return security.decide(new CbsPutToken("id", audience, token));
+    }
+
+    private static String token(String key, String deviceId, long expiry) {
+        return SasSigner.sign(key, HUB + "/devices/" + deviceId, expiry, null);
+    }
+}

@@ -1,0 +1,219 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.proton.ProtonClient;
+import io.vertx.proton.ProtonClientOptions;
+import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.ProtonReceiver;
+import io.vertx.proton.ProtonSender;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.message.Message;
+
+/**
+ * Raw AMQP 1.0 clients (vertx-proton) for what the device SDK never does: attach to another device's address, put a
+ * token that expires in seconds, send what IoT Hub refuses. TLS with the hub's CA, verified, as the SDK does.
+ */
+final class RawAmqpDevices implements AutoCloseable {
+    private static final long WAIT_SECONDS = 10;
+    private final LocalHub hub;
+    private final Vertx vertx = Vertx.vertx();
+
+    RawAmqpDevices(LocalHub hub) {
+        this.hub = hub;
+    }
+
+    DeviceIdentity device(String deviceId) {
+        return hub.identity().registry().findDevice(deviceId)
+                .orElseGet(() -> hub.identity().registry().createDevice(deviceId));
+    }
+
+    /** A device SAS token for {@code <hub>/devices/<id>}, valid for {@code seconds}. */
+    String token(DeviceIdentity device, long seconds) {
+        return SasSigner.sign(device.primaryKey(), hub.hostName() + "/devices/" + device.deviceId(),
+                Instant.now().plusSeconds(seconds).getEpochSecond(), null);
+    }
+
+    String audience(String deviceId) {
+        return hub.hostName() + "/devices/" + deviceId;
+    }
+
+    Client connect() throws Exception {
+        ProtonClientOptions options = new ProtonClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()))
+                .setHostnameVerificationAlgorithm("HTTPS")
+                .addEnabledSaslMechanism("ANONYMOUS");
+        CompletableFuture<Client> connected = new CompletableFuture<>();
+        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), hub.amqpPort(), result -> {
+            if (result.failed()) {
+                connected.completeExceptionally(result.cause());
+                return;
+            }
+            ProtonConnection connection = result.result();
+            Client client = new Client(connection, Vertx.currentContext());
+            connection.closeHandler(closed -> client.closed.complete(connection.getRemoteCondition()));
+            connection.disconnectHandler(gone -> client.closed.complete(gone.getRemoteCondition()));
+            connection.openHandler(opened -> {
+                if (opened.succeeded()) {
+                    connected.complete(client);
+                } else {
+                    connected.completeExceptionally(opened.cause());
+                }
+            });
+            connection.setHostname(hub.hostName()).open();
+        }));
+        return connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A link as the hub answered its attach: open, or closed with the hub's error condition. */
+    static final class Link {
+        final ProtonSender sender;
+        final CompletableFuture<Void> opened = new CompletableFuture<>();
+        final CompletableFuture<ErrorCondition> closed = new CompletableFuture<>();
+
+        Link(ProtonSender sender) {
+            this.sender = sender;
+        }
+
+        /** The condition the hub closed the link with, or null when it stays open for a while. */
+        String closedWith(long millis) throws Exception {
+            try {
+                ErrorCondition condition = closed.get(millis, TimeUnit.MILLISECONDS);
+                return condition == null || condition.getCondition() == null ? "(none)" : condition.getCondition().toString();
+            } catch (java.util.concurrent.TimeoutException stillOpen) {
+                return null;
+            }
+        }
+    }
+
+    final class Client implements AutoCloseable {
+        private final ProtonConnection connection;
+        private final Context context;
+        private final Map<Object, CompletableFuture<Message>> cbsAnswers = new ConcurrentHashMap<>();
+        final CompletableFuture<ErrorCondition> closed = new CompletableFuture<>();
+        private ProtonSender cbs;
+
+        private Client(ProtonConnection connection, Context context) {
+            this.connection = connection;
+            this.context = context;
+        }
+
+        /** Puts {@code token} for {@code audience} on $cbs as the device SDK does; the status the hub answers. */
+        int putToken(String audience, String token) throws Exception {
+            if (cbs == null) {
+                openCbs();
+            }
+            Object messageId = UUID.randomUUID();
+            CompletableFuture<Message> answer = new CompletableFuture<>();
+            cbsAnswers.put(messageId, answer);
+            Message request = Message.Factory.create();
+            request.setMessageId(messageId);
+            request.setAddress("$cbs");
+            request.setReplyTo("cbs");
+            request.setApplicationProperties(new ApplicationProperties(Map.of("operation", "put-token",
+                    "type", "servicebus.windows.net:sastoken", "name", audience)));
+            request.setBody(new AmqpValue(token));
+            onContext(() -> {
+                cbs.send(request);
+                return null;
+            });
+            Message reply = answer.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return (Integer) reply.getApplicationProperties().getValue().get("status-code");
+        }
+
+        private void openCbs() throws Exception {
+            CompletableFuture<Void> both = new CompletableFuture<>();
+            cbs = onContext(() -> {
+                ProtonReceiver replies = connection.createReceiver("$cbs");
+                replies.handler((delivery, message) -> {
+                    CompletableFuture<Message> waiting = cbsAnswers.remove(message.getCorrelationId());
+                    if (waiting != null) {
+                        waiting.complete(message);
+                    }
+                });
+                ProtonSender sender = connection.createSender("$cbs");
+                replies.openHandler(opened -> sender.open());
+                sender.openHandler(opened -> both.complete(null));
+                replies.open();
+                return sender;
+            });
+            both.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        /** Attaches a link on which this client sends to {@code address}, and waits for the hub's attach. */
+        Link attachSender(String address) throws Exception {
+            Link link = onContext(() -> {
+                ProtonSender sender = connection.createSender(address);
+                Link created = new Link(sender);
+                sender.openHandler(opened -> created.opened.complete(null));
+                sender.closeHandler(done -> created.closed.complete(sender.getRemoteCondition()));
+                sender.detachHandler(done -> created.closed.complete(sender.getRemoteCondition()));
+                sender.open();
+                return created;
+            });
+            link.opened.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return link;
+        }
+
+        /** Attaches a link on which this client receives from {@code address}. */
+        CompletableFuture<ErrorCondition> attachReceiver(String address) throws Exception {
+            CompletableFuture<ErrorCondition> closedWith = new CompletableFuture<>();
+            onContext(() -> {
+                ProtonReceiver receiver = connection.createReceiver(address);
+                receiver.closeHandler(done -> closedWith.complete(receiver.getRemoteCondition()));
+                receiver.detachHandler(done -> closedWith.complete(receiver.getRemoteCondition()));
+                receiver.open();
+                return null;
+            });
+            return closedWith;
+        }
+
+        /** Sends {@code message} on {@code link} and waits for the hub's disposition. */
+        DeliveryState send(Link link, Message message) throws Exception {
+            CompletableFuture<DeliveryState> settled = new CompletableFuture<>();
+            onContext(() -> link.sender.send(message, delivery -> settled.complete(delivery.getRemoteState())));
+            return settled.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        private <T> T onContext(Supplier<T> action) throws Exception {
+            CompletableFuture<T> done = new CompletableFuture<>();
+            context.runOnContext(ignored -> {
+                try {
+                    done.complete(action.get());
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            return done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            onContext(() -> {
+                connection.close();
+                connection.disconnect();
+                return null;
+            });
+        }
+    }
+}
