@@ -132,7 +132,7 @@ class AmqpDevicesEndToEndTest {
 
         TwinCollection reported = new TwinCollection();
         reported.put("telemetryInterval", 5);
-        int reportedVersion = device.updateReportedProperties(reported).getVersion();
+        int reportedVersion = TwinRequests.updateReportedProperties(device, reported).getVersion();
         TwinClient twins = hub.twinClient("service");
         assertThat(twins.get(deviceId).getReportedProperties().get("telemetryInterval")).isEqualTo(5L);
         assertThat(twins.get(deviceId).getReportedProperties().getVersion()).isEqualTo(reportedVersion);
@@ -145,14 +145,14 @@ class AmqpDevicesEndToEndTest {
         assertThat(((Number) update.getDesiredProperties().get("telemetryInterval")).intValue()).isEqualTo(3);
         assertThat(update.getDesiredProperties().getVersion()).isEqualTo(desiredVersion);
 
-        com.microsoft.azure.sdk.iot.device.twin.Twin whole = device.getTwin();
+        com.microsoft.azure.sdk.iot.device.twin.Twin whole = TwinRequests.getTwin(device);
         assertThat(((Number) whole.getDesiredProperties().get("telemetryInterval")).intValue()).isEqualTo(3);
         assertThat(((Number) whole.getReportedProperties().get("telemetryInterval")).intValue()).isEqualTo(5);
 
         TwinCollection stale = new TwinCollection();
         stale.put("telemetryInterval", 7);
         stale.setVersion(reportedVersion - 1);
-        assertThatThrownBy(() -> device.updateReportedProperties(stale))
+        assertThatThrownBy(() -> TwinRequests.updateReportedProperties(device, stale))
                 .isInstanceOfSatisfying(IotHubClientException.class,
                         e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.PRECONDITION_FAILED));
     }
