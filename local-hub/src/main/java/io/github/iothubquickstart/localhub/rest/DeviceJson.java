@@ -34,13 +34,7 @@ final class DeviceJson {
         json.addProperty("statusUpdatedTime", DevicePresence.NEVER.toString());
         json.addProperty("lastActivityTime", presence.lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", 0);
-        JsonObject keys = new JsonObject();
-        keys.addProperty("primaryKey", identity.primaryKey());
-        keys.addProperty("secondaryKey", identity.secondaryKey());
-        JsonObject authentication = new JsonObject();
-        authentication.addProperty("type", "sas");
-        authentication.add("symmetricKey", keys);
-        json.add("authentication", authentication);
+        SasAuthenticationJson.addTo(json, identity.primaryKey(), identity.secondaryKey());
         EdgeHierarchyJson.addTo(json, identity.edge());
         return json;
     }
@@ -72,24 +66,8 @@ final class DeviceJson {
             throw IotHubErrors.argumentInvalid("status must be \"enabled\" or \"disabled\", not \"" + status + "\".");
         }
         EdgeHierarchy edge = edgeHierarchy(json);
-        String primaryKey = null;
-        String secondaryKey = null;
-        JsonObject authentication = objectMember(json, "authentication");
-        if (authentication != null) {
-            String type = string(authentication, "type");
-            if (type != null && !type.equalsIgnoreCase("sas")) {
-                throw IotHubErrors.notImplemented("Device authentication type " + type + " (only sas)");
-            }
-            JsonObject keys = objectMember(authentication, "symmetricKey");
-            if (keys != null) {
-                primaryKey = blankToNull(string(keys, "primaryKey"));
-                secondaryKey = blankToNull(string(keys, "secondaryKey"));
-                if ((primaryKey == null) != (secondaryKey == null)) {
-                    throw IotHubErrors.argumentInvalid("Give both symmetric keys, or neither to have them generated.");
-                }
-            }
-        }
-        return new DeviceUpdate(primaryKey, secondaryKey, enabled, string(json, "statusReason"), edge);
+        SasAuthenticationJson.Keys keys = SasAuthenticationJson.read(json, "Device");
+        return new DeviceUpdate(keys.primaryKey(), keys.secondaryKey(), enabled, string(json, "statusReason"), edge);
     }
 
     /** What the request asks for; {@code EdgeHierarchyRules} checks it against the registry. */
@@ -162,9 +140,5 @@ final class DeviceJson {
             throw IotHubErrors.argumentInvalid(name + " must be a string.");
         }
         return member.getAsString();
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text;
     }
 }

@@ -27,13 +27,7 @@ final class ModuleJson {
         json.addProperty("connectionStateUpdatedTime", presence.connectionStateUpdated().toString());
         json.addProperty("lastActivityTime", presence.lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", 0);
-        JsonObject keys = new JsonObject();
-        keys.addProperty("primaryKey", identity.primaryKey());
-        keys.addProperty("secondaryKey", identity.secondaryKey());
-        JsonObject authentication = new JsonObject();
-        authentication.addProperty("type", "sas");
-        authentication.add("symmetricKey", keys);
-        json.add("authentication", authentication);
+        SasAuthenticationJson.addTo(json, identity.primaryKey(), identity.secondaryKey());
         return json;
     }
 
@@ -45,24 +39,9 @@ final class ModuleJson {
         JsonObject json = DeviceJson.object(body);
         requireSame(json, "deviceId", pathDeviceId);
         requireSame(json, "moduleId", pathModuleId);
-        String primaryKey = null;
-        String secondaryKey = null;
-        JsonObject authentication = DeviceJson.objectMember(json, "authentication");
-        if (authentication != null) {
-            String type = DeviceJson.string(authentication, "type");
-            if (type != null && !type.equalsIgnoreCase("sas")) {
-                throw IotHubErrors.notImplemented("Module authentication type " + type + " (only sas)");
-            }
-            JsonObject keys = DeviceJson.objectMember(authentication, "symmetricKey");
-            if (keys != null) {
-                primaryKey = blankToNull(DeviceJson.string(keys, "primaryKey"));
-                secondaryKey = blankToNull(DeviceJson.string(keys, "secondaryKey"));
-                if ((primaryKey == null) != (secondaryKey == null)) {
-                    throw IotHubErrors.argumentInvalid("Give both symmetric keys, or neither to have them generated.");
-                }
-            }
-        }
-        return new ModuleUpdate(primaryKey, secondaryKey, blankToNull(DeviceJson.string(json, "managedBy")));
+        SasAuthenticationJson.Keys keys = SasAuthenticationJson.read(json, "Module");
+        return new ModuleUpdate(keys.primaryKey(), keys.secondaryKey(),
+                SasAuthenticationJson.blankToNull(DeviceJson.string(json, "managedBy")));
     }
 
     private static void requireSame(JsonObject json, String member, String inPath) {
@@ -71,9 +50,5 @@ final class ModuleJson {
             throw IotHubErrors.argumentInvalid("The " + member + " in the body (" + inBody
                     + ") is not the one in the path (" + inPath + ").");
         }
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text;
     }
 }
