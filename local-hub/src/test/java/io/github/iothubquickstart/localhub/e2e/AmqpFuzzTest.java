@@ -1,12 +1,14 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.mutate;
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -253,36 +255,5 @@ class AmqpFuzzTest {
         } catch (IOException expected) {
             // closed by the hub, or silent for 2 s: fine
         }
-    }
-
-    private static byte[] randomBytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    /** Flips, inserts or drops a few bytes, or truncates. */
-    private static byte[] mutate(Random random, byte[] packet) {
-        byte[] mutated = packet.clone();
-        int edits = 1 + random.nextInt(4);
-        for (int e = 0; e < edits && mutated.length > 0; e++) {
-            int at = random.nextInt(mutated.length);
-            switch (random.nextInt(4)) {
-                case 0 -> mutated[at] = (byte) random.nextInt(256);
-                case 1 -> mutated[at] ^= (byte) (1 << random.nextInt(8));
-                case 2 -> mutated = Arrays.copyOf(mutated, at);
-                default -> mutated = concat(Arrays.copyOf(mutated, at), randomBytes(random, 1 + random.nextInt(8)),
-                        Arrays.copyOfRange(mutated, at, mutated.length));
-            }
-        }
-        return mutated;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
-        }
-        return all.toByteArray();
     }
 }

@@ -1,5 +1,8 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.mutate;
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.randomBytes;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,37 +115,6 @@ class MqttFuzzTest {
         } catch (IOException expected) {
             // closed by the hub: fine
         }
-    }
-
-    private static byte[] randomBytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    /** Flips, inserts or drops a few bytes, or truncates. */
-    private static byte[] mutate(Random random, byte[] packet) {
-        byte[] mutated = packet.clone();
-        int edits = 1 + random.nextInt(4);
-        for (int e = 0; e < edits && mutated.length > 0; e++) {
-            int at = random.nextInt(mutated.length);
-            switch (random.nextInt(4)) {
-                case 0 -> mutated[at] = (byte) random.nextInt(256);
-                case 1 -> mutated[at] ^= (byte) (1 << random.nextInt(8));
-                case 2 -> mutated = java.util.Arrays.copyOf(mutated, at);
-                default -> mutated = concat(java.util.Arrays.copyOf(mutated, at), randomBytes(random, 1 + random.nextInt(8)),
-                        java.util.Arrays.copyOfRange(mutated, at, mutated.length));
-            }
-        }
-        return mutated;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
-        }
-        return all.toByteArray();
     }
 
     static byte[] connectPacket(String clientId, String username, String password) {
