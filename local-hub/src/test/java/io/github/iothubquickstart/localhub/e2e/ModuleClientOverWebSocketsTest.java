@@ -9,7 +9,6 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,10 +33,7 @@ class ModuleClientOverWebSocketsTest {
 
     @BeforeAll
     static void startHub() {
-        String address = WebSocketPort.loopbackAddress();
-        hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT));
-        assertThat(hub.hub.webSocketPort()).as("the hub listens on 443").isEqualTo(WebSocketPort.PORT);
+        hub = WebSocketPort.startHub(dataDirectory);
     }
 
     @AfterAll

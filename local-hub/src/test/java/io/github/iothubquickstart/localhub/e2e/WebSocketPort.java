@@ -1,12 +1,15 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.net.SocketException;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
@@ -34,6 +37,14 @@ final class WebSocketPort {
             Assumptions.abort(message);
         });
         return LoopbackAddresses.pickFree(8883, PORT);
+    }
+
+    /** A hub listening for MQTT over WebSockets on 443 of its own address (skips or fails as {@link #loopbackAddress}). */
+    static TestHub startHub(Path dataDirectory) {
+        TestHub hub = new TestHub(LocalHub.builder().bindAddress(loopbackAddress()).dataDirectory(dataDirectory)
+                .httpsPort(0).webSocketPort(PORT));
+        assertThat(hub.hub.webSocketPort()).as("the hub listens on 443").isEqualTo(PORT);
+        return hub;
     }
 
     /** Binding 127.0.0.1:443 tells whether this process may bind it; in use by someone else still means it may. */
