@@ -204,7 +204,7 @@ public final class LocalHub implements AutoCloseable {
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), limits.maxConnectedDevices()));
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
-                requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
+                requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator, serviceAuthenticator,
                         devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
                         limits.connectPacketTimeout()));
         ServiceApi serviceApi = new ServiceApi(

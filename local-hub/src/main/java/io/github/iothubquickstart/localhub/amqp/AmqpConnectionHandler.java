@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
@@ -23,6 +25,7 @@ public final class AmqpConnectionHandler {
     private final TelemetryFeed telemetry;
     private final DirectMethodService methods;
     private final AmqpTwinRequests twinRequests;
+    private final List<ServiceNode> serviceNodes;
     private final int maxConnectedDevices;
     private final String containerId;
     private final Duration authenticationTimeout;
@@ -31,13 +34,25 @@ public final class AmqpConnectionHandler {
      * @param containerId           the hub's AMQP container id (its host name)
      * @param authenticationTimeout how long a connection may stay open without a valid token
      */
-    public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator, ConnectedDevices devices,
+    public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
+                                 ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                                  TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
                                  int maxConnectedDevices, String containerId,
                                  Duration authenticationTimeout) {
+        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, methods, twins, List.of(),
+                maxConnectedDevices, containerId, authenticationTimeout);
+    }
+
+    /** @param serviceNodes the nodes back-ends may attach to, beside the devices' own */
+    AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
+                          ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
+                          TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
+                          List<ServiceNode> serviceNodes, int maxConnectedDevices, String containerId,
+                          Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
-        this.security = new ClaimsBasedSecurity(authenticator);
+        this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator);
+        this.serviceNodes = List.copyOf(serviceNodes);
         this.devices = devices;
         this.telemetry = telemetry;
         this.methods = methods;
@@ -50,6 +65,6 @@ public final class AmqpConnectionHandler {
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, twinRequests, maxConnectedDevices).start(containerId, authenticationTimeout);
+                methods, twinRequests, serviceNodes, maxConnectedDevices).start(containerId, authenticationTimeout);
     }
 }

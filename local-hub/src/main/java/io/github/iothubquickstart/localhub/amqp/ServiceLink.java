@@ -1,0 +1,25 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import org.apache.qpid.proton.amqp.Symbol;
+
+/**
+ * What a {@link ServiceNode} knows of one link a back-end attached: its address, who opened it (for the log), whether
+ * the token that let it attach still holds (checked per message, as for devices), and how to refuse it. Confined to
+ * the connection's event loop.
+ */
+interface ServiceLink {
+
+    String address();
+
+    /** The peer, for log lines: its AMQP container id. */
+    String who();
+
+    /** The shared access policy whose token let this link attach. */
+    String policyName();
+
+    /** Whether what arrives now may still be taken: the token has not expired nor been replaced by a refusal. */
+    boolean authorized();
+
+    /** Refuses the link (an attach without a terminus, then a detach that says why) and logs it once. */
+    void refuse(Symbol condition, String description);
+}
