@@ -50,7 +50,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Option(names = "--amqp-port", paramLabel = "PORT", defaultValue = "5671",
             description = "AMQP over TLS port for devices (AMQPS; default: ${DEFAULT-VALUE}, the only port the Azure "
-                    + "device SDKs use for it; 0: off). Telemetry only so far; a port in use is reported and skipped.")
+                    + "device SDKs use for it; 0: off): telemetry, direct methods and twins. A port in use is reported and skipped.")
     int amqpPort;
 
     @Option(names = "--telemetry-retention", paramLabel = "MESSAGES", defaultValue = "100000",
