@@ -44,6 +44,7 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.github.iothubquickstart.localhub.twin.DesiredPropertiesPusher;
 import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.github.iothubquickstart.localhub.websocket.DeviceWebSockets;
 import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
 import io.github.iothubquickstart.localhubclient.RunningHub;
 import io.vertx.core.Future;
@@ -203,10 +204,13 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), limits.maxConnectedDevices()));
+        AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator, devices,
+                telemetry, methods, twins, limits.maxConnectedDevices(), hostName, limits.connectPacketTimeout());
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
-                requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                        devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
-                        limits.connectPacketTimeout()));
+                requestedAmqpPort, certificate, key, amqpHandler);
+        // MQTT_WS and AMQPS_WS: one path, the protocol chosen by the WebSocket subprotocol (AMQP's even without 5671).
+        DeviceWebSockets webSockets = new DeviceWebSockets(List.of(mqttServer.overWebSockets(),
+                amqpHandler.overWebSockets()));
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
@@ -218,7 +222,7 @@ public final class LocalHub implements AutoCloseable {
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, serviceApi::mountOn, mqttServer.overWebSockets()::mountOn),
+                List.of(dashboard::mountOn, serviceApi::mountOn, webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }
 
