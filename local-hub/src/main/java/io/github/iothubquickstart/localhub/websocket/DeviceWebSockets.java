@@ -80,13 +80,14 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
         if (httpIdle != null) {
             pipeline.remove(httpIdle);
         }
+        // The encoder before the decoder: the close frame the decoder writes on a protocol violation must be encoded.
+        pipeline.addBefore("handler", "webSocketEncoder", new WebSocket13FrameEncoder(false));
         // Frames are read whole up to the protocol's limit; messages are never assembled (fragments stream through).
         pipeline.addBefore("handler", "webSocketDecoder", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                 .expectMaskedFrames(true)
                 .allowExtensions(false)
                 .maxFramePayloadLength(subprotocol.maxFramePayloadBytes())
                 .build()));
-        pipeline.addBefore("handler", "webSocketEncoder", new WebSocket13FrameEncoder(false));
         pipeline.addBefore("handler", "webSocketFrames", new WebSocketFrames());
         subprotocol.serve(socket);
     }
