@@ -18,8 +18,10 @@ public final class AmqpOverWebSockets implements WebSocketSubprotocol {
     /** The subprotocol of the AMQP WebSocket Binding 1.0, as the Azure SDKs ask for it. */
     static final String SUBPROTOCOL = "AMQPWSB10";
     /**
-     * The device SDK's WebSocket layer (qpid-proton-j-extensions, sized by the SDK's MAX_MESSAGE_PAYLOAD_SIZE) writes
-     * at most 256 KB per frame, header included; the AMQP frames inside are bounded again by the hub's max frame size.
+     * The Java device SDK's WebSocket layer (qpid-proton-j-extensions) buffers up to 256 KB per frame, header included
+     * (the SDK's MAX_MESSAGE_PAYLOAD_SIZE), though it writes frames of at most 4 KB (its reactor's frame size); a
+     * client that puts one AMQP frame in each WebSocket frame needs the hub's max frame size and a little. This takes
+     * both and bounds what one frame makes the hub buffer; the AMQP frames inside are bounded by the max frame size.
      */
     static final int MAX_WEBSOCKET_FRAME_BYTES = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AmqpOverWebSockets.class);

@@ -68,7 +68,7 @@ class AmqpOverWebSocketsTest {
 
     @Test
     void aMessageNearIotHubsSizeLimitArrivesWhole() throws Exception {
-        // The SDK's WebSocket layer puts up to 256 KB in one frame: the largest frames a device sends.
+        // Many WebSocket frames (the SDK writes at most 4 KB in each) and several AMQP frames (64 KB at most).
         byte[] body = new byte[250 * 1024];
         Arrays.fill(body, (byte) 'x');
         BlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
