@@ -78,7 +78,7 @@ public final class LocalHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
     public static final int DEFAULT_MQTT_PORT = LocalHubDefaults.MQTT_PORT;
     public static final int DEFAULT_HTTPS_PORT = LocalHubDefaults.HTTPS_PORT;
-    /** The Azure device SDKs open MQTT over WebSockets on 443 and nowhere else. */
+    /** The Azure device SDKs open MQTT and AMQP over WebSockets on 443 and nowhere else. */
     public static final int DEFAULT_WEBSOCKET_PORT = 443;
     /** IoT Hub's AMQPS port; the Azure device SDKs know no other. */
     public static final int DEFAULT_AMQP_PORT = 5671;
@@ -172,8 +172,8 @@ public final class LocalHub implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {}, AMQP {}"
-                        + " (TLS by {}, {} event loops on {}), data in {}",
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT and AMQP over WebSockets on {},"
+                        + " AMQP {} (TLS by {}, {} event loops on {}), data in {}",
                 hostName, bindAddress, mqttPort, bindAddress, httpsPort,
                 webSocketPort == 0 ? "the HTTPS port only" : bindAddress + ":" + webSocketPort,
                 amqpPort == 0 ? "off" : "on " + bindAddress + ":" + amqpPort,
@@ -302,9 +302,9 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /**
-     * The port on which devices reach MQTT over WebSockets as the Azure SDKs open it (443), or 0 when the hub does not
-     * listen there (turned off, or the port could not be bound; the hub said why when it started). The HTTPS port
-     * serves it too.
+     * The port on which devices reach MQTT and AMQP over WebSockets as the Azure SDKs open them (443), or 0 when the
+     * hub does not listen there (turned off, or the port could not be bound; the hub said why when it started). The
+     * HTTPS port serves them too.
      */
     public int webSocketPort() {
         return webSocketPort;
@@ -422,17 +422,17 @@ public final class LocalHub implements AutoCloseable {
 
     /**
      * The HTTPS endpoint once more on the WebSocket port, where it can: a hub without the right to bind port 443
-     * says so in one line and goes on without MQTT over WebSockets.
+     * says so in one line and goes on without MQTT and AMQP over WebSockets.
      */
     private int listenForWebSockets() {
         if (requestedWebSocketPort == 0 || requestedWebSocketPort == httpsPort) {
             return requestedWebSocketPort;
         }
         try {
-            return await(httpServer.listen(requestedWebSocketPort), "MQTT over WebSockets", requestedWebSocketPort);
+            return await(httpServer.listen(requestedWebSocketPort), "WebSockets", requestedWebSocketPort);
         } catch (LocalHubException e) {
-            LOG.warn("No MQTT over WebSockets (MQTT_WS) on {}:{}: {}", bindAddress, requestedWebSocketPort,
-                    whyNotBound(e.getCause()));
+            LOG.warn("No MQTT or AMQP over WebSockets (MQTT_WS, AMQPS_WS) on {}:{}: {}", bindAddress,
+                    requestedWebSocketPort, whyNotBound(e.getCause()));
             return 0;
         }
     }
@@ -565,8 +565,8 @@ public final class LocalHub implements AutoCloseable {
         }
 
         /**
-         * Where the HTTPS endpoint also listens, for devices' MQTT over WebSockets: default 443, the only port the
-         * Azure device SDKs use for it; 0 turns it off. A port the hub may not bind is reported and skipped.
+         * Where the HTTPS endpoint also listens, for devices' MQTT and AMQP over WebSockets: default 443, the only port
+         * the Azure device SDKs use for them; 0 turns it off. A port the hub may not bind is reported and skipped.
          */
         public Builder webSocketPort(int webSocketPort) {
             this.webSocketPort = requirePort(webSocketPort);
