@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -103,31 +105,28 @@ class AmqpFuzzTest {
 
     @Test
     void theUnmutatedConversationIsOneTheHubAccepts() throws Exception {
-        DeviceIdentity device = devices.device("amqp-pipelined");
-        java.util.concurrent.LinkedBlockingQueue<io.github.iothubquickstart.localhub.telemetry.TelemetryMessage> stored =
-                new java.util.concurrent.LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(stored::add)) {
-            sendOverTls(RawAmqpConversation.saslExchange(), RawAmqpConversation.conversation(hub.hostName(),
-                    devices.audience(device.deviceId()), devices.token(device, 3600)),
-                    5_000);
-            var message = stored.poll(10, TimeUnit.SECONDS);
-            assertThat(message).as("the fuzzer's seed conversation reaches the telemetry store").isNotNull();
-            assertThat(message.deviceId()).isEqualTo("amqp-pipelined");
-        }
+        assertSeedConversationIsStored("amqp-pipelined", AmqpFuzzTest::sendOverTls);
     }
 
     @Test
     void theUnmutatedConversationIsOneTheHubAcceptsOverWebSockets() throws Exception {
-        DeviceIdentity device = devices.device("amqp-ws-pipelined");
-        java.util.concurrent.LinkedBlockingQueue<io.github.iothubquickstart.localhub.telemetry.TelemetryMessage> stored =
-                new java.util.concurrent.LinkedBlockingQueue<>();
+        assertSeedConversationIsStored("amqp-ws-pipelined", AmqpFuzzTest::sendOverWebSocket);
+    }
+
+    /** One way into the hub: {@code first}, then {@code afterSasl} once SASL was answered within the wait. */
+    private interface Route {
+        void send(byte[] first, byte[] afterSasl, int saslWaitMillis);
+    }
+
+    private static void assertSeedConversationIsStored(String deviceId, Route route) throws Exception {
+        DeviceIdentity device = devices.device(deviceId);
+        LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = hub.telemetry().subscribe(stored::add)) {
-            sendOverWebSocket(RawAmqpConversation.saslExchange(), RawAmqpConversation.conversation(hub.hostName(),
+            route.send(RawAmqpConversation.saslExchange(), RawAmqpConversation.conversation(hub.hostName(),
                     devices.audience(device.deviceId()), devices.token(device, 3600)), 5_000);
-            var message = stored.poll(10, TimeUnit.SECONDS);
-            assertThat(message).as("the fuzzer's seed conversation over WebSockets reaches the telemetry store")
-                    .isNotNull();
-            assertThat(message.deviceId()).isEqualTo("amqp-ws-pipelined");
+            TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
+            assertThat(message).as("the fuzzer's seed conversation reaches the telemetry store").isNotNull();
+            assertThat(message.deviceId()).isEqualTo(deviceId);
         }
     }
 
