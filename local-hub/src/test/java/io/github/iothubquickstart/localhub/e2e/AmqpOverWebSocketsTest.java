@@ -2,9 +2,12 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,5 +85,22 @@ class AmqpOverWebSocketsTest {
             assertThat(stored).isNotNull();
             assertThat(stored.body()).isEqualTo(body);
         }
+    }
+
+    @Test
+    void aMethodRequestNearIotHubsPayloadLimitReachesTheDeviceAndItsAnswerTheCaller() throws Exception {
+        // Hub to device: a request the hub must split into many AMQP frames (the SDK takes at most 4 KB each).
+        String large = "y".repeat(120 * 1024);
+        DeviceClient device = hub.device(hub.registerDevice("ws-amqp-methods"), IotHubClientProtocol.AMQPS_WS);
+        device.open(false);
+        device.subscribeToMethods((method, payload, context) -> new DirectMethodResponse(200,
+                Map.of("length", payload.getPayloadAsJsonElement().getAsString().length())), null);
+
+        var response = hub.methodsClient("service").invoke("ws-amqp-methods", "Echo",
+                DirectMethodRequestOptions.builder().payload(large).methodResponseTimeoutSeconds(20).build());
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(JsonParser.parseString(response.getPayloadAsJsonString()))
+                .isEqualTo(JsonParser.parseString("{\"length\":" + large.length() + "}"));
     }
 }
