@@ -44,6 +44,7 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.github.iothubquickstart.localhub.twin.DesiredPropertiesPusher;
 import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.github.iothubquickstart.localhub.websocket.DeviceWebSockets;
 import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
 import io.github.iothubquickstart.localhubclient.RunningHub;
 import io.vertx.core.Future;
@@ -77,7 +78,7 @@ public final class LocalHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
     public static final int DEFAULT_MQTT_PORT = LocalHubDefaults.MQTT_PORT;
     public static final int DEFAULT_HTTPS_PORT = LocalHubDefaults.HTTPS_PORT;
-    /** The Azure device SDKs open MQTT over WebSockets on 443 and nowhere else. */
+    /** The Azure device SDKs open MQTT and AMQP over WebSockets on 443 and nowhere else. */
     public static final int DEFAULT_WEBSOCKET_PORT = 443;
     /** IoT Hub's AMQPS port; the Azure device SDKs know no other. */
     public static final int DEFAULT_AMQP_PORT = 5671;
@@ -171,8 +172,8 @@ public final class LocalHub implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {}, AMQP {}"
-                        + " (TLS by {}, {} event loops on {}), data in {}",
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT and AMQP over WebSockets on {},"
+                        + " AMQP {} (TLS by {}, {} event loops on {}), data in {}",
                 hostName, bindAddress, mqttPort, bindAddress, httpsPort,
                 webSocketPort == 0 ? "the HTTPS port only" : bindAddress + ":" + webSocketPort,
                 amqpPort == 0 ? "off" : "on " + bindAddress + ":" + amqpPort,
@@ -203,10 +204,14 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), limits.maxConnectedDevices()));
+        AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
+                serviceAuthenticator, devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
+                limits.connectPacketTimeout());
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
-                requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator, serviceAuthenticator,
-                        devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
-                        limits.connectPacketTimeout()));
+                requestedAmqpPort, certificate, key, amqpHandler);
+        // MQTT_WS and AMQPS_WS: one path, the protocol chosen by the WebSocket subprotocol (AMQP's even without 5671).
+        DeviceWebSockets webSockets = new DeviceWebSockets(List.of(mqttServer.overWebSockets(),
+                amqpHandler.overWebSockets()));
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
@@ -218,7 +223,7 @@ public final class LocalHub implements AutoCloseable {
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, serviceApi::mountOn, mqttServer.overWebSockets()::mountOn),
+                List.of(dashboard::mountOn, serviceApi::mountOn, webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }
 
@@ -298,9 +303,9 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /**
-     * The port on which devices reach MQTT over WebSockets as the Azure SDKs open it (443), or 0 when the hub does not
-     * listen there (turned off, or the port could not be bound; the hub said why when it started). The HTTPS port
-     * serves it too.
+     * The port on which devices reach MQTT and AMQP over WebSockets as the Azure SDKs open them (443), or 0 when the
+     * hub does not listen there (turned off, or the port could not be bound; the hub said why when it started). The
+     * HTTPS port serves them too.
      */
     public int webSocketPort() {
         return webSocketPort;
@@ -418,17 +423,17 @@ public final class LocalHub implements AutoCloseable {
 
     /**
      * The HTTPS endpoint once more on the WebSocket port, where it can: a hub without the right to bind port 443
-     * says so in one line and goes on without MQTT over WebSockets.
+     * says so in one line and goes on without MQTT and AMQP over WebSockets.
      */
     private int listenForWebSockets() {
         if (requestedWebSocketPort == 0 || requestedWebSocketPort == httpsPort) {
             return requestedWebSocketPort;
         }
         try {
-            return await(httpServer.listen(requestedWebSocketPort), "MQTT over WebSockets", requestedWebSocketPort);
+            return await(httpServer.listen(requestedWebSocketPort), "WebSockets", requestedWebSocketPort);
         } catch (LocalHubException e) {
-            LOG.warn("No MQTT over WebSockets (MQTT_WS) on {}:{}: {}", bindAddress, requestedWebSocketPort,
-                    whyNotBound(e.getCause()));
+            LOG.warn("No MQTT or AMQP over WebSockets (MQTT_WS, AMQPS_WS) on {}:{}: {}", bindAddress,
+                    requestedWebSocketPort, whyNotBound(e.getCause()));
             return 0;
         }
     }
@@ -561,8 +566,8 @@ public final class LocalHub implements AutoCloseable {
         }
 
         /**
-         * Where the HTTPS endpoint also listens, for devices' MQTT over WebSockets: default 443, the only port the
-         * Azure device SDKs use for it; 0 turns it off. A port the hub may not bind is reported and skipped.
+         * Where the HTTPS endpoint also listens, for devices' MQTT and AMQP over WebSockets: default 443, the only port
+         * the Azure device SDKs use for them; 0 turns it off. A port the hub may not bind is reported and skipped.
          */
         public Builder webSocketPort(int webSocketPort) {
             this.webSocketPort = requirePort(webSocketPort);

@@ -62,6 +62,14 @@ public final class AmqpConnectionHandler {
         this.authenticationTimeout = authenticationTimeout;
     }
 
+    /**
+     * The same AMQP endpoint reached through a WebSocket upgraded on the HTTPS server (subprotocol {@code AMQPWSB10}):
+     * same frame size, authentication timeout and handler; TLS is the HTTPS server's.
+     */
+    public AmqpOverWebSockets overWebSockets() {
+        return new AmqpOverWebSockets(vertx, this, containerId, authenticationTimeout);
+    }
+
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,

@@ -43,14 +43,16 @@ final class StartCommand implements Callable<Integer> {
     int httpsPort;
 
     @Option(names = "--websocket-port", paramLabel = "PORT", defaultValue = "443",
-            description = "Port where devices also reach MQTT over WebSockets (MQTT_WS), as the HTTPS port serves it "
-                    + "(default: ${DEFAULT-VALUE}, the only port the Azure device SDKs use for it; 0: off). Below 1024 "
+            description = "Port where devices also reach MQTT and AMQP over WebSockets (MQTT_WS, AMQPS_WS), as the HTTPS "
+                    + "port serves them (default: ${DEFAULT-VALUE}, the only port the Azure device SDKs use for them; "
+                    + "0: off). Below 1024 "
                     + "it needs root or cap_net_bind_service; without them the hub says so and runs without it.")
     int webSocketPort;
 
     @Option(names = "--amqp-port", paramLabel = "PORT", defaultValue = "5671",
             description = "AMQP over TLS port for devices (AMQPS; default: ${DEFAULT-VALUE}, the only port the Azure "
-                    + "device SDKs use for it; 0: off): telemetry, direct methods and twins. A port in use is reported and skipped.")
+                    + "device SDKs use for it; 0: off): telemetry, direct methods and twins."
+                    + " A port in use is reported and skipped.")
     int amqpPort;
 
     @Option(names = "--telemetry-retention", paramLabel = "MESSAGES", defaultValue = "100000",
@@ -115,16 +117,16 @@ final class StartCommand implements Callable<Integer> {
         }, "local-hub-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Local IoT hub " + hub.hostName() + " is running.");
-        out.println("  Devices (MQTT over TLS): " + hub.bindAddress() + ":" + hub.mqttPort());
-        out.println("  Services (HTTPS):        " + hub.bindAddress() + ":" + hub.httpsPort());
+        out.println("  Devices (MQTT over TLS):     " + hub.bindAddress() + ":" + hub.mqttPort());
+        out.println("  Services (HTTPS):            " + hub.bindAddress() + ":" + hub.httpsPort());
         if (hub.webSocketPort() != 0) {
-            out.println("  Devices (MQTT over WSS): " + hub.bindAddress() + ":" + hub.webSocketPort());
+            out.println("  Devices (MQTT/AMQP over WSS): " + hub.bindAddress() + ":" + hub.webSocketPort());
         }
         if (hub.amqpPort() != 0) {
-            out.println("  Devices (AMQP over TLS): " + hub.bindAddress() + ":" + hub.amqpPort());
+            out.println("  Devices (AMQP over TLS):     " + hub.bindAddress() + ":" + hub.amqpPort());
         }
-        out.println("  Data directory:          " + hub.dataDirectory());
-        out.println("  CA certificate to trust: " + hub.caCertificateFile());
+        out.println("  Data directory:              " + hub.dataDirectory());
+        out.println("  CA certificate to trust:     " + hub.caCertificateFile());
         out.println("Dashboard: " + hub.dashboardUrl());
         out.println();
         out.println("Device connection string (MyJavaDevice):");

@@ -29,7 +29,7 @@ class ArchitectureTest {
             .layer("Data directory").definedBy(HUB + ".data..")
             .layer("Storage").definedBy(HUB + ".storage..")
             .layer("Infrastructure").definedBy(HUB + ".tls..", HUB + ".files..", HUB + ".errors..",
-                    HUB + ".eventloop..")
+                    HUB + ".eventloop..", HUB + ".websocket..")
             .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Transports")
             .whereLayer("Transports").mayOnlyBeAccessedByLayers("Wiring", "Transports")
             .whereLayer("Wire shapes").mayOnlyBeAccessedByLayers("Transports")

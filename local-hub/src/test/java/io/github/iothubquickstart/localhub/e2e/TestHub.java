@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
@@ -30,7 +31,7 @@ import javax.net.ssl.SSLContext;
 final class TestHub implements AutoCloseable {
     /**
      * The protocol of the device clients made without one: MQTT, or what {@code -Dlocalhub.deviceProtocol} says
-     * (the build runs the device end-to-end tests once more with AMQPS: local-hub/pom.xml).
+     * (the build runs the device end-to-end tests once more with AMQPS and with AMQPS_WS: local-hub/pom.xml).
      */
     static final IotHubClientProtocol DEVICE_PROTOCOL =
             IotHubClientProtocol.valueOf(System.getProperty("localhub.deviceProtocol", "MQTT"));
@@ -38,6 +39,17 @@ final class TestHub implements AutoCloseable {
     final SSLContext trustHubCa;
     private final List<DeviceClient> devices = new ArrayList<>();
     private final List<ModuleClient> modules = new ArrayList<>();
+
+    /**
+     * A hub for the device end-to-end tests on its own loopback address: with port 443 when {@link #DEVICE_PROTOCOL}
+     * is a WebSocket protocol (skipped or failed as {@link WebSocketPort} says where 443 is out of reach), else without.
+     */
+    static TestHub forDevices(Path dataDirectory) {
+        if (DEVICE_PROTOCOL == IotHubClientProtocol.AMQPS_WS || DEVICE_PROTOCOL == IotHubClientProtocol.MQTT_WS) {
+            return WebSocketPort.startHub(dataDirectory);
+        }
+        return new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
+    }
 
     /** A hub without port 443 (only the WebSocket tests take it, on addresses picked for it). */
     TestHub(String loopbackAddress, Path dataDirectory) {
