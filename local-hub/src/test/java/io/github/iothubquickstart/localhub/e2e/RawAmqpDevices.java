@@ -25,8 +25,8 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * Raw AMQP 1.0 clients (vertx-proton) for what the device SDK never does: attach to another device's address, put a
- * token that expires in seconds, send what IoT Hub refuses. TLS with the hub's CA, verified, as the SDK does.
+ * Raw AMQP 1.0 clients (vertx-proton) for what the SDKs never do: attach to another device's address or to a service
+ * node with the wrong rights, put a token that expires in seconds, send what IoT Hub refuses. TLS with the hub's CA, verified, as the SDK does.
  */
 final class RawAmqpDevices implements AutoCloseable {
     private static final long WAIT_SECONDS = 10;
@@ -46,6 +46,12 @@ final class RawAmqpDevices implements AutoCloseable {
     String token(DeviceIdentity device, long seconds) {
         return SasSigner.sign(device.primaryKey(), hub.hostName() + "/devices/" + device.deviceId(),
                 Instant.now().plusSeconds(seconds).getEpochSecond(), null);
+    }
+
+    /** A service SAS token of the named policy for the hub itself (the audience a back-end puts), valid for {@code seconds}. */
+    String serviceToken(String policyName, long seconds) {
+        return SasSigner.sign(hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey(), hub.hostName(),
+                Instant.now().plusSeconds(seconds).getEpochSecond(), policyName);
     }
 
     String audience(String deviceId) {
