@@ -133,6 +133,38 @@ class CloudToDeviceAmqpRulesTest {
         }
     }
 
+    @Test
+    void feedbackABackEndTookButDidNotSettleComesAgainToTheNextOne() throws Exception {
+        raw.device("rules-feedback");
+        try (RawAmqpDevices.Client client = raw.connect()) {
+            assertThat(client.putToken(hub.hub.hostName(), raw.serviceToken("service", 600))).isEqualTo(200);
+            Message full = message("/devices/rules-feedback/messages/devicebound");
+            full.setMessageId("purged-with-feedback");
+            full.setApplicationProperties(new ApplicationProperties(Map.of("iothub-ack", "full")));
+            assertThat(client.send(client.attachSender(DEVICEBOUND), full)).isInstanceOf(Accepted.class);
+            assertThat(new ServiceHttp(hub).delete("/devices/rules-feedback/commands", "service").statusCode())
+                    .isEqualTo(200);
+
+            RawAmqpDevices.Receiving first = client.receive(FEEDBACK);
+            Message batch = first.messages.poll(10, TimeUnit.SECONDS);
+            assertThat(batch).as("a feedback batch").isNotNull();
+            assertThat(batch.getContentType()).isEqualTo("application/vnd.microsoft.iothub.feedback.json");
+            assertThat(feedbackJson(batch)).contains("\"originalMessageId\":\"purged-with-feedback\"")
+                    .contains("\"statusCode\":\"Purged\"").contains("\"deviceId\":\"rules-feedback\"");
+            client.close(first);
+
+            RawAmqpDevices.Receiving second = client.receive(FEEDBACK);
+            Message again = second.messages.poll(10, TimeUnit.SECONDS);
+            assertThat(again).as("the unsettled batch comes again").isNotNull();
+            assertThat(feedbackJson(again)).isEqualTo(feedbackJson(batch));
+        }
+    }
+
+    private static String feedbackJson(Message batch) {
+        Binary body = ((Data) batch.getBody()).getValue();
+        return new String(body.getArray(), body.getArrayOffset(), body.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static Message message(String to) {
         Message message = Message.Factory.create();
         message.setMessageId("rules-" + System.nanoTime());

@@ -112,6 +112,12 @@ final class RawAmqpDevices implements AutoCloseable {
         }
     }
 
+    /** What a receiving link took so far. */
+    static final class Receiving {
+        final java.util.concurrent.LinkedBlockingQueue<Message> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        private ProtonReceiver receiver;
+    }
+
     final class Client implements AutoCloseable {
         private final ProtonConnection connection;
         private final Context context;
@@ -192,6 +198,31 @@ final class RawAmqpDevices implements AutoCloseable {
                 return null;
             });
             return closedWith;
+        }
+
+        /**
+         * Attaches a link on which this client receives from {@code address}, and takes each message without settling
+         * it; closing the link leaves them unsettled.
+         */
+        Receiving receive(String address) throws Exception {
+            Receiving receiving = new Receiving();
+            onContext(() -> {
+                ProtonReceiver receiver = connection.createReceiver(address);
+                receiver.setAutoAccept(false);
+                receiver.handler((delivery, message) -> receiving.messages.add(message));
+                receiver.open();
+                receiving.receiver = receiver;
+                return null;
+            });
+            return receiving;
+        }
+
+        /** Closes a link this client received on. */
+        void close(Receiving receiving) throws Exception {
+            onContext(() -> {
+                receiving.receiver.close();
+                return null;
+            });
         }
 
         /** Sends {@code message} on {@code link} and waits for the hub's disposition. */
