@@ -5,6 +5,9 @@ import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
+import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.dashboard.Dashboard;
 import io.github.iothubquickstart.localhub.dashboard.DashboardAssets;
@@ -25,6 +28,7 @@ import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
+import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
 import io.github.iothubquickstart.localhub.rest.MonitorRoute;
@@ -36,6 +40,7 @@ import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
+import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
 import io.github.iothubquickstart.localhub.storage.SqliteTelemetryJournal;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
@@ -59,6 +64,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -87,6 +94,7 @@ public final class LocalHub implements AutoCloseable {
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
     static final String TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
+    static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -106,6 +114,9 @@ public final class LocalHub implements AutoCloseable {
     private HubIdentity identity;
     private TelemetryFeed telemetry;
     private PersistentSessions persistentSessions;
+    private CloudToDeviceStore cloudToDeviceStore;
+    private ScheduledExecutorService cloudToDeviceThread;
+    private CloudToDeviceQueues cloudToDevice;
     private ConnectedDevices devices;
     private DirectMethodService methods;
     private MqttDeviceServer mqttServer;
@@ -147,6 +158,7 @@ public final class LocalHub implements AutoCloseable {
         identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
         try {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
+            cloudToDeviceStore = SqliteCloudToDeviceStore.open(dataDirectory.resolve(CLOUD_TO_DEVICE_STORE));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, SqliteTelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
@@ -154,6 +166,9 @@ public final class LocalHub implements AutoCloseable {
         } catch (RuntimeException e) {
             if (persistentSessions != null) {
                 persistentSessions.close();
+            }
+            if (cloudToDeviceStore != null) {
+                cloudToDeviceStore.close();
             }
             closeIdentity();
             throw e;
@@ -192,6 +207,14 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        cloudToDeviceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cloud-to-device");
+            thread.setDaemon(true);
+            return thread;
+        });
+        FeedbackQueue feedback = new FeedbackQueue(cloudToDeviceStore, cloudToDeviceThread);
+        cloudToDevice = new CloudToDeviceQueues(cloudToDeviceStore, identity.registry(), feedback, cloudToDeviceThread,
+                clock).start();
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames);
         dashboardToken = DashboardToken.random(new SecureRandom());
@@ -203,10 +226,10 @@ public final class LocalHub implements AutoCloseable {
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
-                        new MqttTwinRequests(twins), limits.maxConnectedDevices()));
+                        new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices()));
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                serviceAuthenticator, devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
-                limits.connectPacketTimeout());
+                serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
+                limits.maxConnectedDevices(), hostName, limits.connectPacketTimeout());
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         // MQTT_WS and AMQPS_WS: one path, the protocol chosen by the WebSocket subprotocol (AMQP's even without 5671).
@@ -220,7 +243,8 @@ public final class LocalHub implements AutoCloseable {
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
-                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())));
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
+                new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, serviceApi::mountOn, webSockets::mountOn),
@@ -269,10 +293,32 @@ public final class LocalHub implements AutoCloseable {
             // After the servers: messages still queued are stored before the journal closes.
             telemetry.close();
             telemetry = null;
+            closeCloudToDevice();
             persistentSessions.close();
             closeIdentity();
         }
         LOG.info("Local IoT hub {} stopped", hostName);
+    }
+
+    /** Lets the cloud-to-device thread finish what it took (every send it accepted is stored), then closes the store. */
+    private void closeCloudToDevice() {
+        if (cloudToDevice != null) {
+            cloudToDevice.close();
+            cloudToDevice = null;
+        }
+        if (cloudToDeviceThread != null) {
+            cloudToDeviceThread.shutdown();
+            try {
+                if (!cloudToDeviceThread.awaitTermination(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("The cloud-to-device queues did not stop in time");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cloudToDeviceThread = null;
+        }
+        cloudToDeviceStore.close();
+        cloudToDeviceStore = null;
     }
 
     private void closeIdentity() {

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -50,6 +51,7 @@ final class AmqpClientConnection {
     private final DeviceMessages messages;
     private final int maxConnectedDevices;
     private final List<ServiceNode> serviceNodes;
+    private final CloudToDeviceQueues cloudToDevice;
     private final Map<String, DeviceGrant> grants = new HashMap<>();
     /** By policy name. */
     private final Map<String, ServiceGrant> serviceGrants = new HashMap<>();
@@ -59,8 +61,8 @@ final class AmqpClientConnection {
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
-                         DirectMethodService methods, AmqpTwinRequests twinRequests, List<ServiceNode> serviceNodes,
-                         int maxConnectedDevices) {
+                         DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
+                         List<ServiceNode> serviceNodes, int maxConnectedDevices) {
         this.connection = connection;
         this.vertx = vertx;
         this.context = context;
@@ -68,6 +70,7 @@ final class AmqpClientConnection {
         this.security = security;
         this.devices = devices;
         this.messages = new DeviceMessages(context, clock, devices, telemetry, methods, twinRequests);
+        this.cloudToDevice = cloudToDevice;
         this.serviceNodes = List.copyOf(serviceNodes);
         this.maxConnectedDevices = maxConnectedDevices;
     }
@@ -198,6 +201,22 @@ final class AmqpClientConnection {
             devices.acceptsMethods(grant.device, true);
             return;
         }
+        if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
+            sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
+            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.deviceId(), sender, context, cloudToDevice);
+            grant.connection.cloudToDevice(link);
+            sender.closeHandler(closed -> {
+                stopCloudToDevice(grant, sender, link);
+                sender.close();
+            });
+            sender.detachHandler(detached -> {
+                stopCloudToDevice(grant, sender, link);
+                sender.detach();
+            });
+            sender.open();
+            cloudToDevice.receiverReady(link);
+            return;
+        }
         if (decision.address().node() == DeviceAddresses.Node.TWIN) {
             sender.setQoS(ProtonQoS.AT_MOST_ONCE);
             grant.connection.twin(sender);
@@ -219,6 +238,14 @@ final class AmqpClientConnection {
             grant.connection.twin(null);
             grant.device.acceptDesiredProperties(false);
         }
+    }
+
+    private void stopCloudToDevice(DeviceGrant grant, ProtonSender sender, AmqpCloudToDeviceLink link) {
+        grant.connection.remove(sender);
+        if (grant.connection.cloudToDevice() == link) {
+            grant.connection.cloudToDevice(null);
+        }
+        cloudToDevice.receiverGone(link);
     }
 
     private void stopMethods(DeviceGrant grant, ProtonSender sender) {
@@ -278,6 +305,11 @@ final class AmqpClientConnection {
             @Override
             public boolean authorized() {
                 return serviceGrants.get(grant.policy.name()) == grant && grant.validAt(clock.instant().getEpochSecond());
+            }
+
+            @Override
+            public void onGone(Runnable callback) {
+                grant.onGone(link, callback);
             }
 
             @Override
@@ -434,6 +466,15 @@ final class AmqpClientConnection {
         });
     }
 
+    /** The device's messages in flight go back to its queue: its links are closing. */
+    private void stopCloudToDevice(DeviceGrant grant) {
+        AmqpCloudToDeviceLink link = grant.connection.cloudToDevice();
+        if (link != null) {
+            grant.connection.cloudToDevice(null);
+            cloudToDevice.receiverGone(link);
+        }
+    }
+
     /** The hub drops the device (replaced by a newer connection, disabled, or the hub stops). */
     private void revoke(AmqpDeviceConnection deviceConnection) {
         DeviceGrant grant = grants.get(deviceConnection.deviceId());
@@ -445,6 +486,7 @@ final class AmqpClientConnection {
 
     private void end(DeviceGrant grant, Symbol condition, String description) {
         grant.revoke();
+        stopCloudToDevice(grant);
         grants.remove(grant.deviceId(), grant);
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
@@ -489,10 +531,12 @@ final class AmqpClientConnection {
             if (grant.expiryTimer >= 0) {
                 vertx.cancelTimer(grant.expiryTimer);
             }
+            grant.takeLinks();
         }
         serviceGrants.clear();
         for (DeviceGrant grant : grants.values().toArray(DeviceGrant[]::new)) {
             grant.revoke();
+            stopCloudToDevice(grant);
             grants.remove(grant.deviceId());
             if (grant.expiryTimer >= 0) {
                 vertx.cancelTimer(grant.expiryTimer);

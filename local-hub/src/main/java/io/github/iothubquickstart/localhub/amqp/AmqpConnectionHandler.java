@@ -2,6 +2,8 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -14,7 +16,8 @@ import java.util.List;
 
 /**
  * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
- * send telemetry, answer direct methods and use their twins on their own links. Shared by every listener; the state of one
+ * send telemetry, answer direct methods, use their twins and receive cloud-to-device messages on their own links;
+ * back-ends send cloud-to-device messages and read their feedback. Shared by every listener; the state of one
  * connection is its {@link AmqpClientConnection}.
  */
 public final class AmqpConnectionHandler {
@@ -25,6 +28,7 @@ public final class AmqpConnectionHandler {
     private final TelemetryFeed telemetry;
     private final DirectMethodService methods;
     private final AmqpTwinRequests twinRequests;
+    private final CloudToDeviceQueues cloudToDevice;
     private final List<ServiceNode> serviceNodes;
     private final int maxConnectedDevices;
     private final String containerId;
@@ -37,9 +41,11 @@ public final class AmqpConnectionHandler {
     public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                                  ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                                  TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
+                                 CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
                                  int maxConnectedDevices, String containerId,
                                  Duration authenticationTimeout) {
-        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, methods, twins, List.of(),
+        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice,
+                List.of(new CloudToDeviceNode(cloudToDevice), new FeedbackNode(feedback)),
                 maxConnectedDevices, containerId, authenticationTimeout);
     }
 
@@ -47,8 +53,8 @@ public final class AmqpConnectionHandler {
     AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                           ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                           TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
-                          List<ServiceNode> serviceNodes, int maxConnectedDevices, String containerId,
-                          Duration authenticationTimeout) {
+                          CloudToDeviceQueues cloudToDevice, List<ServiceNode> serviceNodes,
+                          int maxConnectedDevices, String containerId, Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
         this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator);
@@ -57,6 +63,7 @@ public final class AmqpConnectionHandler {
         this.telemetry = telemetry;
         this.methods = methods;
         this.twinRequests = new AmqpTwinRequests(twins);
+        this.cloudToDevice = cloudToDevice;
         this.maxConnectedDevices = maxConnectedDevices;
         this.containerId = containerId;
         this.authenticationTimeout = authenticationTimeout;
@@ -73,6 +80,6 @@ public final class AmqpConnectionHandler {
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, twinRequests, serviceNodes, maxConnectedDevices).start(containerId, authenticationTimeout);
+                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices).start(containerId, authenticationTimeout);
     }
 }

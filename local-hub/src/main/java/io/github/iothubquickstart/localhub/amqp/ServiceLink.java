@@ -20,6 +20,12 @@ interface ServiceLink {
     /** Whether what arrives now may still be taken: the token has not expired nor been replaced by a refusal. */
     boolean authorized();
 
+    /**
+     * Runs {@code callback} once, when the link is gone: closed or detached by the peer, closed by the hub because
+     * the token expired, or with its connection.
+     */
+    void onGone(Runnable callback);
+
     /** Refuses the link (an attach without a terminus, then a detach that says why) and logs it once. */
     void refuse(Symbol condition, String description);
 }

@@ -28,15 +28,27 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
-        whyNotBindable().ifPresent(reason -> {
-            String message = "WebSocket tests (MQTT_WS, AMQPS_WS) need port 443, and " + reason + ": run as root, or"
-                    + " 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
-            if (Boolean.getBoolean(REQUIRED)) {
-                fail(message + " (" + REQUIRED + "=true)");
-            }
-            Assumptions.abort(message);
-        });
+        whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
         return LoopbackAddresses.pickFree(8883, PORT);
+    }
+
+    /**
+     * For a test of a WebSocket protocol on a hub that also serves others: skips or fails it (as
+     * {@link #loopbackAddress}) when the hub could not listen on 443.
+     */
+    static void requireListening(TestHub hub) {
+        if (hub.hub.webSocketPort() != PORT) {
+            skipOrFail(whyNotBindable().orElse("the hub did not bind it (see its log)"));
+        }
+    }
+
+    private static void skipOrFail(String reason) {
+        String message = "WebSocket tests (MQTT_WS, AMQPS_WS) need port 443, and " + reason + ": run as root, or"
+                + " 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
+        if (Boolean.getBoolean(REQUIRED)) {
+            fail(message + " (" + REQUIRED + "=true)");
+        }
+        Assumptions.abort(message);
     }
 
     /**
