@@ -1,6 +1,8 @@
 package io.github.iothubquickstart.localhub.cloudtodevice;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +15,8 @@ public record OutgoingMessage(String messageId, String correlationId, String use
                               Map<String, String> properties, byte[] body) {
 
     public OutgoingMessage {
-        properties = Map.copyOf(properties);
+        Map.copyOf(properties); // refuses null names and values
+        // In the order the back-end sent them, as they go on to the device.
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 }

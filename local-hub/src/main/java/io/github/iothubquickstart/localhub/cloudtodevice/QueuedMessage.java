@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.cloudtodevice;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,7 +15,9 @@ public record QueuedMessage(long sequenceNumber, String deviceId, String deviceG
                             Map<String, String> properties, byte[] body) {
 
     public QueuedMessage {
-        properties = Map.copyOf(properties);
+        Map.copyOf(properties); // refuses null names and values
+        // In the order the back-end sent them, as they go on to the device.
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 
     boolean expiredAt(long epochMillis) {
