@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,8 +52,9 @@ public final class AmqpConnectionHandler {
                           Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
-        this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator);
         this.serviceNodes = List.copyOf(serviceNodes);
+        this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator,
+                path -> this.serviceNodes.stream().anyMatch(node -> node.coversAudience(path)));
         this.devices = devices;
         this.telemetry = telemetry;
         this.methods = methods;
@@ -60,6 +62,36 @@ public final class AmqpConnectionHandler {
         this.maxConnectedDevices = maxConnectedDevices;
         this.containerId = containerId;
         this.authenticationTimeout = authenticationTimeout;
+    }
+
+    /** A copy that takes another security and other nodes: for {@link #withEventHubs} and {@link #servicesOnly}. */
+    private AmqpConnectionHandler(AmqpConnectionHandler original, ClaimsBasedSecurity security,
+                                  List<ServiceNode> serviceNodes) {
+        this.vertx = original.vertx;
+        this.clock = original.clock;
+        this.serviceNodes = List.copyOf(serviceNodes);
+        this.security = security;
+        this.devices = original.devices;
+        this.telemetry = original.telemetry;
+        this.methods = original.methods;
+        this.twinRequests = original.twinRequests;
+        this.maxConnectedDevices = original.maxConnectedDevices;
+        this.containerId = original.containerId;
+        this.authenticationTimeout = original.authenticationTimeout;
+    }
+
+    /** This handler, also serving the Event Hubs-compatible endpoint's nodes ($management and the partitions). */
+    public AmqpConnectionHandler withEventHubs(EventHubsEndpoint endpoint) {
+        List<ServiceNode> nodes = new ArrayList<>(serviceNodes);
+        nodes.addAll(endpoint.nodes());
+        List<ServiceNode> all = List.copyOf(nodes);
+        return new AmqpConnectionHandler(this, security.withServicePaths(
+                path -> all.stream().anyMatch(node -> node.coversAudience(path))), all);
+    }
+
+    /** This handler without devices: for a listener that serves back-ends only (the Event Hubs plain port). */
+    public AmqpConnectionHandler servicesOnly() {
+        return new AmqpConnectionHandler(this, security.withDevices(false), serviceNodes);
     }
 
     /** Handles one new connection; runs on the connection's event loop. */
