@@ -567,7 +567,7 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /** The first label of a host name that is a name ({@code myhub.example.test}: myhub), else {@link #DEFAULT_HUB_NAME}. */
-    static String defaultHubName(String hostName) {
+    public static String defaultHubName(String hostName) {
         String firstLabel = hostName.split("\\.", -1)[0];
         boolean address = hostName.chars().noneMatch(Character::isLetter) || hostName.contains(":");
         return !address && firstLabel.matches("[A-Za-z0-9-]{3,50}") ? firstLabel : DEFAULT_HUB_NAME;
