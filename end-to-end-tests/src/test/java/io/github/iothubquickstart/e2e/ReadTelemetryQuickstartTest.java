@@ -8,6 +8,7 @@ import io.github.iothubquickstart.device.DeviceApplication;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +39,7 @@ class ReadTelemetryQuickstartTest {
             try (DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(4),
                     ADDRESS)) {
                 CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run("--interval", "1"));
-                waitFor(() -> device.stdout().contains("Message 2 acknowledged"), device);
+                device.awaitStdout("Message 2 acknowledged", Duration.ofSeconds(30));
 
                 ConsoleCapture backEnd = new ConsoleCapture();
                 assertThat(BackEndApplication.run(environment, backEnd.out(), backEnd.err(), ADDRESS,
@@ -63,15 +64,6 @@ class ReadTelemetryQuickstartTest {
                 app.stop();
                 assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
             }
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition, ConsoleCapture console)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting; console so far:\n" + console).isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 }

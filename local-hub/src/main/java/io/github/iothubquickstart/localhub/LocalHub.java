@@ -518,14 +518,16 @@ public final class LocalHub implements AutoCloseable {
 
     /** AMQP where it can: a hub whose AMQP port is taken says so in one line and goes on with MQTT. */
     private int listenForAmqp() {
-        if (amqpServer == null) {
-            return 0;
-        }
+        return amqpServer == null ? 0 : listenOrSkip(amqpServer, "AMQP (AMQPS)", requestedAmqpPort, "--amqp-port 0");
+    }
+
+    /** An optional AMQP listener: one whose port is taken or not allowed is reported in one line, and the hub goes on. */
+    private int listenOrSkip(AmqpDeviceServer server, String what, int port, String turnOff) {
         try {
-            return await(amqpServer.listen(), "AMQP", requestedAmqpPort);
+            return await(server.listen(), what, port);
         } catch (LocalHubException e) {
-            LOG.warn("No AMQP (AMQPS) on {}:{}: {}", bindAddress, requestedAmqpPort,
-                    whyNotBound(e.getCause()).replace("--websocket-port 0", "--amqp-port 0"));
+            LOG.warn("No {} on {}:{}: {}", what, bindAddress, port,
+                    whyNotBound(e.getCause()).replace("--websocket-port 0", turnOff));
             return 0;
         }
     }
@@ -540,13 +542,8 @@ public final class LocalHub implements AutoCloseable {
             }
             return 0;
         }
-        try {
-            return await(eventHubsServer.listen(), "Event Hubs (plain AMQP)", requestedEventHubsPort);
-        } catch (LocalHubException e) {
-            LOG.warn("No plain AMQP for the Event Hubs emulator mode on {}:{}: {}", bindAddress, requestedEventHubsPort,
-                    whyNotBound(e.getCause()).replace("--websocket-port 0", "--event-hubs-port 0"));
-            return 0;
-        }
+        return listenOrSkip(eventHubsServer, "plain AMQP for the Event Hubs emulator mode", requestedEventHubsPort,
+                "--event-hubs-port 0");
     }
 
     /** What {@code $management} says the event hub was created at: when the hub's CA was made, on its first start. */
