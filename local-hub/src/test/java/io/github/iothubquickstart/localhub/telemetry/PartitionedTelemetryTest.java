@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,17 +37,30 @@ class PartitionedTelemetryTest {
         }
     }
 
-    private TelemetryMessage send(String deviceId) {
+    /** Sends and waits until subscribers have it: the feed acknowledges a message before it hands it on. */
+    private TelemetryMessage send(String deviceId) throws InterruptedException {
         clock.advance(Duration.ofSeconds(1));
-        return feed.accept(deviceId, Map.of(), Map.of(), new byte[0]).join();
+        CountDownLatch delivered = new CountDownLatch(1);
+        try (AutoCloseable subscription = feed.subscribe(message -> delivered.countDown())) {
+            TelemetryMessage message = feed.accept(deviceId, Map.of(), Map.of(), new byte[0]).join();
+            assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
+            return message;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception closing) {
+            throw new IllegalStateException(closing);
+        }
     }
 
     @Test
     void theSameDeviceAlwaysLandsInTheSamePartitionAndDevicesSpreadOverAll() {
         assertThat(new TelemetryPartitions(4).partitionOf("MyJavaDevice"))
                 .isEqualTo(new TelemetryPartitions(4).partitionOf("MyJavaDevice"));
-        // FNV-1a of "MyJavaDevice": the value must not change between versions, or readers' partitions would move.
-        assertThat(new TelemetryPartitions(2).partitionOf("MyJavaDevice")).isEqualTo(1);
+        // FNV-1a of the id (MyJavaDevice: 0x92fbc0c1): the values must not change between versions, or readers'
+        // checkpoints would point into other partitions.
+        TelemetryPartitions seven = new TelemetryPartitions(7);
+        assertThat(List.of("MyJavaDevice", "device-1", "sensor-42", "dev+1")).extracting(seven::partitionOf)
+                .containsExactly(6, 4, 3, 1);
         long inFirst = java.util.stream.IntStream.range(0, 1000)
                 .filter(i -> partitions.partitionOf("d" + i) == 0).count();
         assertThat(inFirst).isBetween(400L, 600L);
@@ -59,7 +74,7 @@ class PartitionedTelemetryTest {
     }
 
     @Test
-    void aPageHoldsOnlyThePartitionsMessagesInOrderAndSaysHowFarItScanned() {
+    void aPageHoldsOnlyThePartitionsMessagesInOrderAndSaysHowFarItScanned() throws InterruptedException {
         TelemetryMessage a1 = send(first);
         send(second);
         TelemetryMessage a2 = send(first);
@@ -87,7 +102,7 @@ class PartitionedTelemetryTest {
     }
 
     @Test
-    void propertiesNameThePartitionsOldestAndNewestMessage() {
+    void propertiesNameThePartitionsOldestAndNewestMessage() throws InterruptedException {
         assertThat(partitioned.properties(0)).isEqualTo(PartitionedTelemetry.Properties.EMPTY);
         TelemetryMessage a1 = send(first);
         send(second);
@@ -103,7 +118,7 @@ class PartitionedTelemetryTest {
     }
 
     @Test
-    void theFeedKnowsWhereNowIsAndWhereATimeStarts() {
+    void theFeedKnowsWhereNowIsAndWhereATimeStarts() throws InterruptedException {
         TelemetryMessage a1 = send(first);
         TelemetryMessage a2 = send(first);
 
