@@ -273,6 +273,10 @@ final class AmqpClientConnection {
      * attaches only with a service token for a policy that may use the node.
      */
     private ServiceLink attachToService(ProtonLink<?> link, String address, ServiceNode node) {
+        if (node.checksEachRequest()) {
+            keepClosedWithPeer(link, null);
+            return serviceLink(link, address, null);
+        }
         long now = clock.instant().getEpochSecond();
         ServiceGrant grant = serviceGrants.values().stream()
                 .filter(candidate -> candidate.validAt(now) && candidate.policy.rights().contains(node.requiredRight()))
@@ -286,6 +290,11 @@ final class AmqpClientConnection {
         }
         keepClosedWithPeer(link, grant::remove);
         grant.add(link);
+        return serviceLink(link, address, grant);
+    }
+
+    /** What the node sees of the link: under {@code grant}, or under none where the node checks each request. */
+    private ServiceLink serviceLink(ProtonLink<?> link, String address, ServiceGrant grant) {
         return new ServiceLink() {
             @Override
             public String address() {
@@ -299,12 +308,13 @@ final class AmqpClientConnection {
 
             @Override
             public String policyName() {
-                return grant.policy.name();
+                return grant == null ? null : grant.policy.name();
             }
 
             @Override
             public boolean authorized() {
-                return serviceGrants.get(grant.policy.name()) == grant && grant.validAt(clock.instant().getEpochSecond());
+                return grant != null && serviceGrants.get(grant.policy.name()) == grant
+                        && grant.validAt(clock.instant().getEpochSecond());
             }
 
             @Override
@@ -314,7 +324,9 @@ final class AmqpClientConnection {
 
             @Override
             public void refuse(Symbol condition, String description) {
-                grant.remove(link);
+                if (grant != null) {
+                    grant.remove(link);
+                }
                 AmqpClientConnection.this.refuse(link, address, condition, description);
             }
         };

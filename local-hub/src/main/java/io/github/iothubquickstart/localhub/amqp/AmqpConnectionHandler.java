@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,8 +58,9 @@ public final class AmqpConnectionHandler {
                           int maxConnectedDevices, String containerId, Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
-        this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator);
         this.serviceNodes = List.copyOf(serviceNodes);
+        this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator,
+                path -> this.serviceNodes.stream().anyMatch(node -> node.coversAudience(path)));
         this.devices = devices;
         this.telemetry = telemetry;
         this.methods = methods;
@@ -77,9 +79,46 @@ public final class AmqpConnectionHandler {
         return new AmqpOverWebSockets(vertx, this, containerId, authenticationTimeout);
     }
 
+    /** A copy that takes another security and other nodes: for {@link #withEventHubs} and {@link #servicesOnly}. */
+    private AmqpConnectionHandler(AmqpConnectionHandler original, ClaimsBasedSecurity security,
+                                  List<ServiceNode> serviceNodes) {
+        this.vertx = original.vertx;
+        this.clock = original.clock;
+        this.serviceNodes = List.copyOf(serviceNodes);
+        this.security = security;
+        this.devices = original.devices;
+        this.telemetry = original.telemetry;
+        this.methods = original.methods;
+        this.twinRequests = original.twinRequests;
+        this.cloudToDevice = original.cloudToDevice;
+        this.maxConnectedDevices = original.maxConnectedDevices;
+        this.containerId = original.containerId;
+        this.authenticationTimeout = original.authenticationTimeout;
+    }
+
+    /** This handler, also serving the Event Hubs-compatible endpoint's nodes ($management and the partitions). */
+    public AmqpConnectionHandler withEventHubs(EventHubsEndpoint endpoint) {
+        List<ServiceNode> nodes = new ArrayList<>(serviceNodes);
+        nodes.addAll(endpoint.nodes());
+        List<ServiceNode> all = List.copyOf(nodes);
+        return new AmqpConnectionHandler(this, security.withServicePaths(
+                path -> all.stream().anyMatch(node -> node.coversAudience(path))), all);
+    }
+
+    /**
+     * The Event Hubs-compatible endpoint alone, without devices or the other service nodes: for the plain listener of
+     * the Event Hubs SDKs' emulator mode, so nothing else is ever served without TLS.
+     */
+    public AmqpConnectionHandler eventHubsOnly(EventHubsEndpoint endpoint) {
+        List<ServiceNode> nodes = List.copyOf(endpoint.nodes());
+        return new AmqpConnectionHandler(this, security.withDevices(false).withServicePaths(
+                path -> nodes.stream().anyMatch(node -> node.coversAudience(path))), nodes);
+    }
+
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices).start(containerId, authenticationTimeout);
+                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices)
+                .start(containerId, authenticationTimeout);
     }
 }

@@ -14,7 +14,7 @@ interface ServiceLink {
     /** The peer, for log lines: its AMQP container id. */
     String who();
 
-    /** The shared access policy whose token let this link attach. */
+    /** The shared access policy whose token let this link attach; null on a node that checks each request. */
     String policyName();
 
     /** Whether what arrives now may still be taken: the token has not expired nor been replaced by a refusal. */

@@ -19,6 +19,23 @@ interface ServiceNode {
     /** The right a policy needs to attach to this node (IoT Hub: ServiceConnect for messaging). */
     AccessRight requiredRight();
 
+    /**
+     * Whether an {@code amqp://<hub host>/<path>} token audience with this path names this node (or what it belongs
+     * to), as Event Hubs clients put them; such tokens are accepted on $cbs only for paths some node covers.
+     */
+    default boolean coversAudience(String path) {
+        return false;
+    }
+
+    /**
+     * Whether the node checks a token carried in each request itself (Event Hubs' $management takes a
+     * {@code security_token} per request and its clients put none on $cbs first): then links attach without one, and
+     * {@link ServiceLink#policyName()} is null.
+     */
+    default boolean checksEachRequest() {
+        return false;
+    }
+
     /** A link on which the back-end sends to the hub; refused unless the node takes messages. */
     default void attach(ProtonReceiver receiver, ServiceLink link) {
         link.refuse(AmqpError.NOT_ALLOWED, DeviceAddresses.printable(link.address())

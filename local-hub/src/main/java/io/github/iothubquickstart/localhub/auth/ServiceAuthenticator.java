@@ -87,6 +87,19 @@ public final class ServiceAuthenticator {
      * policy may do is the caller's to check against {@link SharedAccessPolicy#rights()}.
      */
     public PolicyOutcome authenticateToken(SasToken token) {
+        return authenticateToken(token, audienceFor(token.resource()), false);
+    }
+
+    /**
+     * As {@link #authenticateToken(SasToken)} for an Event Hubs client's token, whose resource the caller has checked
+     * names this hub ({@code amqp://<host>/<event hub>/...}) and which is signed as Event Hubs signs (the policy key's
+     * text as the HMAC key, {@link SasSigner#signAsEventHubs}).
+     */
+    public PolicyOutcome authenticateEventHubsToken(SasToken token) {
+        return authenticateToken(token, token.resource(), true);
+    }
+
+    private PolicyOutcome authenticateToken(SasToken token, String expectedResource, boolean keysAsText) {
         Optional<String> keyName = token.keyName();
         if (keyName.isEmpty()) {
             return PolicyOutcome.refused("The SAS token names no shared access policy (skn).");
@@ -95,15 +108,19 @@ public final class ServiceAuthenticator {
         if (policy.isEmpty()) {
             return PolicyOutcome.refused("Unauthorized: no shared access policy named " + keyName.get() + ".");
         }
-        String audience = audienceFor(token.resource());
-        SasCheck check = verifier.check(token, audience,
-                List.of(policy.get().primaryKey(), policy.get().secondaryKey()));
+        SasCheck check = verifier.check(token, expectedResource,
+                List.of(policy.get().primaryKey(), policy.get().secondaryKey()), keysAsText);
         return switch (check) {
             case VALID -> new PolicyOutcome(policy, "valid SAS token of policy " + keyName.get());
             case EXPIRED -> PolicyOutcome.refused("Unauthorized: the SAS token has expired.");
             case WRONG_RESOURCE -> PolicyOutcome.refused("Unauthorized: the SAS token is not for this hub.");
             case BAD_SIGNATURE -> PolicyOutcome.refused("Unauthorized: the SAS signature does not match.");
         };
+    }
+
+    /** Whether {@code hostName} is one of this hub's names (case-insensitive, as DNS names are). */
+    public boolean isHubHostName(String hostName) {
+        return hubHostNames.stream().anyMatch(name -> name.equalsIgnoreCase(hostName));
     }
 
     /** The token must be for one of this hub's names; anything else is checked against the first and fails. */

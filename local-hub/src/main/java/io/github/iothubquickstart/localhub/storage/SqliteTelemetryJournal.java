@@ -163,6 +163,23 @@ public final class SqliteTelemetryJournal implements TelemetryStore {
         }
     }
 
+    @Override
+    public synchronized long firstSequenceAtOrAfter(Instant time) {
+        try (PreparedStatement first = connection.prepareStatement(
+                "SELECT sequence_number FROM telemetry WHERE enqueued_millis >= ? ORDER BY sequence_number LIMIT 1")) {
+            first.setLong(1, time.toEpochMilli());
+            long found;
+            try (ResultSet row = first.executeQuery()) {
+                found = row.next() ? row.getLong(1) : lastSequence + 1;
+            }
+            connection.commit();
+            return found;
+        } catch (SQLException e) {
+            throw failure("find the first message enqueued at " + time, e);
+        }
+    }
+
+    @Override
     public synchronized long lastSequence() {
         return lastSequence;
     }

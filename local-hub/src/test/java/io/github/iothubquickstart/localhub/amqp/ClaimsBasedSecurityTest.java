@@ -23,6 +23,9 @@ class ClaimsBasedSecurityTest {
             new DeviceAuthenticator(registry, registry, new SasVerifier(clock), Set.of(HUB)),
             new ServiceAuthenticator(registry, new SasVerifier(clock), Set.of(HUB)));
     private final DeviceIdentity dev1 = registry.createDevice("dev1");
+    /** As the hub wires it with the Event Hubs-compatible endpoint "myhub". */
+    private final ClaimsBasedSecurity withEventHubs = security.withServicePaths(
+            path -> path.equalsIgnoreCase("myhub") || path.toLowerCase().startsWith("myhub/"));
     private final long inAnHour = clock.instant().getEpochSecond() + 3600;
 
     @Test
@@ -113,5 +116,48 @@ class ClaimsBasedSecurityTest {
 
     private static String token(String key, String deviceId, long expiry) {
         return SasSigner.sign(key, HUB + "/devices/" + deviceId, expiry, null);
+    }
+
+    private String eventHubsToken(String resource, String policyName) {
+        SharedAccessPolicy policy = registry.findPolicy(policyName).orElseThrow();
+        return SasSigner.signAsEventHubs(policy.primaryKey(), resource, inAnHour, policyName);
+    }
+
+    @Test
+    void anEventHubsClientsTokenForThisHubsEventHubGrantsItsPolicy() {
+        String audience = "amqp://" + HUB + "/myhub/ConsumerGroups/$Default/Partitions/0";
+
+        ClaimsBasedSecurity.Decision decision = withEventHubs.decide(
+                new CbsPutToken("id", audience, eventHubsToken(audience, "service")));
+
+        assertThat(decision.answer().status()).isEqualTo(200);
+        assertThat(decision.claim()).isInstanceOf(ClaimsBasedSecurity.Claim.Service.class);
+    }
+
+    @Test
+    void anEventHubsAudienceOfAnotherHostOrEventHubOrSignedAsIotHubSignsIsRefused() {
+        String otherHost = "amqp://other.example.test/myhub";
+        String otherEventHub = "amqp://" + HUB + "/otherhub";
+        String mine = "amqp://" + HUB + "/myhub";
+        SharedAccessPolicy service = registry.findPolicy("service").orElseThrow();
+
+        assertThat(withEventHubs.decide(new CbsPutToken("id", otherHost, eventHubsToken(otherHost, "service"))).claim())
+                .isNull();
+        assertThat(withEventHubs.decide(new CbsPutToken("id", otherEventHub, eventHubsToken(otherEventHub, "service")))
+                .claim()).isNull();
+        assertThat(security.decide(new CbsPutToken("id", mine, eventHubsToken(mine, "service"))).claim())
+                .as("a hub without the endpoint").isNull();
+        assertThat(withEventHubs.decide(new CbsPutToken("id", mine,
+                SasSigner.sign(service.primaryKey(), mine, inAnHour, "service"))).claim())
+                .as("the key decoded from base64, as IoT Hub signs").isNull();
+    }
+
+    @Test
+    void devicesAreRefusedWhereOnlyServicesMayConnect() {
+        ClaimsBasedSecurity.Decision decision = security.withDevices(false)
+                .decide(new CbsPutToken("id", HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour)));
+
+        assertThat(decision.claim()).isNull();
+        assertThat(decision.answer().status()).isEqualTo(401);
     }
 }

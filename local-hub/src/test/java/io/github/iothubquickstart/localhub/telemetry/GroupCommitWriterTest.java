@@ -55,6 +55,16 @@ class GroupCommitWriterTest {
         }
 
         @Override
+        public long lastSequence() {
+            return stored.lastSequence();
+        }
+
+        @Override
+        public long firstSequenceAtOrAfter(Instant time) {
+            return stored.firstSequenceAtOrAfter(time);
+        }
+
+        @Override
         public int prune(long maxMessages, Instant notBefore) {
             return stored.prune(maxMessages, notBefore);
         }

@@ -34,6 +34,17 @@ public final class InMemoryTelemetryStore implements TelemetryStore {
     }
 
     @Override
+    public synchronized long lastSequence() {
+        return lastSequence;
+    }
+
+    @Override
+    public synchronized long firstSequenceAtOrAfter(Instant time) {
+        return messages.stream().filter(m -> !m.enqueuedTime().isBefore(time)).mapToLong(TelemetryMessage::sequenceNumber)
+                .findFirst().orElse(lastSequence + 1);
+    }
+
+    @Override
     public synchronized int prune(long maxMessages, Instant notBefore) {
         int before = messages.size();
         messages.removeIf(m -> m.enqueuedTime().isBefore(notBefore));
