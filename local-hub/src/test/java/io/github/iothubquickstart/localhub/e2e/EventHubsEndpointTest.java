@@ -376,6 +376,19 @@ class EventHubsEndpointTest {
         }
     }
 
+    @Test
+    void thePlainPortServesTheEventHubsEndpointAloneNotDevicesNorCloudToDevice() throws Exception {
+        try (RawAmqpDevices raw = new RawAmqpDevices(hub.hub); RawAmqpDevices.Client client = raw.connectPlain()) {
+            DeviceIdentity device = raw.device("eh-mqtt-device");
+            assertThat(client.putToken(raw.audience(device.deviceId()), raw.token(device, 600)))
+                    .as("no device authenticates without TLS").isEqualTo(401);
+            assertThat(client.putToken(hub.hub.hostName(), raw.serviceToken("service", 600))).isEqualTo(200);
+
+            assertThat(client.attachSender("/messages/devicebound").closedWith(5_000))
+                    .as("cloud-to-device is served over TLS only").isEqualTo("amqp:not-found");
+        }
+    }
+
     /** A client that puts {@code token} on $cbs whatever the audience, in emulator mode. */
     private static EventHubConsumerClient sasClient(String token) {
         return new EventHubClientBuilder()

@@ -59,13 +59,21 @@ final class RawAmqpDevices implements AutoCloseable {
     }
 
     Client connect() throws Exception {
-        ProtonClientOptions options = new ProtonClientOptions()
+        return connect(new ProtonClientOptions()
                 .setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()))
                 .setHostnameVerificationAlgorithm("HTTPS")
-                .addEnabledSaslMechanism("ANONYMOUS");
+                .addEnabledSaslMechanism("ANONYMOUS"), hub.amqpPort());
+    }
+
+    /** A client on the plain (no TLS) listener of the Event Hubs emulator mode. */
+    Client connectPlain() throws Exception {
+        return connect(new ProtonClientOptions().addEnabledSaslMechanism("ANONYMOUS"), hub.eventHubsPort());
+    }
+
+    private Client connect(ProtonClientOptions options, int port) throws Exception {
         CompletableFuture<Client> connected = new CompletableFuture<>();
-        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), hub.amqpPort(), result -> {
+        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), port, result -> {
             if (result.failed()) {
                 connected.completeExceptionally(result.cause());
                 return;
