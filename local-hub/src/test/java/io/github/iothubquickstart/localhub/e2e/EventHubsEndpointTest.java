@@ -314,11 +314,7 @@ class EventHubsEndpointTest {
     }
 
     private static void awaitThat(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
-            TestHub.pause(20);
-        }
+        TestHub.awaitThat(condition, WAIT, what);
     }
 
     @Test

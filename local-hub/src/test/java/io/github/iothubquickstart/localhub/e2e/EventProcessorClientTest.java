@@ -221,10 +221,6 @@ class EventProcessorClientTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
-            TestHub.pause(50);
-        }
+        TestHub.awaitThat(condition, WAIT, what);
     }
 }
