@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.telemetry.PartitionReaders;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -28,6 +29,7 @@ public final class EventHubsEndpoint {
     private final Map<String, String> consumerGroups = new LinkedHashMap<>();
     private final Instant createdAt;
     private final List<ServiceNode> nodes;
+    private final PartitionReaders readers = new PartitionReaders();
 
     /**
      * @param name           the event hub's name (the hub's name, as on IoT Hub)
@@ -77,6 +79,11 @@ public final class EventHubsEndpoint {
 
     PartitionedTelemetry telemetry() {
         return telemetry;
+    }
+
+    /** Who reads which partition of which consumer group now. */
+    PartitionReaders readers() {
+        return readers;
     }
 
     Instant createdAt() {

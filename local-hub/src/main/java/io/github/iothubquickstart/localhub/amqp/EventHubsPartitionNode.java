@@ -1,23 +1,32 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.telemetry.PartitionReaders;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonSender;
+import java.util.Arrays;
+import java.util.Optional;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 
 /**
  * The event hub's partitions, {@code <hub name>/ConsumerGroups/<group>/Partitions/<id>}: a back-end whose policy has
  * ServiceConnect attaches a receiver and gets the partition's telemetry from the position its filter names. An
  * unknown consumer group is refused with {@code amqp:not-found} and an unknown partition with
  * {@code com.microsoft:argument-out-of-range}, as Event Hubs refuses them (the SDKs throw their "not found" and
- * "argument out of range" errors).
+ * "argument out of range" errors). Who may read a partition of a group follows Event Hubs' owner levels and its
+ * limit of readers ({@link PartitionReaders}); a receiver that desires
+ * {@code com.microsoft:enable-receiver-runtime-metric} gets the partition's last enqueued event with each event.
  */
 final class EventHubsPartitionNode implements ServiceNode {
     static final Symbol ARGUMENT_OUT_OF_RANGE = Symbol.valueOf("com.microsoft:argument-out-of-range");
     static final Symbol ARGUMENT_ERROR = Symbol.valueOf("com.microsoft:argument-error");
+    /** What a receiver desires when it tracks the last enqueued event ({@code trackLastEnqueuedEventProperties}). */
+    static final Symbol RUNTIME_METRIC = Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
 
     private final Vertx vertx;
     private final EventHubsEndpoint endpoint;
@@ -67,10 +76,36 @@ final class EventHubsPartitionNode implements ServiceNode {
             link.refuse(ARGUMENT_ERROR, e.getMessage());
             return;
         }
+        Context context = vertx.getOrCreateContext();
+        PartitionReaderLink reader;
+        try {
+            reader = PartitionReaderLink.of(sender, context, link.who());
+        } catch (PartitionReaderLink.InvalidOwnerLevelException e) {
+            link.refuse(ARGUMENT_ERROR, e.getMessage());
+            return;
+        }
+        String group = endpoint.consumerGroup(address.consumerGroup()).orElseThrow();
+        PartitionReaders readers = endpoint.readers();
+        Optional<PartitionReaders.Refusal> refusal = readers.admit(group, partition, reader);
+        if (refusal.isPresent()) {
+            ErrorCondition condition = PartitionReaderLink.refusal(refusal.get(), reader);
+            link.refuse(condition.getCondition(), condition.getDescription());
+            return;
+        }
+        link.onGone(() -> readers.leave(group, partition, reader));
+        boolean runtimeMetrics = asks(sender, RUNTIME_METRIC);
         sender.setSource(sender.getRemoteSource());
         sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
+        if (runtimeMetrics) {
+            sender.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
+        }
         sender.open();
-        new PartitionReceiver(vertx, vertx.getOrCreateContext(), sender, endpoint.telemetry(), partition, link)
+        new PartitionReceiver(vertx, context, sender, endpoint.telemetry(), partition, link, runtimeMetrics)
                 .start(start);
+    }
+
+    private static boolean asks(ProtonSender sender, Symbol capability) {
+        Symbol[] desired = sender.getRemoteDesiredCapabilities();
+        return desired != null && Arrays.asList(desired).contains(capability);
     }
 }

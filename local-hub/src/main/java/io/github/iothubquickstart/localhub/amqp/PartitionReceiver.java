@@ -5,9 +5,11 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonSender;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,10 @@ final class PartitionReceiver {
     private final PartitionedTelemetry telemetry;
     private final int partition;
     private final ServiceLink link;
+    /** Whether each event carries the partition's last enqueued event (the receiver asked for runtime metrics). */
+    private final boolean runtimeMetrics;
+    /** The partition's newest message known here: from the store at the start, then from the feed. */
+    private LastEnqueued lastEnqueued;
     private final ArrayDeque<TelemetryMessage> ready = new ArrayDeque<>();
     private final ArrayDeque<TelemetryMessage> liveWhileBehind = new ArrayDeque<>();
     /** Every message up to this sequence number was sent, queued in {@link #ready}, or is another partition's. */
@@ -44,13 +50,22 @@ final class PartitionReceiver {
     private AutoCloseable subscription;
 
     PartitionReceiver(Vertx vertx, Context context, ProtonSender sender, PartitionedTelemetry telemetry, int partition,
-                      ServiceLink link) {
+                      ServiceLink link, boolean runtimeMetrics) {
         this.vertx = vertx;
         this.context = context;
         this.sender = sender;
         this.telemetry = telemetry;
         this.partition = partition;
         this.link = link;
+        this.runtimeMetrics = runtimeMetrics;
+    }
+
+    /** A partition's newest message, as Event Hubs' runtime metrics describe it. */
+    private record LastEnqueued(long sequenceNumber, Instant enqueuedTime) {
+        static LastEnqueued newer(LastEnqueued known, long sequenceNumber, Instant enqueuedTime) {
+            return known != null && known.sequenceNumber >= sequenceNumber
+                    ? known : new LastEnqueued(sequenceNumber, enqueuedTime);
+        }
     }
 
     /** Call once the link is open: subscribes first, so nothing accepted while the start is looked up is missed. */
@@ -58,20 +73,34 @@ final class PartitionReceiver {
         subscription = telemetry.feed().subscribe(message -> context.runOnContext(ignored -> onLive(message)));
         sender.sendQueueDrainHandler(ignored -> pump());
         reading = true;
-        vertx.executeBlocking(() -> start.after(telemetry.feed()), false).onComplete(resolved -> {
+        vertx.executeBlocking(() -> {
+            long after = start.after(telemetry.feed());
+            // Looked up after subscribing: what arrives meanwhile comes live too, and the newer one counts.
+            return runtimeMetrics ? new Started(after, telemetry.properties(partition)) : new Started(after, null);
+        }, false).onComplete(resolved -> {
             reading = false;
             if (resolved.failed()) {
                 fail(resolved.cause());
                 return;
             }
-            cursor = resolved.result();
+            cursor = resolved.result().after();
+            PartitionedTelemetry.Properties stored = resolved.result().partition();
+            if (stored != null && !stored.empty()) {
+                lastEnqueued = LastEnqueued.newer(lastEnqueued, stored.lastSequence(), stored.lastEnqueued());
+            }
             pump();
         });
+    }
+
+    private record Started(long after, PartitionedTelemetry.Properties partition) {
     }
 
     private void onLive(TelemetryMessage message) {
         if (ended) {
             return;
+        }
+        if (runtimeMetrics && telemetry.partitions().partitionOf(message.deviceId()) == partition) {
+            lastEnqueued = LastEnqueued.newer(lastEnqueued, message.sequenceNumber(), message.enqueuedTime());
         }
         if (gone()) {
             end();
@@ -113,11 +142,21 @@ final class PartitionReceiver {
             return;
         }
         while (!ready.isEmpty() && !sender.sendQueueFull() && link.authorized()) {
-            sender.send(EventHubsEvents.toMessage(ready.poll()));
+            sender.send(toMessage(ready.poll()));
         }
         if (behind && !reading && ready.size() <= MAX_READY / 2) {
             readStore();
         }
+    }
+
+    private Message toMessage(TelemetryMessage telemetry) {
+        Message message = EventHubsEvents.toMessage(telemetry);
+        if (runtimeMetrics) {
+            LastEnqueued last = LastEnqueued.newer(lastEnqueued, telemetry.sequenceNumber(), telemetry.enqueuedTime());
+            message.setDeliveryAnnotations(EventHubsEvents.runtimeInfo(last.sequenceNumber(), last.enqueuedTime(),
+                    Instant.now()));
+        }
+        return message;
     }
 
     /** The link was closed (by the peer, or by the hub when the token expired) or its connection is gone. */

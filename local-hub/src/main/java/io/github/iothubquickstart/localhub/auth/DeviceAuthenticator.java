@@ -26,10 +26,13 @@ public final class DeviceAuthenticator {
     private final SasVerifier verifier;
     private final Set<String> hubHostNames;
 
-    /** Why a device was let in or not; the reason goes to the hub's log, never to the device. */
-    public record Outcome(Optional<IdentityId> identity, String reason) {
+    /**
+     * Why a device was let in or not; the reason goes to the hub's log, never to the device. {@code generationId} is
+     * the authenticated device's or module's (null when refused): IoT Hub stamps it on the identity's messages.
+     */
+    public record Outcome(Optional<IdentityId> identity, String generationId, String reason) {
         static Outcome refused(String reason) {
-            return new Outcome(Optional.empty(), reason);
+            return new Outcome(Optional.empty(), null, reason);
         }
 
         public boolean accepted() {
@@ -97,6 +100,7 @@ public final class DeviceAuthenticator {
             return Outcome.refused("device is disabled");
         }
         List<String> keys = device.get().keys();
+        String generationId = device.get().generationId();
         String audience = hostName + "/devices/" + identity.deviceId();
         if (identity.isModule()) {
             Optional<ModuleIdentity> module = modules.findModule(identity.deviceId(), identity.moduleId());
@@ -105,11 +109,12 @@ public final class DeviceAuthenticator {
             }
             // A module signs with its own keys, never its device's: each is a separate identity.
             keys = module.get().keys();
+            generationId = module.get().generationId();
             audience += "/modules/" + identity.moduleId();
         }
         SasCheck check = verifier.check(token, audience, keys);
         return check == SasCheck.VALID
-                ? new Outcome(Optional.of(identity), "valid SAS token")
+                ? new Outcome(Optional.of(identity), generationId, "valid SAS token")
                 : Outcome.refused(describe(check, audience));
     }
 

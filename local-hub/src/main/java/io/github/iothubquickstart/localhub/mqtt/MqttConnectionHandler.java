@@ -101,7 +101,7 @@ public final class MqttConnectionHandler {
         // Modules get no cloud-to-device messages from IoT Hub; their devicebound subscription stays empty.
         MqttCloudToDevice deviceBound = identity.isModule() ? null
                 : new MqttCloudToDevice(identity.deviceId(), endpoint, Vertx.currentContext(), cloudToDevice);
-        Session session = new Session(connection, devices.connected(connection), deviceBound);
+        Session session = new Session(connection, outcome.generationId(), devices.connected(connection), deviceBound);
         endpoint.subscribeHandler(subscribe -> onSubscribe(session, endpoint, subscribe));
         endpoint.unsubscribeHandler(unsubscribe -> onUnsubscribe(session, endpoint, unsubscribe));
         endpoint.publishHandler(message -> onPublish(session, endpoint, message));
@@ -133,10 +133,11 @@ public final class MqttConnectionHandler {
     }
 
     /**
-     * The faces of one connection: what MQTT needs of it, what the hub's features know of it, and its
-     * cloud-to-device subscription (null for a module).
+     * The faces of one connection: what MQTT needs of it, the generation id it authenticated as (stamped on its
+     * telemetry), what the hub's features know of it, and its cloud-to-device subscription (null for a module).
      */
-    private record Session(MqttDeviceConnection connection, ConnectedDevice device, MqttCloudToDevice deviceBound) {
+    private record Session(MqttDeviceConnection connection, String generationId, ConnectedDevice device,
+                           MqttCloudToDevice deviceBound) {
         IdentityId identity() {
             return connection.identity();
         }
@@ -244,7 +245,7 @@ public final class MqttConnectionHandler {
             return;
         }
         // Acknowledged only once stored: a device never loses a message the hub has PUBACKed.
-        CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.identity(),
+        CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.identity(), session.generationId(),
                 properties.get().systemProperties(), properties.get().applicationProperties(), message.payload().getBytes());
         if (stored.isDone()) {
             // Not stored (retention 0), or refused: answer within this read, so that Vert.x flushes the PUBACKs of

@@ -56,10 +56,24 @@ public final class TelemetryFeed implements AutoCloseable {
      */
     public CompletableFuture<TelemetryMessage> accept(IdentityId sender, Map<String, String> systemProperties,
                                                      Map<String, String> applicationProperties, byte[] body) {
+        return accept(sender, null, systemProperties, applicationProperties, body);
+    }
+
+    /**
+     * As {@link #accept(IdentityId, Map, Map, byte[])}, stamping the sender's generation id (as authenticated) in the
+     * system property {@value TelemetryMessage#AUTH_GENERATION_ID_PROPERTY}, as IoT Hub does; null stamps nothing.
+     */
+    public CompletableFuture<TelemetryMessage> accept(IdentityId sender, String generationId,
+                                                     Map<String, String> systemProperties,
+                                                     Map<String, String> applicationProperties, byte[] body) {
         Map<String, String> system = new LinkedHashMap<>(systemProperties);
         system.remove(TelemetryMessage.MODULE_ID_PROPERTY);
+        system.remove(TelemetryMessage.AUTH_GENERATION_ID_PROPERTY);
         if (sender.isModule()) {
             system.put(TelemetryMessage.MODULE_ID_PROPERTY, sender.moduleId());
+        }
+        if (generationId != null) {
+            system.put(TelemetryMessage.AUTH_GENERATION_ID_PROPERTY, generationId);
         }
         return accept(sender.deviceId(), system, applicationProperties, body);
     }

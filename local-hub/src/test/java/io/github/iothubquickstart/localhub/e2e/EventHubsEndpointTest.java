@@ -13,6 +13,8 @@ import com.azure.messaging.eventhubs.EventHubConsumerClient;
 import com.azure.messaging.eventhubs.EventHubProperties;
 import com.azure.messaging.eventhubs.PartitionProperties;
 import com.azure.messaging.eventhubs.models.EventPosition;
+import com.azure.messaging.eventhubs.models.LastEnqueuedEventProperties;
+import com.azure.messaging.eventhubs.models.ReceiveOptions;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
@@ -32,12 +34,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 
 /**
  * The Event Hubs-compatible endpoint read by the unmodified Event Hubs SDK (azure-messaging-eventhubs), in its
@@ -62,7 +66,7 @@ class EventHubsEndpointTest {
     @BeforeAll
     static void startHubAndSendTelemetry() throws Exception {
         hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).hubName("eh-test-hub").consumerGroups(List.of("analytics")));
+                .webSocketPort(0).hubName("eh-test-hub").consumerGroups(List.of("analytics", "owners", "quota", "metrics")));
         // Two devices in different partitions, one on each device protocol.
         hub.registerDevice("eh-mqtt-device");
         String amqpDevice = "eh-amqp-device";
@@ -138,6 +142,12 @@ class EventHubsEndpointTest {
                     .containsEntry("content-encoding", "utf-8")
                     .containsKey("iothub-enqueuedtime");
             assertThat(first.getProperties()).containsEntry("temperatureAlert", "true");
+            String sasDevice = "{\"scope\":\"device\",\"type\":\"sas\",\"issuer\":\"iothub\",\"acceptingIpFilterRule\":null}";
+            assertThat(first.getSystemProperties())
+                    .containsEntry("iothub-connection-auth-method", sasDevice)
+                    .containsEntry("iothub-connection-auth-generation-id", hub.hub.identity().registry()
+                            .findDevice("eh-mqtt-device").orElseThrow().generationId());
+            assertThat(amqp.get(0).getSystemProperties()).containsEntry("iothub-connection-auth-method", sasDevice);
             assertThat(first.getOffsetString()).isEqualTo(Long.toString(first.getSequenceNumber()));
             assertThat(first.getEnqueuedTime()).isBefore(Instant.now().plusSeconds(1));
             assertThat(amqp.get(1).getSystemProperties())
@@ -273,6 +283,125 @@ class EventHubsEndpointTest {
             } finally {
                 subscription.dispose();
             }
+        }
+    }
+
+    /** One receiver of a partition, from the earliest event, with its events and how it ended. */
+    private record Reading(List<EventData> events, AtomicReference<Throwable> error, Disposable subscription) {
+        void awaitEvents(int count) throws InterruptedException {
+            awaitThat(() -> events.size() >= count || error.get() != null, "events arrive");
+            assertThat(error.get()).as("the receiver's error").isNull();
+        }
+
+        AmqpException awaitError() throws InterruptedException {
+            awaitThat(() -> error.get() != null, "the receiver ends with an error");
+            Throwable cause = error.get();
+            while (cause != null && !(cause instanceof AmqpException)) {
+                cause = cause.getCause();
+            }
+            assertThat(cause).as("an AmqpException in %s", error.get()).isInstanceOf(AmqpException.class);
+            return (AmqpException) cause;
+        }
+    }
+
+    private static Reading read(EventHubConsumerAsyncClient consumer, String partition, Long ownerLevel) {
+        List<EventData> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Disposable subscription = consumer.receiveFromPartition(partition, EventPosition.earliest(),
+                        new ReceiveOptions().setOwnerLevel(ownerLevel))
+                .subscribe(event -> events.add(event.getData()), error::set);
+        return new Reading(events, error, subscription);
+    }
+
+    private static void awaitThat(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        TestHub.awaitThat(condition, WAIT, what);
+    }
+
+    @Test
+    void aHigherOwnerLevelDisconnectsTheReceiverThatReadsAndLowerOrNoneAreRefused() throws Exception {
+        String partition = partitionOf("eh-mqtt-device");
+        try (EventHubConsumerAsyncClient consumer = emulator("owners").buildAsyncConsumerClient()) {
+            Reading first = read(consumer, partition, 1L);
+            first.awaitEvents(5);
+
+            Reading higher = read(consumer, partition, 2L);
+            higher.awaitEvents(5);
+            AmqpException displaced = first.awaitError();
+            assertThat(displaced.getErrorCondition()).isEqualTo(AmqpErrorCondition.LINK_STOLEN);
+            assertThat(displaced.getMessage()).contains("with higher epoch of '2' is created hence current receiver")
+                    .contains("with epoch '1' is getting disconnected");
+
+            AmqpException lower = read(consumer, partition, 1L).awaitError();
+            assertThat(lower.getErrorCondition()).isEqualTo(AmqpErrorCondition.LINK_STOLEN);
+            assertThat(lower.getMessage()).contains("with a higher epoch '2' already exists")
+                    .contains("with epoch 1 cannot be created");
+            AmqpException none = read(consumer, partition, null).awaitError();
+            assertThat(none.getErrorCondition()).isEqualTo(AmqpErrorCondition.LINK_STOLEN);
+            assertThat(none.getMessage()).contains("created with epoch of '2', and so non-epoch receiver is not allowed");
+
+            // The owner reads on, and another partition of the group is not affected.
+            assertThat(higher.error().get()).isNull();
+            read(consumer, partitionOf(amqpDeviceId()), null).awaitEvents(5);
+            higher.subscription().dispose();
+        }
+    }
+
+    @Test
+    void aSixthReceiverWithoutOwnerLevelIsOverTheQuotaUntilOneCloses() throws Exception {
+        String partition = partitionOf("eh-mqtt-device");
+        try (EventHubConsumerAsyncClient consumer = emulator("quota").buildAsyncConsumerClient()) {
+            List<Reading> five = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Reading reading = read(consumer, partition, null);
+                reading.awaitEvents(5);
+                five.add(reading);
+            }
+            AmqpException sixth = read(consumer, partition, null).awaitError();
+            assertThat(sixth.getErrorCondition()).isEqualTo(AmqpErrorCondition.RESOURCE_LIMIT_EXCEEDED);
+            assertThat(sixth.getMessage()).contains("Exceeded the maximum number of allowed receivers per partition"
+                    + " in a consumer group which is 5");
+
+            five.get(0).subscription().dispose();
+            // The detach reaches the hub after dispose() returns: until then a sixth is still one too many.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            Reading again = null;
+            while (again == null) {
+                assertThat(System.nanoTime()).as("a receiver fits once one closed").isLessThan(deadline);
+                Reading attempt = read(consumer, partition, null);
+                awaitThat(() -> !attempt.events().isEmpty() || attempt.error().get() != null, "an event or an error");
+                if (attempt.error().get() == null) {
+                    again = attempt;
+                } else {
+                    assertThat(attempt.awaitError().getErrorCondition())
+                            .isEqualTo(AmqpErrorCondition.RESOURCE_LIMIT_EXCEEDED);
+                }
+            }
+            again.awaitEvents(5);
+            five.forEach(reading -> reading.subscription().dispose());
+            again.subscription().dispose();
+        }
+    }
+
+    @Test
+    void aReceiverTrackingTheLastEnqueuedEventGetsItWithEachEvent() {
+        String partition = partitionOf("eh-mqtt-device");
+        Instant before = Instant.now().minusSeconds(1);
+        try (EventHubConsumerAsyncClient consumer = emulator("metrics").buildAsyncConsumerClient()) {
+            List<PartitionEvent> tracked = consumer.receiveFromPartition(partition, EventPosition.earliest(),
+                    new ReceiveOptions().setTrackLastEnqueuedEventProperties(true)).take(5).collectList().block(WAIT);
+            List<PartitionEvent> untracked = consumer.receiveFromPartition(partition, EventPosition.earliest())
+                    .take(2).collectList().block(WAIT);
+            PartitionProperties now = consumer.getPartitionProperties(partition).block(WAIT);
+
+            assertThat(tracked).hasSize(5).allSatisfy(event -> {
+                LastEnqueuedEventProperties last = event.getLastEnqueuedEventProperties();
+                assertThat(last).isNotNull();
+                assertThat(last.getSequenceNumber()).isEqualTo(now.getLastEnqueuedSequenceNumber());
+                assertThat(last.getOffsetString()).isEqualTo(now.getLastEnqueuedOffset());
+                assertThat(last.getEnqueuedTime().toEpochMilli()).isEqualTo(now.getLastEnqueuedTime().toEpochMilli());
+                assertThat(last.getRetrievalTime()).isBetween(before, Instant.now());
+            });
+            assertThat(untracked).allSatisfy(event -> assertThat(event.getLastEnqueuedEventProperties()).isNull());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
@@ -24,10 +26,12 @@ import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -219,6 +223,15 @@ final class TestHub implements AutoCloseable {
         serviceClients.clear();
         closeDevices();
         hub.close();
+    }
+
+    /** Waits until {@code condition} holds, failing the test with {@code what} after {@code limit}. */
+    static void awaitThat(BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
+            pause(20);
+        }
     }
 
     static void pause(long millis) throws InterruptedException {

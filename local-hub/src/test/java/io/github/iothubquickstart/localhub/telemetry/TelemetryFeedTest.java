@@ -218,4 +218,20 @@ class TelemetryFeedTest {
         assertThat(fromDevice.moduleId()).isNull();
         assertThat(fromDevice.systemProperties()).doesNotContainKey(TelemetryMessage.MODULE_ID_PROPERTY);
     }
+
+    @Test
+    void theSendersGenerationIdIsStampedAndADeviceCannotClaimAnother() throws Exception {
+        TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT);
+        Map<String, String> forged = Map.of(TelemetryMessage.AUTH_GENERATION_ID_PROPERTY, "forged");
+
+        TelemetryMessage stamped = feed.accept(IdentityId.device("dev"), "638000000000000001", forged, Map.of(),
+                new byte[0]).get(5, TimeUnit.SECONDS);
+        TelemetryMessage unknown = feed.accept(IdentityId.device("dev"), forged, Map.of(), new byte[0])
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(stamped.authGenerationId()).isEqualTo("638000000000000001");
+        assertThat(feed.storedAfter(0, 10).get(0).authGenerationId()).isEqualTo("638000000000000001");
+        assertThat(unknown.authGenerationId()).isNull();
+        feed.close();
+    }
 }
