@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.amqp;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -27,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One AMQP connection from a client: the $cbs node its tokens arrive on, the devices those tokens grant (several when
- * the SDK multiplexes) and the service policies they prove, each until its token expires, and which link may attach
+ * One AMQP connection from a client: the $cbs node its tokens arrive on, the devices and modules those tokens grant
+ * (several when the SDK multiplexes) and the service policies they prove, each until its token expires, and which link may attach
  * where: a device's links to its own nodes ({@link DeviceAddresses}; what arrives goes to {@link DeviceMessages}), a
  * back-end's links to the {@link ServiceNode}s its policy has the right for. Everything here runs on the connection's
  * event loop.
@@ -52,7 +53,7 @@ final class AmqpClientConnection {
     private final int maxConnectedDevices;
     private final List<ServiceNode> serviceNodes;
     private final CloudToDeviceQueues cloudToDevice;
-    private final Map<String, DeviceGrant> grants = new HashMap<>();
+    private final Map<IdentityId, DeviceGrant> grants = new HashMap<>();
     /** By policy name. */
     private final Map<String, ServiceGrant> serviceGrants = new HashMap<>();
     private ProtonSender cbsReplies;
@@ -140,7 +141,7 @@ final class AmqpClientConnection {
             refuse(receiver, address, decision);
             return;
         }
-        DeviceGrant grant = grants.get(decision.address().deviceId());
+        DeviceGrant grant = grants.get(decision.address().identity());
         receiver.setTarget(receiver.getRemoteTarget());
         receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_TELEMETRY_MESSAGE_BYTES));
         switch (decision.address().node()) {
@@ -153,7 +154,7 @@ final class AmqpClientConnection {
         keepClosedWithPeer(receiver, grant.connection::remove);
         grant.connection.add(receiver);
         receiver.open();
-        LOG.debug("Device {} opened its {} link", grant.deviceId(), decision.address().node());
+        LOG.debug("{} opened its {} link", grant.identity(), decision.address().node());
     }
 
     /** A link on which the client receives: $cbs answers, a service node's messages, or its device's. */
@@ -181,7 +182,7 @@ final class AmqpClientConnection {
             refuse(sender, address, decision);
             return;
         }
-        DeviceGrant grant = grants.get(decision.address().deviceId());
+        DeviceGrant grant = grants.get(decision.address().identity());
         sender.setSource(sender.getRemoteSource());
         keepClosedWithPeer(sender, grant.connection::remove);
         grant.connection.add(sender);
@@ -201,9 +202,16 @@ final class AmqpClientConnection {
             devices.acceptsMethods(grant.device, true);
             return;
         }
+        if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE && grant.identity().isModule()) {
+            // The module SDK opens it with its telemetry link; IoT Hub sends modules no cloud-to-device messages.
+            sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
+            sender.open();
+            return;
+        }
         if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
             sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
-            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.deviceId(), sender, context, cloudToDevice);
+            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.identity().deviceId(), sender, context,
+                    cloudToDevice);
             grant.connection.cloudToDevice(link);
             sender.closeHandler(closed -> {
                 stopCloudToDevice(grant, sender, link);
@@ -434,46 +442,46 @@ final class AmqpClientConnection {
         });
     }
 
-    /** Records the device's grant (a renewal when the device already has one here); the answer to send. */
+    /** Records the device's or module's grant (a renewal when it already has one here); the answer to send. */
     private CbsAnswer grant(ClaimsBasedSecurity.Claim.Device granted) {
-        String deviceId = granted.deviceId();
-        DeviceGrant existing = grants.get(deviceId);
+        IdentityId identity = granted.identity();
+        DeviceGrant existing = grants.get(identity);
         if (existing != null) {
             existing.expiresAtEpochSecond = granted.expiresAtEpochSecond();
-            scheduleExpiry(deviceId, existing);
-            LOG.debug("Device {} renewed its SAS token on AMQP", deviceId);
+            scheduleExpiry(identity, existing);
+            LOG.debug("{} renewed its SAS token on AMQP", identity);
             return CbsAnswer.OK;
         }
         // A device replacing its own connection does not count twice.
-        if (devices.connectedCount() >= maxConnectedDevices && !devices.isConnected(deviceId)) {
-            LOG.warn("Refused device {} on AMQP: the hub already has {} devices connected", deviceId, maxConnectedDevices);
+        if (devices.connectedCount() >= maxConnectedDevices && !devices.isConnected(identity)) {
+            LOG.warn("Refused {} on AMQP: the hub already has {} devices connected", identity, maxConnectedDevices);
             return new CbsAnswer(503, "The hub has as many devices connected as it takes; try again later.");
         }
         vertx.cancelTimer(authenticationTimer);
-        AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(deviceId, who(), context, this::revoke);
+        AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(identity, who(), context, this::revoke);
         DeviceGrant grant = new DeviceGrant(deviceConnection, devices.connected(deviceConnection),
                 granted.expiresAtEpochSecond());
-        grants.put(deviceId, grant);
-        scheduleExpiry(deviceId, grant);
-        LOG.info("Device {} connected over AMQP from {}", deviceId, who());
+        grants.put(identity, grant);
+        scheduleExpiry(identity, grant);
+        LOG.info("{} {} connected over AMQP from {}", identity.isModule() ? "Module" : "Device", identity, who());
         return CbsAnswer.OK;
     }
 
-    private void scheduleExpiry(String deviceId, DeviceGrant grant) {
+    private void scheduleExpiry(IdentityId identity, DeviceGrant grant) {
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
         }
         long untilExpiry = grant.expiresAtEpochSecond * 1000 - clock.millis();
         grant.expiryTimer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, MAX_TIMER_MILLIS)), fired -> {
             grant.expiryTimer = -1;
-            if (grants.get(deviceId) != grant) {
+            if (grants.get(identity) != grant) {
                 return;
             }
             if (clock.instant().getEpochSecond() >= grant.expiresAtEpochSecond) {
-                LOG.info("The SAS token of device {} on AMQP expired; closing its links", deviceId);
+                LOG.info("The SAS token of {} on AMQP expired; closing its links", identity);
                 end(grant, AmqpError.UNAUTHORIZED_ACCESS, "The SAS token expired; put a new one on $cbs.");
             } else {
-                scheduleExpiry(deviceId, grant);
+                scheduleExpiry(identity, grant);
             }
         });
     }
@@ -489,7 +497,7 @@ final class AmqpClientConnection {
 
     /** The hub drops the device (replaced by a newer connection, disabled, or the hub stops). */
     private void revoke(AmqpDeviceConnection deviceConnection) {
-        DeviceGrant grant = grants.get(deviceConnection.deviceId());
+        DeviceGrant grant = grants.get(deviceConnection.identity());
         if (grant != null && grant.connection == deviceConnection) {
             end(grant, LinkError.DETACH_FORCED, "The hub closed this device's links (connected elsewhere, disabled,"
                     + " or the hub is stopping).");
@@ -499,7 +507,7 @@ final class AmqpClientConnection {
     private void end(DeviceGrant grant, Symbol condition, String description) {
         grant.revoke();
         stopCloudToDevice(grant);
-        grants.remove(grant.deviceId(), grant);
+        grants.remove(grant.identity(), grant);
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
         }
@@ -549,12 +557,12 @@ final class AmqpClientConnection {
         for (DeviceGrant grant : grants.values().toArray(DeviceGrant[]::new)) {
             grant.revoke();
             stopCloudToDevice(grant);
-            grants.remove(grant.deviceId());
+            grants.remove(grant.identity());
             if (grant.expiryTimer >= 0) {
                 vertx.cancelTimer(grant.expiryTimer);
             }
             devices.ended(grant.device);
-            LOG.info("Device {} disconnected from AMQP", grant.deviceId());
+            LOG.info("{} disconnected from AMQP", grant.identity());
         }
     }
 }

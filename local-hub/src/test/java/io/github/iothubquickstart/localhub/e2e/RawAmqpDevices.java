@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.e2e;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -48,6 +49,12 @@ final class RawAmqpDevices implements AutoCloseable {
                 Instant.now().plusSeconds(seconds).getEpochSecond(), null);
     }
 
+    /** A module SAS token for {@code <hub>/devices/<id>/modules/<mid>}, signed with the module's key. */
+    String token(ModuleIdentity module, long seconds) {
+        return SasSigner.sign(module.primaryKey(), audience(module.deviceId(), module.moduleId()),
+                Instant.now().plusSeconds(seconds).getEpochSecond(), null);
+    }
+
     /** A service SAS token of the named policy for the hub itself (the audience a back-end puts), valid for {@code seconds}. */
     String serviceToken(String policyName, long seconds) {
         return SasSigner.sign(hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey(), hub.hostName(),
@@ -56,6 +63,10 @@ final class RawAmqpDevices implements AutoCloseable {
 
     String audience(String deviceId) {
         return hub.hostName() + "/devices/" + deviceId;
+    }
+
+    String audience(String deviceId, String moduleId) {
+        return audience(deviceId) + "/modules/" + moduleId;
     }
 
     Client connect() throws Exception {
