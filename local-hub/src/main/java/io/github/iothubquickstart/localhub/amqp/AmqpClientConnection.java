@@ -14,6 +14,7 @@ import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +57,18 @@ final class AmqpClientConnection {
     private final Map<IdentityId, DeviceGrant> grants = new HashMap<>();
     /** By policy name. */
     private final Map<String, ServiceGrant> serviceGrants = new HashMap<>();
+    private final ConnectionBudget budget;
+    /** The $cbs links: they stay open after every grant expired, so that a client can put a new token. */
+    private final List<ProtonLink<?>> cbsLinks = new ArrayList<>();
     private ProtonSender cbsReplies;
-    private long authenticationTimer;
+    private Duration authenticationTimeout;
+    private long authenticationTimer = -1;
     private boolean ended;
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
                          DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
-                         List<ServiceNode> serviceNodes, int maxConnectedDevices) {
+                         List<ServiceNode> serviceNodes, int maxConnectedDevices, ConnectionBudget budget) {
         this.connection = connection;
         this.vertx = vertx;
         this.context = context;
@@ -74,10 +79,15 @@ final class AmqpClientConnection {
         this.cloudToDevice = cloudToDevice;
         this.serviceNodes = List.copyOf(serviceNodes);
         this.maxConnectedDevices = maxConnectedDevices;
+        this.budget = budget;
     }
 
-    /** Opens the connection's handlers; a client that puts no valid token within {@code authenticationTimeout} is closed. */
+    /**
+     * Opens the connection's handlers and grants what its SASL PLAIN login proved, if anything; a client that has no
+     * valid token within {@code authenticationTimeout} (from now, or from when its last grant expired) is closed.
+     */
     void start(String containerId, Duration authenticationTimeout) {
+        this.authenticationTimeout = authenticationTimeout;
         connection.openHandler(opened -> {
             connection.setContainer(containerId);
             connection.open();
@@ -92,18 +102,81 @@ final class AmqpClientConnection {
             gone.disconnect();
         });
         connection.sessionOpenHandler(session -> {
-            session.closeHandler(closed -> session.close());
+            if (!budget.admitSession()) {
+                LOG.info("Refused a session from {}: it has {} open", who(), budget.maxSessions());
+                session.setCondition(new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                        "A connection may have at most " + budget.maxSessions() + " sessions."));
+                session.open();
+                session.close();
+                return;
+            }
+            session.closeHandler(closed -> {
+                budget.sessionEnded();
+                session.close();
+            });
             session.open();
         });
-        connection.receiverOpenHandler(receiver -> guarded(() -> onClientSends(receiver)));
-        connection.senderOpenHandler(sender -> guarded(() -> onClientReceives(sender)));
-        authenticationTimer = vertx.setTimer(Math.max(1, authenticationTimeout.toMillis()), fired -> {
-            if (grants.isEmpty() && serviceGrants.isEmpty() && !ended) {
-                LOG.info("Closing AMQP connection from {}: no valid SAS token within {} s", who(),
-                        authenticationTimeout.toSeconds());
-                closeConnection(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token was put on $cbs in time.");
+        connection.receiverOpenHandler(receiver -> guarded(() -> {
+            if (admitted(receiver, receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress())) {
+                onClientSends(receiver);
             }
+        }));
+        connection.senderOpenHandler(sender -> guarded(() -> {
+            if (admitted(sender, sender.getRemoteSource() == null ? null : sender.getRemoteSource().getAddress())) {
+                onClientReceives(sender);
+            }
+        }));
+        armAuthenticationDeadline(false);
+        ClaimsBasedSecurity.Claim plainLogin =
+                connection.attachments().get(HubSaslAuthenticator.CLAIM, ClaimsBasedSecurity.Claim.class);
+        if (plainLogin != null) {
+            CbsAnswer answer = grant(plainLogin);
+            if (answer.status() != CbsAnswer.OK.status()) {
+                LOG.info("Closing AMQP connection from {}: its SASL PLAIN login could not be granted ({})", who(),
+                        answer.description());
+                closeConnection(AmqpError.RESOURCE_LIMIT_EXCEEDED, answer.description());
+            }
+        }
+    }
+
+    /** Whether the connection may open one more link; if not, the link is refused as IoT Hub does. */
+    private boolean admitted(ProtonLink<?> link, String address) {
+        if (budget.admitLink(link)) {
+            return true;
+        }
+        refuse(link, address, AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                "A connection may have at most " + budget.maxLinks() + " links open.");
+        return false;
+    }
+
+    /**
+     * Closes the connection after the authentication timeout unless it holds a valid token by then; after its grants
+     * expired ({@code afterExpiry}), also unless it still holds links besides $cbs.
+     */
+    private void armAuthenticationDeadline(boolean afterExpiry) {
+        if (authenticationTimer >= 0) {
+            vertx.cancelTimer(authenticationTimer);
+        }
+        authenticationTimer = vertx.setTimer(Math.max(1, authenticationTimeout.toMillis()), fired -> {
+            authenticationTimer = -1;
+            if (!grants.isEmpty() || !serviceGrants.isEmpty() || ended
+                    || (afterExpiry && budget.holdsLinksBesides(cbsLinks))) {
+                return;
+            }
+            LOG.info("Closing AMQP connection from {}: no valid SAS token {} {} s", who(),
+                    afterExpiry ? "since its last one expired," : "within", authenticationTimeout.toSeconds());
+            closeConnection(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token was put on $cbs in time.");
         });
+    }
+
+    /**
+     * The last grant expired (or the hub dropped it: connected elsewhere, disabled): the connection is as good as a new
+     * one, with as long to put a new token.
+     */
+    private void rearmWhenNoGrantLeft() {
+        if (grants.isEmpty() && serviceGrants.isEmpty() && !ended) {
+            armAuthenticationDeadline(true);
+        }
     }
 
     /** A handler that throws must not leave the connection half-handled: it is closed, the hub goes on. */
@@ -124,6 +197,7 @@ final class AmqpClientConnection {
             receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_CBS_MESSAGE_BYTES));
             receiver.handler((delivery, message) -> guarded(() -> onPutToken(message)));
             keepClosedWithPeer(receiver, null);
+            cbsLinks.add(receiver);
             receiver.open();
             return;
         }
@@ -164,6 +238,7 @@ final class AmqpClientConnection {
             sender.setSource(sender.getRemoteSource());
             sender.setQoS(ProtonQoS.AT_MOST_ONCE);
             keepClosedWithPeer(sender, null);
+            cbsLinks.add(sender);
             sender.open();
             cbsReplies = sender;
             return;
@@ -389,16 +464,19 @@ final class AmqpClientConnection {
             reply(request.messageId(), message.getReplyTo(), decision.answer());
             return;
         }
-        CbsAnswer answer;
-        if (ended) {
-            // Frames still read after the connection ended must not register a device that nothing would unregister.
-            answer = CbsAnswer.unauthorized("The connection is closing.");
-        } else if (decision.claim() instanceof ClaimsBasedSecurity.Claim.Device device) {
-            answer = grant(device);
-        } else {
-            answer = grant((ClaimsBasedSecurity.Claim.Service) decision.claim());
-        }
+        CbsAnswer answer = ended
+                // Frames still read after the connection ended must not register a device that nothing would unregister.
+                ? CbsAnswer.unauthorized("The connection is closing.")
+                : grant(decision.claim());
         reply(request.messageId(), message.getReplyTo(), answer);
+    }
+
+    /** Grants what a valid token proved, put on $cbs or given as the SASL PLAIN password; the answer to send. */
+    private CbsAnswer grant(ClaimsBasedSecurity.Claim claim) {
+        if (claim instanceof ClaimsBasedSecurity.Claim.Device device) {
+            return grant(device);
+        }
+        return grant((ClaimsBasedSecurity.Claim.Service) claim);
     }
 
     /** Records the policy's grant (a renewal when this connection already holds it); the answer to send. */
@@ -436,6 +514,7 @@ final class AmqpClientConnection {
                             "The SAS token expired; put a new one on $cbs."));
                     link.close();
                 }
+                rearmWhenNoGrantLeft();
             } else {
                 scheduleExpiry(policyName, grant);
             }
@@ -516,6 +595,7 @@ final class AmqpClientConnection {
             link.setCondition(new ErrorCondition(condition, description));
             link.close();
         }
+        rearmWhenNoGrantLeft();
     }
 
     private void reply(Object requestMessageId, String replyTo, CbsAnswer answer) {

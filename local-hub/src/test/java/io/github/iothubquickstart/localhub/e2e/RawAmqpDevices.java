@@ -4,6 +4,9 @@ import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
+import io.vertx.proton.ProtonSession;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -82,9 +85,31 @@ final class RawAmqpDevices implements AutoCloseable {
         return connect(new ProtonClientOptions().addEnabledSaslMechanism("ANONYMOUS"), hub.eventHubsPort());
     }
 
+    /** A client on 5671 that logs in with SASL PLAIN, as Node's azure-iothub and older device SDKs do. */
+    Client connectWithSaslPlain(String user, String password) throws Exception {
+        return connect(tls().addEnabledSaslMechanism("PLAIN"), hub.amqpPort(), user, password);
+    }
+
+    /** The same on the plain (no TLS) listener of the Event Hubs emulator mode. */
+    Client connectWithSaslPlainWithoutTls(String user, String password) throws Exception {
+        return connect(new ProtonClientOptions().addEnabledSaslMechanism("PLAIN"), hub.eventHubsPort(), user, password);
+    }
+
+    private ProtonClientOptions tls() {
+        return new ProtonClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()))
+                .setHostnameVerificationAlgorithm("HTTPS");
+    }
+
     private Client connect(ProtonClientOptions options, int port) throws Exception {
+        return connect(options, port, null, null);
+    }
+
+    private Client connect(ProtonClientOptions options, int port, String user, String password) throws Exception {
         CompletableFuture<Client> connected = new CompletableFuture<>();
-        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), port, result -> {
+        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), port, user, password,
+                result -> {
             if (result.failed()) {
                 connected.completeExceptionally(result.cause());
                 return;
@@ -242,6 +267,37 @@ final class RawAmqpDevices implements AutoCloseable {
                 receiving.receiver.close();
                 return null;
             });
+        }
+
+        /**
+         * Begins {@code count} sessions at once, or attaches {@code count} sending links to {@code $cbs} in one session
+         * ({@code links}), and waits until the hub answered each; the conditions it closes any of them with arrive in
+         * the queue (a refusal is an answer followed at once by an end or detach).
+         */
+        java.util.concurrent.BlockingQueue<String> openAtOnce(int count, boolean links) throws Exception {
+            List<CompletableFuture<Void>> answered = new ArrayList<>();
+            java.util.concurrent.BlockingQueue<String> refusals = new java.util.concurrent.LinkedBlockingQueue<>();
+            onContext(() -> {
+                ProtonSession shared = links ? connection.createSession().open() : null;
+                for (int i = 0; i < count; i++) {
+                    CompletableFuture<Void> answer = new CompletableFuture<>();
+                    answered.add(answer);
+                    if (links) {
+                        ProtonSender sender = shared.createSender("$cbs");
+                        sender.openHandler(opened -> answer.complete(null));
+                        sender.closeHandler(closed -> refusals.add(String.valueOf(sender.getRemoteCondition().getCondition())));
+                        sender.open();
+                    } else {
+                        ProtonSession session = connection.createSession();
+                        session.openHandler(opened -> answer.complete(null));
+                        session.closeHandler(closed -> refusals.add(String.valueOf(session.getRemoteCondition().getCondition())));
+                        session.open();
+                    }
+                }
+                return null;
+            });
+            CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            return refusals;
         }
 
         /** Sends {@code message} on {@code link} and waits for the hub's disposition. */
