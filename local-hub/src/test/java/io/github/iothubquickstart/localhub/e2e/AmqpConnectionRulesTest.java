@@ -18,11 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
-import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
-import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +101,7 @@ class AmqpConnectionRulesTest {
                      raw.token(device, 600))) {
             RawAmqpDevices.Link events = client.attachSender("/devices/plain-device/messages/events");
 
-            assertThat(client.send(events, telemetry("by PLAIN"))).isInstanceOf(Accepted.class);
+            assertThat(client.send(events, RawAmqpDevices.telemetry("by PLAIN"))).isInstanceOf(Accepted.class);
             assertThat(hub.isDeviceConnected("plain-device")).isTrue();
             TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
             assertThat(arrived.deviceId()).isEqualTo("plain-device");
@@ -188,11 +185,5 @@ class AmqpConnectionRulesTest {
             assertThat(refusals.poll(10, TimeUnit.SECONDS)).isEqualTo("amqp:resource-limit-exceeded");
             assertThat(refusals).isEmpty();
         }
-    }
-
-    private static Message telemetry(String body) {
-        Message message = Message.Factory.create();
-        message.setBody(new Data(new Binary(body.getBytes(StandardCharsets.UTF_8))));
-        return message;
     }
 }

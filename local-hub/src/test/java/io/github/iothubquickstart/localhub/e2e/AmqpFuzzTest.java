@@ -184,16 +184,20 @@ class AmqpFuzzTest {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(ADDRESS, hub.eventHubsPort()), 5_000);
             socket.setSoTimeout(saslWaitMillis);
-            OutputStream out = socket.getOutputStream();
-            out.write(first);
-            out.flush();
-            if (afterSasl != null) {
-                RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
-                out.write(afterSasl);
-                out.flush();
-            }
+            sendThenAfterSasl(socket, first, afterSasl);
         } catch (IOException expected) {
             // closed by the hub, or silent: fine
+        }
+    }
+
+    private static void sendThenAfterSasl(Socket socket, byte[] first, byte[] afterSasl) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(first);
+        out.flush();
+        if (afterSasl != null) {
+            RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
+            out.write(afterSasl);
+            out.flush();
         }
     }
 
@@ -217,14 +221,7 @@ class AmqpFuzzTest {
             socket.setSoTimeout(5_000);
             socket.startHandshake();
             socket.setSoTimeout(saslWaitMillis);
-            OutputStream out = socket.getOutputStream();
-            out.write(first);
-            out.flush();
-            if (afterSasl != null) {
-                RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
-                out.write(afterSasl);
-                out.flush();
-            }
+            sendThenAfterSasl(socket, first, afterSasl);
         } catch (IOException expected) {
             // closed by the hub, or silent for 2 s: fine
         }

@@ -24,9 +24,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import java.nio.charset.StandardCharsets;
-import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Data;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -198,7 +196,7 @@ class ModuleClientEndToEndTest {
                 assertThat(client.attachSender("/devices/plant-11/modules/valve/messages/events").closedWith(5_000))
                         .isEqualTo("amqp:unauthorized-access");
                 RawAmqpDevices.Link own = client.attachSender("/devices/plant-11/modules/thermometer/messages/events");
-                assertThat(client.send(own, amqpTelemetry("from the module"))).isInstanceOf(Accepted.class);
+                assertThat(client.send(own, RawAmqpDevices.telemetry("from the module"))).isInstanceOf(Accepted.class);
             }
             try (RawAmqpDevices.Client client = raw.connect()) {
                 assertThat(client.putToken(raw.audience("plant-11"), raw.token(device, 600))).isEqualTo(200);
@@ -210,12 +208,6 @@ class ModuleClientEndToEndTest {
             assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("from the module");
             assertThat(received.poll(300, TimeUnit.MILLISECONDS)).as("nothing else was taken").isNull();
         }
-    }
-
-    private static org.apache.qpid.proton.message.Message amqpTelemetry(String body) {
-        org.apache.qpid.proton.message.Message message = org.apache.qpid.proton.message.Message.Factory.create();
-        message.setBody(new Data(new Binary(body.getBytes(StandardCharsets.UTF_8))));
-        return message;
     }
 
     @ParameterizedTest

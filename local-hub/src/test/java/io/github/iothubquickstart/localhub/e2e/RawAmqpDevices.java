@@ -64,6 +64,14 @@ final class RawAmqpDevices implements AutoCloseable {
                 Instant.now().plusSeconds(seconds).getEpochSecond(), policyName);
     }
 
+    /** A telemetry message with {@code body} as its data, nothing else. */
+    static Message telemetry(String body) {
+        Message message = Message.Factory.create();
+        message.setBody(new org.apache.qpid.proton.amqp.messaging.Data(
+                new org.apache.qpid.proton.amqp.Binary(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return message;
+    }
+
     String audience(String deviceId) {
         return hub.hostName() + "/devices/" + deviceId;
     }
