@@ -10,14 +10,29 @@ import java.time.Duration;
  * @param maxConnectedDevices        authenticated device connections at once
  * @param maxMethodCallsPerDevice    direct method calls waiting on one device at once
  * @param maxMethodCallsInFlight     direct method calls waiting on all devices at once
- * @param connectPacketTimeout       how long a new connection may take to send its MQTT CONNECT
+ * @param connectPacketTimeout       how long a new connection may take to send its MQTT CONNECT (or finish AMQP's
+ *                                   SASL, or put its first valid token)
+ * @param maxAmqpSessionsPerConnection sessions one AMQP connection may have open (amqp:resource-limit-exceeded past it)
+ * @param maxAmqpLinksPerConnection  links one AMQP connection may have open (amqp:resource-limit-exceeded past it)
  */
 public record HubLimits(int maxConnectedDevices, int maxMethodCallsPerDevice, int maxMethodCallsInFlight,
-                        Duration connectPacketTimeout) {
-    public static final HubLimits DEFAULT = new HubLimits(20_000, 100, 10_000, Duration.ofSeconds(30));
+                        Duration connectPacketTimeout, int maxAmqpSessionsPerConnection,
+                        int maxAmqpLinksPerConnection) {
+    /**
+     * IoT Hub documents no AMQP session or link cap; the Azure device SDK multiplexes up to 1000 devices on one
+     * AMQPS connection, each in its own session with up to six links, beside the $cbs session and its two links.
+     */
+    public static final HubLimits DEFAULT = new HubLimits(20_000, 100, 10_000, Duration.ofSeconds(30), 1_100, 6_100);
+
+    public HubLimits(int maxConnectedDevices, int maxMethodCallsPerDevice, int maxMethodCallsInFlight,
+                     Duration connectPacketTimeout) {
+        this(maxConnectedDevices, maxMethodCallsPerDevice, maxMethodCallsInFlight, connectPacketTimeout,
+                DEFAULT.maxAmqpSessionsPerConnection, DEFAULT.maxAmqpLinksPerConnection);
+    }
 
     public HubLimits {
-        if (maxConnectedDevices < 1 || maxMethodCallsPerDevice < 1 || maxMethodCallsInFlight < 1) {
+        if (maxConnectedDevices < 1 || maxMethodCallsPerDevice < 1 || maxMethodCallsInFlight < 1
+                || maxAmqpSessionsPerConnection < 1 || maxAmqpLinksPerConnection < 1) {
             throw new IllegalArgumentException("Every hub limit must be at least 1.");
         }
         if (connectPacketTimeout.toSeconds() < 1) {
@@ -26,18 +41,27 @@ public record HubLimits(int maxConnectedDevices, int maxMethodCallsPerDevice, in
     }
 
     public HubLimits withMaxConnectedDevices(int value) {
-        return new HubLimits(value, maxMethodCallsPerDevice, maxMethodCallsInFlight, connectPacketTimeout);
+        return new HubLimits(value, maxMethodCallsPerDevice, maxMethodCallsInFlight, connectPacketTimeout,
+                maxAmqpSessionsPerConnection, maxAmqpLinksPerConnection);
     }
 
     public HubLimits withMaxMethodCallsPerDevice(int value) {
-        return new HubLimits(maxConnectedDevices, value, maxMethodCallsInFlight, connectPacketTimeout);
+        return new HubLimits(maxConnectedDevices, value, maxMethodCallsInFlight, connectPacketTimeout,
+                maxAmqpSessionsPerConnection, maxAmqpLinksPerConnection);
     }
 
     public HubLimits withMaxMethodCallsInFlight(int value) {
-        return new HubLimits(maxConnectedDevices, maxMethodCallsPerDevice, value, connectPacketTimeout);
+        return new HubLimits(maxConnectedDevices, maxMethodCallsPerDevice, value, connectPacketTimeout,
+                maxAmqpSessionsPerConnection, maxAmqpLinksPerConnection);
     }
 
     public HubLimits withConnectPacketTimeout(Duration value) {
-        return new HubLimits(maxConnectedDevices, maxMethodCallsPerDevice, maxMethodCallsInFlight, value);
+        return new HubLimits(maxConnectedDevices, maxMethodCallsPerDevice, maxMethodCallsInFlight, value,
+                maxAmqpSessionsPerConnection, maxAmqpLinksPerConnection);
+    }
+
+    public HubLimits withAmqpCapsPerConnection(int sessions, int links) {
+        return new HubLimits(maxConnectedDevices, maxMethodCallsPerDevice, maxMethodCallsInFlight, connectPacketTimeout,
+                sessions, links);
     }
 }

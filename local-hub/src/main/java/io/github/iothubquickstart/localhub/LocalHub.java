@@ -261,7 +261,8 @@ public final class LocalHub implements AutoCloseable {
                 createdAt(), serviceAuthenticator);
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
                 serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
-                limits.maxConnectedDevices(), hostName, limits.connectPacketTimeout()).withEventHubs(eventHubs);
+                limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
+                hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs);
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null

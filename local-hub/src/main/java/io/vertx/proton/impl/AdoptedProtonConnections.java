@@ -12,8 +12,8 @@ import org.apache.qpid.proton.engine.Transport;
 
 /**
  * Serves AMQP 1.0 on a socket that some other server accepted, as vertx-proton's own {@code ProtonServer} serves the
- * sockets of its {@code NetServer}: same engine, same SASL server (ANONYMOUS), the connection handed on once SASL
- * succeeded.
+ * sockets of its {@code NetServer}: same engine, the SASL server the caller gives (as that server's authenticator
+ * factory), the connection handed on once SASL succeeded.
  *
  * <p>Why this class lives in vertx-proton's package: vertx-proton 5.0 binds a connection to a socket only behind its
  * own server ({@code ProtonConnectionImpl.bindServer} is package-private), and that server cannot share the HTTPS
@@ -28,24 +28,24 @@ public final class AdoptedProtonConnections {
 
     /**
      * Binds a new server-side connection to {@code socket}, which must deliver and take plain AMQP bytes, and hands it
-     * to {@code connectionHandler} once the client's SASL ANONYMOUS succeeded. Runs on the socket's event loop.
+     * to {@code connectionHandler} once {@code authenticator} says the client's SASL exchange succeeded. Runs on the
+     * socket's event loop.
      *
      * @param hostname the hostname the hub's AMQP open frame carries
      */
     public static void serve(Vertx vertx, NetSocket socket, String hostname, ProtonTransportOptions options,
-                             Handler<ProtonConnection> connectionHandler) {
+                             ProtonSaslAuthenticator authenticator, Handler<ProtonConnection> connectionHandler) {
         ProtonConnectionImpl connection = new ProtonConnectionImpl(vertx, hostname, (ContextInternal) Vertx.currentContext());
         connection.setOfferedCapabilities(new Symbol[] {ProtonConnectionImpl.ANONYMOUS_RELAY});
-        ProtonSaslAuthenticator anonymous = new ProtonSaslServerAuthenticatorImpl();
         connection.bindServer(socket, new ProtonSaslAuthenticator() {
             @Override
             public void init(NetSocket netSocket, ProtonConnection protonConnection, Transport transport) {
-                anonymous.init(netSocket, protonConnection, transport);
+                authenticator.init(netSocket, protonConnection, transport);
             }
 
             @Override
             public void process(Handler<Boolean> completionHandler) {
-                anonymous.process(complete -> {
+                authenticator.process(complete -> {
                     if (complete) {
                         if (succeeded()) {
                             connectionHandler.handle(connection);
@@ -61,7 +61,7 @@ public final class AdoptedProtonConnections {
 
             @Override
             public boolean succeeded() {
-                return anonymous.succeeded();
+                return authenticator.succeeded();
             }
         }, options);
     }

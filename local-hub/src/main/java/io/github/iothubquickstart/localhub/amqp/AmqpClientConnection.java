@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.amqp;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One AMQP connection from a client: the $cbs node its tokens arrive on, the devices those tokens grant (several when
- * the SDK multiplexes) and the service policies they prove, each until its token expires, and which link may attach
+ * One AMQP connection from a client: the $cbs node its tokens arrive on, the devices and modules those tokens grant
+ * (several when the SDK multiplexes) and the service policies they prove, each until its token expires, and which link may attach
  * where: a device's links to its own nodes ({@link DeviceAddresses}; what arrives goes to {@link DeviceMessages}), a
  * back-end's links to the {@link ServiceNode}s its policy has the right for. Everything here runs on the connection's
  * event loop.
@@ -52,17 +54,21 @@ final class AmqpClientConnection {
     private final int maxConnectedDevices;
     private final List<ServiceNode> serviceNodes;
     private final CloudToDeviceQueues cloudToDevice;
-    private final Map<String, DeviceGrant> grants = new HashMap<>();
+    private final Map<IdentityId, DeviceGrant> grants = new HashMap<>();
     /** By policy name. */
     private final Map<String, ServiceGrant> serviceGrants = new HashMap<>();
+    private final ConnectionBudget budget;
+    /** The $cbs links: they stay open after every grant expired, so that a client can put a new token. */
+    private final List<ProtonLink<?>> cbsLinks = new ArrayList<>();
     private ProtonSender cbsReplies;
-    private long authenticationTimer;
+    private Duration authenticationTimeout;
+    private long authenticationTimer = -1;
     private boolean ended;
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
                          DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
-                         List<ServiceNode> serviceNodes, int maxConnectedDevices) {
+                         List<ServiceNode> serviceNodes, int maxConnectedDevices, ConnectionBudget budget) {
         this.connection = connection;
         this.vertx = vertx;
         this.context = context;
@@ -73,10 +79,15 @@ final class AmqpClientConnection {
         this.cloudToDevice = cloudToDevice;
         this.serviceNodes = List.copyOf(serviceNodes);
         this.maxConnectedDevices = maxConnectedDevices;
+        this.budget = budget;
     }
 
-    /** Opens the connection's handlers; a client that puts no valid token within {@code authenticationTimeout} is closed. */
+    /**
+     * Opens the connection's handlers and grants what its SASL PLAIN login proved, if anything; a client that has no
+     * valid token within {@code authenticationTimeout} (from now, or from when its last grant expired) is closed.
+     */
     void start(String containerId, Duration authenticationTimeout) {
+        this.authenticationTimeout = authenticationTimeout;
         connection.openHandler(opened -> {
             connection.setContainer(containerId);
             connection.open();
@@ -91,18 +102,81 @@ final class AmqpClientConnection {
             gone.disconnect();
         });
         connection.sessionOpenHandler(session -> {
-            session.closeHandler(closed -> session.close());
+            if (!budget.admitSession()) {
+                LOG.info("Refused a session from {}: it has {} open", who(), budget.maxSessions());
+                session.setCondition(new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                        "A connection may have at most " + budget.maxSessions() + " sessions."));
+                session.open();
+                session.close();
+                return;
+            }
+            session.closeHandler(closed -> {
+                budget.sessionEnded();
+                session.close();
+            });
             session.open();
         });
-        connection.receiverOpenHandler(receiver -> guarded(() -> onClientSends(receiver)));
-        connection.senderOpenHandler(sender -> guarded(() -> onClientReceives(sender)));
-        authenticationTimer = vertx.setTimer(Math.max(1, authenticationTimeout.toMillis()), fired -> {
-            if (grants.isEmpty() && serviceGrants.isEmpty() && !ended) {
-                LOG.info("Closing AMQP connection from {}: no valid SAS token within {} s", who(),
-                        authenticationTimeout.toSeconds());
-                closeConnection(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token was put on $cbs in time.");
+        connection.receiverOpenHandler(receiver -> guarded(() -> {
+            if (admitted(receiver, receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress())) {
+                onClientSends(receiver);
             }
+        }));
+        connection.senderOpenHandler(sender -> guarded(() -> {
+            if (admitted(sender, sender.getRemoteSource() == null ? null : sender.getRemoteSource().getAddress())) {
+                onClientReceives(sender);
+            }
+        }));
+        armAuthenticationDeadline(false);
+        ClaimsBasedSecurity.Claim plainLogin =
+                connection.attachments().get(HubSaslAuthenticator.CLAIM, ClaimsBasedSecurity.Claim.class);
+        if (plainLogin != null) {
+            CbsAnswer answer = grant(plainLogin);
+            if (answer.status() != CbsAnswer.OK.status()) {
+                LOG.info("Closing AMQP connection from {}: its SASL PLAIN login could not be granted ({})", who(),
+                        answer.description());
+                closeConnection(AmqpError.RESOURCE_LIMIT_EXCEEDED, answer.description());
+            }
+        }
+    }
+
+    /** Whether the connection may open one more link; if not, the link is refused as IoT Hub does. */
+    private boolean admitted(ProtonLink<?> link, String address) {
+        if (budget.admitLink(link)) {
+            return true;
+        }
+        refuse(link, address, AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                "A connection may have at most " + budget.maxLinks() + " links open.");
+        return false;
+    }
+
+    /**
+     * Closes the connection after the authentication timeout unless it holds a valid token by then; after its grants
+     * expired ({@code afterExpiry}), also unless it still holds links besides $cbs.
+     */
+    private void armAuthenticationDeadline(boolean afterExpiry) {
+        if (authenticationTimer >= 0) {
+            vertx.cancelTimer(authenticationTimer);
+        }
+        authenticationTimer = vertx.setTimer(Math.max(1, authenticationTimeout.toMillis()), fired -> {
+            authenticationTimer = -1;
+            if (!grants.isEmpty() || !serviceGrants.isEmpty() || ended
+                    || (afterExpiry && budget.holdsLinksBesides(cbsLinks))) {
+                return;
+            }
+            LOG.info("Closing AMQP connection from {}: no valid SAS token {} {} s", who(),
+                    afterExpiry ? "since its last one expired," : "within", authenticationTimeout.toSeconds());
+            closeConnection(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token was put on $cbs in time.");
         });
+    }
+
+    /**
+     * The last grant expired (or the hub dropped it: connected elsewhere, disabled): the connection is as good as a new
+     * one, with as long to put a new token.
+     */
+    private void rearmWhenNoGrantLeft() {
+        if (grants.isEmpty() && serviceGrants.isEmpty() && !ended) {
+            armAuthenticationDeadline(true);
+        }
     }
 
     /** A handler that throws must not leave the connection half-handled: it is closed, the hub goes on. */
@@ -123,6 +197,7 @@ final class AmqpClientConnection {
             receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_CBS_MESSAGE_BYTES));
             receiver.handler((delivery, message) -> guarded(() -> onPutToken(message)));
             keepClosedWithPeer(receiver, null);
+            cbsLinks.add(receiver);
             receiver.open();
             return;
         }
@@ -140,7 +215,7 @@ final class AmqpClientConnection {
             refuse(receiver, address, decision);
             return;
         }
-        DeviceGrant grant = grants.get(decision.address().deviceId());
+        DeviceGrant grant = grants.get(decision.address().identity());
         receiver.setTarget(receiver.getRemoteTarget());
         receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_TELEMETRY_MESSAGE_BYTES));
         switch (decision.address().node()) {
@@ -153,7 +228,7 @@ final class AmqpClientConnection {
         keepClosedWithPeer(receiver, grant.connection::remove);
         grant.connection.add(receiver);
         receiver.open();
-        LOG.debug("Device {} opened its {} link", grant.deviceId(), decision.address().node());
+        LOG.debug("{} opened its {} link", grant.identity(), decision.address().node());
     }
 
     /** A link on which the client receives: $cbs answers, a service node's messages, or its device's. */
@@ -163,6 +238,7 @@ final class AmqpClientConnection {
             sender.setSource(sender.getRemoteSource());
             sender.setQoS(ProtonQoS.AT_MOST_ONCE);
             keepClosedWithPeer(sender, null);
+            cbsLinks.add(sender);
             sender.open();
             cbsReplies = sender;
             return;
@@ -181,7 +257,7 @@ final class AmqpClientConnection {
             refuse(sender, address, decision);
             return;
         }
-        DeviceGrant grant = grants.get(decision.address().deviceId());
+        DeviceGrant grant = grants.get(decision.address().identity());
         sender.setSource(sender.getRemoteSource());
         keepClosedWithPeer(sender, grant.connection::remove);
         grant.connection.add(sender);
@@ -201,9 +277,16 @@ final class AmqpClientConnection {
             devices.acceptsMethods(grant.device, true);
             return;
         }
+        if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE && grant.identity().isModule()) {
+            // The module SDK opens it with its telemetry link; IoT Hub sends modules no cloud-to-device messages.
+            sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
+            sender.open();
+            return;
+        }
         if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
             sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
-            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.deviceId(), sender, context, cloudToDevice);
+            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.identity().deviceId(), sender, context,
+                    cloudToDevice);
             grant.connection.cloudToDevice(link);
             sender.closeHandler(closed -> {
                 stopCloudToDevice(grant, sender, link);
@@ -381,16 +464,19 @@ final class AmqpClientConnection {
             reply(request.messageId(), message.getReplyTo(), decision.answer());
             return;
         }
-        CbsAnswer answer;
-        if (ended) {
-            // Frames still read after the connection ended must not register a device that nothing would unregister.
-            answer = CbsAnswer.unauthorized("The connection is closing.");
-        } else if (decision.claim() instanceof ClaimsBasedSecurity.Claim.Device device) {
-            answer = grant(device);
-        } else {
-            answer = grant((ClaimsBasedSecurity.Claim.Service) decision.claim());
-        }
+        CbsAnswer answer = ended
+                // Frames still read after the connection ended must not register a device that nothing would unregister.
+                ? CbsAnswer.unauthorized("The connection is closing.")
+                : grant(decision.claim());
         reply(request.messageId(), message.getReplyTo(), answer);
+    }
+
+    /** Grants what a valid token proved, put on $cbs or given as the SASL PLAIN password; the answer to send. */
+    private CbsAnswer grant(ClaimsBasedSecurity.Claim claim) {
+        if (claim instanceof ClaimsBasedSecurity.Claim.Device device) {
+            return grant(device);
+        }
+        return grant((ClaimsBasedSecurity.Claim.Service) claim);
     }
 
     /** Records the policy's grant (a renewal when this connection already holds it); the answer to send. */
@@ -428,52 +514,53 @@ final class AmqpClientConnection {
                             "The SAS token expired; put a new one on $cbs."));
                     link.close();
                 }
+                rearmWhenNoGrantLeft();
             } else {
                 scheduleExpiry(policyName, grant);
             }
         });
     }
 
-    /** Records the device's grant (a renewal when the device already has one here); the answer to send. */
+    /** Records the device's or module's grant (a renewal when it already has one here); the answer to send. */
     private CbsAnswer grant(ClaimsBasedSecurity.Claim.Device granted) {
-        String deviceId = granted.deviceId();
-        DeviceGrant existing = grants.get(deviceId);
+        IdentityId identity = granted.identity();
+        DeviceGrant existing = grants.get(identity);
         if (existing != null) {
             existing.expiresAtEpochSecond = granted.expiresAtEpochSecond();
-            scheduleExpiry(deviceId, existing);
-            LOG.debug("Device {} renewed its SAS token on AMQP", deviceId);
+            scheduleExpiry(identity, existing);
+            LOG.debug("{} renewed its SAS token on AMQP", identity);
             return CbsAnswer.OK;
         }
         // A device replacing its own connection does not count twice.
-        if (devices.connectedCount() >= maxConnectedDevices && !devices.isConnected(deviceId)) {
-            LOG.warn("Refused device {} on AMQP: the hub already has {} devices connected", deviceId, maxConnectedDevices);
+        if (devices.connectedCount() >= maxConnectedDevices && !devices.isConnected(identity)) {
+            LOG.warn("Refused {} on AMQP: the hub already has {} devices connected", identity, maxConnectedDevices);
             return new CbsAnswer(503, "The hub has as many devices connected as it takes; try again later.");
         }
         vertx.cancelTimer(authenticationTimer);
-        AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(deviceId, who(), context, this::revoke);
+        AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(identity, who(), context, this::revoke);
         DeviceGrant grant = new DeviceGrant(deviceConnection, devices.connected(deviceConnection),
                 granted.expiresAtEpochSecond());
-        grants.put(deviceId, grant);
-        scheduleExpiry(deviceId, grant);
-        LOG.info("Device {} connected over AMQP from {}", deviceId, who());
+        grants.put(identity, grant);
+        scheduleExpiry(identity, grant);
+        LOG.info("{} {} connected over AMQP from {}", identity.isModule() ? "Module" : "Device", identity, who());
         return CbsAnswer.OK;
     }
 
-    private void scheduleExpiry(String deviceId, DeviceGrant grant) {
+    private void scheduleExpiry(IdentityId identity, DeviceGrant grant) {
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
         }
         long untilExpiry = grant.expiresAtEpochSecond * 1000 - clock.millis();
         grant.expiryTimer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, MAX_TIMER_MILLIS)), fired -> {
             grant.expiryTimer = -1;
-            if (grants.get(deviceId) != grant) {
+            if (grants.get(identity) != grant) {
                 return;
             }
             if (clock.instant().getEpochSecond() >= grant.expiresAtEpochSecond) {
-                LOG.info("The SAS token of device {} on AMQP expired; closing its links", deviceId);
+                LOG.info("The SAS token of {} on AMQP expired; closing its links", identity);
                 end(grant, AmqpError.UNAUTHORIZED_ACCESS, "The SAS token expired; put a new one on $cbs.");
             } else {
-                scheduleExpiry(deviceId, grant);
+                scheduleExpiry(identity, grant);
             }
         });
     }
@@ -489,7 +576,7 @@ final class AmqpClientConnection {
 
     /** The hub drops the device (replaced by a newer connection, disabled, or the hub stops). */
     private void revoke(AmqpDeviceConnection deviceConnection) {
-        DeviceGrant grant = grants.get(deviceConnection.deviceId());
+        DeviceGrant grant = grants.get(deviceConnection.identity());
         if (grant != null && grant.connection == deviceConnection) {
             end(grant, LinkError.DETACH_FORCED, "The hub closed this device's links (connected elsewhere, disabled,"
                     + " or the hub is stopping).");
@@ -499,7 +586,7 @@ final class AmqpClientConnection {
     private void end(DeviceGrant grant, Symbol condition, String description) {
         grant.revoke();
         stopCloudToDevice(grant);
-        grants.remove(grant.deviceId(), grant);
+        grants.remove(grant.identity(), grant);
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
         }
@@ -508,6 +595,7 @@ final class AmqpClientConnection {
             link.setCondition(new ErrorCondition(condition, description));
             link.close();
         }
+        rearmWhenNoGrantLeft();
     }
 
     private void reply(Object requestMessageId, String replyTo, CbsAnswer answer) {
@@ -549,12 +637,12 @@ final class AmqpClientConnection {
         for (DeviceGrant grant : grants.values().toArray(DeviceGrant[]::new)) {
             grant.revoke();
             stopCloudToDevice(grant);
-            grants.remove(grant.deviceId());
+            grants.remove(grant.identity());
             if (grant.expiryTimer >= 0) {
                 vertx.cancelTimer(grant.expiryTimer);
             }
             devices.ended(grant.device);
-            LOG.info("Device {} disconnected from AMQP", grant.deviceId());
+            LOG.info("{} disconnected from AMQP", grant.identity());
         }
     }
 }

@@ -63,10 +63,11 @@ final class AmqpCloudToDeviceMessages {
                     "The message has no 'to': it must be /devices/{deviceId}/messages/devicebound.");
         }
         Optional<DeviceAddresses.DeviceAddress> address = DeviceAddresses.parse(to);
-        if (address.isPresent() && address.get().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
-            return address.get().deviceId();
+        if (address.isPresent() && address.get().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE
+                && !address.get().identity().isModule()) {
+            return address.get().identity().deviceId();
         }
-        if (to.startsWith(DEVICES) && to.contains("/modules/") && to.endsWith(DEVICEBOUND)) {
+        if (address.isPresent() && address.get().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
             throw new AmqpTelemetry.InvalidTelemetryException(AmqpError.NOT_IMPLEMENTED,
                     "IoT Hub sends cloud-to-device messages to devices, not to modules.");
         }

@@ -10,6 +10,7 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.sasl.ProtonSaslAuthenticatorFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,22 +33,29 @@ public final class AmqpConnectionHandler {
     private final CloudToDeviceQueues cloudToDevice;
     private final List<ServiceNode> serviceNodes;
     private final int maxConnectedDevices;
+    private final int maxSessionsPerConnection;
+    private final int maxLinksPerConnection;
     private final String containerId;
+    private final String hubName;
     private final Duration authenticationTimeout;
 
     /**
+     * @param maxSessionsPerConnection sessions one connection may have open
+     * @param maxLinksPerConnection    links one connection may have open
      * @param containerId           the hub's AMQP container id (its host name)
-     * @param authenticationTimeout how long a connection may stay open without a valid token
+     * @param hubName               the hub's name, in SASL PLAIN user names ({@code <policy>@sas.root.<hub name>})
+     * @param authenticationTimeout how long a connection may take to finish SASL, and stay open without a valid token
      */
     public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                                  ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                                  TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
                                  CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
-                                 int maxConnectedDevices, String containerId,
-                                 Duration authenticationTimeout) {
+                                 int maxConnectedDevices, int maxSessionsPerConnection, int maxLinksPerConnection,
+                                 String containerId, String hubName, Duration authenticationTimeout) {
         this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice,
                 List.of(new CloudToDeviceNode(cloudToDevice), new FeedbackNode(feedback)),
-                maxConnectedDevices, containerId, authenticationTimeout);
+                maxConnectedDevices, maxSessionsPerConnection, maxLinksPerConnection, containerId, hubName,
+                authenticationTimeout);
     }
 
     /** @param serviceNodes the nodes back-ends may attach to, beside the devices' own */
@@ -55,7 +63,8 @@ public final class AmqpConnectionHandler {
                           ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                           TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
                           CloudToDeviceQueues cloudToDevice, List<ServiceNode> serviceNodes,
-                          int maxConnectedDevices, String containerId, Duration authenticationTimeout) {
+                          int maxConnectedDevices, int maxSessionsPerConnection, int maxLinksPerConnection,
+                          String containerId, String hubName, Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
         this.serviceNodes = List.copyOf(serviceNodes);
@@ -67,7 +76,10 @@ public final class AmqpConnectionHandler {
         this.twinRequests = new AmqpTwinRequests(twins);
         this.cloudToDevice = cloudToDevice;
         this.maxConnectedDevices = maxConnectedDevices;
+        this.maxSessionsPerConnection = maxSessionsPerConnection;
+        this.maxLinksPerConnection = maxLinksPerConnection;
         this.containerId = containerId;
+        this.hubName = hubName;
         this.authenticationTimeout = authenticationTimeout;
     }
 
@@ -76,7 +88,7 @@ public final class AmqpConnectionHandler {
      * same frame size, authentication timeout and handler; TLS is the HTTPS server's.
      */
     public AmqpOverWebSockets overWebSockets() {
-        return new AmqpOverWebSockets(vertx, this, containerId, authenticationTimeout);
+        return new AmqpOverWebSockets(this, containerId);
     }
 
     /** A copy that takes another security and other nodes: for {@link #withEventHubs} and {@link #servicesOnly}. */
@@ -92,7 +104,10 @@ public final class AmqpConnectionHandler {
         this.twinRequests = original.twinRequests;
         this.cloudToDevice = original.cloudToDevice;
         this.maxConnectedDevices = original.maxConnectedDevices;
+        this.maxSessionsPerConnection = original.maxSessionsPerConnection;
+        this.maxLinksPerConnection = original.maxLinksPerConnection;
         this.containerId = original.containerId;
+        this.hubName = original.hubName;
         this.authenticationTimeout = original.authenticationTimeout;
     }
 
@@ -115,10 +130,20 @@ public final class AmqpConnectionHandler {
                 path -> nodes.stream().anyMatch(node -> node.coversAudience(path))), nodes);
     }
 
-    /** Handles one new connection; runs on the connection's event loop. */
+    /**
+     * The SASL exchange of each new connection on any listener of this handler: ANONYMOUS, or PLAIN decided by this
+     * handler's security, within the authentication timeout.
+     */
+    public ProtonSaslAuthenticatorFactory saslAuthenticators() {
+        SaslPlainLogin plain = new SaslPlainLogin(hubName, security);
+        return () -> new HubSaslAuthenticator(vertx, authenticationTimeout, plain);
+    }
+
+    /** Handles one new connection once its SASL exchange succeeded; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices)
+                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
+                new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))
                 .start(containerId, authenticationTimeout);
     }
 }

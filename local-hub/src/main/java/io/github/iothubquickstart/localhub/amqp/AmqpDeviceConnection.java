@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonSender;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One device on an AMQP connection, as the hub's features see it: the links it opened with its token, direct method
+ * One device (or module of a device) on an AMQP connection, as the hub's features see it: the links it opened with its token, direct method
  * requests sent on its methods link, twin answers and desired-property notifications on its twin link. Links belong
  * to the connection's event loop.
  */
@@ -27,7 +28,7 @@ final class AmqpDeviceConnection implements DeviceConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDeviceConnection.class);
     static final String METHOD_NAME = "IoThub-methodname";
 
-    private final String deviceId;
+    private final IdentityId identity;
     private final String remoteAddress;
     private final Context context;
     private final Consumer<AmqpDeviceConnection> closer;
@@ -38,8 +39,9 @@ final class AmqpDeviceConnection implements DeviceConnection {
     private AmqpCloudToDeviceLink cloudToDevice;
 
     /** @param closer ends this device on its AMQP connection (on the connection's event loop) */
-    AmqpDeviceConnection(String deviceId, String remoteAddress, Context context, Consumer<AmqpDeviceConnection> closer) {
-        this.deviceId = deviceId;
+    AmqpDeviceConnection(IdentityId identity, String remoteAddress, Context context,
+                         Consumer<AmqpDeviceConnection> closer) {
+        this.identity = identity;
         this.remoteAddress = remoteAddress;
         this.context = context;
         this.closer = closer;
@@ -47,7 +49,12 @@ final class AmqpDeviceConnection implements DeviceConnection {
 
     @Override
     public String deviceId() {
-        return deviceId;
+        return identity.deviceId();
+    }
+
+    @Override
+    public IdentityId identity() {
+        return identity;
     }
 
     /** As IoT Hub sends it: correlation id, method name in {@code IoThub-methodname}, the JSON payload as data. */
@@ -61,10 +68,10 @@ final class AmqpDeviceConnection implements DeviceConnection {
         request.setBody(new Data(new Binary(payloadJson.getBytes(StandardCharsets.UTF_8))));
         context.runOnContext(ignored -> {
             if (methodRequests != null && methodRequests.isOpen()) {
-                LOG.debug("To device {} over AMQP: method {} ({})", deviceId, methodName, requestId);
+                LOG.debug("To {} over AMQP: method {} ({})", identity, methodName, requestId);
                 methodRequests.send(request);
             } else {
-                LOG.debug("Method {} not sent to device {}: its methods link is closed", methodName, deviceId);
+                LOG.debug("Method {} not sent to {}: its methods link is closed", methodName, identity);
             }
         });
     }
@@ -80,7 +87,7 @@ final class AmqpDeviceConnection implements DeviceConnection {
         if (twin != null && twin.isOpen()) {
             twin.send(message);
         } else {
-            LOG.debug("Not sent to device {}, its twin link is closed", deviceId);
+            LOG.debug("Not sent to {}, its twin link is closed", identity);
         }
     }
 
@@ -133,6 +140,6 @@ final class AmqpDeviceConnection implements DeviceConnection {
 
     @Override
     public String toString() {
-        return "AMQP device " + deviceId + " from " + remoteAddress;
+        return "AMQP " + (identity.isModule() ? "module " : "device ") + identity + " from " + remoteAddress;
     }
 }

@@ -5,14 +5,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.proton.ProtonTransportOptions;
 import io.vertx.proton.impl.AdoptedProtonConnections;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * AMQP over WebSockets (the Azure SDKs' AMQPS_WS), as IoT Hub serves it on its HTTPS port: the subprotocol
  * {@code AMQPWSB10} of the devices' WebSocket endpoint, after which the connection is an AMQP connection like one on
- * port 5671 (SASL ANONYMOUS, then tokens on $cbs), handled by the same {@link AmqpConnectionHandler}.
+ * port 5671 (the same SASL exchange and deadline, then tokens on $cbs), handled by the same
+ * {@link AmqpConnectionHandler}.
  */
 public final class AmqpOverWebSockets implements WebSocketSubprotocol {
     /** The subprotocol of the AMQP WebSocket Binding 1.0, as the Azure SDKs ask for it. */
@@ -26,16 +26,12 @@ public final class AmqpOverWebSockets implements WebSocketSubprotocol {
     static final int MAX_WEBSOCKET_FRAME_BYTES = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AmqpOverWebSockets.class);
 
-    private final Vertx vertx;
     private final AmqpConnectionHandler handler;
     private final String hostName;
-    private final Duration authenticationTimeout;
 
-    AmqpOverWebSockets(Vertx vertx, AmqpConnectionHandler handler, String hostName, Duration authenticationTimeout) {
-        this.vertx = vertx;
+    AmqpOverWebSockets(AmqpConnectionHandler handler, String hostName) {
         this.handler = handler;
         this.hostName = hostName;
-        this.authenticationTimeout = authenticationTimeout;
     }
 
     @Override
@@ -50,21 +46,11 @@ public final class AmqpOverWebSockets implements WebSocketSubprotocol {
 
     @Override
     public void serve(NetSocketInternal socket) {
-        // The HTTPS idle timeout is gone; until SASL succeeds nothing else would close a client that says nothing
-        // (after SASL, AmqpClientConnection's own deadline for a valid token takes over).
-        long saslDeadline = vertx.setTimer(Math.max(1, authenticationTimeout.toMillis()), fired -> {
-            LOG.info("Closing AMQP over WebSockets connection from {}: no SASL exchange within {} s",
-                    socket.remoteAddress(), authenticationTimeout.toSeconds());
-            socket.close();
-        });
-        socket.closeHandler(closed -> vertx.cancelTimer(saslDeadline));
         socket.exceptionHandler(error -> LOG.debug("AMQP over WebSockets connection from {} failed",
                 socket.remoteAddress(), error));
-        AdoptedProtonConnections.serve(vertx, socket, hostName,
+        // The same SASL exchange as on 5671, with its deadline: the upgrade took the HTTPS idle timeout away.
+        AdoptedProtonConnections.serve(Vertx.currentContext().owner(), socket, hostName,
                 new ProtonTransportOptions().setMaxFrameSize(AmqpDeviceServer.MAX_FRAME_BYTES),
-                connection -> {
-                    vertx.cancelTimer(saslDeadline);
-                    handler.handle(connection);
-                });
+                handler.saslAuthenticators().create(), handler::handle);
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
@@ -81,20 +82,20 @@ final class AmqpTwinRequests {
     }
 
     /** Answers a GET or a PATCH through {@code reply}, on {@code context}, after the store has done its part. */
-    void answer(String deviceId, Request request, Context context, Consumer<Message> reply) {
-        context.executeBlocking(() -> respond(deviceId, request))
+    void answer(IdentityId owner, Request request, Context context, Consumer<Message> reply) {
+        context.executeBlocking(() -> respond(owner, request))
                 .onComplete(done -> {
-                    Response response = done.succeeded() ? done.result() : failure(deviceId, done.cause());
+                    Response response = done.succeeded() ? done.result() : failure(owner, done.cause());
                     reply.accept(toMessage(request.correlationId(), response));
                 });
     }
 
-    private Response respond(String deviceId, Request request) {
+    private Response respond(IdentityId owner, Request request) {
         try {
             if (request.operation() == Operation.GET) {
-                return new Response(200, null, TwinJson.forDevice(twins.get(deviceId)).toString());
+                return new Response(200, null, TwinJson.forDevice(twins.get(owner)).toString());
             }
-            TwinDocument twin = twins.updateReported(deviceId, parse(request.body()), request.baseVersion());
+            TwinDocument twin = twins.updateReported(owner, parse(request.body()), request.baseVersion());
             return new Response(204, twin.reportedVersion(), "");
         } catch (IotHubError e) {
             return new Response(e.httpStatus(), null, errorBody(e.errorCode(), e.getMessage()));
@@ -132,8 +133,8 @@ final class AmqpTwinRequests {
         return new Response(error.httpStatus(), null, errorBody(error.errorCode(), why));
     }
 
-    private static Response failure(String deviceId, Throwable cause) {
-        LOG.error("Twin request of device {} failed", deviceId, cause);
+    private static Response failure(IdentityId owner, Throwable cause) {
+        LOG.error("Twin request of {} failed", owner, cause);
         return new Response(500, null, errorBody(500001, "The local hub failed: " + cause.getMessage()));
     }
 

@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.auth.InvalidSasTokenException;
 import io.github.iothubquickstart.localhub.auth.SasToken;
@@ -13,7 +14,9 @@ import java.util.function.Predicate;
 
 /**
  * Decides a put-token as IoT Hub does. A device's token: the audience names the device, the token is for that device
- * on this hub, signed with one of its keys and not expired. A service's token (the service SDK's messaging clients):
+ * on this hub, signed with one of its keys and not expired. A module's the same with
+ * {@code <host>/devices/<id>/modules/<mid>} and the module's own keys, under that audience or its device's (where the
+ * device SDK puts it): it grants that module only. A service's token (the service SDK's messaging clients):
  * the audience is the hub itself and the token one of its shared access policies'; what the policy may do is checked
  * when a link attaches. An Event Hubs client's token: the audience is {@code amqp://<hub host>/<path>} (or
  * {@code sb://}) with a path one of the hub's service nodes covers, and the token is for exactly that audience. Why a
@@ -21,6 +24,7 @@ import java.util.function.Predicate;
  */
 final class ClaimsBasedSecurity {
     private static final String DEVICES = "/devices/";
+    private static final String MODULES = "/modules/";
     private static final Set<String> SERVICE_SCHEMES = Set.of("amqp", "amqps", "sb");
 
     private final DeviceAuthenticator devices;
@@ -31,8 +35,8 @@ final class ClaimsBasedSecurity {
     sealed interface Claim {
         long expiresAtEpochSecond();
 
-        /** The connection may act as this device. */
-        record Device(String deviceId, long expiresAtEpochSecond) implements Claim {
+        /** The connection may act as this device, or this module of a device. */
+        record Device(IdentityId identity, long expiresAtEpochSecond) implements Claim {
         }
 
         /** The connection holds this policy's rights (a back-end). */
@@ -88,16 +92,22 @@ final class ClaimsBasedSecurity {
             return Decision.refused("devices do not connect on this listener (it serves the Event Hubs-compatible"
                     + " endpoint only)");
         }
-        String deviceId = deviceIdOf(request.audience());
-        if (deviceId == null) {
+        IdentityId identity = identityOf(request.audience());
+        if (identity == null) {
             return Decision.refused("audience " + DeviceAddresses.printable(request.audience())
-                    + " is not <hub host name>/devices/<device id> (modules do not speak AMQP to the local hub yet)");
+                    + " is not <hub host name>/devices/<device id>[/modules/<module id>]");
         }
-        DeviceAuthenticator.Outcome outcome = devices.authenticateToken(deviceId, token);
+        IdentityId tokenIdentity = identityOf(token.resource());
+        if (!identity.isModule() && tokenIdentity != null && tokenIdentity.isModule()
+                && tokenIdentity.deviceId().equals(identity.deviceId())) {
+            // The device SDK's ModuleClient puts its module's token under its device's audience: it grants the module.
+            identity = tokenIdentity;
+        }
+        DeviceAuthenticator.Outcome outcome = devices.authenticateToken(identity, token);
         if (!outcome.accepted()) {
             return Decision.refused(outcome.reason());
         }
-        return new Decision(CbsAnswer.OK, new Claim.Device(deviceId, token.expiresAtEpochSecond()), outcome.reason());
+        return new Decision(CbsAnswer.OK, new Claim.Device(identity, token.expiresAtEpochSecond()), outcome.reason());
     }
 
     /** The service SDK puts its token with the hub's host name as the audience, and the token is for that name. */
@@ -140,18 +150,31 @@ final class ClaimsBasedSecurity {
         return policyDecision(services.authenticateEventHubsToken(token), token);
     }
 
-    /** {@code host/devices/{id}} (the id percent-encoded or not) to the id; null for anything else. */
-    static String deviceIdOf(String audience) {
+    /**
+     * {@code host/devices/{id}} to the device, {@code host/devices/{id}/modules/{mid}} to the module (ids
+     * percent-encoded or not); null for anything else.
+     */
+    static IdentityId identityOf(String audience) {
         int devices = audience.indexOf(DEVICES);
         if (devices <= 0) {
             return null;
         }
-        String encodedId = audience.substring(devices + DEVICES.length());
+        String path = audience.substring(devices + DEVICES.length());
+        int modules = path.indexOf(MODULES);
+        String deviceId = decoded(modules < 0 ? path : path.substring(0, modules));
+        if (modules < 0) {
+            return deviceId == null ? null : IdentityId.device(deviceId);
+        }
+        String moduleId = decoded(path.substring(modules + MODULES.length()));
+        return deviceId == null || moduleId == null ? null : IdentityId.module(deviceId, moduleId);
+    }
+
+    private static String decoded(String encodedId) {
         if (encodedId.isEmpty() || encodedId.contains("/")) {
             return null;
         }
         try {
-            // '+' is a literal plus in a device id, not a space.
+            // '+' is a literal plus in an id, not a space.
             return URLDecoder.decode(encodedId.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformedEscape) {
             return null;

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -7,9 +8,10 @@ import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
 
 /**
- * The AMQP nodes IoT Hub offers a device ({@code /devices/{id}/messages/events}, ...) and who may attach a link to
- * them: only a device a token on this connection granted, only in the node's direction, and not modules (not served
- * over AMQP yet). Every refusal carries IoT Hub's error condition.
+ * The AMQP nodes IoT Hub offers a device ({@code /devices/{id}/messages/events}, ...) or a module of one
+ * ({@code /devices/{id}/modules/{mid}/messages/events}, ...) and who may attach a link to them: only an identity a
+ * token on this connection granted (a device's token never grants its modules, nor a module's its device), only in
+ * the node's direction. Every refusal carries IoT Hub's error condition.
  */
 final class DeviceAddresses {
     static final String CBS = "$cbs";
@@ -17,9 +19,10 @@ final class DeviceAddresses {
     private static final String MODULES = "/modules/";
     private static final int MAX_ADDRESS_LENGTH = 1024;
 
-    /** What a device's address leads to. */
+    /** What a device's or module's address leads to. */
     enum Node {
         TELEMETRY("/messages/events", EnumSet.of(Direction.FROM_DEVICE)),
+        /** A module's stays empty: IoT Hub sends cloud-to-device messages to devices only (the SDK opens it anyway). */
         CLOUD_TO_DEVICE("/messages/devicebound", EnumSet.of(Direction.TO_DEVICE)),
         /** Requests go to the device on one link, its answers come back on another, both on this address. */
         METHODS("/methods/devicebound", EnumSet.allOf(Direction.class)),
@@ -39,7 +42,7 @@ final class DeviceAddresses {
     /** Which way messages go on a link, seen from the device. */
     enum Direction { FROM_DEVICE, TO_DEVICE }
 
-    record DeviceAddress(String deviceId, Node node) {
+    record DeviceAddress(IdentityId identity, Node node) {
     }
 
     /** Either the address the link may use, or why not. */
@@ -56,16 +59,16 @@ final class DeviceAddresses {
     private DeviceAddresses() {
     }
 
-    /** Parses {@code /devices/{id}/<node>}; empty for anything else (modules included, for now). */
+    /** Parses {@code /devices/{id}/<node>} or {@code /devices/{id}/modules/{mid}/<node>}; empty for anything else. */
     static Optional<DeviceAddress> parse(String address) {
-        Optional<String> deviceId = deviceIdOf(address);
-        if (deviceId.isEmpty()) {
+        Optional<Owner> owner = ownerOf(address);
+        if (owner.isEmpty()) {
             return Optional.empty();
         }
-        String rest = address.substring(DEVICES.length() + deviceId.get().length());
+        String rest = address.substring(owner.get().prefixLength());
         for (Node node : Node.values()) {
             if (rest.equals(node.suffix)) {
-                return Optional.of(new DeviceAddress(deviceId.get(), node));
+                return Optional.of(new DeviceAddress(owner.get().identity(), node));
             }
         }
         return Optional.empty();
@@ -73,21 +76,19 @@ final class DeviceAddresses {
 
     /**
      * May a link in {@code direction} attach to {@code address}, on a connection whose tokens grant {@code granted}?
-     * Another device's address is refused as unauthorized whatever follows the id, so a device learns nothing of it.
+     * Another identity's address is refused as unauthorized whatever follows its id, so a client learns nothing of it.
      */
-    static Decision decide(String address, Direction direction, Set<String> granted) {
+    static Decision decide(String address, Direction direction, Set<IdentityId> granted) {
         if (address == null || address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH) {
             return Decision.refused(AmqpError.NOT_FOUND, "The link has no valid address.");
         }
-        Optional<String> deviceId = deviceIdOf(address);
-        if (deviceId.isPresent() && !granted.contains(deviceId.get())) {
+        Optional<Owner> owner = ownerOf(address);
+        if (owner.isPresent() && !granted.contains(owner.get().identity())) {
+            IdentityId identity = owner.get().identity();
             return Decision.refused(AmqpError.UNAUTHORIZED_ACCESS, granted.isEmpty()
                     ? "No valid SAS token was put on $cbs for this connection."
-                    : "This connection's tokens do not grant device " + printable(deviceId.get()) + ".");
-        }
-        if (deviceId.isPresent() && address.startsWith(DEVICES + deviceId.get() + MODULES)) {
-            return Decision.refused(AmqpError.NOT_IMPLEMENTED,
-                    "The local hub does not serve modules over AMQP yet; use MQTT for them.");
+                    : "This connection's tokens do not grant " + (identity.isModule() ? "module " : "device ")
+                    + printable(identity.toString()) + ".");
         }
         Optional<DeviceAddress> parsed = parse(address);
         if (parsed.isEmpty()) {
@@ -101,16 +102,39 @@ final class DeviceAddresses {
         return new Decision(parsed.get(), null, null);
     }
 
-    /** The id in {@code /devices/{id}/...}: non-empty, without a slash, and followed by more. */
-    private static Optional<String> deviceIdOf(String address) {
-        if (address == null || !address.startsWith(DEVICES)) {
+    /** Whose address it is, and how long the part naming them is. */
+    private record Owner(IdentityId identity, int prefixLength) {
+    }
+
+    /**
+     * The identity an address belongs to: {@code /devices/{id}/modules/{mid}/...} a module, else
+     * {@code /devices/{id}/...} the device; ids non-empty, without a slash, and followed by more.
+     */
+    private static Optional<Owner> ownerOf(String address) {
+        Optional<String> deviceId = segmentAfter(address, 0, DEVICES);
+        if (deviceId.isEmpty()) {
             return Optional.empty();
         }
-        int end = address.indexOf('/', DEVICES.length());
-        if (end <= DEVICES.length()) {
+        int deviceEnd = DEVICES.length() + deviceId.get().length();
+        Optional<String> moduleId = segmentAfter(address, deviceEnd, MODULES);
+        if (moduleId.isPresent()) {
+            return Optional.of(new Owner(IdentityId.module(deviceId.get(), moduleId.get()),
+                    deviceEnd + MODULES.length() + moduleId.get().length()));
+        }
+        return Optional.of(new Owner(IdentityId.device(deviceId.get()), deviceEnd));
+    }
+
+    /** The non-empty segment after {@code marker} at {@code from}, when a {@code /} follows it. */
+    private static Optional<String> segmentAfter(String address, int from, String marker) {
+        if (address == null || !address.startsWith(marker, from)) {
             return Optional.empty();
         }
-        return Optional.of(address.substring(DEVICES.length(), end));
+        int start = from + marker.length();
+        int end = address.indexOf('/', start);
+        if (end <= start) {
+            return Optional.empty();
+        }
+        return Optional.of(address.substring(start, end));
     }
 
     static String printable(String text) {

@@ -1,9 +1,10 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 
 /**
- * A device an AMQP connection may act as, because a token put on its $cbs node granted it: the device's connection
+ * A device (or module) an AMQP connection may act as, because a token put on its $cbs node granted it: its connection
  * as the features see it, its record in the hub, and until when the token holds. Confined to the connection's event
  * loop.
  */
@@ -20,8 +21,8 @@ final class DeviceGrant {
         this.expiresAtEpochSecond = expiresAtEpochSecond;
     }
 
-    String deviceId() {
-        return connection.deviceId();
+    IdentityId identity() {
+        return connection.identity();
     }
 
     /** Whether what the device sends at {@code epochSecond} may still be taken. */

@@ -52,17 +52,17 @@ final class DeviceMessages {
         try {
             parsed = AmqpTelemetry.from(message);
         } catch (AmqpTelemetry.InvalidTelemetryException e) {
-            LOG.info("Rejected a telemetry message of device {}: {}", grant.deviceId(), e.getMessage());
+            LOG.info("Rejected a telemetry message of {}: {}", grant.identity(), e.getMessage());
             settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
             return;
         }
         // Accepted only once stored: a device never loses a message the hub has settled.
-        telemetry.accept(grant.deviceId(), parsed.systemProperties(), parsed.applicationProperties(), parsed.body())
+        telemetry.accept(grant.identity(), parsed.systemProperties(), parsed.applicationProperties(), parsed.body())
                 .whenComplete((stored, failure) -> context.runOnContext(ignored -> {
                     if (failure == null) {
                         settle(receiver, delivery, Accepted.getInstance());
                     } else {
-                        LOG.warn("Telemetry of device {} could not be stored: {}", grant.deviceId(), failure.getMessage());
+                        LOG.warn("Telemetry of {} could not be stored: {}", grant.identity(), failure.getMessage());
                         settle(receiver, delivery, rejected(AmqpError.INTERNAL_ERROR,
                                 "The hub could not store the message; send it again."));
                     }
@@ -79,7 +79,7 @@ final class DeviceMessages {
         Object status = message.getApplicationProperties() == null || message.getApplicationProperties().getValue() == null
                 ? null : message.getApplicationProperties().getValue().get(METHOD_STATUS);
         if (requestId == null || !(status instanceof Integer code)) {
-            LOG.info("Device {} sent a method answer without a request id or an integer {}; ignored", grant.deviceId(),
+            LOG.info("{} sent a method answer without a request id or an integer {}; ignored", grant.identity(),
                     METHOD_STATUS);
             return;
         }
@@ -87,11 +87,11 @@ final class DeviceMessages {
         try {
             payload = new String(AmqpTelemetry.from(message).body(), StandardCharsets.UTF_8);
         } catch (AmqpTelemetry.InvalidTelemetryException e) {
-            LOG.info("Device {} sent a method answer the hub cannot read: {}", grant.deviceId(), e.getMessage());
+            LOG.info("{} sent a method answer the hub cannot read: {}", grant.identity(), e.getMessage());
             return;
         }
         if (!methods.answer(grant.device, requestId, MethodResult.fromDevice(code, payload))) {
-            LOG.info("Device {} answered method request {} that is not waiting (late, or not its own)", grant.deviceId(),
+            LOG.info("{} answered method request {} that is not waiting (late, or not its own)", grant.identity(),
                     DeviceAddresses.printable(requestId));
         }
     }
@@ -110,7 +110,7 @@ final class DeviceMessages {
         }
         settle(receiver, delivery, Accepted.getInstance());
         if (request == null) {
-            LOG.info("Device {} sent a twin request the hub does not know", grant.deviceId());
+            LOG.info("{} sent a twin request the hub does not know", grant.identity());
             grant.connection.sendOnTwinLink(AmqpTwinRequests.toMessage(message.getCorrelationId(),
                     AmqpTwinRequests.badRequest("A twin request is GET, PATCH of /properties/reported, or PUT or"
                             + " DELETE of /notifications/twin/properties/desired.")));
@@ -119,7 +119,7 @@ final class DeviceMessages {
         switch (request.operation()) {
             case SUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(true);
             case UNSUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(false);
-            case GET, PATCH_REPORTED -> twinRequests.answer(grant.deviceId(), request, context,
+            case GET, PATCH_REPORTED -> twinRequests.answer(grant.identity(), request, context,
                     grant.connection::sendOnTwinLink);
         }
     }
@@ -128,7 +128,7 @@ final class DeviceMessages {
     private boolean stillGranted(DeviceGrant grant, ProtonReceiver receiver, ProtonDelivery delivery) {
         if (!grant.validAt(clock.instant().getEpochSecond())) {
             settle(receiver, delivery, rejected(AmqpError.UNAUTHORIZED_ACCESS,
-                    "No valid SAS token for " + grant.deviceId() + "."));
+                    "No valid SAS token for " + grant.identity() + "."));
             return false;
         }
         devices.active(grant.device);

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
-/**
  * Decides whether an MQTT CONNECT (or an AMQP put-token: {@link #authenticateToken}) may become a device or module
  * session: the client id names a registered, enabled device ({@code <id>}) or a module of one
  * ({@code <id>/<module id>}, as IoT Hub's module client id), the user name names this hub and that client id, and the
@@ -78,17 +77,30 @@ public final class DeviceAuthenticator {
      * the device's keys and not expired.
      */
     public Outcome authenticateToken(String deviceId, SasToken token) {
-        if (deviceId == null || !DeviceIds.isValid(deviceId)) {
+        if (deviceId == null) {
             return Outcome.refused("not a valid device id");
         }
+        return authenticateToken(IdentityId.device(deviceId), token);
+    }
+
+    /**
+     * As {@link #authenticateToken(String, SasToken)} for a device or a module: a module's token is for
+     * {@code <this hub>/devices/<deviceId>/modules/<moduleId>} and signed with one of the module's own keys.
+     */
+    public Outcome authenticateToken(IdentityId identity, SasToken token) {
+        if (!DeviceIds.isValid(identity.deviceId()) || (identity.isModule() && !DeviceIds.isValid(identity.moduleId()))) {
+            return Outcome.refused("not a valid device id nor <device id>/<module id>");
+        }
+        String path = "/devices/" + identity.deviceId()
+                + (identity.isModule() ? "/modules/" + identity.moduleId() : "");
         String hostName = hubHostNames.stream()
-                .filter(name -> SasVerifier.sameResource(token.resource(), name + "/devices/" + deviceId))
+                .filter(name -> SasVerifier.sameResource(token.resource(), name + path))
                 .findFirst()
                 .orElse(null);
         if (hostName == null) {
-            return Outcome.refused("SAS token is for " + token.resource() + ", not <hub host name>/devices/" + deviceId);
+            return Outcome.refused("SAS token is for " + token.resource() + ", not <hub host name>" + path);
         }
-        return check(IdentityId.device(deviceId), hostName, token);
+        return check(identity, hostName, token);
     }
 
     private Outcome check(IdentityId identity, String hostName, SasToken token) {

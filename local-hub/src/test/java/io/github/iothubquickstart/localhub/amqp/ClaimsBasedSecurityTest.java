@@ -7,6 +7,8 @@ import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
@@ -33,7 +35,7 @@ class ClaimsBasedSecurityTest {
         ClaimsBasedSecurity.Decision decision = decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour));
 
         assertThat(decision.answer().status()).isEqualTo(200);
-        assertThat(decision.claim()).isEqualTo(new ClaimsBasedSecurity.Claim.Device("dev1", inAnHour));
+        assertThat(decision.claim()).isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev1"), inAnHour));
     }
 
     @Test
@@ -42,7 +44,7 @@ class ClaimsBasedSecurityTest {
         String token = SasSigner.sign(spaced.primaryKey(), "HUB.local/devices/dev+1", inAnHour, null);
 
         assertThat(decide(HUB + "/devices/dev%2B1", token).claim())
-                .isEqualTo(new ClaimsBasedSecurity.Claim.Device("dev+1", inAnHour));
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev+1"), inAnHour));
     }
 
     @Test
@@ -74,14 +76,45 @@ class ClaimsBasedSecurityTest {
     }
 
     @Test
-    void disabledAndUnknownDevicesAndModuleAudiencesAreRefused() {
+    void disabledAndUnknownDevicesAreRefused() {
         registry.setEnabled("dev1", false);
 
         assertThat(decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour)).claim()).isNull();
         assertThat(decide(HUB + "/devices/ghost", token(dev1.primaryKey(), "ghost", inAnHour)).claim()).isNull();
-        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1", inAnHour))
-                .reason()).contains("modules");
         assertThat(decide("dev1", token(dev1.primaryKey(), "dev1", inAnHour)).claim()).isNull();
+    }
+
+    @Test
+    void aModulesOwnTokenGrantsThatModuleOnly() {
+        ModuleIdentity m1 = registry.createModule("dev1", "m1", null, null, null);
+
+        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(m1.primaryKey(), "dev1/modules/m1", inAnHour)).claim())
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"), inAnHour));
+        // The device SDK's ModuleClient puts its token under its device's audience: still the module, not the device.
+        assertThat(decide(HUB + "/devices/dev1", token(m1.primaryKey(), "dev1/modules/m1", inAnHour)).claim())
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"), inAnHour));
+    }
+
+    @Test
+    void aModuleIsNeitherItsDeviceNorAnotherModule() {
+        ModuleIdentity m1 = registry.createModule("dev1", "m1", null, null, null);
+        registry.createModule("dev1", "m2", null, null, null);
+        registry.createDevice("dev2");
+
+        // The device's key signing the module's audience, the module's token for its device or a sibling.
+        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1", inAnHour))
+                .claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev1", token(m1.primaryKey(), "dev1", inAnHour)).claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev2", token(m1.primaryKey(), "dev1/modules/m1", inAnHour)).claim())
+                .as("another device's audience").isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/m2", token(m1.primaryKey(), "dev1/modules/m1", inAnHour))
+                .claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/m2", token(m1.primaryKey(), "dev1/modules/m2", inAnHour))
+                .claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/ghost", token(m1.primaryKey(), "dev1/modules/ghost", inAnHour))
+                .claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/", token(m1.primaryKey(), "dev1/modules/", inAnHour))
+                .claim()).isNull();
     }
 
     @Test

@@ -5,23 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubquickstart.localhub.amqp.DeviceAddresses.Decision;
 import io.github.iothubquickstart.localhub.amqp.DeviceAddresses.Direction;
 import io.github.iothubquickstart.localhub.amqp.DeviceAddresses.Node;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DeviceAddressesTest {
-    private static final Set<String> DEV1 = Set.of("dev1");
+    private static final Set<IdentityId> DEV1 = Set.of(IdentityId.device("dev1"));
+    private static final IdentityId M1 = IdentityId.module("dev1", "m1");
 
     @Test
     void parsesTheNodesTheDeviceSdkOpens() {
         assertThat(DeviceAddresses.parse("/devices/dev1/messages/events"))
-                .contains(new DeviceAddresses.DeviceAddress("dev1", Node.TELEMETRY));
+                .contains(new DeviceAddresses.DeviceAddress(IdentityId.device("dev1"), Node.TELEMETRY));
         assertThat(DeviceAddresses.parse("/devices/dev1/messages/devicebound"))
-                .contains(new DeviceAddresses.DeviceAddress("dev1", Node.CLOUD_TO_DEVICE));
+                .contains(new DeviceAddresses.DeviceAddress(IdentityId.device("dev1"), Node.CLOUD_TO_DEVICE));
         assertThat(DeviceAddresses.parse("/devices/dev1/methods/devicebound"))
-                .contains(new DeviceAddresses.DeviceAddress("dev1", Node.METHODS));
-        assertThat(DeviceAddresses.parse("/devices/dev1/twin")).contains(new DeviceAddresses.DeviceAddress("dev1", Node.TWIN));
+                .contains(new DeviceAddresses.DeviceAddress(IdentityId.device("dev1"), Node.METHODS));
+        assertThat(DeviceAddresses.parse("/devices/dev1/twin")).contains(new DeviceAddresses.DeviceAddress(IdentityId.device("dev1"), Node.TWIN));
     }
 
     @Test
@@ -85,12 +87,42 @@ class DeviceAddressesTest {
     }
 
     @Test
-    void modulesSayTheyAreNotServedOverAmqpYet() {
-        Decision module = DeviceAddresses.decide("/devices/dev1/modules/m1/messages/events", Direction.FROM_DEVICE, DEV1);
+    void aModuleOpensTheSameNodesUnderItsOwnAddress() {
+        assertThat(DeviceAddresses.parse("/devices/dev1/modules/m1/messages/events"))
+                .contains(new DeviceAddresses.DeviceAddress(M1, Node.TELEMETRY));
+        assertThat(DeviceAddresses.parse("/devices/dev1/modules/m1/methods/devicebound"))
+                .contains(new DeviceAddresses.DeviceAddress(M1, Node.METHODS));
+        assertThat(DeviceAddresses.parse("/devices/dev1/modules/m1/twin"))
+                .contains(new DeviceAddresses.DeviceAddress(M1, Node.TWIN));
+        assertThat(DeviceAddresses.decide("/devices/dev1/modules/m1/messages/events", Direction.FROM_DEVICE, Set.of(M1))
+                .allowed()).isTrue();
+        assertThat(DeviceAddresses.decide("/devices/dev1/modules/m1/twin", Direction.TO_DEVICE, Set.of(M1)).allowed())
+                .isTrue();
+    }
 
-        assertThat(module.condition().toString()).isEqualTo("amqp:not-implemented");
-        assertThat(module.description()).contains("modules", "use MQTT");
-        assertThat(DeviceAddresses.decide("/devices/dev2/modules/m1/twin", Direction.FROM_DEVICE, DEV1).condition()
-                .toString()).as("another device's module is that device's").isEqualTo("amqp:unauthorized-access");
+    @ParameterizedTest
+    @ValueSource(strings = {"/devices/dev1/modules/m1/messages/events", "/devices/dev1/modules/m1/twin",
+            "/devices/dev1/modules/m1/anything"})
+    void aDevicesTokenDoesNotGrantItsModules(String address) {
+        Decision decision = DeviceAddresses.decide(address, Direction.FROM_DEVICE, DEV1);
+
+        assertThat(decision.condition().toString()).isEqualTo("amqp:unauthorized-access");
+        assertThat(decision.description()).contains("module dev1/m1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/devices/dev1/messages/events", "/devices/dev1/twin", "/devices/dev1/modules/m2/twin",
+            "/devices/dev2/modules/m1/twin"})
+    void aModulesTokenGrantsNeitherItsDeviceNorAnotherModule(String address) {
+        assertThat(DeviceAddresses.decide(address, Direction.FROM_DEVICE, Set.of(M1)).condition().toString())
+                .isEqualTo("amqp:unauthorized-access");
+    }
+
+    @Test
+    void unknownModuleNodesAreNotFound() {
+        assertThat(DeviceAddresses.decide("/devices/dev1/modules/m1/nowhere", Direction.FROM_DEVICE, Set.of(M1))
+                .condition().toString()).isEqualTo("amqp:not-found");
+        assertThat(DeviceAddresses.decide("/devices/dev1/modules//twin", Direction.FROM_DEVICE, DEV1)
+                .condition().toString()).isEqualTo("amqp:not-found");
     }
 }

@@ -220,7 +220,7 @@ class AmqpDevicesEndToEndTest {
             assertThat(client.attachSender("/devices/amqp-explorer/nowhere").closedWith(5_000)).isEqualTo("amqp:not-found");
             assertThat(client.attachSender("/messages/serviceBound/filenotifications").closedWith(5_000)).isEqualTo("amqp:not-found");
             assertThat(client.attachSender("/devices/amqp-explorer/modules/m1/messages/events").closedWith(5_000))
-                    .isEqualTo("amqp:not-implemented");
+                    .as("a device's token does not grant its modules").isEqualTo("amqp:unauthorized-access");
             // The connection and the device's own telemetry link are unaffected.
             RawAmqpDevices.Link own = client.attachSender("/devices/amqp-explorer/messages/events");
             assertThat(client.send(own, telemetry("still fine"))).isInstanceOf(Accepted.class);

@@ -36,14 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Seeded fuzzing of the AMQP port, as {@link MqttFuzzTest} does the MQTT one: random bytes instead of TLS, random bytes
  * inside TLS, a mutated SASL exchange, and after a valid one a mutated AMQP conversation (open, begin, a put-token on
  * $cbs with the device's real token, a telemetry link and a message). The same over WebSockets (AMQPS_WS, upgraded on
- * the HTTPS port), plus bytes that are no WebSocket frame after the upgrade. Between rounds a well-behaved device on
- * AMQP must still get its telemetry accepted. {@code -Dfuzz.iterations} (default 300) and {@code -Dfuzz.seed} as for
+ * the HTTPS port), plus bytes that are no WebSocket frame after the upgrade. The same on the Event Hubs emulator's
+ * plain port 5672 (no TLS: random bytes, mutated SASL ANONYMOUS and PLAIN exchanges, mutated conversations), and
+ * mutated SASL PLAIN logins on 5671. Between rounds a well-behaved device on AMQP must still get its telemetry
+ * accepted, and a back-end on 5672 its token. {@code -Dfuzz.iterations} (default 300) and {@code -Dfuzz.seed} as for
  * MQTT. (The conversation waits for the SASL outcome, as the Azure SDKs do: Proton-J does not take AMQP frames
  * pipelined behind SASL.)
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class AmqpFuzzTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
     private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 300);
     private static final long SEED = Long.getLong("fuzz.seed", 20261202L);
     /**
@@ -79,26 +81,39 @@ class AmqpFuzzTest {
         byte[] sasl = RawAmqpConversation.saslExchange();
         byte[] conversation = RawAmqpConversation.conversation(hub.hostName(), devices.audience(fuzzer.deviceId()),
                 devices.token(fuzzer, 3600));
+        byte[] plainLogin = RawAmqpConversation.saslPlainExchange("service@sas.root." + hub.hubName(),
+                devices.serviceToken("service", 3600));
+        byte[] devicePlainLogin = RawAmqpConversation.saslPlainExchange("amqp-fuzzer@sas." + hub.hubName(),
+                devices.token(fuzzer, 3600));
         DeviceIdentity canaryDevice = devices.device("amqp-canary");
-        try (RawAmqpDevices.Client canary = devices.connect()) {
+        try (RawAmqpDevices.Client canary = devices.connect(); RawAmqpDevices.Client backEnd = devices.connectPlain()) {
             assertThat(canary.putToken(devices.audience(canaryDevice.deviceId()), devices.token(canaryDevice, 3600)))
                     .isEqualTo(200);
             RawAmqpDevices.Link telemetry = canary.attachSender("/devices/amqp-canary/messages/events");
             for (int i = 0; i < ITERATIONS; i++) {
-                switch (random.nextInt(7)) {
+                switch (random.nextInt(12)) {
                     case 0 -> sendPlain(randomBytes(random, 1 + random.nextInt(2_000)));
                     case 1 -> sendOverTls(randomBytes(random, 1 + random.nextInt(2_000)), null, FUZZ_WAIT_MILLIS);
                     case 2 -> sendOverTls(mutate(random, sasl), conversation, FUZZ_WAIT_MILLIS);
                     case 3 -> sendOverTls(sasl, mutatedConversation(random, conversation), FUZZ_WAIT_MILLIS);
                     case 4 -> sendUnframedAfterUpgrade(randomBytes(random, 1 + random.nextInt(2_000)));
                     case 5 -> sendOverWebSocket(mutate(random, sasl), conversation, FUZZ_WAIT_MILLIS);
-                    default -> sendOverWebSocket(sasl, mutatedConversation(random, conversation), FUZZ_WAIT_MILLIS);
+                    case 6 -> sendOverWebSocket(sasl, mutatedConversation(random, conversation), FUZZ_WAIT_MILLIS);
+                    case 7 -> sendWithoutTls(randomBytes(random, 1 + random.nextInt(2_000)), null, FUZZ_WAIT_MILLIS);
+                    case 8 -> sendWithoutTls(mutate(random, random.nextBoolean() ? sasl : plainLogin), conversation,
+                            FUZZ_WAIT_MILLIS);
+                    case 9 -> sendWithoutTls(random.nextBoolean() ? sasl : plainLogin,
+                            mutatedConversation(random, conversation), FUZZ_WAIT_MILLIS);
+                    case 10 -> sendOverTls(mutate(random, devicePlainLogin), conversation, FUZZ_WAIT_MILLIS);
+                    default -> sendOverTls(devicePlainLogin, mutatedConversation(random, conversation), FUZZ_WAIT_MILLIS);
                 }
                 if (i % 50 == 49) {
                     assertServes(canary, telemetry, i);
+                    assertServesBackEnds(backEnd, i);
                 }
             }
             assertServes(canary, telemetry, ITERATIONS);
+            assertServesBackEnds(backEnd, ITERATIONS);
             assertThat(hub.isDeviceConnected("amqp-canary")).isTrue();
         }
     }
@@ -111,6 +126,20 @@ class AmqpFuzzTest {
     @Test
     void theUnmutatedConversationIsOneTheHubAcceptsOverWebSockets() throws Exception {
         assertSeedConversationIsStored("amqp-ws-pipelined", AmqpFuzzTest::sendOverWebSocket);
+    }
+
+    @Test
+    void theUnmutatedSaslPlainLoginIsOneTheHubAccepts() throws Exception {
+        DeviceIdentity device = devices.device("amqp-plain-seed");
+        LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(stored::add)) {
+            sendOverTls(RawAmqpConversation.saslPlainExchange("amqp-plain-seed@sas." + hub.hubName(),
+                    devices.token(device, 3600)), RawAmqpConversation.conversation(hub.hostName(),
+                    devices.audience(device.deviceId()), devices.token(device, 3600)), 5_000);
+            TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
+            assertThat(message).as("the fuzzer's PLAIN seed reaches the telemetry store").isNotNull();
+            assertThat(message.deviceId()).isEqualTo("amqp-plain-seed");
+        }
     }
 
     /** One way into the hub: {@code first}, then {@code afterSasl} once SASL was answered within the wait. */
@@ -145,6 +174,33 @@ class AmqpFuzzTest {
                 .isInstanceOf(Accepted.class);
     }
 
+    private static void assertServesBackEnds(RawAmqpDevices.Client backEnd, int iteration) throws Exception {
+        assertThat(backEnd.putToken(hub.hostName(), devices.serviceToken("service", 600)))
+                .as("back-end on 5672 served after %d fuzz inputs (seed %d)", iteration, SEED).isEqualTo(200);
+    }
+
+    /** As {@link #sendOverTls}, on the Event Hubs emulator's plain port (5672), without TLS. */
+    private static void sendWithoutTls(byte[] first, byte[] afterSasl, int saslWaitMillis) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(ADDRESS, hub.eventHubsPort()), 5_000);
+            socket.setSoTimeout(saslWaitMillis);
+            sendThenAfterSasl(socket, first, afterSasl);
+        } catch (IOException expected) {
+            // closed by the hub, or silent: fine
+        }
+    }
+
+    private static void sendThenAfterSasl(Socket socket, byte[] first, byte[] afterSasl) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(first);
+        out.flush();
+        if (afterSasl != null) {
+            RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
+            out.write(afterSasl);
+            out.flush();
+        }
+    }
+
     private static void sendPlain(byte[] bytes) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(ADDRESS, hub.amqpPort()), 5_000);
@@ -165,14 +221,7 @@ class AmqpFuzzTest {
             socket.setSoTimeout(5_000);
             socket.startHandshake();
             socket.setSoTimeout(saslWaitMillis);
-            OutputStream out = socket.getOutputStream();
-            out.write(first);
-            out.flush();
-            if (afterSasl != null) {
-                RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
-                out.write(afterSasl);
-                out.flush();
-            }
+            sendThenAfterSasl(socket, first, afterSasl);
         } catch (IOException expected) {
             // closed by the hub, or silent for 2 s: fine
         }

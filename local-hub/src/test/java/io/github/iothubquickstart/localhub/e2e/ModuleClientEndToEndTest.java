@@ -24,6 +24,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import java.nio.charset.StandardCharsets;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -38,14 +39,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The real ModuleClient over MQTT: it connects with its own connection string, its telemetry arrives marked with its
- * module id, and it is an identity of its own (neither its device's keys nor its device's topics work for it).
+ * The real ModuleClient over MQTT and AMQPS (each test the SDK can do runs on both): it connects with its own
+ * connection string, its telemetry arrives marked with its module id, and it is an identity of its own (neither its
+ * device's keys nor its device's topics or AMQP addresses work for it; raw clients try what the SDK never does).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ModuleClientEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
 
     @TempDir
     static Path dataDirectory;
@@ -68,12 +72,14 @@ class ModuleClientEndToEndTest {
         hub.close();
     }
 
-    @Test
-    void moduleTelemetryArrivesWithItsDeviceAndModuleId() throws Exception {
-        hub.registerModule("plant-1", "thermometer");
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void moduleTelemetryArrivesWithItsDeviceAndModuleId(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("plant-1", protocol);
+        hub.registerModule(deviceId, "thermometer");
         LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
-            ModuleClient module = hub.module("plant-1", "thermometer", IotHubClientProtocol.MQTT);
+            ModuleClient module = hub.module(deviceId, "thermometer", protocol);
             module.open(false);
 
             Message message = new Message("{\"temperature\":21.5}");
@@ -82,7 +88,7 @@ class ModuleClientEndToEndTest {
 
             TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
             assertThat(arrived).isNotNull();
-            assertThat(arrived.deviceId()).isEqualTo("plant-1");
+            assertThat(arrived.deviceId()).isEqualTo(deviceId);
             assertThat(arrived.moduleId()).isEqualTo("thermometer");
             assertThat(arrived.systemProperties()).containsEntry("iothub-connection-module-id", "thermometer");
             assertThat(arrived.applicationProperties()).containsEntry("unit", "celsius");
@@ -90,36 +96,42 @@ class ModuleClientEndToEndTest {
         }
     }
 
-    @Test
-    void connectedModuleShowsAsConnectedWhileItsDeviceDoesNot() throws Exception {
-        hub.registerModule("plant-2", "thermometer");
-        ModuleClient module = hub.module("plant-2", "thermometer", IotHubClientProtocol.MQTT);
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void connectedModuleShowsAsConnectedWhileItsDeviceDoesNot(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("plant-2", protocol);
+        hub.registerModule(deviceId, "thermometer");
+        ModuleClient module = hub.module(deviceId, "thermometer", protocol);
         module.open(false);
 
-        assertThat(registry.getModule("plant-2", "thermometer").getConnectionState())
+        assertThat(registry.getModule(deviceId, "thermometer").getConnectionState())
                 .isEqualTo(DeviceConnectionState.Connected);
-        assertThat(registry.getDevice("plant-2").getConnectionState()).isEqualTo(DeviceConnectionState.Disconnected);
+        assertThat(registry.getDevice(deviceId).getConnectionState()).isEqualTo(DeviceConnectionState.Disconnected);
     }
 
-    @Test
-    void deviceAndItsModuleAreConnectedAtTheSameTime() throws Exception {
-        hub.registerModule("plant-3", "thermometer");
-        ModuleClient module = hub.module("plant-3", "thermometer", IotHubClientProtocol.MQTT);
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void deviceAndItsModuleAreConnectedAtTheSameTime(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("plant-3", protocol);
+        hub.registerModule(deviceId, "thermometer");
+        ModuleClient module = hub.module(deviceId, "thermometer", protocol);
         module.open(false);
-        hub.device("plant-3").open(false);
+        hub.device(deviceId, protocol).open(false);
 
-        assertThat(hub.hub.isDeviceConnected("plant-3")).isTrue();
-        assertThat(registry.getModule("plant-3", "thermometer").getConnectionState())
+        assertThat(hub.hub.isDeviceConnected(deviceId)).isTrue();
+        assertThat(registry.getModule(deviceId, "thermometer").getConnectionState())
                 .isEqualTo(DeviceConnectionState.Connected);
     }
 
-    @Test
-    void moduleCannotConnectWithItsDevicesKey() {
-        hub.registerModule("plant-4", "thermometer");
-        DeviceIdentity device = hub.hub.identity().registry().findDevice("plant-4").orElseThrow();
-        String withDeviceKey = "HostName=" + hub.hub.hostName() + ";DeviceId=plant-4;ModuleId=thermometer"
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void moduleCannotConnectWithItsDevicesKey(IotHubClientProtocol protocol) {
+        String deviceId = TestHub.idFor("plant-4", protocol);
+        hub.registerModule(deviceId, "thermometer");
+        DeviceIdentity device = hub.hub.identity().registry().findDevice(deviceId).orElseThrow();
+        String withDeviceKey = "HostName=" + hub.hub.hostName() + ";DeviceId=" + deviceId + ";ModuleId=thermometer"
                 + ";SharedAccessKey=" + device.primaryKey();
-        ModuleClient module = hub.moduleWithConnectionString(withDeviceKey, IotHubClientProtocol.MQTT);
+        ModuleClient module = hub.moduleWithConnectionString(withDeviceKey, protocol);
 
         assertThatThrownBy(() -> module.open(false)).isInstanceOf(IotHubClientException.class);
     }
@@ -166,20 +178,55 @@ class ModuleClientEndToEndTest {
     }
 
     @Test
-    void directMethodOnAModuleReachesThatModuleAndNotItsDevice() throws Exception {
-        hub.registerModule("plant-7", "valve");
+    void overAmqpAModulesTokenGrantsThatModuleOnlyAndADevicesTokenNoneOfItsModules() throws Exception {
+        hub.registerModule("plant-11", "thermometer");
+        hub.registerModule("plant-11", "valve");
+        DeviceIdentity device = hub.hub.identity().registry().findDevice("plant-11").orElseThrow();
+        ModuleIdentity module = hub.hub.identity().registry().findModule("plant-11", "thermometer").orElseThrow();
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (RawAmqpDevices raw = new RawAmqpDevices(hub.hub);
+             AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            try (RawAmqpDevices.Client client = raw.connect()) {
+                // The device's token for the module's audience: refused on $cbs.
+                assertThat(client.putToken(raw.audience("plant-11", "thermometer"), raw.token(device, 600))).isEqualTo(401);
+                // The module's token under its device's audience, as the device SDK puts it: the module, not the device.
+                assertThat(client.putToken(raw.audience("plant-11"), raw.token(module, 600))).isEqualTo(200);
+                assertThat(client.attachSender("/devices/plant-11/messages/events").closedWith(5_000))
+                        .isEqualTo("amqp:unauthorized-access");
+                assertThat(client.attachSender("/devices/plant-11/modules/valve/messages/events").closedWith(5_000))
+                        .isEqualTo("amqp:unauthorized-access");
+                RawAmqpDevices.Link own = client.attachSender("/devices/plant-11/modules/thermometer/messages/events");
+                assertThat(client.send(own, RawAmqpDevices.telemetry("from the module"))).isInstanceOf(Accepted.class);
+            }
+            try (RawAmqpDevices.Client client = raw.connect()) {
+                assertThat(client.putToken(raw.audience("plant-11"), raw.token(device, 600))).isEqualTo(200);
+                assertThat(client.attachSender("/devices/plant-11/modules/thermometer/messages/events").closedWith(5_000))
+                        .isEqualTo("amqp:unauthorized-access");
+            }
+            TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
+            assertThat(arrived.moduleId()).isEqualTo("thermometer");
+            assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("from the module");
+            assertThat(received.poll(300, TimeUnit.MILLISECONDS)).as("nothing else was taken").isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void directMethodOnAModuleReachesThatModuleAndNotItsDevice(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("plant-7", protocol);
+        hub.registerModule(deviceId, "valve");
         List<String> deviceCalls = new CopyOnWriteArrayList<>();
-        hub.connectedDevice("plant-7", (name, payload, context) -> {
+        hub.connectedDevice(deviceId, (name, payload, context) -> {
             deviceCalls.add(name);
             return new DirectMethodResponse(500, Map.of());
         });
-        ModuleClient module = hub.module("plant-7", "valve", IotHubClientProtocol.MQTT);
+        ModuleClient module = hub.module(deviceId, "valve", protocol);
         module.open(false);
         module.subscribeToMethods((name, payload, context) ->
                 new DirectMethodResponse(200, Map.of("opened", payload.getPayloadAsJsonElement())), null);
         DirectMethodsClient methods = hub.methodsClient("service");
 
-        var answer = methods.invoke("plant-7", "valve", "open",
+        var answer = methods.invoke(deviceId, "valve", "open",
                 DirectMethodRequestOptions.builder().payload(Map.of("percent", 40)).build());
 
         assertThat(answer.getStatus()).isEqualTo(200);
@@ -187,7 +234,7 @@ class ModuleClientEndToEndTest {
                 .isEqualTo(40);
         assertThat(deviceCalls).isEmpty();
         // The device's own methods are still its own.
-        assertThat(methods.invoke("plant-7", "open").getStatus()).isEqualTo(500);
+        assertThat(methods.invoke(deviceId, "open").getStatus()).isEqualTo(500);
     }
 
     @Test
@@ -206,27 +253,30 @@ class ModuleClientEndToEndTest {
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404010));
     }
 
-    @Test
-    void disablingOrDeletingTheDeviceDropsItsModulesConnectionAndADisabledDevicesModuleIsRefused() throws Exception {
-        hub.registerModule("plant-9", "thermometer");
-        ModuleClient module = hub.module("plant-9", "thermometer", IotHubClientProtocol.MQTT);
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void disablingOrDeletingTheDeviceDropsItsModulesConnectionAndADisabledDevicesModuleIsRefused(IotHubClientProtocol protocol) throws Exception {
+        String deviceId10 = TestHub.idFor("plant-10", protocol);
+        String deviceId9 = TestHub.idFor("plant-9", protocol);
+        hub.registerModule(deviceId9, "thermometer");
+        ModuleClient module = hub.module(deviceId9, "thermometer", protocol);
         module.open(false);
-        var device = registry.getDevice("plant-9");
+        var device = registry.getDevice(deviceId9);
         device.setStatus(com.microsoft.azure.sdk.iot.service.registry.DeviceStatus.Disabled);
 
         registry.updateDevice(device);
 
-        assertThat(registry.getModule("plant-9", "thermometer").getConnectionState())
+        assertThat(registry.getModule(deviceId9, "thermometer").getConnectionState())
                 .isEqualTo(DeviceConnectionState.Disconnected);
-        ModuleClient again = hub.module("plant-9", "thermometer", IotHubClientProtocol.MQTT);
+        ModuleClient again = hub.module(deviceId9, "thermometer", protocol);
         assertThatThrownBy(() -> again.open(false)).isInstanceOf(IotHubClientException.class);
 
-        hub.registerModule("plant-10", "thermometer");
-        hub.module("plant-10", "thermometer", IotHubClientProtocol.MQTT).open(false);
-        registry.removeDevice("plant-10");
-        hub.registerModule("plant-10", "thermometer");
+        hub.registerModule(deviceId10, "thermometer");
+        hub.module(deviceId10, "thermometer", protocol).open(false);
+        registry.removeDevice(deviceId10);
+        hub.registerModule(deviceId10, "thermometer");
 
-        assertThat(registry.getModule("plant-10", "thermometer").getConnectionState())
+        assertThat(registry.getModule(deviceId10, "thermometer").getConnectionState())
                 .isEqualTo(DeviceConnectionState.Disconnected);
     }
 }

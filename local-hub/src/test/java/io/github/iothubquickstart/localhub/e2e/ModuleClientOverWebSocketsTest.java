@@ -20,10 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The real ModuleClient on {@code MQTT_WS} (port 443, as the SDK always uses): telemetry marked with its module id,
- * a direct method on the module, and its twin, the same as over MQTT on 8883.
+ * The real ModuleClient on {@code MQTT_WS} and {@code AMQPS_WS} (port 443, as the SDK always uses): telemetry marked
+ * with its module id, a direct method on the module, and its twin, the same as over MQTT on 8883 and AMQP on 5671.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ModuleClientOverWebSocketsTest {
@@ -43,36 +45,40 @@ class ModuleClientOverWebSocketsTest {
         }
     }
 
-    @Test
-    void moduleTelemetryArrivesWithItsModuleId() throws Exception {
-        hub.registerModule("ws-plant", "thermometer");
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT_WS", "AMQPS_WS"})
+    void moduleTelemetryArrivesWithItsModuleId(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("ws-plant", protocol);
+        hub.registerModule(deviceId, "thermometer");
         LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
-            ModuleClient module = hub.module("ws-plant", "thermometer", IotHubClientProtocol.MQTT_WS);
+            ModuleClient module = hub.module(deviceId, "thermometer", protocol);
             module.open(false);
 
             module.sendEvent(new Message("{\"temperature\":19}"));
 
             TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
             assertThat(arrived).isNotNull();
-            assertThat(arrived.deviceId()).isEqualTo("ws-plant");
+            assertThat(arrived.deviceId()).isEqualTo(deviceId);
             assertThat(arrived.moduleId()).isEqualTo("thermometer");
             assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("{\"temperature\":19}");
         }
     }
 
-    @Test
-    void moduleAnswersItsDirectMethodAndGetsItsDesiredProperties() throws Exception {
-        hub.registerModule("ws-line", "valve");
-        ModuleClient module = hub.module("ws-line", "valve", IotHubClientProtocol.MQTT_WS);
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT_WS", "AMQPS_WS"})
+    void moduleAnswersItsDirectMethodAndGetsItsDesiredProperties(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("ws-line", protocol);
+        hub.registerModule(deviceId, "valve");
+        ModuleClient module = hub.module(deviceId, "valve", protocol);
         module.open(false);
         module.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("name", name)), null);
         LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> pushed = new LinkedBlockingQueue<>();
         module.subscribeToDesiredProperties((twin, context) -> pushed.add(twin), null);
 
-        var answer = hub.methodsClient("service").invoke("ws-line", "valve", "close",
+        var answer = hub.methodsClient("service").invoke(deviceId, "valve", "close",
                 DirectMethodRequestOptions.builder().methodResponseTimeoutSeconds(10).build());
-        Twin patch = new Twin("ws-line", "valve");
+        Twin patch = new Twin(deviceId, "valve");
         patch.getDesiredProperties().put("limit", 3);
         hub.twinClient("service").patch(patch);
         TwinCollection reported = new TwinCollection();
@@ -84,7 +90,7 @@ class ModuleClientOverWebSocketsTest {
         var update = pushed.poll(10, TimeUnit.SECONDS);
         assertThat(update).isNotNull();
         assertThat(((Number) update.getDesiredProperties().get("limit")).intValue()).isEqualTo(3);
-        assertThat(hub.twinClient("service").get("ws-line", "valve").getReportedProperties().get("closed"))
+        assertThat(hub.twinClient("service").get(deviceId, "valve").getReportedProperties().get("closed"))
                 .isEqualTo(true);
     }
 }

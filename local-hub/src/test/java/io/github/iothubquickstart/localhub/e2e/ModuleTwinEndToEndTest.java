@@ -20,14 +20,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Module twins through the real TwinClient and ModuleClient: the service reads and patches a module's twin, the module
- * gets the desired change pushed and reports back, and none of it touches the device's own twin.
+ * Module twins through the real TwinClient and ModuleClient (on MQTT and on AMQPS): the service reads and patches a
+ * module's twin, the module gets the desired change pushed and reports back, and none of it touches the device's own
+ * twin.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ModuleTwinEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
 
     @TempDir
     static Path dataDirectory;
@@ -62,15 +65,17 @@ class ModuleTwinEndToEndTest {
         assertThat(twin.getETag()).isNotBlank();
     }
 
-    @Test
-    void desiredPatchReachesTheModuleAndItsReportBackReachesTheService() throws Exception {
-        hub.registerModule("line-2", "counter");
-        ModuleClient module = hub.module("line-2", "counter", IotHubClientProtocol.MQTT);
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void desiredPatchReachesTheModuleAndItsReportBackReachesTheService(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("line-2", protocol);
+        hub.registerModule(deviceId, "counter");
+        ModuleClient module = hub.module(deviceId, "counter", protocol);
         module.open(false);
         LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> pushed = new LinkedBlockingQueue<>();
         module.subscribeToDesiredProperties((twin, context) -> pushed.add(twin), null);
 
-        Twin patch = new Twin("line-2", "counter");
+        Twin patch = new Twin(deviceId, "counter");
         patch.getDesiredProperties().put("rate", 7);
         Twin patched = twins.patch(patch);
 
@@ -84,32 +89,34 @@ class ModuleTwinEndToEndTest {
         reported.put("count", 42);
         TwinRequests.updateReportedProperties(module, reported);
 
-        assertThat(((Number) twins.get("line-2", "counter").getReportedProperties().get("count")).intValue()).isEqualTo(42);
+        assertThat(((Number) twins.get(deviceId, "counter").getReportedProperties().get("count")).intValue()).isEqualTo(42);
         var moduleView = TwinRequests.getTwin(module);
         assertThat(((Number) moduleView.getDesiredProperties().get("rate")).intValue()).isEqualTo(7);
         assertThat(((Number) moduleView.getReportedProperties().get("count")).intValue()).isEqualTo(42);
         // The device's own twin is a different twin.
-        Twin deviceTwin = twins.get("line-2");
+        Twin deviceTwin = twins.get(deviceId);
         assertThat(deviceTwin.getDesiredProperties()).isEmpty();
         assertThat(deviceTwin.getReportedProperties()).isEmpty();
     }
 
-    @Test
-    void aDevicePatchIsNotPushedToItsModuleNorTheOtherWayRound() throws Exception {
-        hub.registerModule("line-3", "counter");
-        ModuleClient module = hub.module("line-3", "counter", IotHubClientProtocol.MQTT);
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void aDevicePatchIsNotPushedToItsModuleNorTheOtherWayRound(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("line-3", protocol);
+        hub.registerModule(deviceId, "counter");
+        ModuleClient module = hub.module(deviceId, "counter", protocol);
         module.open(false);
         LinkedBlockingQueue<Object> toModule = new LinkedBlockingQueue<>();
         module.subscribeToDesiredProperties((twin, context) -> toModule.add(twin), null);
-        var device = hub.device("line-3");
+        var device = hub.device(deviceId, protocol);
         device.open(false);
         LinkedBlockingQueue<Object> toDevice = new LinkedBlockingQueue<>();
         device.subscribeToDesiredProperties((twin, context) -> toDevice.add(twin), null);
 
-        Twin devicePatch = new Twin("line-3");
+        Twin devicePatch = new Twin(deviceId);
         devicePatch.getDesiredProperties().put("forDevice", true);
         twins.patch(devicePatch);
-        Twin modulePatch = new Twin("line-3", "counter");
+        Twin modulePatch = new Twin(deviceId, "counter");
         modulePatch.getDesiredProperties().put("forModule", true);
         twins.patch(modulePatch);
 

@@ -59,6 +59,14 @@ final class RawAmqpConversation {
         return concat(SASL_HEADER, frame(1, init, new byte[0]));
     }
 
+    /** The SASL header and a PLAIN init ({@code NUL user NUL password}), as Node's azure-iothub sends them. */
+    static byte[] saslPlainExchange(String user, String password) {
+        SaslInit init = new SaslInit();
+        init.setMechanism(Symbol.valueOf("PLAIN"));
+        init.setInitialResponse(new Binary(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8)));
+        return concat(SASL_HEADER, frame(1, init, new byte[0]));
+    }
+
     /** What an AMQP device sends after SASL, without waiting for the hub: open, begin, put-token, telemetry. */
     static byte[] conversation(String hubHostName, String audience, String token) {
         Message putToken = Message.Factory.create();

@@ -3,6 +3,10 @@ package io.github.iothubquickstart.localhub.e2e;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
+import io.vertx.proton.ProtonSession;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -48,14 +52,32 @@ final class RawAmqpDevices implements AutoCloseable {
                 Instant.now().plusSeconds(seconds).getEpochSecond(), null);
     }
 
+    /** A module SAS token for {@code <hub>/devices/<id>/modules/<mid>}, signed with the module's key. */
+    String token(ModuleIdentity module, long seconds) {
+        return SasSigner.sign(module.primaryKey(), audience(module.deviceId(), module.moduleId()),
+                Instant.now().plusSeconds(seconds).getEpochSecond(), null);
+    }
+
     /** A service SAS token of the named policy for the hub itself (the audience a back-end puts), valid for {@code seconds}. */
     String serviceToken(String policyName, long seconds) {
         return SasSigner.sign(hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey(), hub.hostName(),
                 Instant.now().plusSeconds(seconds).getEpochSecond(), policyName);
     }
 
+    /** A telemetry message with {@code body} as its data, nothing else. */
+    static Message telemetry(String body) {
+        Message message = Message.Factory.create();
+        message.setBody(new org.apache.qpid.proton.amqp.messaging.Data(
+                new org.apache.qpid.proton.amqp.Binary(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return message;
+    }
+
     String audience(String deviceId) {
         return hub.hostName() + "/devices/" + deviceId;
+    }
+
+    String audience(String deviceId, String moduleId) {
+        return audience(deviceId) + "/modules/" + moduleId;
     }
 
     Client connect() throws Exception {
@@ -71,9 +93,31 @@ final class RawAmqpDevices implements AutoCloseable {
         return connect(new ProtonClientOptions().addEnabledSaslMechanism("ANONYMOUS"), hub.eventHubsPort());
     }
 
+    /** A client on 5671 that logs in with SASL PLAIN, as Node's azure-iothub and older device SDKs do. */
+    Client connectWithSaslPlain(String user, String password) throws Exception {
+        return connect(tls().addEnabledSaslMechanism("PLAIN"), hub.amqpPort(), user, password);
+    }
+
+    /** The same on the plain (no TLS) listener of the Event Hubs emulator mode. */
+    Client connectWithSaslPlainWithoutTls(String user, String password) throws Exception {
+        return connect(new ProtonClientOptions().addEnabledSaslMechanism("PLAIN"), hub.eventHubsPort(), user, password);
+    }
+
+    private ProtonClientOptions tls() {
+        return new ProtonClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()))
+                .setHostnameVerificationAlgorithm("HTTPS");
+    }
+
     private Client connect(ProtonClientOptions options, int port) throws Exception {
+        return connect(options, port, null, null);
+    }
+
+    private Client connect(ProtonClientOptions options, int port, String user, String password) throws Exception {
         CompletableFuture<Client> connected = new CompletableFuture<>();
-        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), port, result -> {
+        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), port, user, password,
+                result -> {
             if (result.failed()) {
                 connected.completeExceptionally(result.cause());
                 return;
@@ -231,6 +275,37 @@ final class RawAmqpDevices implements AutoCloseable {
                 receiving.receiver.close();
                 return null;
             });
+        }
+
+        /**
+         * Begins {@code count} sessions at once, or attaches {@code count} sending links to {@code $cbs} in one session
+         * ({@code links}), and waits until the hub answered each; the conditions it closes any of them with arrive in
+         * the queue (a refusal is an answer followed at once by an end or detach).
+         */
+        java.util.concurrent.BlockingQueue<String> openAtOnce(int count, boolean links) throws Exception {
+            List<CompletableFuture<Void>> answered = new ArrayList<>();
+            java.util.concurrent.BlockingQueue<String> refusals = new java.util.concurrent.LinkedBlockingQueue<>();
+            onContext(() -> {
+                ProtonSession shared = links ? connection.createSession().open() : null;
+                for (int i = 0; i < count; i++) {
+                    CompletableFuture<Void> answer = new CompletableFuture<>();
+                    answered.add(answer);
+                    if (links) {
+                        ProtonSender sender = shared.createSender("$cbs");
+                        sender.openHandler(opened -> answer.complete(null));
+                        sender.closeHandler(closed -> refusals.add(String.valueOf(sender.getRemoteCondition().getCondition())));
+                        sender.open();
+                    } else {
+                        ProtonSession session = connection.createSession();
+                        session.openHandler(opened -> answer.complete(null));
+                        session.closeHandler(closed -> refusals.add(String.valueOf(session.getRemoteCondition().getCondition())));
+                        session.open();
+                    }
+                }
+                return null;
+            });
+            CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            return refusals;
         }
 
         /** Sends {@code message} on {@code link} and waits for the hub's disposition. */

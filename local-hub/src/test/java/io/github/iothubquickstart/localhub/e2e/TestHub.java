@@ -107,6 +107,11 @@ final class TestHub implements AutoCloseable {
         return client;
     }
 
+    /** {@code base} made unique per protocol, for tests that run once per protocol against one hub. */
+    static String idFor(String base, IotHubClientProtocol protocol) {
+        return base + "-" + protocol.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Registers a module (and its device, if need be) with fresh keys. */
     void registerModule(String deviceId, String moduleId) {
         if (hub.identity().registry().findDevice(deviceId).isEmpty()) {

@@ -1,0 +1,101 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetSocket;
+import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.sasl.ProtonSaslAuthenticator;
+import java.time.Duration;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SASL exchange of one AMQP connection, on every AMQP listener (5671, the plain 5672, WebSockets): ANONYMOUS, as
+ * the Azure SDKs open it (their token follows on $cbs), or PLAIN with a SAS token as the password
+ * ({@link SaslPlainLogin}; the claim goes to the connection's attachments under {@link #CLAIM} for
+ * {@link AmqpClientConnection} to grant). A client that has not finished SASL within the authentication timeout is
+ * closed: until then nothing else would ever close it.
+ */
+final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
+    /** Where a PLAIN login's claim waits for the connection handler. */
+    static final String CLAIM = "localhub.sasl-plain-claim";
+    static final String ANONYMOUS = "ANONYMOUS";
+    static final String PLAIN = "PLAIN";
+    private static final Logger LOG = LoggerFactory.getLogger(HubSaslAuthenticator.class);
+
+    private final Vertx vertx;
+    private final Duration deadline;
+    private final SaslPlainLogin plain;
+    private Sasl sasl;
+    private ProtonConnection connection;
+    private NetSocket socket;
+    private long deadlineTimer = -1;
+    private boolean succeeded;
+
+    HubSaslAuthenticator(Vertx vertx, Duration deadline, SaslPlainLogin plain) {
+        this.vertx = vertx;
+        this.deadline = deadline;
+        this.plain = plain;
+    }
+
+    @Override
+    public void init(NetSocket socket, ProtonConnection connection, Transport transport) {
+        this.socket = socket;
+        this.connection = connection;
+        this.sasl = transport.sasl();
+        sasl.server();
+        sasl.allowSkip(false);
+        sasl.setMechanisms(ANONYMOUS, PLAIN);
+        deadlineTimer = vertx.setTimer(Math.max(1, deadline.toMillis()), fired -> {
+            deadlineTimer = -1;
+            LOG.info("Closing AMQP connection from {}: no SASL exchange within {} s", socket.remoteAddress(),
+                    deadline.toSeconds());
+            socket.close();
+        });
+    }
+
+    @Override
+    public void process(Handler<Boolean> completionHandler) {
+        String[] chosen = sasl.getRemoteMechanisms();
+        if (chosen.length == 0) {
+            completionHandler.handle(false);
+            return;
+        }
+        if (ANONYMOUS.equals(chosen[0])) {
+            succeeded = true;
+        } else if (PLAIN.equals(chosen[0])) {
+            succeeded = login();
+        } else {
+            LOG.info("Refused SASL mechanism {} from {}", DeviceAddresses.printable(chosen[0]), socket.remoteAddress());
+        }
+        sasl.done(succeeded ? Sasl.SaslOutcome.PN_SASL_OK : Sasl.SaslOutcome.PN_SASL_AUTH);
+        if (deadlineTimer >= 0) {
+            vertx.cancelTimer(deadlineTimer);
+        }
+        completionHandler.handle(true);
+    }
+
+    private boolean login() {
+        int pending = sasl.pending();
+        if (pending > SaslPlainLogin.MAX_RESPONSE_BYTES) {
+            LOG.info("Refused SASL PLAIN from {}: the response is {} bytes", socket.remoteAddress(), pending);
+            return false;
+        }
+        byte[] response = new byte[Math.max(0, pending)];
+        sasl.recv(response, 0, response.length);
+        ClaimsBasedSecurity.Decision decision = plain.decide(response);
+        if (decision.claim() == null) {
+            LOG.info("Refused SASL PLAIN from {}: {}", socket.remoteAddress(), decision.reason());
+            return false;
+        }
+        connection.attachments().set(CLAIM, ClaimsBasedSecurity.Claim.class, decision.claim());
+        return true;
+    }
+
+    @Override
+    public boolean succeeded() {
+        return succeeded;
+    }
+}
