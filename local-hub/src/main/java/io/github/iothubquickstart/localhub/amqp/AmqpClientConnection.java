@@ -539,7 +539,7 @@ final class AmqpClientConnection {
         vertx.cancelTimer(authenticationTimer);
         AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(identity, who(), context, this::revoke);
         DeviceGrant grant = new DeviceGrant(deviceConnection, devices.connected(deviceConnection),
-                granted.expiresAtEpochSecond());
+                granted.generationId(), granted.expiresAtEpochSecond());
         grants.put(identity, grant);
         scheduleExpiry(identity, grant);
         LOG.info("{} {} connected over AMQP from {}", identity.isModule() ? "Module" : "Device", identity, who());

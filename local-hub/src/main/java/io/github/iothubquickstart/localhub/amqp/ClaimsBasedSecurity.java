@@ -35,8 +35,12 @@ final class ClaimsBasedSecurity {
     sealed interface Claim {
         long expiresAtEpochSecond();
 
-        /** The connection may act as this device, or this module of a device. */
-        record Device(IdentityId identity, long expiresAtEpochSecond) implements Claim {
+        /**
+         * The connection may act as this device, or this module of a device.
+         *
+         * @param generationId the identity's generation id as authenticated, stamped on its telemetry as IoT Hub does
+         */
+        record Device(IdentityId identity, String generationId, long expiresAtEpochSecond) implements Claim {
         }
 
         /** The connection holds this policy's rights (a back-end). */
@@ -107,7 +111,8 @@ final class ClaimsBasedSecurity {
         if (!outcome.accepted()) {
             return Decision.refused(outcome.reason());
         }
-        return new Decision(CbsAnswer.OK, new Claim.Device(identity, token.expiresAtEpochSecond()), outcome.reason());
+        return new Decision(CbsAnswer.OK, new Claim.Device(identity, outcome.generationId(),
+                token.expiresAtEpochSecond()), outcome.reason());
     }
 
     /** The service SDK puts its token with the hub's host name as the audience, and the token is for that name. */

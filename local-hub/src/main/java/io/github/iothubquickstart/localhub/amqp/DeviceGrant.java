@@ -11,13 +11,17 @@ import io.github.iothubquickstart.localhub.registry.IdentityId;
 final class DeviceGrant {
     final AmqpDeviceConnection connection;
     final ConnectedDevice device;
+    /** The identity's generation id when its token was accepted: stamped on its telemetry. */
+    final String generationId;
     long expiresAtEpochSecond;
     long expiryTimer = -1;
     private boolean revoked;
 
-    DeviceGrant(AmqpDeviceConnection connection, ConnectedDevice device, long expiresAtEpochSecond) {
+    DeviceGrant(AmqpDeviceConnection connection, ConnectedDevice device, String generationId,
+                long expiresAtEpochSecond) {
         this.connection = connection;
         this.device = device;
+        this.generationId = generationId;
         this.expiresAtEpochSecond = expiresAtEpochSecond;
     }
 

@@ -57,7 +57,8 @@ final class DeviceMessages {
             return;
         }
         // Accepted only once stored: a device never loses a message the hub has settled.
-        telemetry.accept(grant.identity(), parsed.systemProperties(), parsed.applicationProperties(), parsed.body())
+        telemetry.accept(grant.identity(), grant.generationId, parsed.systemProperties(), parsed.applicationProperties(),
+                        parsed.body())
                 .whenComplete((stored, failure) -> context.runOnContext(ignored -> {
                     if (failure == null) {
                         settle(receiver, delivery, Accepted.getInstance());

@@ -50,18 +50,10 @@ public final class TelemetryFeed implements AutoCloseable {
     }
 
     /**
-     * As {@link #accept(String, Map, Map, byte[])} from a device or a module; a module's message carries its module id
-     * in the system property {@value TelemetryMessage#MODULE_ID_PROPERTY}, as IoT Hub sets it (and only the hub: a
-     * device's own value is dropped).
-     */
-    public CompletableFuture<TelemetryMessage> accept(IdentityId sender, Map<String, String> systemProperties,
-                                                     Map<String, String> applicationProperties, byte[] body) {
-        return accept(sender, null, systemProperties, applicationProperties, body);
-    }
-
-    /**
-     * As {@link #accept(IdentityId, Map, Map, byte[])}, stamping the sender's generation id (as authenticated) in the
-     * system property {@value TelemetryMessage#AUTH_GENERATION_ID_PROPERTY}, as IoT Hub does; null stamps nothing.
+     * As {@link #accept(String, Map, Map, byte[])} from a device or a module, as IoT Hub stamps it (and only the hub:
+     * a device's own values are dropped): a module's message carries its module id in the system property
+     * {@value TelemetryMessage#MODULE_ID_PROPERTY}; the sender's generation id (as authenticated) goes in
+     * {@value TelemetryMessage#AUTH_GENERATION_ID_PROPERTY}, null stamping nothing.
      */
     public CompletableFuture<TelemetryMessage> accept(IdentityId sender, String generationId,
                                                      Map<String, String> systemProperties,

@@ -35,7 +35,8 @@ class ClaimsBasedSecurityTest {
         ClaimsBasedSecurity.Decision decision = decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour));
 
         assertThat(decision.answer().status()).isEqualTo(200);
-        assertThat(decision.claim()).isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev1"), inAnHour));
+        assertThat(decision.claim()).isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev1"),
+                dev1.generationId(), inAnHour));
     }
 
     @Test
@@ -44,7 +45,8 @@ class ClaimsBasedSecurityTest {
         String token = SasSigner.sign(spaced.primaryKey(), "HUB.local/devices/dev+1", inAnHour, null);
 
         assertThat(decide(HUB + "/devices/dev%2B1", token).claim())
-                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev+1"), inAnHour));
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev+1"), spaced.generationId(),
+                        inAnHour));
     }
 
     @Test
@@ -89,10 +91,12 @@ class ClaimsBasedSecurityTest {
         ModuleIdentity m1 = registry.createModule("dev1", "m1", null, null, null);
 
         assertThat(decide(HUB + "/devices/dev1/modules/m1", token(m1.primaryKey(), "dev1/modules/m1", inAnHour)).claim())
-                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"), inAnHour));
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"), m1.generationId(),
+                        inAnHour));
         // The device SDK's ModuleClient puts its token under its device's audience: still the module, not the device.
         assertThat(decide(HUB + "/devices/dev1", token(m1.primaryKey(), "dev1/modules/m1", inAnHour)).claim())
-                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"), inAnHour));
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"), m1.generationId(),
+                        inAnHour));
     }
 
     @Test

@@ -147,7 +147,10 @@ class EventHubsEndpointTest {
                     .containsEntry("iothub-connection-auth-method", sasDevice)
                     .containsEntry("iothub-connection-auth-generation-id", hub.hub.identity().registry()
                             .findDevice("eh-mqtt-device").orElseThrow().generationId());
-            assertThat(amqp.get(0).getSystemProperties()).containsEntry("iothub-connection-auth-method", sasDevice);
+            assertThat(amqp.get(0).getSystemProperties())
+                    .containsEntry("iothub-connection-auth-method", sasDevice)
+                    .containsEntry("iothub-connection-auth-generation-id", hub.hub.identity().registry()
+                            .findDevice(amqpDeviceId()).orElseThrow().generationId());
             assertThat(first.getOffsetString()).isEqualTo(Long.toString(first.getSequenceNumber()));
             assertThat(first.getEnqueuedTime()).isBefore(Instant.now().plusSeconds(1));
             assertThat(amqp.get(1).getSystemProperties())

@@ -208,9 +208,9 @@ class TelemetryFeedTest {
         TelemetryFeed feed = TelemetryFeed.unstored(clock);
         Map<String, String> forged = Map.of(TelemetryMessage.MODULE_ID_PROPERTY, "someone-else");
 
-        TelemetryMessage fromModule = feed.accept(IdentityId.module("dev", "mod"), forged, Map.of(), new byte[0])
+        TelemetryMessage fromModule = feed.accept(IdentityId.module("dev", "mod"), null, forged, Map.of(), new byte[0])
                 .get(5, TimeUnit.SECONDS);
-        TelemetryMessage fromDevice = feed.accept(IdentityId.device("dev"), forged, Map.of(), new byte[0])
+        TelemetryMessage fromDevice = feed.accept(IdentityId.device("dev"), null, forged, Map.of(), new byte[0])
                 .get(5, TimeUnit.SECONDS);
 
         assertThat(fromModule.deviceId()).isEqualTo("dev");
@@ -226,7 +226,7 @@ class TelemetryFeedTest {
 
         TelemetryMessage stamped = feed.accept(IdentityId.device("dev"), "638000000000000001", forged, Map.of(),
                 new byte[0]).get(5, TimeUnit.SECONDS);
-        TelemetryMessage unknown = feed.accept(IdentityId.device("dev"), forged, Map.of(), new byte[0])
+        TelemetryMessage unknown = feed.accept(IdentityId.device("dev"), null, forged, Map.of(), new byte[0])
                 .get(5, TimeUnit.SECONDS);
 
         assertThat(stamped.authGenerationId()).isEqualTo("638000000000000001");
