@@ -37,7 +37,7 @@ import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
-import io.github.iothubquickstart.localhub.storage.SqliteTelemetryJournal;
+import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
@@ -84,7 +84,7 @@ public final class LocalHub implements AutoCloseable {
     public static final String DEFAULT_BIND_ADDRESS = LocalHubDefaults.BIND_ADDRESS;
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
-    static final String TELEMETRY_JOURNAL = "telemetry.db";
+    static final String TELEMETRY_LOG = "telemetry";
     static final String SESSION_STORE = "sessions.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
@@ -148,8 +148,8 @@ public final class LocalHub implements AutoCloseable {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
-                    : TelemetryFeed.stored(clock, SqliteTelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
-                            telemetryDurability), telemetryRetention);
+                    : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),
+                            telemetryDurability), telemetryRetention, telemetryDurability);
         } catch (RuntimeException e) {
             if (persistentSessions != null) {
                 persistentSessions.close();

@@ -137,6 +137,31 @@ public final class SqliteTelemetryJournal implements TelemetryStore {
         return messages;
     }
 
+    @Override
+    public synchronized List<TelemetryMessage> readFrom(Instant from, int limit) {
+        try (PreparedStatement first = connection.prepareStatement(
+                "SELECT sequence_number FROM telemetry WHERE enqueued_millis >= ? ORDER BY sequence_number LIMIT 1")) {
+            first.setLong(1, from.toEpochMilli());
+            long firstSequence;
+            try (ResultSet row = first.executeQuery()) {
+                firstSequence = row.next() ? row.getLong(1) : -1;
+            }
+            connection.commit();
+            return firstSequence < 0 ? List.of() : readAfter(firstSequence - 1, limit);
+        } catch (SQLException e) {
+            throw failure("read stored messages", e);
+        }
+    }
+
+    @Override
+    public synchronized long firstRetainedSequence() {
+        try {
+            return queryLong("SELECT COALESCE(MIN(sequence_number), " + (lastSequence + 1) + ") FROM telemetry");
+        } catch (SQLException e) {
+            throw failure("read stored messages", e);
+        }
+    }
+
     /**
      * Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}.
      * Messages are numbered as they arrive, so the old ones are a prefix of the sequence: the age cut-off is the first
@@ -163,6 +188,7 @@ public final class SqliteTelemetryJournal implements TelemetryStore {
         }
     }
 
+    @Override
     public synchronized long lastSequence() {
         return lastSequence;
     }

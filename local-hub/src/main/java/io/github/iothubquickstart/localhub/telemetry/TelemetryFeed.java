@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,23 +27,28 @@ public final class TelemetryFeed implements AutoCloseable {
     private final TelemetryWriter writer;
     private final CopyOnWriteArrayList<Consumer<TelemetryMessage>> subscribers = new CopyOnWriteArrayList<>();
 
-    private TelemetryFeed(Clock clock, TelemetryStore store, TelemetryRetention retention) {
+    private TelemetryFeed(Clock clock, TelemetryStore store, Function<Consumer<List<TelemetryMessage>>, TelemetryWriter> writer) {
         this.clock = clock;
         this.store = store;
-        this.writer = store == null
-                ? new UnstoredTelemetryWriter(this::deliver)
-                : new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, new RetentionPruner(store, retention, clock)
-                        .andThen(this::deliver));
+        this.writer = writer.apply(this::deliver);
     }
 
-    /** Telemetry kept in {@code store} as {@code retention} says, acknowledged only once stored. */
-    public static TelemetryFeed stored(Clock clock, TelemetryStore store, TelemetryRetention retention) {
-        return new TelemetryFeed(clock, store, retention);
+    /**
+     * Telemetry kept in {@code store} as {@code retention} says, acknowledged only once stored: with NORMAL
+     * durability stored on the receiving thread at once (the store's append must survive a crash of the process),
+     * with FULL in batches on a commit thread, so that one flush to the disk serves many messages.
+     */
+    public static TelemetryFeed stored(Clock clock, TelemetryStore store, TelemetryRetention retention,
+                                       TelemetryDurability durability) {
+        RetentionPruner pruner = new RetentionPruner(store, retention, clock);
+        return new TelemetryFeed(clock, store, deliver -> durability == TelemetryDurability.FULL
+                ? new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, pruner.andThen(deliver))
+                : new InlineTelemetryWriter(store, pruner.andThen(deliver)));
     }
 
     /** Telemetry passed to subscribers and acknowledged at once, never stored. */
     public static TelemetryFeed unstored(Clock clock) {
-        return new TelemetryFeed(clock, null, TelemetryRetention.NONE);
+        return new TelemetryFeed(clock, null, UnstoredTelemetryWriter::new);
     }
 
     /**

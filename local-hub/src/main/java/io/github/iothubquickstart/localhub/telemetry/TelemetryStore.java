@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where accepted telemetry is kept for replay. One writer thread appends; replay reads may come from other threads.
+ * Where accepted telemetry is kept for replay. Appends are serialised (from any thread); reads may come from other
+ * threads at the same time. Sequence numbers are dense and increasing; enqueued times never decrease along them.
  * Every method throws an unchecked exception naming the store when the disk fails.
  */
 public interface TelemetryStore extends AutoCloseable {
@@ -14,6 +15,15 @@ public interface TelemetryStore extends AutoCloseable {
 
     /** Up to {@code limit} stored messages with a sequence number above {@code afterSequence}, oldest first. */
     List<TelemetryMessage> readAfter(long afterSequence, int limit);
+
+    /** Up to {@code limit} stored messages enqueued at or after {@code from}, oldest first. */
+    List<TelemetryMessage> readFrom(Instant from, int limit);
+
+    /** The sequence number of the oldest message retention still keeps; {@link #lastSequence()} + 1 when none is. */
+    long firstRetainedSequence();
+
+    /** The sequence number of the newest message ever stored; 0 before the first. */
+    long lastSequence();
 
     /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
     int prune(long maxMessages, Instant notBefore);

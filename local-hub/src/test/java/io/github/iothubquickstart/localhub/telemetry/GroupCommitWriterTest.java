@@ -55,6 +55,21 @@ class GroupCommitWriterTest {
         }
 
         @Override
+        public List<TelemetryMessage> readFrom(Instant from, int limit) {
+            return stored.readFrom(from, limit);
+        }
+
+        @Override
+        public long firstRetainedSequence() {
+            return stored.firstRetainedSequence();
+        }
+
+        @Override
+        public long lastSequence() {
+            return stored.lastSequence();
+        }
+
+        @Override
         public int prune(long maxMessages, Instant notBefore) {
             return stored.prune(maxMessages, notBefore);
         }

@@ -34,6 +34,21 @@ public final class InMemoryTelemetryStore implements TelemetryStore {
     }
 
     @Override
+    public synchronized List<TelemetryMessage> readFrom(Instant from, int limit) {
+        return messages.stream().filter(m -> !m.enqueuedTime().isBefore(from)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized long firstRetainedSequence() {
+        return messages.isEmpty() ? lastSequence + 1 : messages.get(0).sequenceNumber();
+    }
+
+    @Override
+    public synchronized long lastSequence() {
+        return lastSequence;
+    }
+
+    @Override
     public synchronized int prune(long maxMessages, Instant notBefore) {
         int before = messages.size();
         messages.removeIf(m -> m.enqueuedTime().isBefore(notBefore));
