@@ -50,6 +50,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -85,6 +86,8 @@ public final class LocalHub implements AutoCloseable {
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
     static final String TELEMETRY_LOG = "telemetry";
+    /** Where versions before the telemetry log kept telemetry (SQLite); no longer read. */
+    private static final String EARLIER_TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
@@ -134,6 +137,15 @@ public final class LocalHub implements AutoCloseable {
         this.eventLoops = builder.eventLoops;
     }
 
+    private void warnOfEarlierTelemetryJournal() {
+        Path earlier = dataDirectory.resolve(EARLIER_TELEMETRY_JOURNAL);
+        if (Files.exists(earlier)) {
+            LOG.warn("{} holds telemetry stored by an earlier version of the hub, which this version does not replay"
+                    + " (it keeps telemetry in {}); delete the file once you no longer need it", earlier,
+                    dataDirectory.resolve(TELEMETRY_LOG));
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -146,6 +158,7 @@ public final class LocalHub implements AutoCloseable {
         identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
         try {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
+            warnOfEarlierTelemetryJournal();
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.storage;
 import io.github.iothubquickstart.localhub.files.SecureFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.Arrays;
  * One file of the telemetry log: records of consecutive sequence numbers, appended at its end, named after the first
  * sequence number it holds. Keeps a sparse index in memory (every {@value #INDEX_EVERY}th record: sequence number,
  * enqueued time, position), so that a reader finds a sequence number or a time by a binary search and a short scan.
- * Not thread-safe: {@link SegmentTelemetryLog} guards it; positional reads may run beside an append.
+ * Not thread-safe: {@link SegmentTelemetryLog} guards it; positional reads of the file may run beside an append
+ * (the mapping and the file share the page cache).
  */
 final class LogSegment {
     static final int INDEX_EVERY = 64;
@@ -23,6 +25,8 @@ final class LogSegment {
     private final Path file;
     private final long firstSequence;
     private final FileChannel channel;
+    /** The file while it is written to; null once sealed, or for a segment only read. */
+    private MappedByteBuffer mapped;
     private long size;
     private long lastSequence;
     private long firstMillis = Long.MAX_VALUE;
@@ -67,19 +71,34 @@ final class LogSegment {
     }
 
     /**
-     * Extends the file to {@code bytes} without writing them (a hole, zeros to a reader), so that appends land inside
-     * the file: an append that grows a file makes ext4 journal its size, which can wait behind another program's
-     * fsync; one inside it does not. A record length of zero therefore marks the end of the records.
+     * Fills the file with zeros up to {@code bytes} and maps it, so that an append is a copy into the page cache (no
+     * system call; what is copied survives a crash of the process as a write would) that never grows the file. The
+     * zeros are written, not left as a hole, so that the disk space is taken now: a full disk fails this call
+     * instead of a later copy into the mapping (which would be a fatal SIGBUS). A record length of zero therefore
+     * marks the end of the records.
      */
     void reserve(long bytes) throws IOException {
-        if (channel.size() < bytes) {
-            channel.write(ByteBuffer.allocate(1), bytes - 1);
+        long at = channel.size();
+        ByteBuffer zeros = ByteBuffer.allocateDirect(256 * 1024);
+        while (at < bytes) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+            at += channel.write(zeros, at);
         }
+        mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
     }
 
-    /** Cuts the unused reserve off a segment that is no longer written to. */
+    /** Ends writing to this segment: unmaps it and cuts the unused reserve off. */
     void seal() {
+        unmap();
         cutTo(size);
+    }
+
+    private void unmap() {
+        MappedByteBuffer released = mapped;
+        mapped = null;
+        if (released != null) {
+            Mappings.release(released);
+        }
     }
 
     /**
@@ -119,6 +138,11 @@ final class LogSegment {
 
     /** Writes {@code records} (whole records, as encoded) at {@code position}; {@link #appended} then notes each. */
     void write(ByteBuffer records, long position) throws IOException {
+        if (mapped != null && position + records.remaining() <= mapped.capacity()) {
+            mapped.put((int) position, records, records.position(), records.remaining());
+            records.position(records.limit());
+            return;
+        }
         long at = position;
         while (records.hasRemaining()) {
             at += channel.write(records, at);
@@ -141,6 +165,9 @@ final class LogSegment {
     }
 
     void force() throws IOException {
+        if (mapped != null) {
+            mapped.force();
+        }
         channel.force(false);
     }
 
@@ -280,6 +307,7 @@ final class LogSegment {
     }
 
     void close() {
+        unmap();
         try {
             channel.close();
         } catch (IOException ignored) {

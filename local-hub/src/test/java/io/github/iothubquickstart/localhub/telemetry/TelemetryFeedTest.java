@@ -97,6 +97,33 @@ class TelemetryFeedTest {
     }
 
     @Test
+    void withNormalDurabilityAMessageIsStoredOnTheReceivingThreadBeforeAcceptReturns() {
+        List<Thread> deliveredOn = new CopyOnWriteArrayList<>();
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL)) {
+            feed.subscribe(message -> deliveredOn.add(Thread.currentThread()));
+
+            CompletableFuture<TelemetryMessage> accepted = send(feed, "dev-1", "{\"t\":21}");
+
+            // no hand-over to another thread: the transport acknowledges within the read that brought the message
+            assertThat(deliveredOn).containsExactly(Thread.currentThread());
+            assertThat(accepted).isCompletedWithValueMatching(message -> message.sequenceNumber() == 1);
+            assertThat(store.stored()).extracting(TelemetryMessage::deviceId).containsExactly("dev-1");
+        }
+    }
+
+    @Test
+    void withNormalDurabilitySubscribersSeeMessagesOfManyThreadsInSequenceOrder() throws Exception {
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL)) {
+            feed.subscribe(message -> seen.add(message.sequenceNumber()));
+
+            sendConcurrently(feed);
+        }
+
+        assertThat(seen).containsExactlyElementsOf(oneToTotal());
+    }
+
+    @Test
     void aThrowingSubscriberStopsNeitherTheOthersNorItsOwnNextMessages() throws Exception {
         List<Long> before = new CopyOnWriteArrayList<>();
         List<Long> thrower = new CopyOnWriteArrayList<>();
