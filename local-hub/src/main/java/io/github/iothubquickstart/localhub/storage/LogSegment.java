@@ -190,29 +190,22 @@ final class LogSegment {
 
     /** Where to start reading to find the first record with a sequence number above {@code afterSequence}. */
     long positionAfterSequence(long afterSequence) {
-        int low = 0;
-        int high = indexed - 1;
-        long position = 0;
-        while (low <= high) {
-            int middle = (low + high) >>> 1;
-            if (indexSequence[middle] <= afterSequence + 1) {
-                position = indexPosition[middle];
-                low = middle + 1;
-            } else {
-                high = middle - 1;
-            }
-        }
-        return position;
+        return lastIndexedBelow(indexSequence, afterSequence + 2);
     }
 
     /** Where to start reading to find the first record enqueued at or after {@code millis}. */
     long positionAtMillis(long millis) {
+        return lastIndexedBelow(indexMillis, millis);
+    }
+
+    /** The position of the last index entry whose key is below {@code limit} (keys ascend); 0 if none is. */
+    private long lastIndexedBelow(long[] keys, long limit) {
         int low = 0;
         int high = indexed - 1;
         long position = 0;
         while (low <= high) {
             int middle = (low + high) >>> 1;
-            if (indexMillis[middle] < millis) {
+            if (keys[middle] < limit) {
                 position = indexPosition[middle];
                 low = middle + 1;
             } else {
