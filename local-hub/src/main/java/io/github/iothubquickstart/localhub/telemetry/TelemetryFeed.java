@@ -21,6 +21,8 @@ public final class TelemetryFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryFeed.class);
     /** Messages that may wait for the disk before new ones are refused (devices then send them again). */
     static final int COMMIT_QUEUE_CAPACITY = 200_000;
+    /** The same bound on the bytes of their bodies (FULL durability only; NORMAL stores at once). */
+    static final long COMMIT_QUEUE_BYTES = 64L * 1024 * 1024;
 
     private final Clock clock;
     private final TelemetryStore store;
@@ -42,7 +44,7 @@ public final class TelemetryFeed implements AutoCloseable {
                                        TelemetryDurability durability) {
         RetentionPruner pruner = new RetentionPruner(store, retention, clock);
         return new TelemetryFeed(clock, store, deliver -> durability == TelemetryDurability.FULL
-                ? new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, pruner.andThen(deliver))
+                ? new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, COMMIT_QUEUE_BYTES, pruner.andThen(deliver))
                 : new InlineTelemetryWriter(store, pruner.andThen(deliver)));
     }
 
