@@ -34,7 +34,11 @@ public final class BackEndApplication {
                 ConnectionSettingsResolver.SERVICE_VARIABLE, environment,
                 text -> ServiceConnectionStrings.parse(text, environment),
                 new LocalHubDefault(environment, localHubAddress));
-        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller, out, err);
+        ConnectionSettingsResolver<TelemetrySource> telemetryResolver = new ConnectionSettingsResolver<>(
+                TelemetrySource.ENVIRONMENT_VARIABLE, environment, text -> TelemetrySource.parse(text, environment),
+                new LocalHubEventHubs(environment, localHubAddress));
+        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller,
+                telemetryResolver, new SdkTelemetryReader(), out, err);
         return BackEndCli.commandLine(command, out, err).execute(args);
     }
 }

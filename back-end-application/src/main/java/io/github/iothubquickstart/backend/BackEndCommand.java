@@ -22,11 +22,14 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Invokes a direct method on a device through IoT Hub and prints the device's status and payload.",
-                "With --desired-interval or --show-twin it works on the device's twin instead."},
+                "With --desired-interval or --show-twin it works on the device's twin instead.",
+                "With --read-telemetry it prints the devices' telemetry, read from the hub's Event Hubs-compatible"
+                        + " endpoint as Azure's quickstart does."},
         footerHeading = "%n",
         footer = {
             "Connection string: --connection-string, else the environment variable "
-                    + ConnectionSettingsResolver.SERVICE_VARIABLE + ", else the local hub.",
+                    + ConnectionSettingsResolver.SERVICE_VARIABLE + " (with --read-telemetry: "
+                    + TelemetrySource.ENVIRONMENT_VARIABLE + ", the Event Hubs-compatible one), else the local hub.",
             "",
             "Exit status:",
             "  0  the device answered with a 2xx status (twin: the twin was read or changed)",
@@ -90,6 +93,20 @@ public final class BackEndCommand implements Callable<Integer> {
                     + " instead of invoking a method; after --desired-interval when both are given.")
     boolean showTwin;
 
+    @Option(names = "--read-telemetry",
+            description = "Print the devices' telemetry as it arrives, read with the Azure Event Hubs client from the"
+                    + " hub's Event Hubs-compatible endpoint, until Ctrl+C; --connection-string is then that endpoint's"
+                    + " (Azure portal: IoT hub > Built-in endpoints).")
+    boolean readTelemetry;
+
+    @Option(names = "--from-start",
+            description = "With --read-telemetry: first the messages the hub kept (retention), then new ones.")
+    boolean fromStart;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "With --read-telemetry: stop after N messages.")
+    Integer count;
+
     @Option(names = "--connection-string", paramLabel = "STRING",
             description = "IoT hub connection string for a policy with 'service connect' "
                     + "(HostName=...;SharedAccessKeyName=...;SharedAccessKey=...). "
@@ -106,13 +123,18 @@ public final class BackEndCommand implements Callable<Integer> {
     private final JsonPayloadParser payloadParser;
     private final MethodCaller caller;
     private final TwinCaller twinCaller;
+    private final ConnectionSettingsResolver<TelemetrySource> telemetryResolver;
+    private final TelemetryReader telemetryReader;
     private final PrintStream out;
     private final PrintStream err;
 
     public BackEndCommand(ConnectionSettingsResolver<ServiceConnectionSettings> resolver,
-            JsonPayloadParser payloadParser, MethodCaller caller, TwinCaller twinCaller, PrintStream out,
-            PrintStream err) {
+            JsonPayloadParser payloadParser, MethodCaller caller, TwinCaller twinCaller,
+            ConnectionSettingsResolver<TelemetrySource> telemetryResolver, TelemetryReader telemetryReader,
+            PrintStream out, PrintStream err) {
         this.resolver = resolver;
+        this.telemetryResolver = telemetryResolver;
+        this.telemetryReader = telemetryReader;
         this.payloadParser = payloadParser;
         this.caller = caller;
         this.twinCaller = twinCaller;
@@ -131,6 +153,12 @@ public final class BackEndCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--method must not be empty");
         }
         boolean twin = desiredInterval != null || showTwin;
+        if (readTelemetry) {
+            return readTelemetry(twin);
+        }
+        if (fromStart || count != null) {
+            throw new ParameterException(spec.commandLine(), "--from-start and --count go with --read-telemetry");
+        }
         if (twin && (payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method"))) {
             throw new ParameterException(spec.commandLine(), "--desired-interval and --show-twin work on the twin"
                     + " and invoke no method: leave out --method, --payload and --interval");
@@ -153,6 +181,27 @@ public final class BackEndCommand implements Callable<Integer> {
         }
         MethodCall call = new MethodCall(deviceId, methodName, payload, responseTimeoutSeconds, connectTimeoutSeconds);
         return caller.call(settings, call).print(out, err);
+    }
+
+    private int readTelemetry(boolean twin) {
+        if (twin || payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method")
+                || spec.commandLine().getParseResult().hasMatchedOption("--device-id")) {
+            throw new ParameterException(spec.commandLine(), "--read-telemetry prints every device's telemetry and"
+                    + " calls nothing: leave out --device-id, --method, --payload, --interval, --desired-interval and"
+                    + " --show-twin");
+        }
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+        }
+        TelemetrySource source;
+        try {
+            source = telemetryResolver.resolve(connectionString);
+        } catch (LocalHubNotRunningException e) {
+            return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
+        } catch (ConfigurationException e) {
+            return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
+        }
+        return telemetryReader.read(source, fromStart, count, out).print(out, err);
     }
 
     private JsonElement payload() {

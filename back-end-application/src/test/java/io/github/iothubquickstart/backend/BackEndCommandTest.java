@@ -28,6 +28,8 @@ class BackEndCommandTest {
     private final AtomicReference<MethodCall> called = new AtomicReference<>();
     private final AtomicReference<ServiceConnectionSettings> usedSettings = new AtomicReference<>();
     private final AtomicReference<TwinRequest> twinRequested = new AtomicReference<>();
+    private final AtomicReference<TelemetrySource> readFrom = new AtomicReference<>();
+    private final AtomicReference<String> readRequest = new AtomicReference<>();
     private Outcome answer = new Outcome(ExitStatus.OK, "Device MyJavaDevice answered status 200: {}");
 
     private int run(String... args) {
@@ -45,7 +47,18 @@ class BackEndCommandTest {
             twinRequested.set(request);
             return new Outcome(ExitStatus.OK, "Device " + request.deviceId() + " twin: Connected");
         };
-        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller, out, err);
+        ConnectionSettingsResolver<TelemetrySource> telemetryResolver = new ConnectionSettingsResolver<>(
+                TelemetrySource.ENVIRONMENT_VARIABLE, environment::get,
+                text -> TelemetrySource.parse(text, environment::get), () -> {
+                    throw new ConfigurationException("no local hub in this test");
+                });
+        TelemetryReader reader = (source, fromStart, count, printer) -> {
+            readFrom.set(source);
+            readRequest.set(fromStart + "/" + count);
+            return new Outcome(ExitStatus.OK, "Read " + count + " telemetry messages.");
+        };
+        BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller,
+                telemetryResolver, reader, out, err);
         return BackEndCli.commandLine(command, out, err).execute(args);
     }
 
@@ -200,5 +213,31 @@ class BackEndCommandTest {
         assertThat(stderr()).contains("leave out --method, --payload and --interval");
         assertThat(twinRequested.get()).isNull();
         assertThat(called.get()).isNull();
+    }
+
+    static final String EVENT_HUBS = "Endpoint=sb://ihsuprodxx.servicebus.windows.net/;SharedAccessKeyName=service;"
+            + "SharedAccessKey=" + KEY + ";EntityPath=myhub";
+
+    @Test
+    void readTelemetryTakesTheEventHubsConnectionStringFromTheEnvironmentAndReadsWhatTheOptionsSay() {
+        environment.put(TelemetrySource.ENVIRONMENT_VARIABLE, EVENT_HUBS);
+
+        assertThat(run("--read-telemetry", "--from-start", "--count", "3")).isZero();
+
+        assertThat(readFrom.get().connectionString()).isEqualTo(EVENT_HUBS);
+        assertThat(readFrom.get().trust()).as("Azure: the JVM's own trust").isEmpty();
+        assertThat(readRequest.get()).isEqualTo("true/3");
+        assertThat(called.get()).isNull();
+    }
+
+    @Test
+    void readTelemetryRefusesAnIotHubConnectionStringAndMethodOptionsInOneLine() {
+        assertThat(run("--read-telemetry", "--connection-string", CONNECTION_STRING)).isEqualTo(2);
+        assertThat(stderr()).contains("Endpoint=sb://").contains("Built-in endpoints");
+
+        assertThat(run("--read-telemetry", "--interval", "3", "--connection-string", EVENT_HUBS)).isEqualTo(2);
+        assertThat(run("--count", "3")).isEqualTo(2);
+        assertThat(run("--read-telemetry", "--count", "0", "--connection-string", EVENT_HUBS)).isEqualTo(2);
+        assertThat(readFrom.get()).isNull();
     }
 }

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhubclient;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a running local hub publishes for its clients (see {@link RunningHubFile}).
@@ -14,9 +15,18 @@ import java.util.Objects;
  * @param caFile         the CA certificate to trust, a file name in the data directory
  * @param servicePolicy  a policy with the service-connect right: for direct methods and twins (the back-end)
  * @param registryPolicy a policy with registry read and write rights: to look up and create devices
+ * @param hubName        the hub's name: the event hub of its Event Hubs-compatible endpoint (null from older hubs)
+ * @param eventHubsPort  the endpoint's plain AMQP port for the Event Hubs SDKs' emulator mode; 0 when off
  */
 public record RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
-                         String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy) {
+                         String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy, String hubName,
+                         int eventHubsPort) {
+
+    /** A hub without the Event Hubs-compatible endpoint's plain port. */
+    public RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
+                      String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy) {
+        this(hostName, bindAddress, mqttPort, httpsPort, pid, startTime, caFile, servicePolicy, registryPolicy, null, 0);
+    }
 
     public RunningHub {
         Objects.requireNonNull(hostName, "hostName");
@@ -30,6 +40,17 @@ public record RunningHub(String hostName, String bindAddress, int mqttPort, int 
     /** {@code host:port} of the service endpoint, the host name alone on 443 (as service connection strings write it). */
     public String serviceHost() {
         return httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
+    }
+
+    /**
+     * The connection string of the hub's Event Hubs-compatible endpoint in the Event Hubs SDKs' emulator mode (plain
+     * AMQP on loopback), with the service policy's key; empty when the hub serves no such port.
+     */
+    public Optional<String> eventHubsConnectionString() {
+        if (hubName == null || eventHubsPort == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(EventHubsConnectionStrings.emulator(hostName, eventHubsPort, hubName, servicePolicy));
     }
 
     public Path caCertificateFile(Path dataDirectory) {

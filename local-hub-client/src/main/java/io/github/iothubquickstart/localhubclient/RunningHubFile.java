@@ -43,6 +43,9 @@ public final class RunningHubFile {
     private static final String SERVICE_POLICY_KEY = "servicePolicyKey";
     private static final String REGISTRY_POLICY_NAME = "registryPolicyName";
     private static final String REGISTRY_POLICY_KEY = "registryPolicyKey";
+    /** Written by hubs with the Event Hubs-compatible endpoint; optional, so older files still read. */
+    private static final String HUB_NAME = "hubName";
+    private static final String EVENT_HUBS_PORT = "eventHubsPort";
 
     private RunningHubFile() {
     }
@@ -120,6 +123,10 @@ public final class RunningHubFile {
         properties.setProperty(SERVICE_POLICY_KEY, hub.servicePolicy().key());
         properties.setProperty(REGISTRY_POLICY_NAME, hub.registryPolicy().name());
         properties.setProperty(REGISTRY_POLICY_KEY, hub.registryPolicy().key());
+        if (hub.hubName() != null) {
+            properties.setProperty(HUB_NAME, hub.hubName());
+            properties.setProperty(EVENT_HUBS_PORT, Integer.toString(hub.eventHubsPort()));
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             properties.store(bytes, "Written by the local hub while it runs, deleted when it stops. Holds keys: owner-only.");
@@ -142,7 +149,9 @@ public final class RunningHubFile {
             return new RunningHub(fields.text(HOST_NAME), fields.text(BIND_ADDRESS), fields.port(MQTT_PORT),
                     fields.port(HTTPS_PORT), fields.longInteger(PID), fields.instant(START_TIME), fields.text(CA_FILE),
                     new PolicyKey(fields.text(SERVICE_POLICY_NAME), fields.text(SERVICE_POLICY_KEY)),
-                    new PolicyKey(fields.text(REGISTRY_POLICY_NAME), fields.text(REGISTRY_POLICY_KEY)));
+                    new PolicyKey(fields.text(REGISTRY_POLICY_NAME), fields.text(REGISTRY_POLICY_KEY)),
+                    properties.containsKey(HUB_NAME) ? fields.text(HUB_NAME) : null,
+                    properties.containsKey(HUB_NAME) ? (int) fields.number(EVENT_HUBS_PORT, 0, 65535) : 0);
         } catch (IOException | IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }
@@ -201,7 +210,7 @@ public final class RunningHubFile {
             }
         }
 
-        private long number(String key, long min, long max) {
+        long number(String key, long min, long max) {
             String value = text(key);
             try {
                 long number = Long.parseLong(value);

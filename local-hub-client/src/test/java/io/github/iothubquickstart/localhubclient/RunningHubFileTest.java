@@ -30,6 +30,20 @@ class RunningHubFileTest {
     }
 
     @Test
+    void theEventHubsEndpointIsReadBackAndGivesTheEmulatorConnectionString() {
+        RunningHub withEventHubs = new RunningHub("127.0.0.1", "127.0.0.1", 8883, 8443, 4242, HUB.startTime(), "ca.pem",
+                HUB.servicePolicy(), HUB.registryPolicy(), "myhub", 5672);
+        RunningHubFile.write(dataDirectory, withEventHubs);
+
+        RunningHub read = RunningHubFile.read(dataDirectory).orElseThrow();
+
+        assertThat(read).isEqualTo(withEventHubs);
+        assertThat(read.eventHubsConnectionString()).contains("Endpoint=sb://127.0.0.1;SharedAccessKeyName=service;"
+                + "SharedAccessKey=c2VydmljZQ==;EntityPath=myhub;UseDevelopmentEmulator=true");
+        assertThat(HUB.eventHubsConnectionString()).as("a hub that publishes no endpoint").isEmpty();
+    }
+
+    @Test
     void noFileMeansNoPublishedHub() {
         assertThat(RunningHubFile.read(dataDirectory)).isEmpty();
     }

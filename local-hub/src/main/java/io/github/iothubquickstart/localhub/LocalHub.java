@@ -2,9 +2,13 @@ package io.github.iothubquickstart.localhub;
 
 import io.github.iothubquickstart.localhub.amqp.AmqpConnectionHandler;
 import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
+import io.github.iothubquickstart.localhub.amqp.EventHubsEndpoint;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
+import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.dashboard.Dashboard;
 import io.github.iothubquickstart.localhub.dashboard.DashboardAssets;
@@ -25,6 +29,7 @@ import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
+import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
 import io.github.iothubquickstart.localhub.rest.MonitorRoute;
@@ -36,29 +41,42 @@ import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
+import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
 import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
+import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.github.iothubquickstart.localhub.twin.DesiredPropertiesPusher;
 import io.github.iothubquickstart.localhub.twin.TwinService;
+import io.github.iothubquickstart.localhub.websocket.DeviceWebSockets;
+import io.github.iothubquickstart.localhubclient.EventHubsConnectionStrings;
 import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
+import io.github.iothubquickstart.localhubclient.PolicyKey;
 import io.github.iothubquickstart.localhubclient.RunningHub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -78,10 +96,14 @@ public final class LocalHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
     public static final int DEFAULT_MQTT_PORT = LocalHubDefaults.MQTT_PORT;
     public static final int DEFAULT_HTTPS_PORT = LocalHubDefaults.HTTPS_PORT;
-    /** The Azure device SDKs open MQTT over WebSockets on 443 and nowhere else. */
+    /** The Azure device SDKs open MQTT and AMQP over WebSockets on 443 and nowhere else. */
     public static final int DEFAULT_WEBSOCKET_PORT = 443;
     /** IoT Hub's AMQPS port; the Azure device SDKs know no other. */
     public static final int DEFAULT_AMQP_PORT = 5671;
+    /** The Event Hubs SDKs' emulator mode (plain AMQP) connects here unless told otherwise. */
+    public static final int DEFAULT_EVENT_HUBS_PORT = EventHubsConnectionStrings.EMULATOR_PORT;
+    /** The hub's name when its host name is an address rather than a name to take it from. */
+    public static final String DEFAULT_HUB_NAME = "local-iothub";
     public static final String DEFAULT_BIND_ADDRESS = LocalHubDefaults.BIND_ADDRESS;
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
@@ -89,6 +111,7 @@ public final class LocalHub implements AutoCloseable {
     /** Where versions before the telemetry log kept telemetry (SQLite); no longer read. */
     private static final String EARLIER_TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
+    static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -98,6 +121,10 @@ public final class LocalHub implements AutoCloseable {
     private final int requestedHttpsPort;
     private final int requestedWebSocketPort;
     private final int requestedAmqpPort;
+    private final int requestedEventHubsPort;
+    private final String hubName;
+    private final int partitions;
+    private final List<String> consumerGroups;
     private final Clock clock;
     private final TelemetryRetention telemetryRetention;
     private final TelemetryDurability telemetryDurability;
@@ -108,15 +135,20 @@ public final class LocalHub implements AutoCloseable {
     private HubIdentity identity;
     private TelemetryFeed telemetry;
     private PersistentSessions persistentSessions;
+    private CloudToDeviceStore cloudToDeviceStore;
+    private ScheduledExecutorService cloudToDeviceThread;
+    private CloudToDeviceQueues cloudToDevice;
     private ConnectedDevices devices;
     private DirectMethodService methods;
     private MqttDeviceServer mqttServer;
     private RestServer httpServer;
     private AmqpDeviceServer amqpServer;
+    private AmqpDeviceServer eventHubsServer;
     private int mqttPort;
     private int httpsPort;
     private int webSocketPort;
     private int amqpPort;
+    private int eventHubsPort;
     private RunningHub published;
     private DashboardToken dashboardToken;
 
@@ -130,6 +162,10 @@ public final class LocalHub implements AutoCloseable {
         this.requestedHttpsPort = builder.httpsPort;
         this.requestedWebSocketPort = builder.webSocketPort;
         this.requestedAmqpPort = builder.amqpPort;
+        this.requestedEventHubsPort = builder.eventHubsPort;
+        this.hubName = builder.hubName != null ? builder.hubName : defaultHubName(this.hostName);
+        this.partitions = builder.partitions;
+        this.consumerGroups = List.copyOf(builder.consumerGroups);
         this.clock = builder.clock;
         this.telemetryRetention = builder.telemetryRetention;
         this.telemetryDurability = builder.telemetryDurability;
@@ -159,6 +195,7 @@ public final class LocalHub implements AutoCloseable {
         try {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
             warnOfEarlierTelemetryJournal();
+            cloudToDeviceStore = SqliteCloudToDeviceStore.open(dataDirectory.resolve(CLOUD_TO_DEVICE_STORE));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),
@@ -166,6 +203,9 @@ public final class LocalHub implements AutoCloseable {
         } catch (RuntimeException e) {
             if (persistentSessions != null) {
                 persistentSessions.close();
+            }
+            if (cloudToDeviceStore != null) {
+                cloudToDeviceStore.close();
             }
             closeIdentity();
             throw e;
@@ -179,16 +219,20 @@ public final class LocalHub implements AutoCloseable {
             httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
             webSocketPort = listenForWebSockets();
             amqpPort = listenForAmqp();
-            published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity);
+            eventHubsPort = listenForEventHubs();
+            published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity,
+                    hubName, eventHubsPort);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT over WebSockets on {}, AMQP {}"
-                        + " (TLS by {}, {} event loops on {}), data in {}",
+        LOG.info("Local IoT hub {} listening: MQTT on {}:{}, HTTPS on {}:{}, MQTT and AMQP over WebSockets on {},"
+                        + " AMQP {}, Event Hubs-compatible endpoint '{}' ({} partitions) {} (TLS by {}, {} event loops"
+                        + " on {}), data in {}",
                 hostName, bindAddress, mqttPort, bindAddress, httpsPort,
                 webSocketPort == 0 ? "the HTTPS port only" : bindAddress + ":" + webSocketPort,
-                amqpPort == 0 ? "off" : "on " + bindAddress + ":" + amqpPort,
+                amqpPort == 0 ? "off" : "on " + bindAddress + ":" + amqpPort, hubName, partitions,
+                eventHubsPort == 0 ? "on the AMQP port only" : "also on plain " + bindAddress + ":" + eventHubsPort,
                 SslEngines.fastestName(), eventLoops,
                 vertx.isNativeTransportEnabled() ? "epoll" : "NIO", dataDirectory);
         return this;
@@ -204,6 +248,14 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        cloudToDeviceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cloud-to-device");
+            thread.setDaemon(true);
+            return thread;
+        });
+        FeedbackQueue feedback = new FeedbackQueue(cloudToDeviceStore, cloudToDeviceThread);
+        cloudToDevice = new CloudToDeviceQueues(cloudToDeviceStore, identity.registry(), feedback, cloudToDeviceThread,
+                clock).start();
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames);
         dashboardToken = DashboardToken.random(new SecureRandom());
@@ -215,11 +267,21 @@ public final class LocalHub implements AutoCloseable {
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
-                        new MqttTwinRequests(twins), limits.maxConnectedDevices()));
+                        new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices()));
+        EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
+                new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
+                createdAt(), serviceAuthenticator);
+        AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
+                serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
+                limits.maxConnectedDevices(), hostName, limits.connectPacketTimeout()).withEventHubs(eventHubs);
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
-                requestedAmqpPort, certificate, key, new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                        devices, telemetry, methods, twins, limits.maxConnectedDevices(), hostName,
-                        limits.connectPacketTimeout()));
+                requestedAmqpPort, certificate, key, amqpHandler);
+        eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null
+                : AmqpDeviceServer.plain(vertx, eventLoops, bindAddress, requestedEventHubsPort,
+                        amqpHandler.eventHubsOnly(eventHubs));
+        // MQTT_WS and AMQPS_WS: one path, the protocol chosen by the WebSocket subprotocol (AMQP's even without 5671).
+        DeviceWebSockets webSockets = new DeviceWebSockets(List.of(mqttServer.overWebSockets(),
+                amqpHandler.overWebSockets()));
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
@@ -228,10 +290,11 @@ public final class LocalHub implements AutoCloseable {
                 new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
-                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())));
+                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
+                new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice));
         // The dashboard first: its same-origin guard runs before the API's routes.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, serviceApi::mountOn, mqttServer.overWebSockets()::mountOn),
+                List.of(dashboard::mountOn, serviceApi::mountOn, webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }
 
@@ -251,6 +314,10 @@ public final class LocalHub implements AutoCloseable {
             }
             if (amqpServer != null) {
                 amqpServer.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            if (eventHubsServer != null) {
+                eventHubsServer.close().toCompletionStage().toCompletableFuture()
+                        .get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
             if (devices != null) {
                 // ...then drop the devices, which fails their pending method calls with 404103 at once...
@@ -277,10 +344,32 @@ public final class LocalHub implements AutoCloseable {
             // After the servers: messages still queued are stored before the journal closes.
             telemetry.close();
             telemetry = null;
+            closeCloudToDevice();
             persistentSessions.close();
             closeIdentity();
         }
         LOG.info("Local IoT hub {} stopped", hostName);
+    }
+
+    /** Lets the cloud-to-device thread finish what it took (every send it accepted is stored), then closes the store. */
+    private void closeCloudToDevice() {
+        if (cloudToDevice != null) {
+            cloudToDevice.close();
+            cloudToDevice = null;
+        }
+        if (cloudToDeviceThread != null) {
+            cloudToDeviceThread.shutdown();
+            try {
+                if (!cloudToDeviceThread.awaitTermination(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("The cloud-to-device queues did not stop in time");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cloudToDeviceThread = null;
+        }
+        cloudToDeviceStore.close();
+        cloudToDeviceStore = null;
     }
 
     private void closeIdentity() {
@@ -311,9 +400,9 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /**
-     * The port on which devices reach MQTT over WebSockets as the Azure SDKs open it (443), or 0 when the hub does not
-     * listen there (turned off, or the port could not be bound; the hub said why when it started). The HTTPS port
-     * serves it too.
+     * The port on which devices reach MQTT and AMQP over WebSockets as the Azure SDKs open them (443), or 0 when the
+     * hub does not listen there (turned off, or the port could not be bound; the hub said why when it started). The
+     * HTTPS port serves them too.
      */
     public int webSocketPort() {
         return webSocketPort;
@@ -325,6 +414,50 @@ public final class LocalHub implements AutoCloseable {
      */
     public int amqpPort() {
         return amqpPort;
+    }
+
+    /**
+     * The hub's name: the event hub its Event Hubs-compatible endpoint serves ({@code EntityPath}), as IoT Hub names
+     * that endpoint after the hub.
+     */
+    public String hubName() {
+        return hubName;
+    }
+
+    /** The partitions of the Event Hubs-compatible endpoint. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /**
+     * The plain AMQP port of the Event Hubs-compatible endpoint, for the Event Hubs SDKs' emulator mode (5672 unless
+     * set otherwise), or 0 when there is none (turned off, not on a loopback address, or the port was in use). The
+     * endpoint is on the AMQP port too, over TLS.
+     */
+    public int eventHubsPort() {
+        return eventHubsPort;
+    }
+
+    /**
+     * The connection string an Event Hubs client reads the hub's telemetry with: emulator mode (plain AMQP on
+     * {@link #eventHubsPort()}), or with {@code tls} AMQP over TLS on {@link #amqpPort()} for a client that trusts
+     * the hub's CA.
+     */
+    public String eventHubsConnectionString(String policyName, boolean tls) {
+        PolicyKey policy = policyKey(policyName);
+        int port = tls ? amqpPort : eventHubsPort;
+        if (port == 0) {
+            throw new IllegalStateException("The hub does not listen for " + (tls ? "AMQP over TLS" : "plain AMQP")
+                    + " (its port is off or was in use).");
+        }
+        return tls ? EventHubsConnectionStrings.tls(hostName, port, hubName, policy)
+                : EventHubsConnectionStrings.emulator(hostName, port, hubName, policy);
+    }
+
+    private PolicyKey policyKey(String policyName) {
+        return requireStarted().registry().findPolicy(policyName)
+                .map(policy -> new PolicyKey(policy.name(), policy.primaryKey()))
+                .orElseThrow(() -> new IllegalArgumentException("No shared access policy " + policyName + "."));
     }
 
     public Path dataDirectory() {
@@ -431,33 +564,73 @@ public final class LocalHub implements AutoCloseable {
 
     /**
      * The HTTPS endpoint once more on the WebSocket port, where it can: a hub without the right to bind port 443
-     * says so in one line and goes on without MQTT over WebSockets.
+     * says so in one line and goes on without MQTT and AMQP over WebSockets.
      */
     private int listenForWebSockets() {
         if (requestedWebSocketPort == 0 || requestedWebSocketPort == httpsPort) {
             return requestedWebSocketPort;
         }
         try {
-            return await(httpServer.listen(requestedWebSocketPort), "MQTT over WebSockets", requestedWebSocketPort);
+            return await(httpServer.listen(requestedWebSocketPort), "WebSockets", requestedWebSocketPort);
         } catch (LocalHubException e) {
-            LOG.warn("No MQTT over WebSockets (MQTT_WS) on {}:{}: {}", bindAddress, requestedWebSocketPort,
-                    whyNotBound(e.getCause()));
+            LOG.warn("No MQTT or AMQP over WebSockets (MQTT_WS, AMQPS_WS) on {}:{}: {}", bindAddress,
+                    requestedWebSocketPort, whyNotBound(e.getCause()));
             return 0;
         }
     }
 
     /** AMQP where it can: a hub whose AMQP port is taken says so in one line and goes on with MQTT. */
     private int listenForAmqp() {
-        if (amqpServer == null) {
-            return 0;
-        }
+        return amqpServer == null ? 0 : listenOrSkip(amqpServer, "AMQP (AMQPS)", requestedAmqpPort, "--amqp-port 0");
+    }
+
+    /** An optional AMQP listener: one whose port is taken or not allowed is reported in one line, and the hub goes on. */
+    private int listenOrSkip(AmqpDeviceServer server, String what, int port, String turnOff) {
         try {
-            return await(amqpServer.listen(), "AMQP", requestedAmqpPort);
+            return await(server.listen(), what, port);
         } catch (LocalHubException e) {
-            LOG.warn("No AMQP (AMQPS) on {}:{}: {}", bindAddress, requestedAmqpPort,
-                    whyNotBound(e.getCause()).replace("--websocket-port 0", "--amqp-port 0"));
+            LOG.warn("No {} on {}:{}: {}", what, bindAddress, port,
+                    whyNotBound(e.getCause()).replace("--websocket-port 0", turnOff));
             return 0;
         }
+    }
+
+    /** The plain Event Hubs listener where it can: a port in use is reported in one line, and the hub goes on. */
+    private int listenForEventHubs() {
+        if (eventHubsServer == null) {
+            if (requestedEventHubsPort != 0) {
+                LOG.warn("No plain AMQP for the Event Hubs emulator mode on {}: it is not a loopback address, and"
+                        + " plain AMQP is for loopback only. Event Hubs clients read over TLS on the AMQP port.",
+                        bindAddress);
+            }
+            return 0;
+        }
+        return listenOrSkip(eventHubsServer, "plain AMQP for the Event Hubs emulator mode", requestedEventHubsPort,
+                "--event-hubs-port 0");
+    }
+
+    /** What {@code $management} says the event hub was created at: when the hub's CA was made, on its first start. */
+    private Instant createdAt() {
+        try {
+            return Files.getLastModifiedTime(identity.certificates().caCertificateFile()).toInstant();
+        } catch (IOException e) {
+            return clock.instant();
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The first label of a host name that is a name ({@code myhub.example.test}: myhub), else {@link #DEFAULT_HUB_NAME}. */
+    public static String defaultHubName(String hostName) {
+        String firstLabel = hostName.split("\\.", -1)[0];
+        boolean address = hostName.chars().noneMatch(Character::isLetter) || hostName.contains(":");
+        return !address && firstLabel.matches("[A-Za-z0-9-]{3,50}") ? firstLabel : DEFAULT_HUB_NAME;
     }
 
     private static String whyNotBound(Throwable cause) {
@@ -507,6 +680,10 @@ public final class LocalHub implements AutoCloseable {
         private int httpsPort = DEFAULT_HTTPS_PORT;
         private int webSocketPort = DEFAULT_WEBSOCKET_PORT;
         private int amqpPort = DEFAULT_AMQP_PORT;
+        private int eventHubsPort = DEFAULT_EVENT_HUBS_PORT;
+        private String hubName;
+        private int partitions = TelemetryPartitions.DEFAULT_PARTITIONS;
+        private List<String> consumerGroups = List.of();
         private Clock clock = Clock.systemUTC();
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
         private TelemetryDurability telemetryDurability = TelemetryDurability.NORMAL;
@@ -574,8 +751,8 @@ public final class LocalHub implements AutoCloseable {
         }
 
         /**
-         * Where the HTTPS endpoint also listens, for devices' MQTT over WebSockets: default 443, the only port the
-         * Azure device SDKs use for it; 0 turns it off. A port the hub may not bind is reported and skipped.
+         * Where the HTTPS endpoint also listens, for devices' MQTT and AMQP over WebSockets: default 443, the only port
+         * the Azure device SDKs use for them; 0 turns it off. A port the hub may not bind is reported and skipped.
          */
         public Builder webSocketPort(int webSocketPort) {
             this.webSocketPort = requirePort(webSocketPort);
@@ -585,6 +762,39 @@ public final class LocalHub implements AutoCloseable {
         /** Where devices reach AMQP over TLS: default 5671, the Azure device SDKs' AMQPS port; 0 turns it off. */
         public Builder amqpPort(int amqpPort) {
             this.amqpPort = requirePort(amqpPort);
+            return this;
+        }
+
+        /**
+         * The plain AMQP port of the Event Hubs-compatible endpoint, for the Event Hubs SDKs' emulator mode
+         * ({@code UseDevelopmentEmulator=true}): default 5672, the port those SDKs use for it; 0 turns it off. Only on
+         * a loopback bind address: anywhere else the endpoint is on the AMQP port, over TLS, only.
+         */
+        public Builder eventHubsPort(int eventHubsPort) {
+            this.eventHubsPort = requirePort(eventHubsPort);
+            return this;
+        }
+
+        /**
+         * The hub's name, which its Event Hubs-compatible endpoint's event hub takes (IoT Hub's rules: 3 to 50 letters,
+         * digits and hyphens); default the first label of the host name, or {@value #DEFAULT_HUB_NAME} when the host
+         * name is an address.
+         */
+        public Builder hubName(String hubName) {
+            this.hubName = EventHubsEndpoint.requireHubName(hubName);
+            return this;
+        }
+
+        /** Partitions of the Event Hubs-compatible endpoint: 1 to 32, default 2 (IoT Hub's default for a new hub). */
+        public Builder partitions(int partitions) {
+            this.partitions = new TelemetryPartitions(partitions).count();
+            return this;
+        }
+
+        /** Consumer groups of the Event Hubs-compatible endpoint besides {@code $Default}. */
+        public Builder consumerGroups(Collection<String> consumerGroups) {
+            consumerGroups.forEach(EventHubsEndpoint::requireConsumerGroup);
+            this.consumerGroups = List.copyOf(consumerGroups);
             return this;
         }
 

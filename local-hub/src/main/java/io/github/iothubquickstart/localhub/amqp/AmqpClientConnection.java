@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -13,7 +14,9 @@ import io.vertx.proton.ProtonSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
@@ -25,8 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One AMQP connection from a client: the $cbs node its tokens arrive on, the devices those tokens grant (several when
- * the SDK multiplexes) until each token expires, and which link may attach where ({@link DeviceAddresses}); what
- * arrives on a device's links goes to {@link DeviceMessages}. Everything here runs on the connection's event loop.
+ * the SDK multiplexes) and the service policies they prove, each until its token expires, and which link may attach
+ * where: a device's links to its own nodes ({@link DeviceAddresses}; what arrives goes to {@link DeviceMessages}), a
+ * back-end's links to the {@link ServiceNode}s its policy has the right for. Everything here runs on the connection's
+ * event loop.
  */
 final class AmqpClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpClientConnection.class);
@@ -45,14 +50,19 @@ final class AmqpClientConnection {
     private final ConnectedDevices devices;
     private final DeviceMessages messages;
     private final int maxConnectedDevices;
+    private final List<ServiceNode> serviceNodes;
+    private final CloudToDeviceQueues cloudToDevice;
     private final Map<String, DeviceGrant> grants = new HashMap<>();
+    /** By policy name. */
+    private final Map<String, ServiceGrant> serviceGrants = new HashMap<>();
     private ProtonSender cbsReplies;
     private long authenticationTimer;
     private boolean ended;
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
-                         DirectMethodService methods, AmqpTwinRequests twinRequests, int maxConnectedDevices) {
+                         DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
+                         List<ServiceNode> serviceNodes, int maxConnectedDevices) {
         this.connection = connection;
         this.vertx = vertx;
         this.context = context;
@@ -60,6 +70,8 @@ final class AmqpClientConnection {
         this.security = security;
         this.devices = devices;
         this.messages = new DeviceMessages(context, clock, devices, telemetry, methods, twinRequests);
+        this.cloudToDevice = cloudToDevice;
+        this.serviceNodes = List.copyOf(serviceNodes);
         this.maxConnectedDevices = maxConnectedDevices;
     }
 
@@ -82,10 +94,10 @@ final class AmqpClientConnection {
             session.closeHandler(closed -> session.close());
             session.open();
         });
-        connection.receiverOpenHandler(receiver -> guarded(() -> onDeviceSends(receiver)));
-        connection.senderOpenHandler(sender -> guarded(() -> onDeviceReceives(sender)));
+        connection.receiverOpenHandler(receiver -> guarded(() -> onClientSends(receiver)));
+        connection.senderOpenHandler(sender -> guarded(() -> onClientReceives(sender)));
         authenticationTimer = vertx.setTimer(Math.max(1, authenticationTimeout.toMillis()), fired -> {
-            if (grants.isEmpty() && !ended) {
+            if (grants.isEmpty() && serviceGrants.isEmpty() && !ended) {
                 LOG.info("Closing AMQP connection from {}: no valid SAS token within {} s", who(),
                         authenticationTimeout.toSeconds());
                 closeConnection(AmqpError.UNAUTHORIZED_ACCESS, "No valid SAS token was put on $cbs in time.");
@@ -103,8 +115,8 @@ final class AmqpClientConnection {
         }
     }
 
-    /** A link on which the device sends: to $cbs or to one of its device nodes. */
-    private void onDeviceSends(ProtonReceiver receiver) {
+    /** A link on which the client sends: to $cbs, to a service node, or to one of its device's nodes. */
+    private void onClientSends(ProtonReceiver receiver) {
         String address = receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress();
         if (DeviceAddresses.CBS.equals(address)) {
             receiver.setTarget(receiver.getRemoteTarget());
@@ -112,6 +124,14 @@ final class AmqpClientConnection {
             receiver.handler((delivery, message) -> guarded(() -> onPutToken(message)));
             keepClosedWithPeer(receiver, null);
             receiver.open();
+            return;
+        }
+        ServiceNode node = serviceNodeFor(address);
+        if (node != null) {
+            ServiceLink link = attachToService(receiver, address, node);
+            if (link != null) {
+                node.attach(receiver, link);
+            }
             return;
         }
         DeviceAddresses.Decision decision =
@@ -130,14 +150,14 @@ final class AmqpClientConnection {
             default -> receiver.setAutoAccept(false).handler((delivery, message) ->
                     guarded(() -> messages.telemetry(grant, receiver, delivery, message)));
         }
-        keepClosedWithPeer(receiver, grant.connection);
+        keepClosedWithPeer(receiver, grant.connection::remove);
         grant.connection.add(receiver);
         receiver.open();
         LOG.debug("Device {} opened its {} link", grant.deviceId(), decision.address().node());
     }
 
-    /** A link on which the device receives: $cbs answers, method requests, or cloud-to-device (none sent yet). */
-    private void onDeviceReceives(ProtonSender sender) {
+    /** A link on which the client receives: $cbs answers, a service node's messages, or its device's. */
+    private void onClientReceives(ProtonSender sender) {
         String address = sender.getRemoteSource() == null ? null : sender.getRemoteSource().getAddress();
         if (DeviceAddresses.CBS.equals(address)) {
             sender.setSource(sender.getRemoteSource());
@@ -145,6 +165,14 @@ final class AmqpClientConnection {
             keepClosedWithPeer(sender, null);
             sender.open();
             cbsReplies = sender;
+            return;
+        }
+        ServiceNode node = serviceNodeFor(address);
+        if (node != null) {
+            ServiceLink link = attachToService(sender, address, node);
+            if (link != null) {
+                node.attach(sender, link);
+            }
             return;
         }
         DeviceAddresses.Decision decision =
@@ -155,7 +183,7 @@ final class AmqpClientConnection {
         }
         DeviceGrant grant = grants.get(decision.address().deviceId());
         sender.setSource(sender.getRemoteSource());
-        keepClosedWithPeer(sender, grant.connection);
+        keepClosedWithPeer(sender, grant.connection::remove);
         grant.connection.add(sender);
         if (decision.address().node() == DeviceAddresses.Node.METHODS) {
             // Method requests go as IoT Hub sends them over MQTT too: once, settled, no redelivery.
@@ -171,6 +199,22 @@ final class AmqpClientConnection {
             });
             sender.open();
             devices.acceptsMethods(grant.device, true);
+            return;
+        }
+        if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
+            sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
+            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.deviceId(), sender, context, cloudToDevice);
+            grant.connection.cloudToDevice(link);
+            sender.closeHandler(closed -> {
+                stopCloudToDevice(grant, sender, link);
+                sender.close();
+            });
+            sender.detachHandler(detached -> {
+                stopCloudToDevice(grant, sender, link);
+                sender.detach();
+            });
+            sender.open();
+            cloudToDevice.receiverReady(link);
             return;
         }
         if (decision.address().node() == DeviceAddresses.Node.TWIN) {
@@ -196,6 +240,14 @@ final class AmqpClientConnection {
         }
     }
 
+    private void stopCloudToDevice(DeviceGrant grant, ProtonSender sender, AmqpCloudToDeviceLink link) {
+        grant.connection.remove(sender);
+        if (grant.connection.cloudToDevice() == link) {
+            grant.connection.cloudToDevice(null);
+        }
+        cloudToDevice.receiverGone(link);
+    }
+
     private void stopMethods(DeviceGrant grant, ProtonSender sender) {
         grant.connection.remove(sender);
         if (grant.connection.sendsMethodRequestsOn(sender)) {
@@ -204,31 +256,110 @@ final class AmqpClientConnection {
         }
     }
 
+    private ServiceNode serviceNodeFor(String address) {
+        if (address == null) {
+            return null;
+        }
+        for (ServiceNode node : serviceNodes) {
+            if (node.serves(address)) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The link under a policy of this connection that has the node's right, or null after refusing it: a back-end
+     * attaches only with a service token for a policy that may use the node.
+     */
+    private ServiceLink attachToService(ProtonLink<?> link, String address, ServiceNode node) {
+        if (node.checksEachRequest()) {
+            keepClosedWithPeer(link, null);
+            return serviceLink(link, address, null);
+        }
+        long now = clock.instant().getEpochSecond();
+        ServiceGrant grant = serviceGrants.values().stream()
+                .filter(candidate -> candidate.validAt(now) && candidate.policy.rights().contains(node.requiredRight()))
+                .findFirst()
+                .orElse(null);
+        if (grant == null) {
+            refuse(link, address, AmqpError.UNAUTHORIZED_ACCESS, serviceGrants.isEmpty()
+                    ? "No valid service SAS token was put on $cbs for this connection."
+                    : "No policy of this connection's tokens has the " + node.requiredRight() + " permission.");
+            return null;
+        }
+        keepClosedWithPeer(link, grant::remove);
+        grant.add(link);
+        return serviceLink(link, address, grant);
+    }
+
+    /** What the node sees of the link: under {@code grant}, or under none where the node checks each request. */
+    private ServiceLink serviceLink(ProtonLink<?> link, String address, ServiceGrant grant) {
+        return new ServiceLink() {
+            @Override
+            public String address() {
+                return address;
+            }
+
+            @Override
+            public String who() {
+                return AmqpClientConnection.this.who();
+            }
+
+            @Override
+            public String policyName() {
+                return grant == null ? null : grant.policy.name();
+            }
+
+            @Override
+            public boolean authorized() {
+                return grant != null && serviceGrants.get(grant.policy.name()) == grant
+                        && grant.validAt(clock.instant().getEpochSecond());
+            }
+
+            @Override
+            public void onGone(Runnable callback) {
+                grant.onGone(link, callback);
+            }
+
+            @Override
+            public void refuse(Symbol condition, String description) {
+                if (grant != null) {
+                    grant.remove(link);
+                }
+                AmqpClientConnection.this.refuse(link, address, condition, description);
+            }
+        };
+    }
+
     private void refuse(ProtonLink<?> link, String address, DeviceAddresses.Decision decision) {
-        LOG.info("Refused AMQP link to {} from {}: {}", DeviceAddresses.printable(address), who(),
-                decision.description());
+        refuse(link, address, decision.condition(), decision.description());
+    }
+
+    private void refuse(ProtonLink<?> link, String address, Symbol condition, String description) {
+        LOG.info("Refused AMQP link to {} from {}: {}", DeviceAddresses.printable(address), who(), description);
         // An attach without a terminus, then the detach that says why: how AMQP refuses a link.
         if (link instanceof ProtonReceiver receiver) {
             receiver.setTarget(null);
         } else if (link instanceof ProtonSender sender) {
             sender.setSource(null);
         }
-        link.setCondition(new ErrorCondition(decision.condition(), decision.description()));
+        link.setCondition(new ErrorCondition(condition, description));
         link.open();
         link.close();
     }
 
-    /** A link the peer closes or detaches is closed here too and forgotten by its device. */
-    private static void keepClosedWithPeer(ProtonLink<?> link, AmqpDeviceConnection owner) {
+    /** A link the peer closes or detaches is closed here too and forgotten by the grant it was attached under. */
+    private static void keepClosedWithPeer(ProtonLink<?> link, Consumer<ProtonLink<?>> owner) {
         link.closeHandler(closed -> {
             if (owner != null) {
-                owner.remove(link);
+                owner.accept(link);
             }
             link.close();
         });
         link.detachHandler(detached -> {
             if (owner != null) {
-                owner.remove(link);
+                owner.accept(link);
             }
             link.detach();
         });
@@ -244,22 +375,68 @@ final class AmqpClientConnection {
             return;
         }
         ClaimsBasedSecurity.Decision decision = security.decide(request);
-        if (decision.grant() == null) {
+        if (decision.claim() == null) {
             LOG.info("Refused a SAS token for {} from {}: {}", DeviceAddresses.printable(request.audience()),
                     who(), decision.reason());
             reply(request.messageId(), message.getReplyTo(), decision.answer());
             return;
         }
-        reply(request.messageId(), message.getReplyTo(), grant(decision.grant()));
-    }
-
-    /** Records the grant (a renewal when the device already has one here); the answer to send. */
-    private CbsAnswer grant(ClaimsBasedSecurity.Grant granted) {
-        String deviceId = granted.deviceId();
+        CbsAnswer answer;
         if (ended) {
             // Frames still read after the connection ended must not register a device that nothing would unregister.
-            return CbsAnswer.unauthorized("The connection is closing.");
+            answer = CbsAnswer.unauthorized("The connection is closing.");
+        } else if (decision.claim() instanceof ClaimsBasedSecurity.Claim.Device device) {
+            answer = grant(device);
+        } else {
+            answer = grant((ClaimsBasedSecurity.Claim.Service) decision.claim());
         }
+        reply(request.messageId(), message.getReplyTo(), answer);
+    }
+
+    /** Records the policy's grant (a renewal when this connection already holds it); the answer to send. */
+    private CbsAnswer grant(ClaimsBasedSecurity.Claim.Service granted) {
+        String policyName = granted.policy().name();
+        ServiceGrant grant = serviceGrants.get(policyName);
+        if (grant == null) {
+            grant = new ServiceGrant(granted.policy(), granted.expiresAtEpochSecond());
+            serviceGrants.put(policyName, grant);
+            vertx.cancelTimer(authenticationTimer);
+            LOG.info("A back-end connected over AMQP from {} with policy {}", who(), policyName);
+        } else {
+            grant.expiresAtEpochSecond = granted.expiresAtEpochSecond();
+            LOG.debug("Policy {} renewed its SAS token on AMQP", policyName);
+        }
+        scheduleExpiry(policyName, grant);
+        return CbsAnswer.OK;
+    }
+
+    private void scheduleExpiry(String policyName, ServiceGrant grant) {
+        if (grant.expiryTimer >= 0) {
+            vertx.cancelTimer(grant.expiryTimer);
+        }
+        long untilExpiry = grant.expiresAtEpochSecond * 1000 - clock.millis();
+        grant.expiryTimer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, MAX_TIMER_MILLIS)), fired -> {
+            grant.expiryTimer = -1;
+            if (serviceGrants.get(policyName) != grant) {
+                return;
+            }
+            if (!grant.validAt(clock.instant().getEpochSecond())) {
+                LOG.info("The SAS token of policy {} on AMQP from {} expired; closing its links", policyName, who());
+                serviceGrants.remove(policyName);
+                for (ProtonLink<?> link : grant.takeLinks()) {
+                    link.setCondition(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS,
+                            "The SAS token expired; put a new one on $cbs."));
+                    link.close();
+                }
+            } else {
+                scheduleExpiry(policyName, grant);
+            }
+        });
+    }
+
+    /** Records the device's grant (a renewal when the device already has one here); the answer to send. */
+    private CbsAnswer grant(ClaimsBasedSecurity.Claim.Device granted) {
+        String deviceId = granted.deviceId();
         DeviceGrant existing = grants.get(deviceId);
         if (existing != null) {
             existing.expiresAtEpochSecond = granted.expiresAtEpochSecond();
@@ -301,6 +478,15 @@ final class AmqpClientConnection {
         });
     }
 
+    /** The device's messages in flight go back to its queue: its links are closing. */
+    private void stopCloudToDevice(DeviceGrant grant) {
+        AmqpCloudToDeviceLink link = grant.connection.cloudToDevice();
+        if (link != null) {
+            grant.connection.cloudToDevice(null);
+            cloudToDevice.receiverGone(link);
+        }
+    }
+
     /** The hub drops the device (replaced by a newer connection, disabled, or the hub stops). */
     private void revoke(AmqpDeviceConnection deviceConnection) {
         DeviceGrant grant = grants.get(deviceConnection.deviceId());
@@ -312,6 +498,7 @@ final class AmqpClientConnection {
 
     private void end(DeviceGrant grant, Symbol condition, String description) {
         grant.revoke();
+        stopCloudToDevice(grant);
         grants.remove(grant.deviceId(), grant);
         if (grant.expiryTimer >= 0) {
             vertx.cancelTimer(grant.expiryTimer);
@@ -352,8 +539,16 @@ final class AmqpClientConnection {
         }
         ended = true;
         vertx.cancelTimer(authenticationTimer);
+        for (ServiceGrant grant : serviceGrants.values()) {
+            if (grant.expiryTimer >= 0) {
+                vertx.cancelTimer(grant.expiryTimer);
+            }
+            grant.takeLinks();
+        }
+        serviceGrants.clear();
         for (DeviceGrant grant : grants.values().toArray(DeviceGrant[]::new)) {
             grant.revoke();
+            stopCloudToDevice(grant);
             grants.remove(grant.deviceId());
             if (grant.expiryTimer >= 0) {
                 vertx.cancelTimer(grant.expiryTimer);

@@ -1,6 +1,9 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -9,10 +12,13 @@ import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
- * send telemetry, answer direct methods and use their twins on their own links. Shared by every listener; the state of one
+ * send telemetry, answer direct methods, use their twins and receive cloud-to-device messages on their own links;
+ * back-ends send cloud-to-device messages and read their feedback. Shared by every listener; the state of one
  * connection is its {@link AmqpClientConnection}.
  */
 public final class AmqpConnectionHandler {
@@ -23,6 +29,8 @@ public final class AmqpConnectionHandler {
     private final TelemetryFeed telemetry;
     private final DirectMethodService methods;
     private final AmqpTwinRequests twinRequests;
+    private final CloudToDeviceQueues cloudToDevice;
+    private final List<ServiceNode> serviceNodes;
     private final int maxConnectedDevices;
     private final String containerId;
     private final Duration authenticationTimeout;
@@ -31,25 +39,86 @@ public final class AmqpConnectionHandler {
      * @param containerId           the hub's AMQP container id (its host name)
      * @param authenticationTimeout how long a connection may stay open without a valid token
      */
-    public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator, ConnectedDevices devices,
+    public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
+                                 ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                                  TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
+                                 CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
                                  int maxConnectedDevices, String containerId,
                                  Duration authenticationTimeout) {
+        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice,
+                List.of(new CloudToDeviceNode(cloudToDevice), new FeedbackNode(feedback)),
+                maxConnectedDevices, containerId, authenticationTimeout);
+    }
+
+    /** @param serviceNodes the nodes back-ends may attach to, beside the devices' own */
+    AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
+                          ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
+                          TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
+                          CloudToDeviceQueues cloudToDevice, List<ServiceNode> serviceNodes,
+                          int maxConnectedDevices, String containerId, Duration authenticationTimeout) {
         this.vertx = vertx;
         this.clock = clock;
-        this.security = new ClaimsBasedSecurity(authenticator);
+        this.serviceNodes = List.copyOf(serviceNodes);
+        this.security = new ClaimsBasedSecurity(authenticator, serviceAuthenticator,
+                path -> this.serviceNodes.stream().anyMatch(node -> node.coversAudience(path)));
         this.devices = devices;
         this.telemetry = telemetry;
         this.methods = methods;
         this.twinRequests = new AmqpTwinRequests(twins);
+        this.cloudToDevice = cloudToDevice;
         this.maxConnectedDevices = maxConnectedDevices;
         this.containerId = containerId;
         this.authenticationTimeout = authenticationTimeout;
     }
 
+    /**
+     * The same AMQP endpoint reached through a WebSocket upgraded on the HTTPS server (subprotocol {@code AMQPWSB10}):
+     * same frame size, authentication timeout and handler; TLS is the HTTPS server's.
+     */
+    public AmqpOverWebSockets overWebSockets() {
+        return new AmqpOverWebSockets(vertx, this, containerId, authenticationTimeout);
+    }
+
+    /** A copy that takes another security and other nodes: for {@link #withEventHubs} and {@link #servicesOnly}. */
+    private AmqpConnectionHandler(AmqpConnectionHandler original, ClaimsBasedSecurity security,
+                                  List<ServiceNode> serviceNodes) {
+        this.vertx = original.vertx;
+        this.clock = original.clock;
+        this.serviceNodes = List.copyOf(serviceNodes);
+        this.security = security;
+        this.devices = original.devices;
+        this.telemetry = original.telemetry;
+        this.methods = original.methods;
+        this.twinRequests = original.twinRequests;
+        this.cloudToDevice = original.cloudToDevice;
+        this.maxConnectedDevices = original.maxConnectedDevices;
+        this.containerId = original.containerId;
+        this.authenticationTimeout = original.authenticationTimeout;
+    }
+
+    /** This handler, also serving the Event Hubs-compatible endpoint's nodes ($management and the partitions). */
+    public AmqpConnectionHandler withEventHubs(EventHubsEndpoint endpoint) {
+        List<ServiceNode> nodes = new ArrayList<>(serviceNodes);
+        nodes.addAll(endpoint.nodes());
+        List<ServiceNode> all = List.copyOf(nodes);
+        return new AmqpConnectionHandler(this, security.withServicePaths(
+                path -> all.stream().anyMatch(node -> node.coversAudience(path))), all);
+    }
+
+    /**
+     * The Event Hubs-compatible endpoint alone, without devices or the other service nodes: for the plain listener of
+     * the Event Hubs SDKs' emulator mode, so nothing else is ever served without TLS.
+     */
+    public AmqpConnectionHandler eventHubsOnly(EventHubsEndpoint endpoint) {
+        List<ServiceNode> nodes = List.copyOf(endpoint.nodes());
+        return new AmqpConnectionHandler(this, security.withDevices(false).withServicePaths(
+                path -> nodes.stream().anyMatch(node -> node.coversAudience(path))), nodes);
+    }
+
     /** Handles one new connection; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, twinRequests, maxConnectedDevices).start(containerId, authenticationTimeout);
+                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices)
+                .start(containerId, authenticationTimeout);
     }
 }

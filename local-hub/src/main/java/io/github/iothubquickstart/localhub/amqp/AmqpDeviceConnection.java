@@ -35,6 +35,7 @@ final class AmqpDeviceConnection implements DeviceConnection {
     private final List<ProtonLink<?>> links = new ArrayList<>();
     private ProtonSender methodRequests;
     private ProtonSender twin;
+    private AmqpCloudToDeviceLink cloudToDevice;
 
     /** @param closer ends this device on its AMQP connection (on the connection's event loop) */
     AmqpDeviceConnection(String deviceId, String remoteAddress, Context context, Consumer<AmqpDeviceConnection> closer) {
@@ -104,6 +105,15 @@ final class AmqpDeviceConnection implements DeviceConnection {
 
     boolean sendsTwinOn(ProtonSender sender) {
         return twin == sender;
+    }
+
+    /** The link cloud-to-device messages go out on, or null; confined to the connection's event loop. */
+    AmqpCloudToDeviceLink cloudToDevice() {
+        return cloudToDevice;
+    }
+
+    void cloudToDevice(AmqpCloudToDeviceLink link) {
+        this.cloudToDevice = link;
     }
 
     void add(ProtonLink<?> link) {

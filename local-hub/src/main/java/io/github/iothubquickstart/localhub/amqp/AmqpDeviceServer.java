@@ -26,19 +26,33 @@ public final class AmqpDeviceServer {
 
     public AmqpDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate,
                             Path privateKey, AmqpConnectionHandler handler) {
+        this(vertx, eventLoops, bindAddress, port, handler, new ProtonServerOptions()
+                .setSsl(true)
+                .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
+                .setSslEngineOptions(SslEngines.fastest()));
+    }
+
+    private AmqpDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, AmqpConnectionHandler handler,
+                             ProtonServerOptions options) {
         this.vertx = vertx;
         this.bindAddress = bindAddress;
         this.port = port;
         this.handler = handler;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
-        this.options = new ProtonServerOptions()
+        this.options = options
                 .setHost(bindAddress)
-                .setSsl(true)
-                .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
-                .setSslEngineOptions(SslEngines.fastest())
                 .setTcpNoDelay(true)
                 .setReuseAddress(true);
         options.setMaxFrameSize(MAX_FRAME_BYTES);
+    }
+
+    /**
+     * AMQP without TLS, for the Event Hubs SDKs' emulator mode ({@code UseDevelopmentEmulator=true}), which speaks
+     * nothing else. The wiring binds it to a loopback address only, where no other machine can reach it.
+     */
+    public static AmqpDeviceServer plain(Vertx vertx, int eventLoops, String loopbackAddress, int port,
+                                         AmqpConnectionHandler handler) {
+        return new AmqpDeviceServer(vertx, eventLoops, loopbackAddress, port, handler, new ProtonServerOptions());
     }
 
     public Future<Integer> listen() {

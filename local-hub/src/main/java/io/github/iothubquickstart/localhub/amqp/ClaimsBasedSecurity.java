@@ -1,53 +1,143 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.auth.InvalidSasTokenException;
 import io.github.iothubquickstart.localhub.auth.SasToken;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Decides a put-token as IoT Hub does for devices: the audience names a device, the token is for that device on this
- * hub, signed with one of its keys and not expired. Why a token was refused goes to the hub's log; the device gets
- * 401 and no more, as from IoT Hub.
+ * Decides a put-token as IoT Hub does. A device's token: the audience names the device, the token is for that device
+ * on this hub, signed with one of its keys and not expired. A service's token (the service SDK's messaging clients):
+ * the audience is the hub itself and the token one of its shared access policies'; what the policy may do is checked
+ * when a link attaches. An Event Hubs client's token: the audience is {@code amqp://<hub host>/<path>} (or
+ * {@code sb://}) with a path one of the hub's service nodes covers, and the token is for exactly that audience. Why a
+ * token was refused goes to the hub's log; the client gets 401 and no more, as from IoT Hub.
  */
 final class ClaimsBasedSecurity {
     private static final String DEVICES = "/devices/";
+    private static final Set<String> SERVICE_SCHEMES = Set.of("amqp", "amqps", "sb");
 
-    private final DeviceAuthenticator authenticator;
+    private final DeviceAuthenticator devices;
+    private final ServiceAuthenticator services;
+    private final Predicate<String> servicePaths;
 
-    /** A device this connection may act as, until its token expires. */
-    record Grant(String deviceId, long expiresAtEpochSecond) {
+    /** What a valid token lets the connection act as, until it expires. */
+    sealed interface Claim {
+        long expiresAtEpochSecond();
+
+        /** The connection may act as this device. */
+        record Device(String deviceId, long expiresAtEpochSecond) implements Claim {
+        }
+
+        /** The connection holds this policy's rights (a back-end). */
+        record Service(SharedAccessPolicy policy, long expiresAtEpochSecond) implements Claim {
+        }
     }
 
-    /** The answer to send, the grant when there is one, and the reason for the log. */
-    record Decision(CbsAnswer answer, Grant grant, String reason) {
+    /** The answer to send, the claim when there is one, and the reason for the log. */
+    record Decision(CbsAnswer answer, Claim claim, String reason) {
         static Decision refused(String reason) {
             return new Decision(CbsAnswer.unauthorized("Unauthorized"), null, reason);
         }
     }
 
-    ClaimsBasedSecurity(DeviceAuthenticator authenticator) {
-        this.authenticator = authenticator;
+    ClaimsBasedSecurity(DeviceAuthenticator devices, ServiceAuthenticator services) {
+        this(devices, services, path -> false);
+    }
+
+    /**
+     * @param devices      null where devices may not authenticate (the Event Hubs endpoint's plain listener)
+     * @param servicePaths which paths of an {@code amqp://<host>/<path>} audience name something of this hub
+     */
+    ClaimsBasedSecurity(DeviceAuthenticator devices, ServiceAuthenticator services, Predicate<String> servicePaths) {
+        this.devices = devices;
+        this.services = services;
+        this.servicePaths = servicePaths;
+    }
+
+    /** The same decisions, with other service paths. */
+    ClaimsBasedSecurity withServicePaths(Predicate<String> paths) {
+        return new ClaimsBasedSecurity(devices, services, paths);
+    }
+
+    /** The same decisions, for devices only where {@code devicesAllowed}. */
+    ClaimsBasedSecurity withDevices(boolean devicesAllowed) {
+        return new ClaimsBasedSecurity(devicesAllowed ? devices : null, services, servicePaths);
     }
 
     Decision decide(CbsPutToken request) {
-        String deviceId = deviceIdOf(request.audience());
-        if (deviceId == null) {
-            return Decision.refused("audience " + DeviceAddresses.printable(request.audience())
-                    + " is not <hub host name>/devices/<device id> (modules do not speak AMQP to the local hub yet)");
-        }
         SasToken token;
         try {
             token = SasToken.parse(request.token());
         } catch (InvalidSasTokenException e) {
             return Decision.refused("not a valid SAS token: " + e.getMessage());
         }
-        DeviceAuthenticator.Outcome outcome = authenticator.authenticateToken(deviceId, token);
+        if (request.audience().contains("://")) {
+            return decideServiceUri(request.audience(), token);
+        }
+        if (!request.audience().contains(DEVICES)) {
+            return decideService(request.audience(), token);
+        }
+        if (devices == null) {
+            return Decision.refused("devices do not connect on this listener (it serves the Event Hubs-compatible"
+                    + " endpoint only)");
+        }
+        String deviceId = deviceIdOf(request.audience());
+        if (deviceId == null) {
+            return Decision.refused("audience " + DeviceAddresses.printable(request.audience())
+                    + " is not <hub host name>/devices/<device id> (modules do not speak AMQP to the local hub yet)");
+        }
+        DeviceAuthenticator.Outcome outcome = devices.authenticateToken(deviceId, token);
         if (!outcome.accepted()) {
             return Decision.refused(outcome.reason());
         }
-        return new Decision(CbsAnswer.OK, new Grant(deviceId, token.expiresAtEpochSecond()), outcome.reason());
+        return new Decision(CbsAnswer.OK, new Claim.Device(deviceId, token.expiresAtEpochSecond()), outcome.reason());
+    }
+
+    /** The service SDK puts its token with the hub's host name as the audience, and the token is for that name. */
+    private Decision decideService(String audience, SasToken token) {
+        if (!audience.equalsIgnoreCase(token.resource())) {
+            return Decision.refused("audience " + DeviceAddresses.printable(audience) + " is not the token's resource "
+                    + DeviceAddresses.printable(token.resource()));
+        }
+        return policyDecision(services.authenticateToken(token), token);
+    }
+
+    private static Decision policyDecision(ServiceAuthenticator.PolicyOutcome outcome, SasToken token) {
+        if (!outcome.accepted()) {
+            return Decision.refused(outcome.reason());
+        }
+        return new Decision(CbsAnswer.OK,
+                new Claim.Service(outcome.policy().get(), token.expiresAtEpochSecond()), outcome.reason());
+    }
+    /** An Event Hubs client's audience: {@code amqp://<hub host>[:port]/<path>}, the token for that very audience. */
+    private Decision decideServiceUri(String audience, SasToken token) {
+        int schemeEnd = audience.indexOf("://");
+        String scheme = audience.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        String rest = audience.substring(schemeEnd + 3);
+        int slash = rest.indexOf('/');
+        String hostAndPort = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash + 1);
+        int colon = hostAndPort.lastIndexOf(':');
+        String host = colon > 0 && !hostAndPort.endsWith("]") ? hostAndPort.substring(0, colon) : hostAndPort;
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (!SERVICE_SCHEMES.contains(scheme) || !services.isHubHostName(host) || !servicePaths.test(path)) {
+            return Decision.refused("audience " + DeviceAddresses.printable(audience) + " names nothing of this hub"
+                    + " (amqp://<hub host name>/<hub name>[/ConsumerGroups/<group>/Partitions/<id>])");
+        }
+        if (!audience.equalsIgnoreCase(token.resource())) {
+            return Decision.refused("audience " + DeviceAddresses.printable(audience) + " is not the token's resource "
+                    + DeviceAddresses.printable(token.resource()));
+        }
+        return policyDecision(services.authenticateEventHubsToken(token), token);
     }
 
     /** {@code host/devices/{id}} (the id percent-encoded or not) to the id; null for anything else. */

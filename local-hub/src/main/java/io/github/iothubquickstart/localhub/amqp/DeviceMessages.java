@@ -1,5 +1,8 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import static io.github.iothubquickstart.localhub.amqp.Dispositions.rejected;
+import static io.github.iothubquickstart.localhub.amqp.Dispositions.settle;
+
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
@@ -11,10 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
-import org.apache.qpid.proton.amqp.transport.DeliveryState;
-import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,17 +133,5 @@ final class DeviceMessages {
         }
         devices.active(grant.device);
         return true;
-    }
-
-    private static void settle(ProtonReceiver receiver, ProtonDelivery delivery, DeliveryState state) {
-        if (receiver.isOpen()) {
-            delivery.disposition(state, true);
-        }
-    }
-
-    private static Rejected rejected(Symbol condition, String description) {
-        Rejected rejected = new Rejected();
-        rejected.setError(new ErrorCondition(condition, description));
-        return rejected;
     }
 }

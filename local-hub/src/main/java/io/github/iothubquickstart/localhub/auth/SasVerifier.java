@@ -25,10 +25,18 @@ public final class SasVerifier {
      *     EXPIRED (so EXPIRED means a genuine token that merely expired)
      */
     public SasCheck check(SasToken token, String expectedResource, List<String> candidateBase64Keys) {
+        return check(token, expectedResource, candidateBase64Keys, false);
+    }
+
+    /**
+     * As {@link #check(SasToken, String, List)}; with {@code keysAsText} the keys sign as Event Hubs clients use
+     * them (their text as the HMAC key, see {@link SasSigner#signAsEventHubs}).
+     */
+    public SasCheck check(SasToken token, String expectedResource, List<String> candidateKeys, boolean keysAsText) {
         if (!sameResource(token.resource(), expectedResource)) {
             return SasCheck.WRONG_RESOURCE;
         }
-        if (!signedByAny(token, candidateBase64Keys)) {
+        if (!signedByAny(token, candidateKeys, keysAsText)) {
             return SasCheck.BAD_SIGNATURE;
         }
         if (clock.instant().getEpochSecond() >= token.expiresAtEpochSecond()) {
@@ -48,7 +56,7 @@ public final class SasVerifier {
         return actualHost.equalsIgnoreCase(expectedHost) && actualPath.equals(expectedPath);
     }
 
-    private static boolean signedByAny(SasToken token, List<String> candidateBase64Keys) {
+    private static boolean signedByAny(SasToken token, List<String> candidateBase64Keys, boolean keysAsText) {
         String stringToSign = SasSigner.stringToSign(token.signedResource(), token.expiresAtEpochSecond());
         byte[] presented = token.signature();
         boolean matched = false;
@@ -57,7 +65,8 @@ public final class SasVerifier {
             if (key == null || key.isEmpty()) {
                 continue;
             }
-            matched |= MessageDigest.isEqual(SasSigner.hmac(key, stringToSign), presented);
+            byte[] expected = keysAsText ? SasSigner.hmacWithTextKey(key, stringToSign) : SasSigner.hmac(key, stringToSign);
+            matched |= MessageDigest.isEqual(expected, presented);
         }
         return matched;
     }

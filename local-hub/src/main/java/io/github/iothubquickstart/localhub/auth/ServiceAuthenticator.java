@@ -59,28 +59,68 @@ public final class ServiceAuthenticator {
         } catch (InvalidSasTokenException e) {
             throw IotHubErrors.unauthorized("The Authorization header is not a valid SAS token: " + e.getMessage());
         }
+        PolicyOutcome outcome = authenticateToken(token);
+        if (!outcome.accepted()) {
+            throw IotHubErrors.unauthorized(outcome.reason());
+        }
+        SharedAccessPolicy policy = outcome.policy().get();
+        if (anyOf.stream().noneMatch(policy.rights()::contains)) {
+            throw IotHubErrors.unauthorized("Unauthorized: policy " + policy.name() + " lacks the "
+                    + anyOf.stream().map(Enum::name).sorted().collect(Collectors.joining(" or ")) + " permission.");
+        }
+    }
+
+    /** Which policy a service token proves, or why it proves none. */
+    public record PolicyOutcome(Optional<SharedAccessPolicy> policy, String reason) {
+        static PolicyOutcome refused(String reason) {
+            return new PolicyOutcome(Optional.empty(), reason);
+        }
+
+        public boolean accepted() {
+            return policy.isPresent();
+        }
+    }
+
+    /**
+     * Whether {@code token}, whatever carried it (an HTTPS header, an AMQP put-token), is a service token of this hub:
+     * for one of its host names, naming one of its policies, signed with that policy's key and not expired. What the
+     * policy may do is the caller's to check against {@link SharedAccessPolicy#rights()}.
+     */
+    public PolicyOutcome authenticateToken(SasToken token) {
+        return authenticateToken(token, audienceFor(token.resource()), false);
+    }
+
+    /**
+     * As {@link #authenticateToken(SasToken)} for an Event Hubs client's token, whose resource the caller has checked
+     * names this hub ({@code amqp://<host>/<event hub>/...}) and which is signed as Event Hubs signs (the policy key's
+     * text as the HMAC key, {@link SasSigner#signAsEventHubs}).
+     */
+    public PolicyOutcome authenticateEventHubsToken(SasToken token) {
+        return authenticateToken(token, token.resource(), true);
+    }
+
+    private PolicyOutcome authenticateToken(SasToken token, String expectedResource, boolean keysAsText) {
         Optional<String> keyName = token.keyName();
         if (keyName.isEmpty()) {
-            throw IotHubErrors.unauthorized("The SAS token names no shared access policy (skn).");
+            return PolicyOutcome.refused("The SAS token names no shared access policy (skn).");
         }
         Optional<SharedAccessPolicy> policy = registry.findPolicy(keyName.get());
         if (policy.isEmpty()) {
-            throw IotHubErrors.unauthorized("Unauthorized: no shared access policy named " + keyName.get() + ".");
+            return PolicyOutcome.refused("Unauthorized: no shared access policy named " + keyName.get() + ".");
         }
-        String audience = audienceFor(token.resource());
-        SasCheck check = verifier.check(token, audience,
-                List.of(policy.get().primaryKey(), policy.get().secondaryKey()));
-        switch (check) {
-            case VALID -> {
-            }
-            case EXPIRED -> throw IotHubErrors.unauthorized("Unauthorized: the SAS token has expired.");
-            case WRONG_RESOURCE -> throw IotHubErrors.unauthorized("Unauthorized: the SAS token is not for this hub.");
-            case BAD_SIGNATURE -> throw IotHubErrors.unauthorized("Unauthorized: the SAS signature does not match.");
-        }
-        if (anyOf.stream().noneMatch(policy.get().rights()::contains)) {
-            throw IotHubErrors.unauthorized("Unauthorized: policy " + keyName.get() + " lacks the "
-                    + anyOf.stream().map(Enum::name).sorted().collect(Collectors.joining(" or ")) + " permission.");
-        }
+        SasCheck check = verifier.check(token, expectedResource,
+                List.of(policy.get().primaryKey(), policy.get().secondaryKey()), keysAsText);
+        return switch (check) {
+            case VALID -> new PolicyOutcome(policy, "valid SAS token of policy " + keyName.get());
+            case EXPIRED -> PolicyOutcome.refused("Unauthorized: the SAS token has expired.");
+            case WRONG_RESOURCE -> PolicyOutcome.refused("Unauthorized: the SAS token is not for this hub.");
+            case BAD_SIGNATURE -> PolicyOutcome.refused("Unauthorized: the SAS signature does not match.");
+        };
+    }
+
+    /** Whether {@code hostName} is one of this hub's names (case-insensitive, as DNS names are). */
+    public boolean isHubHostName(String hostName) {
+        return hubHostNames.stream().anyMatch(name -> name.equalsIgnoreCase(hostName));
     }
 
     /** The token must be for one of this hub's names; anything else is checked against the first and fails. */

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "An IoT Hub-compatible server on loopback: MQTT over TLS for devices (port 8883),",
-                "HTTPS REST for services (port 8443), so the unmodified Azure IoT SDKs run against it."},
+                "An IoT Hub-compatible server on loopback, so the unmodified Azure IoT SDKs run against it:",
+                "devices over MQTT/TLS (port 8883), MQTT over WebSockets (443) or AMQP/TLS (5671);",
+                "services over HTTPS REST (port 8443)."},
         subcommands = {
                 StartCommand.class,
                 DeviceCommand.class,

@@ -31,7 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints each device-to-cloud message as it arrives, like {@code az iot hub monitor-events}. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = "Print device-to-cloud messages as they arrive at a running hub, until Ctrl+C.")
+        description = {"Print device-to-cloud messages as they arrive at a running hub, until Ctrl+C.",
+                "It reads the hub's own monitor stream (HTTPS), which carries every device's messages and needs no"
+                        + " Event Hubs client in this jar. Applications read telemetry as on IoT Hub with an Event Hubs"
+                        + " client and 'connection-string --event-hubs' (as the back-end's --read-telemetry does)."})
 final class MonitorCommand implements Callable<Integer> {
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(2);
 

@@ -6,6 +6,8 @@ import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -43,15 +45,37 @@ final class StartCommand implements Callable<Integer> {
     int httpsPort;
 
     @Option(names = "--websocket-port", paramLabel = "PORT", defaultValue = "443",
-            description = "Port where devices also reach MQTT over WebSockets (MQTT_WS), as the HTTPS port serves it "
-                    + "(default: ${DEFAULT-VALUE}, the only port the Azure device SDKs use for it; 0: off). Below 1024 "
+            description = "Port where devices also reach MQTT and AMQP over WebSockets (MQTT_WS, AMQPS_WS), as the HTTPS "
+                    + "port serves them (default: ${DEFAULT-VALUE}, the only port the Azure device SDKs use for them; "
+                    + "0: off). Below 1024 "
                     + "it needs root or cap_net_bind_service; without them the hub says so and runs without it.")
     int webSocketPort;
 
     @Option(names = "--amqp-port", paramLabel = "PORT", defaultValue = "5671",
             description = "AMQP over TLS port for devices (AMQPS; default: ${DEFAULT-VALUE}, the only port the Azure "
-                    + "device SDKs use for it; 0: off). Telemetry only so far; a port in use is reported and skipped.")
+                    + "device SDKs use for it; 0: off): telemetry, direct methods and twins."
+                    + " A port in use is reported and skipped.")
     int amqpPort;
+
+    @Option(names = "--event-hubs-port", paramLabel = "PORT", defaultValue = "5672",
+            description = "Plain AMQP port of the Event Hubs-compatible endpoint, for the Event Hubs SDKs' emulator mode"
+                    + " (UseDevelopmentEmulator=true; default: ${DEFAULT-VALUE}, the port they use; 0: off). Loopback"
+                    + " bind addresses only; the endpoint is on the AMQP port, over TLS, too.")
+    int eventHubsPort;
+
+    @Option(names = "--hub-name", paramLabel = "NAME",
+            description = "The hub's name: the EntityPath of its Event Hubs-compatible endpoint (default: the first"
+                    + " label of --host-name when that is a name, else " + LocalHub.DEFAULT_HUB_NAME + ").")
+    String hubName;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Partitions of the Event Hubs-compatible endpoint, 1 to 32 (default: ${DEFAULT-VALUE}); a"
+                    + " device's messages all go to one partition.")
+    int partitions;
+
+    @Option(names = "--consumer-group", paramLabel = "NAME",
+            description = "A consumer group of the Event Hubs-compatible endpoint besides $Default; repeat for more.")
+    List<String> consumerGroups = new ArrayList<>();
 
     @Option(names = "--telemetry-retention", paramLabel = "MESSAGES", defaultValue = "100000",
             description = "Telemetry messages kept on disk for 'monitor --replay' (default: ${DEFAULT-VALUE}). "
@@ -100,12 +124,21 @@ final class StartCommand implements Callable<Integer> {
                 .httpsPort(httpsPort)
                 .webSocketPort(webSocketPort)
                 .amqpPort(amqpPort)
+                .eventHubsPort(eventHubsPort)
                 .telemetryRetention(new TelemetryRetention(retainedMessages, Duration.ofHours(retentionHours)))
                 .telemetryDurability(durability)
                 .eventLoops(eventLoops)
                 .limits(limits());
         if (hostName != null) {
             builder.hostName(hostName);
+        }
+        try {
+            builder.partitions(partitions).consumerGroups(consumerGroups);
+            if (hubName != null) {
+                builder.hubName(hubName);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         LocalHub hub = builder.build().start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -115,16 +148,27 @@ final class StartCommand implements Callable<Integer> {
         }, "local-hub-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Local IoT hub " + hub.hostName() + " is running.");
-        out.println("  Devices (MQTT over TLS): " + hub.bindAddress() + ":" + hub.mqttPort());
-        out.println("  Services (HTTPS):        " + hub.bindAddress() + ":" + hub.httpsPort());
+        out.println("  Devices (MQTT over TLS):     " + hub.bindAddress() + ":" + hub.mqttPort());
+        out.println("  Services (HTTPS):            " + hub.bindAddress() + ":" + hub.httpsPort());
         if (hub.webSocketPort() != 0) {
-            out.println("  Devices (MQTT over WSS): " + hub.bindAddress() + ":" + hub.webSocketPort());
+            out.println("  Devices (MQTT/AMQP over WSS): " + hub.bindAddress() + ":" + hub.webSocketPort());
         }
         if (hub.amqpPort() != 0) {
-            out.println("  Devices (AMQP over TLS): " + hub.bindAddress() + ":" + hub.amqpPort());
+            out.println("  Devices (AMQP over TLS):     " + hub.bindAddress() + ":" + hub.amqpPort());
         }
-        out.println("  Data directory:          " + hub.dataDirectory());
-        out.println("  CA certificate to trust: " + hub.caCertificateFile());
+        List<String> readers = new ArrayList<>();
+        if (hub.amqpPort() != 0) {
+            readers.add(hub.bindAddress() + ":" + hub.amqpPort() + " (TLS)");
+        }
+        if (hub.eventHubsPort() != 0) {
+            readers.add(hub.bindAddress() + ":" + hub.eventHubsPort() + " (plain, emulator mode)");
+        }
+        if (!readers.isEmpty()) {
+            out.println("  Telemetry (Event Hubs):      " + String.join(", ", readers) + ", event hub '" + hub.hubName()
+                    + "', " + hub.partitions() + " partitions");
+        }
+        out.println("  Data directory:              " + hub.dataDirectory());
+        out.println("  CA certificate to trust:     " + hub.caCertificateFile());
         out.println("Dashboard: " + hub.dashboardUrl());
         out.println();
         out.println("Device connection string (MyJavaDevice):");
@@ -133,6 +177,10 @@ final class StartCommand implements Callable<Integer> {
                 .orElse("(MyJavaDevice was deleted; see 'local-hub device create')"));
         out.println("Service connection string (policy 'service'; the host name carries the HTTPS port):");
         out.println("  " + hub.serviceConnectionString("service"));
+        if (hub.eventHubsPort() != 0) {
+            out.println("Event Hubs-compatible connection string (read telemetry with an Event Hubs client; emulator mode):");
+            out.println("  " + hub.eventHubsConnectionString("service", false));
+        }
         out.println();
         out.println("Press Ctrl+C to stop.");
         out.flush();

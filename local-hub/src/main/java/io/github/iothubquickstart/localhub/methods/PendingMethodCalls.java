@@ -19,7 +19,27 @@ public final class PendingMethodCalls {
     private final AtomicLong nextRequestId = new AtomicLong();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    private record Pending(ConnectedDevice device, Promise<MethodResult> promise, long timerId) {
+    /** The timer is set once the call is registered, so that even a timer that fires at once finds it. */
+    private static final class Pending {
+        final ConnectedDevice device;
+        final Promise<MethodResult> promise = Promise.promise();
+        volatile long timerId = -1;
+
+        Pending(ConnectedDevice device) {
+            this.device = device;
+        }
+
+        ConnectedDevice device() {
+            return device;
+        }
+
+        Promise<MethodResult> promise() {
+            return promise;
+        }
+
+        long timerId() {
+            return timerId;
+        }
     }
 
     /** Ended by the device's answer, by {@link TimeoutException}, or by {@link DeviceGoneException}. */
@@ -41,14 +61,14 @@ public final class PendingMethodCalls {
 
     public Call open(ConnectedDevice device, Duration timeout) {
         String requestId = Long.toHexString(nextRequestId.incrementAndGet());
-        Promise<MethodResult> promise = Promise.promise();
-        long timerId = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
-            if (pending.remove(requestId) != null) {
-                promise.tryFail(new TimeoutException(device.deviceId()));
+        Pending call = new Pending(device);
+        pending.put(requestId, call);
+        call.timerId = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            if (pending.remove(requestId, call)) {
+                call.promise().tryFail(new TimeoutException(device.deviceId()));
             }
         });
-        pending.put(requestId, new Pending(device, promise, timerId));
-        return new Call(requestId, promise.future());
+        return new Call(requestId, call.promise().future());
     }
 
     /**

@@ -153,6 +153,11 @@ public final class DeviceTopics {
         return METHOD_REQUEST_PREFIX + methodName + REQUEST_ID_MARKER + requestId;
     }
 
+    /** Where the hub sends a device a cloud-to-device message: {@code devices/<id>/messages/devicebound/<bag>}. */
+    public static String cloudToDeviceMessage(String deviceId, String propertyBag) {
+        return ownTopics(IdentityId.device(deviceId)) + "messages/devicebound/" + propertyBag;
+    }
+
     static String cloudToDeviceFilter(IdentityId identity) {
         return ownTopics(identity) + "messages/devicebound/#";
     }

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Speaks IoT Hub's MQTT dialect to devices: authenticates CONNECT, grants only IoT Hub's own topic filters, accepts
- * telemetry, method answers and twin requests on the device's own topics, and closes the connection on anything else.
+ * telemetry, method answers and twin requests on the device's own topics, sends cloud-to-device messages to a device
+ * subscribed to its devicebound topic, and closes the connection on anything else.
  */
 public final class MqttConnectionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
@@ -46,10 +48,13 @@ public final class MqttConnectionHandler {
     private final MqttTwinRequests twinRequests;
     private final int maxConnectedDevices;
     private final PersistentSessions persistentSessions;
+    private final CloudToDeviceQueues cloudToDevice;
 
     public MqttConnectionHandler(DeviceAuthenticator authenticator, ConnectedDevices devices,
                                  PersistentSessions persistentSessions, DirectMethodService methods,
-                                 TelemetryFeed telemetry, MqttTwinRequests twinRequests, int maxConnectedDevices) {
+                                 TelemetryFeed telemetry, MqttTwinRequests twinRequests,
+                                 CloudToDeviceQueues cloudToDevice, int maxConnectedDevices) {
+        this.cloudToDevice = cloudToDevice;
         this.authenticator = authenticator;
         this.devices = devices;
         this.persistentSessions = persistentSessions;
@@ -93,7 +98,10 @@ public final class MqttConnectionHandler {
                 new MqttDeviceConnection(identity, endpoint, Vertx.currentContext(), restored, persistent);
         endpoint.publishAutoAck(false);
         endpoint.accept(!restored.isEmpty());
-        Session session = new Session(connection, devices.connected(connection));
+        // Modules get no cloud-to-device messages from IoT Hub; their devicebound subscription stays empty.
+        MqttCloudToDevice deviceBound = identity.isModule() ? null
+                : new MqttCloudToDevice(identity.deviceId(), endpoint, Vertx.currentContext(), cloudToDevice);
+        Session session = new Session(connection, devices.connected(connection), deviceBound);
         endpoint.subscribeHandler(subscribe -> onSubscribe(session, endpoint, subscribe));
         endpoint.unsubscribeHandler(unsubscribe -> onUnsubscribe(session, endpoint, unsubscribe));
         endpoint.publishHandler(message -> onPublish(session, endpoint, message));
@@ -102,7 +110,13 @@ public final class MqttConnectionHandler {
             endpoint.close();
         });
         endpoint.disconnectHandler(ignored -> LOG.debug("Device {} disconnected", clientId));
+        endpoint.publishAcknowledgeHandler(packetId -> {
+            if (deviceBound != null) {
+                deviceBound.acknowledged(packetId);
+            }
+        });
         endpoint.closeHandler(ignored -> {
+            session.stopCloudToDevice(cloudToDevice);
             devices.ended(session.device());
             LOG.info("Device {} disconnected", clientId);
         });
@@ -111,13 +125,32 @@ public final class MqttConnectionHandler {
         if (restored.contains(DeviceTopics.Subscription.METHODS)) {
             devices.acceptsMethods(session.device(), true);
         }
+        if (restored.contains(DeviceTopics.Subscription.CLOUD_TO_DEVICE)) {
+            // What was queued while the device was away comes now.
+            session.startCloudToDevice(cloudToDevice);
+        }
         LOG.info("Device {} connected from {}", clientId, endpoint.remoteAddress());
     }
 
-    /** The two faces of one connection: what MQTT needs of it, and what the hub's features know of it. */
-    private record Session(MqttDeviceConnection connection, ConnectedDevice device) {
+    /**
+     * The faces of one connection: what MQTT needs of it, what the hub's features know of it, and its
+     * cloud-to-device subscription (null for a module).
+     */
+    private record Session(MqttDeviceConnection connection, ConnectedDevice device, MqttCloudToDevice deviceBound) {
         IdentityId identity() {
             return connection.identity();
+        }
+
+        void startCloudToDevice(CloudToDeviceQueues queues) {
+            if (deviceBound != null) {
+                queues.receiverReady(deviceBound);
+            }
+        }
+
+        void stopCloudToDevice(CloudToDeviceQueues queues) {
+            if (deviceBound != null) {
+                queues.receiverGone(deviceBound);
+            }
         }
     }
 
@@ -125,6 +158,7 @@ public final class MqttConnectionHandler {
         List<MqttQoS> granted = new ArrayList<>();
         boolean methods = false;
         boolean desired = false;
+        boolean deviceBound = false;
         for (MqttTopicSubscription subscription : subscribe.topicSubscriptions()) {
             Optional<DeviceTopics.Subscription> kind =
                     DeviceTopics.subscription(subscription.topicName(), session.identity());
@@ -135,6 +169,7 @@ public final class MqttConnectionHandler {
             }
             methods |= kind.get() == DeviceTopics.Subscription.METHODS;
             desired |= kind.get() == DeviceTopics.Subscription.TWIN_DESIRED;
+            deviceBound |= kind.get() == DeviceTopics.Subscription.CLOUD_TO_DEVICE;
             session.connection().subscribe(kind.get());
             // IoT Hub grants at most QoS 1.
             granted.add(subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE);
@@ -146,6 +181,9 @@ public final class MqttConnectionHandler {
         }
         if (desired) {
             session.device().acceptDesiredProperties(true);
+        }
+        if (deviceBound) {
+            session.startCloudToDevice(cloudToDevice);
         }
     }
 
@@ -164,6 +202,9 @@ public final class MqttConnectionHandler {
         }
         if (unsubscribe.topics().contains(DeviceTopics.TWIN_DESIRED_FILTER)) {
             session.device().acceptDesiredProperties(false);
+        }
+        if (unsubscribe.topics().contains(DeviceTopics.cloudToDeviceFilter(session.identity()))) {
+            session.stopCloudToDevice(cloudToDevice);
         }
         rememberIfPersistent(session);
         endpoint.unsubscribeAcknowledge(unsubscribe.messageId());

@@ -47,7 +47,7 @@ public final class MqttDeviceServer {
     }
 
     /**
-     * The same MQTT endpoint reached through a WebSocket upgraded on the HTTPS server ({@link MqttOverWebSockets#PATH}):
+     * The same MQTT endpoint reached through a WebSocket upgraded on the HTTPS server (subprotocol {@code mqtt}):
      * same packet limits, CONNECT timeout and handler; TLS is the HTTPS server's.
      */
     public MqttOverWebSockets overWebSockets() {

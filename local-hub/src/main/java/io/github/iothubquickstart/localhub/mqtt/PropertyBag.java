@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,6 +52,27 @@ public record PropertyBag(Map<String, String> systemProperties, Map<String, Stri
             }
         }
         return Optional.of(new PropertyBag(system, application));
+    }
+
+    /**
+     * The bag as IoT Hub writes it into a topic: system properties first ({@code $} as {@code %24}, where the device
+     * SDKs look for the bag's start), then the others; keys and values URL-encoded, a space as {@code %20}.
+     */
+    public String encode() {
+        StringBuilder bag = new StringBuilder();
+        for (Map<String, String> properties : java.util.List.of(systemProperties, applicationProperties)) {
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                if (!bag.isEmpty()) {
+                    bag.append('&');
+                }
+                bag.append(encode(property.getKey())).append('=').append(encode(property.getValue()));
+            }
+        }
+        return bag.toString();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String decode(String text) {

@@ -19,10 +19,12 @@ public final class ServiceApi {
     private final StatisticsRoutes statistics;
     private final TwinRoutes twins;
     private final QueryRoute queries;
+    private final CloudToDeviceRoutes cloudToDevice;
 
     public ServiceApi(MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, ModuleRoutes modules,
                       BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                      QueryRoute queries) {
+                      QueryRoute queries, CloudToDeviceRoutes cloudToDevice) {
+        this.cloudToDevice = cloudToDevice;
         this.methods = methods;
         this.monitor = monitor;
         this.registry = registry;
@@ -54,6 +56,7 @@ public final class ServiceApi {
         router.delete("/devices/:deviceId/modules/:moduleId").handler(modules::delete);
         router.get("/devices/:deviceId/modules").handler(modules::list);
         router.post("/devices").handler(bulkRegistry);
+        router.delete("/devices/:deviceId/commands").handler(cloudToDevice::purge);
         router.route("/statistics/*").handler(new ApiVersionCheck());
         router.get("/statistics/devices").handler(statistics::devices);
         router.get("/statistics/service").handler(statistics::service);

@@ -242,21 +242,20 @@ public final class SegmentTelemetryLog implements TelemetryStore {
         return messages;
     }
 
-    /** Up to {@code limit} retained messages enqueued at or after {@code from}, oldest first. */
+    /** The sequence number of the oldest retained message enqueued at or after {@code time}; the next one if none is. */
     @Override
-    public List<TelemetryMessage> readFrom(Instant from, int limit) {
-        long first = firstSequenceAtOrAfter(from.toEpochMilli());
-        return first < 0 ? List.of() : readAfter(first - 1, limit);
-    }
-
-    @Override
-    public synchronized long firstRetainedSequence() {
-        return firstRetained;
+    public long firstSequenceAtOrAfter(Instant time) {
+        long first = firstSequenceAtOrAfter(time.toEpochMilli());
+        return first < 0 ? lastSequence() + 1 : first;
     }
 
     @Override
     public synchronized long lastSequence() {
         return lastSequence;
+    }
+
+    private synchronized long firstRetainedSequence() {
+        return firstRetained;
     }
 
     /** The sequence number of the first retained message enqueued at or after {@code millis}; -1 if none is. */

@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.LinkedHashMap;
@@ -28,10 +29,13 @@ public final class TelemetryFeed implements AutoCloseable {
     private final TelemetryStore store;
     private final TelemetryWriter writer;
     private final CopyOnWriteArrayList<Consumer<TelemetryMessage>> subscribers = new CopyOnWriteArrayList<>();
+    /** The newest sequence number handed to subscribers (or stored before this start): where "from now on" begins. */
+    private volatile long lastDelivered;
 
     private TelemetryFeed(Clock clock, TelemetryStore store, Function<Consumer<List<TelemetryMessage>>, TelemetryWriter> writer) {
         this.clock = clock;
         this.store = store;
+        this.lastDelivered = store == null ? 0 : store.lastSequence();
         this.writer = writer.apply(this::deliver);
     }
 
@@ -88,8 +92,22 @@ public final class TelemetryFeed implements AutoCloseable {
         return store.readAfter(sequenceNumber, limit);
     }
 
+    /**
+     * The sequence number of the newest message subscribers were given (or that was stored before the hub started):
+     * a subscriber that then skips everything up to it gets exactly the messages accepted from now on.
+     */
+    public long lastSequence() {
+        return lastDelivered;
+    }
+
+    /** The first stored message enqueued at or after {@code time}, or after the newest when none is. Blocking. */
+    public long firstStoredAtOrAfter(Instant time) {
+        return store == null ? lastDelivered + 1 : store.firstSequenceAtOrAfter(time);
+    }
+
     private void deliver(List<TelemetryMessage> messages) {
         for (TelemetryMessage message : messages) {
+            lastDelivered = message.sequenceNumber();
             for (Consumer<TelemetryMessage> subscriber : subscribers) {
                 try {
                     subscriber.accept(message);

@@ -16,14 +16,14 @@ public interface TelemetryStore extends AutoCloseable {
     /** Up to {@code limit} stored messages with a sequence number above {@code afterSequence}, oldest first. */
     List<TelemetryMessage> readAfter(long afterSequence, int limit);
 
-    /** Up to {@code limit} stored messages enqueued at or after {@code from}, oldest first. */
-    List<TelemetryMessage> readFrom(Instant from, int limit);
-
-    /** The sequence number of the oldest message retention still keeps; {@link #lastSequence()} + 1 when none is. */
-    long firstRetainedSequence();
-
-    /** The sequence number of the newest message ever stored; 0 before the first. */
+    /** The sequence number of the newest message ever stored, pruned or not; 0 before the first. */
     long lastSequence();
+
+    /**
+     * The sequence number of the oldest stored message enqueued at or after {@code time}; {@link #lastSequence()} + 1
+     * when none is. Messages are numbered as they arrive, so every message after it is as new.
+     */
+    long firstSequenceAtOrAfter(Instant time);
 
     /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
     int prune(long maxMessages, Instant notBefore);

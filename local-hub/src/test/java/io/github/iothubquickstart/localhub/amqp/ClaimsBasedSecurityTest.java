@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
+import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.TestClock;
@@ -18,8 +20,12 @@ class ClaimsBasedSecurityTest {
     private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry(clock);
     private final ClaimsBasedSecurity security = new ClaimsBasedSecurity(
-            new DeviceAuthenticator(registry, registry, new SasVerifier(clock), Set.of(HUB)));
+            new DeviceAuthenticator(registry, registry, new SasVerifier(clock), Set.of(HUB)),
+            new ServiceAuthenticator(registry, new SasVerifier(clock), Set.of(HUB)));
     private final DeviceIdentity dev1 = registry.createDevice("dev1");
+    /** As the hub wires it with the Event Hubs-compatible endpoint "myhub". */
+    private final ClaimsBasedSecurity withEventHubs = security.withServicePaths(
+            path -> path.equalsIgnoreCase("myhub") || path.toLowerCase().startsWith("myhub/"));
     private final long inAnHour = clock.instant().getEpochSecond() + 3600;
 
     @Test
@@ -27,7 +33,7 @@ class ClaimsBasedSecurityTest {
         ClaimsBasedSecurity.Decision decision = decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour));
 
         assertThat(decision.answer().status()).isEqualTo(200);
-        assertThat(decision.grant()).isEqualTo(new ClaimsBasedSecurity.Grant("dev1", inAnHour));
+        assertThat(decision.claim()).isEqualTo(new ClaimsBasedSecurity.Claim.Device("dev1", inAnHour));
     }
 
     @Test
@@ -35,7 +41,8 @@ class ClaimsBasedSecurityTest {
         DeviceIdentity spaced = registry.createDevice("dev+1");
         String token = SasSigner.sign(spaced.primaryKey(), "HUB.local/devices/dev+1", inAnHour, null);
 
-        assertThat(decide(HUB + "/devices/dev%2B1", token).grant().deviceId()).isEqualTo("dev+1");
+        assertThat(decide(HUB + "/devices/dev%2B1", token).claim())
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device("dev+1", inAnHour));
     }
 
     @Test
@@ -53,7 +60,7 @@ class ClaimsBasedSecurityTest {
 
         ClaimsBasedSecurity.Decision decision = decide(HUB + "/devices/dev2", token(dev1.primaryKey(), "dev1", inAnHour));
 
-        assertThat(decision.grant()).isNull();
+        assertThat(decision.claim()).isNull();
         assertThat(decision.answer().status()).isEqualTo(401);
         assertThat(decision.answer().description()).as("the device learns nothing more").isEqualTo("Unauthorized");
         assertThat(decision.reason()).contains("dev1");
@@ -63,18 +70,44 @@ class ClaimsBasedSecurityTest {
     void anotherHubsTokenIsRefused() {
         String token = SasSigner.sign(dev1.primaryKey(), "other.hub/devices/dev1", inAnHour, null);
 
-        assertThat(decide(HUB + "/devices/dev1", token).grant()).isNull();
+        assertThat(decide(HUB + "/devices/dev1", token).claim()).isNull();
     }
 
     @Test
     void disabledAndUnknownDevicesAndModuleAudiencesAreRefused() {
         registry.setEnabled("dev1", false);
 
-        assertThat(decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour)).grant()).isNull();
-        assertThat(decide(HUB + "/devices/ghost", token(dev1.primaryKey(), "ghost", inAnHour)).grant()).isNull();
+        assertThat(decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour)).claim()).isNull();
+        assertThat(decide(HUB + "/devices/ghost", token(dev1.primaryKey(), "ghost", inAnHour)).claim()).isNull();
         assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1", inAnHour))
                 .reason()).contains("modules");
-        assertThat(decide("dev1", token(dev1.primaryKey(), "dev1", inAnHour)).grant()).isNull();
+        assertThat(decide("dev1", token(dev1.primaryKey(), "dev1", inAnHour)).claim()).isNull();
+    }
+
+    @Test
+    void aServicePolicysTokenForTheHubGrantsThatPolicyUntilTheTokenExpires() {
+        SharedAccessPolicy service = registry.findPolicy("service").orElseThrow();
+        String token = SasSigner.sign(service.primaryKey(), HUB, inAnHour, "service");
+
+        ClaimsBasedSecurity.Decision decision = decide(HUB, token);
+
+        assertThat(decision.answer().status()).isEqualTo(200);
+        assertThat(decision.claim()).isEqualTo(new ClaimsBasedSecurity.Claim.Service(service, inAnHour));
+    }
+
+    @Test
+    void aServiceTokenWithTheWrongKeyForAnotherAudienceOrExpiredIsRefused() {
+        SharedAccessPolicy service = registry.findPolicy("service").orElseThrow();
+
+        assertThat(decide(HUB, SasSigner.sign(SymmetricKeys.random(), HUB, inAnHour, "service")).claim()).isNull();
+        assertThat(decide("other.hub", SasSigner.sign(service.primaryKey(), HUB, inAnHour, "service")).claim())
+                .as("the audience must be the token's resource").isNull();
+        assertThat(decide(HUB, SasSigner.sign(service.primaryKey(), HUB, clock.instant().getEpochSecond(), "service"))
+                .claim()).isNull();
+        assertThat(decide(HUB, SasSigner.sign(service.primaryKey(), HUB, inAnHour, "nosuchpolicy")).answer().status())
+                .isEqualTo(401);
+        assertThat(decide(HUB, SasSigner.sign(dev1.primaryKey(), HUB + "/devices/dev1", inAnHour, null)).claim())
+                .as("a device's token is no service token").isNull();
     }
 
     private ClaimsBasedSecurity.Decision decide(String audience, String token) {
@@ -83,5 +116,48 @@ class ClaimsBasedSecurityTest {
 
     private static String token(String key, String deviceId, long expiry) {
         return SasSigner.sign(key, HUB + "/devices/" + deviceId, expiry, null);
+    }
+
+    private String eventHubsToken(String resource, String policyName) {
+        SharedAccessPolicy policy = registry.findPolicy(policyName).orElseThrow();
+        return SasSigner.signAsEventHubs(policy.primaryKey(), resource, inAnHour, policyName);
+    }
+
+    @Test
+    void anEventHubsClientsTokenForThisHubsEventHubGrantsItsPolicy() {
+        String audience = "amqp://" + HUB + "/myhub/ConsumerGroups/$Default/Partitions/0";
+
+        ClaimsBasedSecurity.Decision decision = withEventHubs.decide(
+                new CbsPutToken("id", audience, eventHubsToken(audience, "service")));
+
+        assertThat(decision.answer().status()).isEqualTo(200);
+        assertThat(decision.claim()).isInstanceOf(ClaimsBasedSecurity.Claim.Service.class);
+    }
+
+    @Test
+    void anEventHubsAudienceOfAnotherHostOrEventHubOrSignedAsIotHubSignsIsRefused() {
+        String otherHost = "amqp://other.example.test/myhub";
+        String otherEventHub = "amqp://" + HUB + "/otherhub";
+        String mine = "amqp://" + HUB + "/myhub";
+        SharedAccessPolicy service = registry.findPolicy("service").orElseThrow();
+
+        assertThat(withEventHubs.decide(new CbsPutToken("id", otherHost, eventHubsToken(otherHost, "service"))).claim())
+                .isNull();
+        assertThat(withEventHubs.decide(new CbsPutToken("id", otherEventHub, eventHubsToken(otherEventHub, "service")))
+                .claim()).isNull();
+        assertThat(security.decide(new CbsPutToken("id", mine, eventHubsToken(mine, "service"))).claim())
+                .as("a hub without the endpoint").isNull();
+        assertThat(withEventHubs.decide(new CbsPutToken("id", mine,
+                SasSigner.sign(service.primaryKey(), mine, inAnHour, "service"))).claim())
+                .as("the key decoded from base64, as IoT Hub signs").isNull();
+    }
+
+    @Test
+    void devicesAreRefusedWhereOnlyServicesMayConnect() {
+        ClaimsBasedSecurity.Decision decision = security.withDevices(false)
+                .decide(new CbsPutToken("id", HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1", inAnHour)));
+
+        assertThat(decision.claim()).isNull();
+        assertThat(decision.answer().status()).isEqualTo(401);
     }
 }

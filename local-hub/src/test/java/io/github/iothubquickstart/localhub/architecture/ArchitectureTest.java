@@ -18,7 +18,7 @@ class ArchitectureTest {
     private static final String HUB = "io.github.iothubquickstart.localhub";
     private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".amqp..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
     private static final String[] FEATURES = {HUB + ".connections..", HUB + ".methods..", HUB + ".twin..",
-            HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query.."};
+            HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query..", HUB + ".cloudtodevice.."};
 
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -29,7 +29,7 @@ class ArchitectureTest {
             .layer("Data directory").definedBy(HUB + ".data..")
             .layer("Storage").definedBy(HUB + ".storage..")
             .layer("Infrastructure").definedBy(HUB + ".tls..", HUB + ".files..", HUB + ".errors..",
-                    HUB + ".eventloop..")
+                    HUB + ".eventloop..", HUB + ".websocket..")
             .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Transports")
             .whereLayer("Transports").mayOnlyBeAccessedByLayers("Wiring", "Transports")
             .whereLayer("Wire shapes").mayOnlyBeAccessedByLayers("Transports")

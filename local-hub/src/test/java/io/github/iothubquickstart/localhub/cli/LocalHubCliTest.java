@@ -55,6 +55,22 @@ class LocalHubCliTest {
     }
 
     @Test
+    void eventHubsConnectionStringsAreInTheFormsTheEventHubsSdksTake() {
+        run("device", "list");
+
+        assertThat(run("connection-string", "--event-hubs")).isZero();
+        assertThat(run("connection-string", "--event-hubs", "--tls")).isZero();
+        assertThat(run("connection-string", "--tls")).isEqualTo(1);
+
+        String[] lines = out.toString().split("\n");
+        assertThat(lines[lines.length - 2]).matches("Endpoint=sb://127\\.0\\.0\\.1;SharedAccessKeyName=service;"
+                + "SharedAccessKey=[A-Za-z0-9+/=]{44};EntityPath=local-iothub;UseDevelopmentEmulator=true");
+        assertThat(lines[lines.length - 1]).matches("Endpoint=sb://127\\.0\\.0\\.1/;SharedAccessKeyName=service;"
+                + "SharedAccessKey=[A-Za-z0-9+/=]{44};EntityPath=local-iothub");
+        assertThat(err.toString()).contains("--tls goes with --event-hubs");
+    }
+
+    @Test
     void moduleConnectionStringNamesDeviceAndModule() {
         run("device", "create", "gateway");
         try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.openExisting(dataDirectory.resolve(DataDirectory.REGISTRY_DATABASE))) {

@@ -218,7 +218,7 @@ class AmqpDevicesEndToEndTest {
             assertThat(client.putToken(raw.audience(device.deviceId()), raw.token(device, 600))).isEqualTo(200);
 
             assertThat(client.attachSender("/devices/amqp-explorer/nowhere").closedWith(5_000)).isEqualTo("amqp:not-found");
-            assertThat(client.attachSender("/messages/servicebound/feedback").closedWith(5_000)).isEqualTo("amqp:not-found");
+            assertThat(client.attachSender("/messages/serviceBound/filenotifications").closedWith(5_000)).isEqualTo("amqp:not-found");
             assertThat(client.attachSender("/devices/amqp-explorer/modules/m1/messages/events").closedWith(5_000))
                     .isEqualTo("amqp:not-implemented");
             // The connection and the device's own telemetry link are unaffected.

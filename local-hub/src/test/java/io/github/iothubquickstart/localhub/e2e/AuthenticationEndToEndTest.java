@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Wrong keys and wrong tokens are refused on both sides, in the ways the SDKs report as authentication errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthenticationEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     private static final String WRONG_KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
     @TempDir
@@ -35,7 +33,7 @@ class AuthenticationEndToEndTest {
 
     @BeforeAll
     static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub = TestHub.forDevices(dataDirectory);
     }
 
     @AfterAll
@@ -45,7 +43,7 @@ class AuthenticationEndToEndTest {
 
     @Test
     void deviceWithTheWrongKeyIsRefusedAndNotConnected() {
-        DeviceClient device = hub.deviceWithConnectionString("HostName=" + ADDRESS + ";DeviceId=MyJavaDevice;SharedAccessKey=" + WRONG_KEY);
+        DeviceClient device = hub.deviceWithConnectionString("HostName=" + hub.hub.bindAddress() + ";DeviceId=MyJavaDevice;SharedAccessKey=" + WRONG_KEY);
 
         assertThatThrownBy(() -> device.open(false))
                 .isInstanceOf(IotHubClientException.class)
@@ -56,7 +54,7 @@ class AuthenticationEndToEndTest {
 
     @Test
     void unknownDeviceIsRefused() {
-        DeviceClient device = hub.deviceWithConnectionString("HostName=" + ADDRESS + ";DeviceId=ghost;SharedAccessKey=" + WRONG_KEY);
+        DeviceClient device = hub.deviceWithConnectionString("HostName=" + hub.hub.bindAddress() + ";DeviceId=ghost;SharedAccessKey=" + WRONG_KEY);
 
         assertThatThrownBy(() -> device.open(false))
                 .isInstanceOf(IotHubClientException.class)

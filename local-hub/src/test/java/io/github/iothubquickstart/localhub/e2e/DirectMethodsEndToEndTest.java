@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,8 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Direct methods from the real service SDK to the real device SDK through the hub, and every way they fail. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DirectMethodsEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
-
     @TempDir
     static Path dataDirectory;
     static TestHub hub;
@@ -63,7 +60,7 @@ class DirectMethodsEndToEndTest {
 
     @BeforeAll
     static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub = TestHub.forDevices(dataDirectory);
         methods = hub.methodsClient("service");
     }
 

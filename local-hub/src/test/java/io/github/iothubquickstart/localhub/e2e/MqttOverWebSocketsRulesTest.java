@@ -142,7 +142,7 @@ class MqttOverWebSocketsRulesTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("MQTT over WebSockets only").contains("Upgrade: websocket");
+        assertThat(response.body()).contains("MQTT and AMQP over WebSockets only").contains("Upgrade: websocket");
     }
 
     @Test

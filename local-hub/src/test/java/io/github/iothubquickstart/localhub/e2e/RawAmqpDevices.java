@@ -25,8 +25,8 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * Raw AMQP 1.0 clients (vertx-proton) for what the device SDK never does: attach to another device's address, put a
- * token that expires in seconds, send what IoT Hub refuses. TLS with the hub's CA, verified, as the SDK does.
+ * Raw AMQP 1.0 clients (vertx-proton) for what the SDKs never do: attach to another device's address or to a service
+ * node with the wrong rights, put a token that expires in seconds, send what IoT Hub refuses. TLS with the hub's CA, verified, as the SDK does.
  */
 final class RawAmqpDevices implements AutoCloseable {
     private static final long WAIT_SECONDS = 10;
@@ -48,18 +48,32 @@ final class RawAmqpDevices implements AutoCloseable {
                 Instant.now().plusSeconds(seconds).getEpochSecond(), null);
     }
 
+    /** A service SAS token of the named policy for the hub itself (the audience a back-end puts), valid for {@code seconds}. */
+    String serviceToken(String policyName, long seconds) {
+        return SasSigner.sign(hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey(), hub.hostName(),
+                Instant.now().plusSeconds(seconds).getEpochSecond(), policyName);
+    }
+
     String audience(String deviceId) {
         return hub.hostName() + "/devices/" + deviceId;
     }
 
     Client connect() throws Exception {
-        ProtonClientOptions options = new ProtonClientOptions()
+        return connect(new ProtonClientOptions()
                 .setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(hub.caCertificateFile().toString()))
                 .setHostnameVerificationAlgorithm("HTTPS")
-                .addEnabledSaslMechanism("ANONYMOUS");
+                .addEnabledSaslMechanism("ANONYMOUS"), hub.amqpPort());
+    }
+
+    /** A client on the plain (no TLS) listener of the Event Hubs emulator mode. */
+    Client connectPlain() throws Exception {
+        return connect(new ProtonClientOptions().addEnabledSaslMechanism("ANONYMOUS"), hub.eventHubsPort());
+    }
+
+    private Client connect(ProtonClientOptions options, int port) throws Exception {
         CompletableFuture<Client> connected = new CompletableFuture<>();
-        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), hub.amqpPort(), result -> {
+        vertx.runOnContext(ignored -> ProtonClient.create(vertx).connect(options, hub.bindAddress(), port, result -> {
             if (result.failed()) {
                 connected.completeExceptionally(result.cause());
                 return;
@@ -104,6 +118,12 @@ final class RawAmqpDevices implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /** What a receiving link took so far. */
+    static final class Receiving {
+        final java.util.concurrent.LinkedBlockingQueue<Message> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        private ProtonReceiver receiver;
     }
 
     final class Client implements AutoCloseable {
@@ -186,6 +206,31 @@ final class RawAmqpDevices implements AutoCloseable {
                 return null;
             });
             return closedWith;
+        }
+
+        /**
+         * Attaches a link on which this client receives from {@code address}, and takes each message without settling
+         * it; closing the link leaves them unsettled.
+         */
+        Receiving receive(String address) throws Exception {
+            Receiving receiving = new Receiving();
+            onContext(() -> {
+                ProtonReceiver receiver = connection.createReceiver(address);
+                receiver.setAutoAccept(false);
+                receiver.handler((delivery, message) -> receiving.messages.add(message));
+                receiver.open();
+                receiving.receiver = receiver;
+                return null;
+            });
+            return receiving;
+        }
+
+        /** Closes a link this client received on. */
+        void close(Receiving receiving) throws Exception {
+            onContext(() -> {
+                receiving.receiver.close();
+                return null;
+            });
         }
 
         /** Sends {@code message} on {@code link} and waits for the hub's disposition. */

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -34,15 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Telemetry from the real device SDK arrives whole: body, system properties, application properties. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TelemetryEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
-
     @TempDir
     static Path dataDirectory;
     static TestHub hub;
 
     @BeforeAll
     static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub = TestHub.forDevices(dataDirectory);
     }
 
     @AfterAll

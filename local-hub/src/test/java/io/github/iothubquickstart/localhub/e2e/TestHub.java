@@ -7,11 +7,19 @@ import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.MethodCallback;
 import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
+import com.microsoft.azure.sdk.iot.service.messaging.FeedbackBatch;
+import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClientOptions;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
@@ -20,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 
@@ -30,7 +39,7 @@ import javax.net.ssl.SSLContext;
 final class TestHub implements AutoCloseable {
     /**
      * The protocol of the device clients made without one: MQTT, or what {@code -Dlocalhub.deviceProtocol} says
-     * (the build runs the device end-to-end tests once more with AMQPS: local-hub/pom.xml).
+     * (the build runs the device end-to-end tests once more with AMQPS and with AMQPS_WS: local-hub/pom.xml).
      */
     static final IotHubClientProtocol DEVICE_PROTOCOL =
             IotHubClientProtocol.valueOf(System.getProperty("localhub.deviceProtocol", "MQTT"));
@@ -38,6 +47,18 @@ final class TestHub implements AutoCloseable {
     final SSLContext trustHubCa;
     private final List<DeviceClient> devices = new ArrayList<>();
     private final List<ModuleClient> modules = new ArrayList<>();
+    private final List<AutoCloseable> serviceClients = new ArrayList<>();
+
+    /**
+     * A hub for the device end-to-end tests on its own loopback address: with port 443 when {@link #DEVICE_PROTOCOL}
+     * is a WebSocket protocol (skipped or failed as {@link WebSocketPort} says where 443 is out of reach), else without.
+     */
+    static TestHub forDevices(Path dataDirectory) {
+        if (DEVICE_PROTOCOL == IotHubClientProtocol.AMQPS_WS || DEVICE_PROTOCOL == IotHubClientProtocol.MQTT_WS) {
+            return WebSocketPort.startHub(dataDirectory);
+        }
+        return new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
+    }
 
     /** A hub without port 443 (only the WebSocket tests take it, on addresses picked for it). */
     TestHub(String loopbackAddress, Path dataDirectory) {
@@ -119,6 +140,38 @@ final class TestHub implements AutoCloseable {
         return new QueryClient(hub.serviceHost(), new AzureSasCredential(sasToken(policyName)));
     }
 
+    /** An open {@code MessagingClient} of the named policy over AMQPS, trusting the hub's CA; closed with the hub. */
+    MessagingClient messagingClient(String policyName) throws Exception {
+        return messagingClient(policyName, IotHubServiceClientProtocol.AMQPS);
+    }
+
+    /** An open {@code MessagingClient} of the named policy over AMQPS or AMQPS_WS; closed with the hub. */
+    MessagingClient messagingClient(String policyName, IotHubServiceClientProtocol protocol) throws Exception {
+        MessagingClient client = new MessagingClient(hub.hostName(), new AzureSasCredential(sasToken(policyName)),
+                protocol, MessagingClientOptions.builder().sslContext(trustHubCa).build());
+        client.open();
+        serviceClients.add(client::close);
+        return client;
+    }
+
+    /** An open {@code MessageFeedbackProcessorClient} of the named policy over AMQPS; closed with the hub. */
+    MessageFeedbackProcessorClient feedbackClient(String policyName, Function<FeedbackBatch, AcknowledgementType> processor)
+            throws Exception {
+        return feedbackClient(policyName, IotHubServiceClientProtocol.AMQPS, processor);
+    }
+
+    /** An open {@code MessageFeedbackProcessorClient} of the named policy over AMQPS or AMQPS_WS; closed with the hub. */
+    MessageFeedbackProcessorClient feedbackClient(String policyName, IotHubServiceClientProtocol protocol,
+                                                  Function<FeedbackBatch, AcknowledgementType> processor)
+            throws Exception {
+        MessageFeedbackProcessorClient client = new MessageFeedbackProcessorClient(hub.hostName(),
+                new AzureSasCredential(sasToken(policyName)), protocol, processor,
+                MessageFeedbackProcessorClientOptions.builder().sslContext(trustHubCa).build());
+        client.start();
+        serviceClients.add(client::stop);
+        return client;
+    }
+
     /** A service SAS token of the named policy, valid for an hour: what a service SDK sends as Authorization. */
     String sasToken(String policyName) {
         return sasToken(policyName, hub.identity().registry().findPolicy(policyName).orElseThrow().primaryKey());
@@ -156,6 +209,14 @@ final class TestHub implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable client : serviceClients) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // already closed
+            }
+        }
+        serviceClients.clear();
         closeDevices();
         hub.close();
     }

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TwinEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     private static final AtomicInteger DEVICE_NUMBERS = new AtomicInteger();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -57,7 +55,7 @@ class TwinEndToEndTest {
 
     @BeforeAll
     static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub = TestHub.forDevices(dataDirectory);
         twins = hub.twinClient("service");
     }
 

@@ -15,9 +15,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Port 443 for tests of MQTT over WebSockets, the only port the Azure device SDK opens it on. Where this process may
- * not bind it (not root, no cap_net_bind_service) those tests are skipped with the reason, unless the system property
- * {@value #REQUIRED} is true (CI sets it), which makes them fail instead.
+ * Port 443 for tests of MQTT and AMQP over WebSockets, the only port the Azure device SDK opens them on. Where this
+ * process may not bind it (not root, no cap_net_bind_service) those tests are skipped with the reason, unless the
+ * system property {@value #REQUIRED} is true (CI sets it), which makes them fail instead.
  */
 final class WebSocketPort {
     static final int PORT = 443;
@@ -28,18 +28,33 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
-        whyNotBindable().ifPresent(reason -> {
-            String message = "MQTT over WebSockets tests need port 443, and " + reason + ": run as root, or"
-                    + " 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
-            if (Boolean.getBoolean(REQUIRED)) {
-                fail(message + " (" + REQUIRED + "=true)");
-            }
-            Assumptions.abort(message);
-        });
+        whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
         return LoopbackAddresses.pickFree(8883, PORT);
     }
 
-    /** A hub listening for MQTT over WebSockets on 443 of its own address (skips or fails as {@link #loopbackAddress}). */
+    /**
+     * For a test of a WebSocket protocol on a hub that also serves others: skips or fails it (as
+     * {@link #loopbackAddress}) when the hub could not listen on 443.
+     */
+    static void requireListening(TestHub hub) {
+        if (hub.hub.webSocketPort() != PORT) {
+            skipOrFail(whyNotBindable().orElse("the hub did not bind it (see its log)"));
+        }
+    }
+
+    private static void skipOrFail(String reason) {
+        String message = "WebSocket tests (MQTT_WS, AMQPS_WS) need port 443, and " + reason + ": run as root, or"
+                + " 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
+        if (Boolean.getBoolean(REQUIRED)) {
+            fail(message + " (" + REQUIRED + "=true)");
+        }
+        Assumptions.abort(message);
+    }
+
+    /**
+     * A hub listening for MQTT and AMQP over WebSockets on 443 of its own address (skips or fails as
+     * {@link #loopbackAddress}).
+     */
     static TestHub startHub(Path dataDirectory) {
         TestHub hub = new TestHub(LocalHub.builder().bindAddress(loopbackAddress()).dataDirectory(dataDirectory)
                 .httpsPort(0).webSocketPort(PORT));

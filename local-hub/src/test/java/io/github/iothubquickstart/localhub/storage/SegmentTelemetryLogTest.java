@@ -65,7 +65,6 @@ class SegmentTelemetryLogTest {
             assertThat(read.get(0).applicationProperties()).containsEntry("temperatureAlert", "true");
             assertThat(read.get(0).enqueuedTime()).isEqualTo(AT);
             assertThat(journal.readAfter(1, 10)).extracting(TelemetryMessage::sequenceNumber).containsExactly(2L);
-            assertThat(journal.firstRetainedSequence()).isEqualTo(1);
             assertThat(journal.lastSequence()).isEqualTo(2);
         }
     }
@@ -87,11 +86,10 @@ class SegmentTelemetryLogTest {
             assertThat(all).hasSize(count);
             assertThat(all.get(count - 1).sequenceNumber()).isEqualTo(count);
             // message n (from 0) was enqueued n seconds after AT, so it has sequence number n + 1
-            assertThat(journal.readFrom(AT.plusSeconds(9_000), 2)).extracting(TelemetryMessage::sequenceNumber)
-                    .containsExactly(9_001L, 9_002L);
-            assertThat(journal.readFrom(AT.plusMillis(8_999_500), 1).get(0).sequenceNumber()).isEqualTo(9_001L);
-            assertThat(journal.readFrom(AT.minusSeconds(1), 1).get(0).sequenceNumber()).isEqualTo(1L);
-            assertThat(journal.readFrom(AT.plusSeconds(count), 1)).isEmpty();
+            assertThat(journal.firstSequenceAtOrAfter(AT.plusSeconds(9_000))).isEqualTo(9_001L);
+            assertThat(journal.firstSequenceAtOrAfter(AT.plusMillis(8_999_500))).isEqualTo(9_001L);
+            assertThat(journal.firstSequenceAtOrAfter(AT.minusSeconds(1))).isEqualTo(1L);
+            assertThat(journal.firstSequenceAtOrAfter(AT.plusSeconds(count))).isEqualTo(count + 1L);
         }
     }
 
@@ -108,7 +106,7 @@ class SegmentTelemetryLogTest {
             assertThat(journal.append(List.of(message("a", "3", AT.plusSeconds(20_000)))).get(0).sequenceNumber())
                     .isEqualTo(10_001);
             assertThat(journal.readAfter(9_000, 1).get(0).sequenceNumber()).isEqualTo(9_001);
-            assertThat(journal.readFrom(AT.plusSeconds(5_000), 1).get(0).sequenceNumber()).isEqualTo(5_001);
+            assertThat(journal.firstSequenceAtOrAfter(AT.plusSeconds(5_000))).isEqualTo(5_001);
         }
     }
 
@@ -123,11 +121,10 @@ class SegmentTelemetryLogTest {
             assertThat(journal.prune(2, recent.minusSeconds(60))).isEqualTo(2);
 
             assertThat(journal.readAfter(0, 10)).extracting(TelemetryMessage::sequenceNumber).containsExactly(3L, 4L);
-            assertThat(journal.readFrom(old, 10)).extracting(TelemetryMessage::sequenceNumber).containsExactly(3L, 4L);
-            assertThat(journal.firstRetainedSequence()).isEqualTo(3);
+            assertThat(journal.firstSequenceAtOrAfter(old)).as("the oldest retained").isEqualTo(3);
             journal.prune(10, recent.plusSeconds(1));
             assertThat(journal.readAfter(0, 10)).isEmpty();
-            assertThat(journal.firstRetainedSequence()).isEqualTo(5);
+            assertThat(journal.firstSequenceAtOrAfter(old)).as("none retained: the next").isEqualTo(5);
             assertThat(journal.append(List.of(message("a", "5", recent))).get(0).sequenceNumber()).isEqualTo(5);
             assertThat(journal.readAfter(0, 10)).extracting(TelemetryMessage::sequenceNumber).containsExactly(5L);
         }

@@ -55,18 +55,13 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public List<TelemetryMessage> readFrom(Instant from, int limit) {
-            return stored.readFrom(from, limit);
-        }
-
-        @Override
-        public long firstRetainedSequence() {
-            return stored.firstRetainedSequence();
-        }
-
-        @Override
         public long lastSequence() {
             return stored.lastSequence();
+        }
+
+        @Override
+        public long firstSequenceAtOrAfter(Instant time) {
+            return stored.firstSequenceAtOrAfter(time);
         }
 
         @Override

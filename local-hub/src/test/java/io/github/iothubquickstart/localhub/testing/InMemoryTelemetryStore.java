@@ -34,18 +34,14 @@ public final class InMemoryTelemetryStore implements TelemetryStore {
     }
 
     @Override
-    public synchronized List<TelemetryMessage> readFrom(Instant from, int limit) {
-        return messages.stream().filter(m -> !m.enqueuedTime().isBefore(from)).limit(limit).toList();
-    }
-
-    @Override
-    public synchronized long firstRetainedSequence() {
-        return messages.isEmpty() ? lastSequence + 1 : messages.get(0).sequenceNumber();
-    }
-
-    @Override
     public synchronized long lastSequence() {
         return lastSequence;
+    }
+
+    @Override
+    public synchronized long firstSequenceAtOrAfter(Instant time) {
+        return messages.stream().filter(m -> !m.enqueuedTime().isBefore(time)).mapToLong(TelemetryMessage::sequenceNumber)
+                .findFirst().orElse(lastSequence + 1);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.github.iothubquickstart.localhub.mqtt;
+package io.github.iothubquickstart.localhub.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -15,9 +15,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Between WebSocket frames and the MQTT byte stream (MQTT 3.1.1 section 6): the bytes of binary frames go up to the
- * MQTT decoder whatever their frame boundaries; every MQTT packet goes down as one binary frame. Pings are answered,
- * a close is answered and ends the connection, and a text frame ends it too, as the MQTT specification requires.
+ * Between WebSocket frames and the byte stream of the protocol inside (MQTT 3.1.1 section 6, AMQP WebSocket Binding
+ * 1.0): the bytes of binary frames go up whatever their frame boundaries; every buffer the protocol writes goes down as
+ * one binary frame. Pings are answered, a close is answered and ends the connection, and a text frame ends it too, as
+ * both bindings carry binary frames only.
  */
 final class WebSocketFrames extends ChannelDuplexHandler {
     @Override
@@ -29,7 +30,7 @@ final class WebSocketFrames extends ChannelDuplexHandler {
         } else if (msg instanceof CloseWebSocketFrame close) {
             ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
         } else if (msg instanceof WebSocketFrame other) {
-            // Text frames (MQTT-6.0.0-1) and pongs nobody asked for.
+            // Text frames (MQTT-6.0.0-1; AMQP's binding is binary too) and pongs nobody asked for.
             boolean pong = other instanceof PongWebSocketFrame;
             ReferenceCountUtil.release(other);
             if (!pong) {

@@ -1,4 +1,4 @@
-package io.github.iothubquickstart.localhub.mqtt;
+package io.github.iothubquickstart.localhub.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ class WebSocketFramesTest {
     }
 
     @Test
-    void eachMqttPacketGoesDownAsOneBinaryFrame() {
+    void eachWrittenBufferGoesDownAsOneBinaryFrame() {
         channel.writeOutbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xD0, 0x00}));
 
         BinaryWebSocketFrame frame = channel.readOutbound();

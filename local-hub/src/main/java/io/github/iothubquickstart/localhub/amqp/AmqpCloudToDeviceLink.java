@@ -1,0 +1,61 @@
+package io.github.iothubquickstart.localhub.amqp;
+
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceReceiver;
+import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
+import io.vertx.core.Context;
+import io.vertx.proton.ProtonSender;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+
+/**
+ * A device's {@code /devices/{id}/messages/devicebound} link: the hub sends its cloud-to-device messages on it,
+ * unsettled, and the device's disposition settles each: accepted completes it, rejected dead-letters it, released
+ * or modified abandons it (it comes again).
+ */
+final class AmqpCloudToDeviceLink implements CloudToDeviceReceiver {
+    private final String deviceId;
+    private final ProtonSender sender;
+    private final Context context;
+    private final CloudToDeviceQueues queues;
+
+    AmqpCloudToDeviceLink(String deviceId, ProtonSender sender, Context context, CloudToDeviceQueues queues) {
+        this.deviceId = deviceId;
+        this.sender = sender;
+        this.context = context;
+        this.queues = queues;
+    }
+
+    @Override
+    public String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public void deliver(QueuedMessage message) {
+        context.runOnContext(ignored -> {
+            if (!sender.isOpen()) {
+                // The link is going: the queues take the message back when told so.
+                return;
+            }
+            sender.send(AmqpCloudToDeviceMessages.toDevice(message),
+                    delivery -> settled(message.sequenceNumber(), delivery.getRemoteState()));
+        });
+    }
+
+    private void settled(long sequenceNumber, DeliveryState state) {
+        if (state instanceof Accepted) {
+            queues.complete(this, sequenceNumber);
+        } else if (state instanceof Rejected) {
+            queues.reject(this, sequenceNumber);
+        } else {
+            queues.abandon(this, sequenceNumber);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AMQP devicebound link of " + deviceId;
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.iothubquickstart.localhub.cloudtodevice;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where devices' cloud-to-device queues and the feedback for back-ends are kept, so that both survive a restart of
+ * the hub. Used from one thread ({@link CloudToDeviceQueues}'); each method is one transaction, and throws an
+ * unchecked exception naming the store when the disk fails.
+ */
+public interface CloudToDeviceStore extends AutoCloseable {
+
+    /**
+     * Queues {@code message} for the device, numbered after every message queued before; null, with nothing
+     * stored, when the device has {@code maxQueued} messages already.
+     */
+    QueuedMessage enqueue(String deviceId, String deviceGenerationId, OutgoingMessage message, long enqueuedMillis,
+                          long expiryMillis, int maxQueued);
+
+    /** The device's oldest queued message. */
+    Optional<QueuedMessage> oldest(String deviceId);
+
+    /** Counts one more delivery of the message. */
+    void delivered(long sequenceNumber);
+
+    /** Takes the message out of its queue and, when not null, adds {@code feedback}; false when it was gone. */
+    boolean remove(long sequenceNumber, FeedbackRecord feedback);
+
+    /** Up to {@code limit} messages that expired at {@code nowMillis}, oldest first. */
+    List<QueuedMessage> expired(long nowMillis, int limit);
+
+    /**
+     * Empties the device's queue, adding the feedback {@code feedback} gives for each message (when not empty);
+     * the messages removed.
+     */
+    List<QueuedMessage> purge(String deviceId, Function<QueuedMessage, Optional<FeedbackRecord>> feedback);
+
+    /** Up to {@code limit} feedback records, oldest first. */
+    List<StoredFeedback> oldestFeedback(int limit);
+
+    /** Forgets the feedback records (taken by a back-end, or dropped). */
+    void removeFeedback(List<Long> ids);
+
+    /** Drops the oldest feedback records beyond the newest {@code max}; how many were dropped. */
+    int trimFeedback(int max);
+
+    /** Where the store is, for messages: a file name. */
+    String location();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,102 @@
+package io.github.iothubquickstart.localhub.mqtt;
+
+import io.github.iothubquickstart.localhub.cloudtodevice.Acknowledgement;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceReceiver;
+import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's subscription to {@code devices/{id}/messages/devicebound/#}: the hub publishes its cloud-to-device
+ * messages there at QoS 1, IoT Hub's system properties in the topic's property bag, and the device's PUBACK
+ * completes a message (MQTT has no way to reject or abandon one). A message not acknowledged when the connection
+ * ends goes back to the queue and comes again on the next connection.
+ */
+final class MqttCloudToDevice implements CloudToDeviceReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttCloudToDevice.class);
+    /** MQTT packet ids are 1 to 65535. */
+    private static final int MAX_PACKET_ID = 65_535;
+
+    private final String deviceId;
+    private final MqttEndpoint endpoint;
+    private final Context context;
+    private final CloudToDeviceQueues queues;
+    /** Packet id to the message's sequence number; confined to the connection's event loop. */
+    private final Map<Integer, Long> awaitingAcknowledgement = new HashMap<>();
+    private int lastPacketId;
+
+    MqttCloudToDevice(String deviceId, MqttEndpoint endpoint, Context context, CloudToDeviceQueues queues) {
+        this.deviceId = deviceId;
+        this.endpoint = endpoint;
+        this.context = context;
+        this.queues = queues;
+    }
+
+    @Override
+    public String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public void deliver(QueuedMessage message) {
+        context.runOnContext(ignored -> {
+            if (!endpoint.isConnected()) {
+                return;
+            }
+            int packetId = nextPacketId();
+            awaitingAcknowledgement.put(packetId, message.sequenceNumber());
+            String topic = topic(message);
+            LOG.debug("To device {}: {}", deviceId, topic);
+            endpoint.publish(topic, Buffer.buffer(message.body()), MqttQoS.AT_LEAST_ONCE, false, false, packetId);
+        });
+    }
+
+    /** A PUBACK from the device; on the connection's event loop. */
+    void acknowledged(int packetId) {
+        Long sequenceNumber = awaitingAcknowledgement.remove(packetId);
+        if (sequenceNumber != null) {
+            queues.complete(this, sequenceNumber);
+        }
+    }
+
+    /** The topic, with the property bag as IoT Hub writes it. */
+    static String topic(QueuedMessage message) {
+        Map<String, String> system = new LinkedHashMap<>();
+        put(system, "$.mid", message.messageId());
+        put(system, "$.cid", message.correlationId());
+        put(system, "$.uid", message.userId());
+        system.put("$.to", "/devices/" + message.deviceId() + "/messages/deviceBound");
+        system.put("$.exp", Instant.ofEpochMilli(message.expiryMillis()).toString());
+        put(system, "$.ct", message.contentType());
+        put(system, "$.ce", message.contentEncoding());
+        Map<String, String> application = new LinkedHashMap<>();
+        application.put(Acknowledgement.PROPERTY, message.ack().wireName());
+        application.putAll(message.properties());
+        return DeviceTopics.cloudToDeviceMessage(message.deviceId(), new PropertyBag(system, application).encode());
+    }
+
+    private int nextPacketId() {
+        lastPacketId = lastPacketId % MAX_PACKET_ID + 1;
+        return lastPacketId;
+    }
+
+    private static void put(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MQTT devicebound subscription of " + deviceId;
+    }
+}

@@ -1,0 +1,250 @@
+package io.github.iothubquickstart.localhub.cloudtodevice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
+import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
+import io.github.iothubquickstart.localhub.testing.TestClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cloud-to-device queues' rules, against a store in a temporary file and fake receivers. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CloudToDeviceQueuesTest {
+    private static final long WAIT_SECONDS = 5;
+
+    @TempDir
+    Path directory;
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T08:00:00Z"));
+    private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry(clock);
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+    private final FakeFeedbackReceiver feedbackReceiver = new FakeFeedbackReceiver();
+    private SqliteCloudToDeviceStore store;
+    private FeedbackQueue feedback;
+    private CloudToDeviceQueues queues;
+
+    @BeforeEach
+    void openQueues() {
+        store = SqliteCloudToDeviceStore.open(directory.resolve("cloud-to-device.db"));
+        feedback = new FeedbackQueue(store, thread);
+        queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock).start();
+        feedback.receiverReady(feedbackReceiver);
+        registry.createDevice("device-1");
+    }
+
+    @AfterEach
+    void closeQueues() throws InterruptedException {
+        queues.close();
+        thread.shutdown();
+        thread.awaitTermination(5, TimeUnit.SECONDS);
+        store.close();
+    }
+
+    @Test
+    void aMessageAbandonedTenTimesIsDeadLetteredWithDeliveryCountExceeded() throws Exception {
+        queues.send("device-1", message("m1", Acknowledgement.FULL)).get();
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+
+        // IoT Hub's maximum delivery count.
+        for (int delivery = 1; delivery <= 10; delivery++) {
+            QueuedMessage received = device.next();
+            assertThat(received.messageId()).isEqualTo("m1");
+            assertThat(received.deliveryCount()).isEqualTo(delivery);
+            queues.abandon(device, received.sequenceNumber());
+        }
+
+        assertThat(feedbackReceiver.next().status()).isEqualTo(FeedbackStatus.DELIVERY_COUNT_EXCEEDED);
+        assertThat(device.delivered.poll(300, TimeUnit.MILLISECONDS)).as("no eleventh delivery").isNull();
+    }
+
+    @Test
+    void feedbackComesOnlyForTheOutcomesTheAckAskedFor() throws Exception {
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        queues.send("device-1", message("positive-completed", Acknowledgement.POSITIVE)).get();
+        queues.complete(device, device.next().sequenceNumber());
+        queues.send("device-1", message("negative-completed", Acknowledgement.NEGATIVE)).get();
+        queues.complete(device, device.next().sequenceNumber());
+        queues.send("device-1", message("positive-rejected", Acknowledgement.POSITIVE)).get();
+        queues.reject(device, device.next().sequenceNumber());
+        queues.send("device-1", message("none-rejected", Acknowledgement.NONE)).get();
+        queues.reject(device, device.next().sequenceNumber());
+        queues.send("device-1", message("negative-rejected", Acknowledgement.NEGATIVE)).get();
+        queues.reject(device, device.next().sequenceNumber());
+
+        assertThat(feedbackReceiver.next()).extracting(FeedbackRecord::originalMessageId, FeedbackRecord::status)
+                .containsExactly("positive-completed", FeedbackStatus.SUCCESS);
+        assertThat(feedbackReceiver.next()).extracting(FeedbackRecord::originalMessageId, FeedbackRecord::status)
+                .containsExactly("negative-rejected", FeedbackStatus.REJECTED);
+        assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void aMessageThatExpiresInTheQueueIsNeverDeliveredAndGivesExpiredFeedback() throws Exception {
+        QueuedMessage queued = queues.send("device-1", message("short", Acknowledgement.NEGATIVE)).get();
+        assertThat(queued.expiryMillis() - queued.enqueuedMillis())
+                .isEqualTo(CloudToDeviceQueues.DEFAULT_TIME_TO_LIVE.toMillis());
+
+        clock.advance(Duration.ofHours(1));
+
+        FeedbackRecord record = feedbackReceiver.next();
+        assertThat(record.originalMessageId()).isEqualTo("short");
+        assertThat(record.status()).isEqualTo(FeedbackStatus.EXPIRED);
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        assertThat(device.delivered.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void anExpiryBeyond48HoursIsCutTo48Hours() throws Exception {
+        OutgoingMessage farFuture = new OutgoingMessage("far", null, null, null, null,
+                clock.instant().plus(Duration.ofDays(30)), Acknowledgement.NONE, Map.of(), new byte[0]);
+        QueuedMessage queued = queues.send("device-1", farFuture).get();
+        assertThat(queued.expiryMillis() - queued.enqueuedMillis())
+                .isEqualTo(CloudToDeviceQueues.MAX_TIME_TO_LIVE.toMillis());
+    }
+
+    @Test
+    void theFiftyFirstMessageIsRefusedAndNothingOfItIsKept() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            queues.send("device-1", message("m" + i, Acknowledgement.NONE)).get();
+        }
+        assertThatThrownBy(() -> queues.send("device-1", message("one-too-many", Acknowledgement.NONE)).get())
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(CloudToDeviceException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CloudToDeviceException.Reason.QUEUE_FULL));
+        assertThat(queues.purge("device-1").get()).isEqualTo(50);
+    }
+
+    @Test
+    void purgingGivesPurgedFeedbackWhereTheAckAsksAndTheDeviceGetsNothingOfIt() throws Exception {
+        queues.send("device-1", message("purged-full", Acknowledgement.FULL)).get();
+        queues.send("device-1", message("purged-positive", Acknowledgement.POSITIVE)).get();
+
+        assertThat(queues.purge("device-1").get()).isEqualTo(2);
+
+        assertThat(feedbackReceiver.next()).extracting(FeedbackRecord::originalMessageId, FeedbackRecord::status)
+                .containsExactly("purged-full", FeedbackStatus.PURGED);
+        assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        assertThat(device.delivered.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void aDeviceDeletedAndCreatedAgainDoesNotGetWhatWasQueuedForTheOldOne() throws Exception {
+        queues.send("device-1", message("for-the-old-device", Acknowledgement.NONE)).get();
+        registry.deleteDevice("device-1");
+        clock.advance(Duration.ofSeconds(1));
+        registry.createDevice("device-1");
+        queues.send("device-1", message("for-the-new-device", Acknowledgement.NONE)).get();
+
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        assertThat(device.next().messageId()).isEqualTo("for-the-new-device");
+    }
+
+    @Test
+    void whatADeviceHeldWhenItLeftComesAgainToItsNextConnection() throws Exception {
+        queues.send("device-1", message("held", Acknowledgement.NONE)).get();
+        FakeReceiver first = new FakeReceiver("device-1");
+        queues.receiverReady(first);
+        QueuedMessage held = first.next();
+
+        queues.receiverGone(first);
+        FakeReceiver second = new FakeReceiver("device-1");
+        queues.receiverReady(second);
+
+        QueuedMessage again = second.next();
+        assertThat(again.messageId()).isEqualTo("held");
+        assertThat(again.deliveryCount()).isEqualTo(2);
+        // The answer of the connection that left changes nothing.
+        queues.complete(first, held.sequenceNumber());
+        queues.complete(second, again.sequenceNumber());
+        assertThat(queues.purge("device-1").get()).isZero();
+    }
+
+    @Test
+    void releasedFeedbackComesAgainAndAcceptedFeedbackIsGone() throws Exception {
+        feedbackReceiver.holdBatches = true;
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        queues.send("device-1", message("m1", Acknowledgement.FULL)).get();
+        queues.complete(device, device.next().sequenceNumber());
+        FeedbackRecord first = feedbackReceiver.next();
+
+        feedback.release(feedbackReceiver, feedbackReceiver.lastBatchId);
+        assertThat(feedbackReceiver.next()).isEqualTo(first);
+        feedback.accept(feedbackReceiver, feedbackReceiver.lastBatchId);
+        assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    private static OutgoingMessage message(String messageId, Acknowledgement ack) {
+        return new OutgoingMessage(messageId, null, null, null, null, null, ack, Map.of("k", "v"),
+                messageId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final class FakeReceiver implements CloudToDeviceReceiver {
+        final String deviceId;
+        final LinkedBlockingQueue<QueuedMessage> delivered = new LinkedBlockingQueue<>();
+
+        FakeReceiver(String deviceId) {
+            this.deviceId = deviceId;
+        }
+
+        @Override
+        public String deviceId() {
+            return deviceId;
+        }
+
+        @Override
+        public void deliver(QueuedMessage message) {
+            delivered.add(message);
+        }
+
+        QueuedMessage next() throws InterruptedException {
+            QueuedMessage message = delivered.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(message).as("a delivery to " + deviceId).isNotNull();
+            return message;
+        }
+    }
+
+    /** Accepts each batch at once, or holds it for the test to settle when {@code holdBatches}. */
+    private final class FakeFeedbackReceiver implements FeedbackReceiver {
+        final LinkedBlockingQueue<FeedbackRecord> records = new LinkedBlockingQueue<>();
+        volatile long lastBatchId = -1;
+        volatile boolean holdBatches;
+
+        @Override
+        public void deliver(long batchId, List<FeedbackRecord> batch) {
+            lastBatchId = batchId;
+            records.addAll(new ArrayList<>(batch));
+            if (!holdBatches) {
+                feedback.accept(this, batchId);
+            }
+        }
+
+        FeedbackRecord next() throws InterruptedException {
+            FeedbackRecord record = records.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(record).as("a feedback record").isNotNull();
+            return record;
+        }
+    }
+}

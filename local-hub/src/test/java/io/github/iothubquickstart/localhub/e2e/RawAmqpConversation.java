@@ -1,0 +1,132 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.security.SaslInit;
+import org.apache.qpid.proton.amqp.transport.Attach;
+import org.apache.qpid.proton.amqp.transport.Begin;
+import org.apache.qpid.proton.amqp.transport.Open;
+import org.apache.qpid.proton.amqp.transport.Role;
+import org.apache.qpid.proton.amqp.transport.Transfer;
+import org.apache.qpid.proton.codec.AMQPDefinedTypes;
+import org.apache.qpid.proton.codec.DecoderImpl;
+import org.apache.qpid.proton.codec.EncoderImpl;
+import org.apache.qpid.proton.message.Message;
+
+/**
+ * A device's AMQP bytes written by hand, for the fuzz and WebSocket tests: the SASL exchange, then a whole conversation
+ * sent without waiting for the hub (open, begin, a put-token on $cbs, a telemetry link and one message). Proton-J takes
+ * no AMQP frames pipelined behind SASL, so a client waits for the SASL answer first ({@link #skipSaslAnswer}), as the
+ * Azure SDKs do.
+ */
+final class RawAmqpConversation {
+    private static final byte[] SASL_HEADER = {'A', 'M', 'Q', 'P', 3, 1, 0, 0};
+    private static final byte[] AMQP_HEADER = {'A', 'M', 'Q', 'P', 0, 1, 0, 0};
+
+    private RawAmqpConversation() {
+    }
+
+    /** Reads the hub's SASL header and its two frames (sasl-mechanisms, sasl-outcome). */
+    static void skipSaslAnswer(InputStream hub) throws IOException {
+        DataInputStream in = new DataInputStream(hub);
+        in.readFully(new byte[8]);
+        for (int frame = 0; frame < 2; frame++) {
+            int size = in.readInt();
+            in.readFully(new byte[size - 4]);
+        }
+    }
+
+    /** The SASL header and an ANONYMOUS init, as the device SDK sends them. */
+    static byte[] saslExchange() {
+        SaslInit init = new SaslInit();
+        init.setMechanism(Symbol.valueOf("ANONYMOUS"));
+        return concat(SASL_HEADER, frame(1, init, new byte[0]));
+    }
+
+    /** What an AMQP device sends after SASL, without waiting for the hub: open, begin, put-token, telemetry. */
+    static byte[] conversation(String hubHostName, String audience, String token) {
+        Message putToken = Message.Factory.create();
+        putToken.setMessageId(UUID.randomUUID());
+        putToken.setReplyTo("cbs");
+        putToken.setApplicationProperties(new ApplicationProperties(Map.of("operation", "put-token",
+                "type", "servicebus.windows.net:sastoken", "name", audience)));
+        putToken.setBody(new AmqpValue(token));
+        Message telemetry = Message.Factory.create();
+        telemetry.setBody(new Data(new Binary("{\"t\":1}".getBytes(StandardCharsets.UTF_8))));
+        String deviceId = audience.substring(audience.indexOf("/devices/") + "/devices/".length());
+
+        Open open = new Open();
+        open.setContainerId("fuzzer");
+        open.setHostname(hubHostName);
+        Begin begin = new Begin();
+        begin.setNextOutgoingId(UnsignedInteger.ZERO);
+        begin.setIncomingWindow(UnsignedInteger.valueOf(100));
+        begin.setOutgoingWindow(UnsignedInteger.valueOf(100));
+        return concat(AMQP_HEADER, frame(0, open, new byte[0]),
+                frame(0, begin, new byte[0]),
+                frame(0, attach("cbs", 0, "$cbs"), new byte[0]),
+                frame(0, transfer(0, 0), encode(putToken)),
+                frame(0, attach("telemetry", 1, "/devices/" + deviceId + "/messages/events"), new byte[0]),
+                frame(0, transfer(1, 1), encode(telemetry)));
+    }
+
+    private static Attach attach(String name, int handle, String address) {
+        Attach attach = new Attach();
+        attach.setName(name);
+        attach.setHandle(UnsignedInteger.valueOf(handle));
+        attach.setRole(Role.SENDER);
+        attach.setSource(new Source());
+        Target target = new Target();
+        target.setAddress(address);
+        attach.setTarget(target);
+        attach.setInitialDeliveryCount(UnsignedInteger.ZERO);
+        return attach;
+    }
+
+    private static Transfer transfer(int handle, int deliveryId) {
+        Transfer transfer = new Transfer();
+        transfer.setHandle(UnsignedInteger.valueOf(handle));
+        transfer.setDeliveryId(UnsignedInteger.valueOf(deliveryId));
+        transfer.setDeliveryTag(new Binary(new byte[] {(byte) deliveryId}));
+        transfer.setMessageFormat(UnsignedInteger.ZERO);
+        transfer.setSettled(false);
+        return transfer;
+    }
+
+    /** One frame: size, data offset 2, type (0 AMQP, 1 SASL), channel 0, the performative, then the payload. */
+    private static byte[] frame(int type, Object performative, byte[] payload) {
+        DecoderImpl decoder = new DecoderImpl();
+        EncoderImpl encoder = new EncoderImpl(decoder);
+        AMQPDefinedTypes.registerAllTypes(decoder, encoder);
+        ByteBuffer body = ByteBuffer.allocate(64 * 1024);
+        encoder.setByteBuffer(body);
+        encoder.writeObject(performative);
+        body.put(payload);
+        body.flip();
+        ByteBuffer frame = ByteBuffer.allocate(8 + body.remaining());
+        frame.putInt(8 + body.remaining()).put((byte) 2).put((byte) type).putShort((short) 0).put(body);
+        return frame.array();
+    }
+
+    private static byte[] encode(Message message) {
+        byte[] buffer = new byte[64 * 1024];
+        int length = message.encode(buffer, 0, buffer.length);
+        return Arrays.copyOf(buffer, length);
+    }
+}
