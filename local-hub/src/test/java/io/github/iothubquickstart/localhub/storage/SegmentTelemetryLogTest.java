@@ -164,16 +164,19 @@ class SegmentTelemetryLogTest {
         return opened.segment().size();
     }
 
+    private void overwrite(long position, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(segmentFiles().get(0), StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes), position);
+        }
+    }
+
     @Test
     void aRecordCutShortByACrashIsDroppedAndNumberingGoesOn() throws Exception {
         try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
             journal.append(List.of(message("a", "1", AT), message("a", "2", AT)));
         }
-        long complete = recordsEnd();
-        try (FileChannel channel = FileChannel.open(segmentFiles().get(0), StandardOpenOption.WRITE)) {
-            // the first bytes of a third record: what a crash in the middle of a write can leave
-            channel.write(ByteBuffer.wrap(new byte[] {0, 0, 1, 0, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 3}), complete);
-        }
+        // the first bytes of a third record: what a crash in the middle of a write can leave
+        overwrite(recordsEnd(), new byte[] {0, 0, 1, 0, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 3});
 
         try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
             assertThat(journal.readAfter(0, 10)).extracting(TelemetryMessage::sequenceNumber).containsExactly(1L, 2L);
@@ -190,10 +193,7 @@ class SegmentTelemetryLogTest {
         try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
             journal.append(List.of(message("a", "first", AT), message("a", "second", AT)));
         }
-        long end = recordsEnd();
-        try (FileChannel channel = FileChannel.open(segmentFiles().get(0), StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap("S".getBytes(StandardCharsets.US_ASCII)), end - 6); // "second" -> "Second"
-        }
+        overwrite(recordsEnd() - 6, "S".getBytes(StandardCharsets.US_ASCII)); // "second" -> "Second"
 
         try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
             assertThat(journal.readAfter(0, 10)).extracting(m -> new String(m.body(), StandardCharsets.UTF_8))
