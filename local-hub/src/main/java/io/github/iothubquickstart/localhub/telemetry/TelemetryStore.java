@@ -28,7 +28,7 @@ public interface TelemetryStore extends AutoCloseable {
     /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
     int prune(long maxMessages, Instant notBefore);
 
-    /** Where the store is, for messages: a file name. */
+    /** Where the store is, for messages: a file or directory name. */
     String location();
 
     @Override
