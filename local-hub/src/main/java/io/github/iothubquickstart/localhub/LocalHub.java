@@ -43,7 +43,7 @@ import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
-import io.github.iothubquickstart.localhub.storage.SqliteTelemetryJournal;
+import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
@@ -107,7 +107,9 @@ public final class LocalHub implements AutoCloseable {
     public static final String DEFAULT_BIND_ADDRESS = LocalHubDefaults.BIND_ADDRESS;
     public static final int MAX_EVENT_LOOPS = 256;
     private static final long START_STOP_TIMEOUT_SECONDS = 30;
-    static final String TELEMETRY_JOURNAL = "telemetry.db";
+    static final String TELEMETRY_LOG = "telemetry";
+    /** Where versions before the telemetry log kept telemetry (SQLite); no longer read. */
+    private static final String EARLIER_TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
     static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
@@ -171,6 +173,15 @@ public final class LocalHub implements AutoCloseable {
         this.eventLoops = builder.eventLoops;
     }
 
+    private void warnOfEarlierTelemetryJournal() {
+        Path earlier = dataDirectory.resolve(EARLIER_TELEMETRY_JOURNAL);
+        if (Files.exists(earlier)) {
+            LOG.warn("{} holds telemetry stored by an earlier version of the hub, which this version does not replay"
+                    + " (it keeps telemetry in {}); delete the file once you no longer need it", earlier,
+                    dataDirectory.resolve(TELEMETRY_LOG));
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -183,11 +194,12 @@ public final class LocalHub implements AutoCloseable {
         identity = HubIdentity.openOrCreate(dataDirectory, certificateNames(), clock);
         try {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
+            warnOfEarlierTelemetryJournal();
             cloudToDeviceStore = SqliteCloudToDeviceStore.open(dataDirectory.resolve(CLOUD_TO_DEVICE_STORE));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
-                    : TelemetryFeed.stored(clock, SqliteTelemetryJournal.open(dataDirectory.resolve(TELEMETRY_JOURNAL),
-                            telemetryDurability), telemetryRetention);
+                    : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),
+                            telemetryDurability), telemetryRetention, telemetryDurability);
         } catch (RuntimeException e) {
             if (persistentSessions != null) {
                 persistentSessions.close();

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +27,22 @@ final class GroupCommitWriter implements TelemetryWriter {
     private final TelemetryStore store;
     private final Consumer<List<TelemetryMessage>> onCommitted;
     private final BlockingQueue<Pending> queue;
+    private final long maxQueuedBytes;
+    /** Bodies waiting for a commit or in one: with the count, what bounds the heap this writer holds. */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
-     * @param queueCapacity messages that may wait for a commit; past it new ones are refused, which makes the
-     *                      device retry later instead of the hub buffering without bound
+     * @param queueCapacity  messages that may wait for a commit; past it new ones are refused, which makes the
+     *                       device retry later instead of the hub buffering without bound
+     * @param maxQueuedBytes the same bound on the bytes of their bodies (one message is always let in)
      */
-    GroupCommitWriter(TelemetryStore store, int queueCapacity, Consumer<List<TelemetryMessage>> onCommitted) {
+    GroupCommitWriter(TelemetryStore store, int queueCapacity, long maxQueuedBytes,
+                      Consumer<List<TelemetryMessage>> onCommitted) {
         this.store = store;
         this.onCommitted = onCommitted;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = new Thread(this::run, "telemetry-group-commit");
         this.thread.setDaemon(true);
@@ -46,10 +53,20 @@ final class GroupCommitWriter implements TelemetryWriter {
     public CompletableFuture<TelemetryMessage> write(IncomingTelemetry message) {
         CompletableFuture<TelemetryMessage> stored = new CompletableFuture<>();
         Pending pending = new Pending(message, stored);
+        int size = message.body().length;
+        long bytes = queuedBytes.addAndGet(size);
+        if (bytes > maxQueuedBytes && bytes > size) {
+            queuedBytes.addAndGet(-size);
+            stored.completeExceptionally(new RejectedExecutionException("the telemetry journal is busy (" + (bytes - size)
+                    + " bytes waiting)"));
+            return stored;
+        }
         if (!running || !queue.offer(pending)) {
+            queuedBytes.addAndGet(-size);
             stored.completeExceptionally(new RejectedExecutionException(
                     running ? "the telemetry journal is busy (" + queue.size() + " messages waiting)" : "the hub is stopping"));
         } else if (!running && queue.remove(pending)) {
+            queuedBytes.addAndGet(-size);
             // close() ran between the check and the offer, and may have drained the queue already: nothing would
             // ever store this message, so it is refused rather than left waiting.
             stored.completeExceptionally(new RejectedExecutionException("the hub is stopping"));
@@ -84,15 +101,26 @@ final class GroupCommitWriter implements TelemetryWriter {
         try {
             stored = store.append(messages);
         } catch (RuntimeException e) {
+            release(batch);
             LOG.error("Could not store {} telemetry messages in {}: they are not acknowledged, so devices will send"
                     + " them again", batch.size(), store.location(), e);
             batch.forEach(pending -> pending.stored().completeExceptionally(e));
             return;
         }
+        release(batch);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).stored().complete(stored.get(i));
         }
         onCommitted.accept(stored);
+    }
+
+    /** Their bytes no longer count against the bound: done before their futures complete, so a caller sees it. */
+    private void release(List<Pending> batch) {
+        long bytes = 0;
+        for (Pending pending : batch) {
+            bytes += pending.message().body().length;
+        }
+        queuedBytes.addAndGet(-bytes);
     }
 
     /** Stores what is queued, then stops; later writes are refused. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ public final class TelemetryFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryFeed.class);
     /** Messages that may wait for the disk before new ones are refused (devices then send them again). */
     static final int COMMIT_QUEUE_CAPACITY = 200_000;
+    /** The same bound on the bytes of their bodies (FULL durability only; NORMAL stores at once). */
+    static final long COMMIT_QUEUE_BYTES = 64L * 1024 * 1024;
 
     private final Clock clock;
     private final TelemetryStore store;
@@ -29,24 +32,29 @@ public final class TelemetryFeed implements AutoCloseable {
     /** The newest sequence number handed to subscribers (or stored before this start): where "from now on" begins. */
     private volatile long lastDelivered;
 
-    private TelemetryFeed(Clock clock, TelemetryStore store, TelemetryRetention retention) {
+    private TelemetryFeed(Clock clock, TelemetryStore store, Function<Consumer<List<TelemetryMessage>>, TelemetryWriter> writer) {
         this.clock = clock;
         this.store = store;
         this.lastDelivered = store == null ? 0 : store.lastSequence();
-        this.writer = store == null
-                ? new UnstoredTelemetryWriter(this::deliver)
-                : new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, new RetentionPruner(store, retention, clock)
-                        .andThen(this::deliver));
+        this.writer = writer.apply(this::deliver);
     }
 
-    /** Telemetry kept in {@code store} as {@code retention} says, acknowledged only once stored. */
-    public static TelemetryFeed stored(Clock clock, TelemetryStore store, TelemetryRetention retention) {
-        return new TelemetryFeed(clock, store, retention);
+    /**
+     * Telemetry kept in {@code store} as {@code retention} says, acknowledged only once stored: with NORMAL
+     * durability stored on the receiving thread at once (the store's append must survive a crash of the process),
+     * with FULL in batches on a commit thread, so that one flush to the disk serves many messages.
+     */
+    public static TelemetryFeed stored(Clock clock, TelemetryStore store, TelemetryRetention retention,
+                                       TelemetryDurability durability) {
+        RetentionPruner pruner = new RetentionPruner(store, retention, clock);
+        return new TelemetryFeed(clock, store, deliver -> durability == TelemetryDurability.FULL
+                ? new GroupCommitWriter(store, COMMIT_QUEUE_CAPACITY, COMMIT_QUEUE_BYTES, pruner.andThen(deliver))
+                : new InlineTelemetryWriter(store, pruner.andThen(deliver)));
     }
 
     /** Telemetry passed to subscribers and acknowledged at once, never stored. */
     public static TelemetryFeed unstored(Clock clock) {
-        return new TelemetryFeed(clock, null, TelemetryRetention.NONE);
+        return new TelemetryFeed(clock, null, UnstoredTelemetryWriter::new);
     }
 
     /**

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where accepted telemetry is kept for replay. One writer thread appends; replay reads may come from other threads.
+ * Where accepted telemetry is kept for replay. Appends are serialised (from any thread); reads may come from other
+ * threads at the same time. Sequence numbers are dense and increasing; enqueued times never decrease along them.
  * Every method throws an unchecked exception naming the store when the disk fails.
  */
 public interface TelemetryStore extends AutoCloseable {
@@ -27,7 +28,7 @@ public interface TelemetryStore extends AutoCloseable {
     /** Deletes what retention no longer covers: beyond the newest {@code maxMessages}, or older than {@code notBefore}. */
     int prune(long maxMessages, Instant notBefore);
 
-    /** Where the store is, for messages: a file name. */
+    /** Where the store is, for messages: a file or directory name. */
     String location();
 
     @Override

@@ -123,7 +123,7 @@ class GroupCommitWriterTest {
 
     @Test
     void aMessageIsAcknowledgedOnlyAfterTheStoreReturned() throws Exception {
-        writer = new GroupCommitWriter(store, 10, committed::addAll);
+        writer = new GroupCommitWriter(store, 10, Long.MAX_VALUE, committed::addAll);
 
         CompletableFuture<TelemetryMessage> future = writer.write(message("1"));
         store.awaitFirstAppend();
@@ -138,7 +138,7 @@ class GroupCommitWriterTest {
 
     @Test
     void messagesThatQueueDuringACommitGoInTheNextBatchTogether() throws Exception {
-        writer = new GroupCommitWriter(store, 10, committed::addAll);
+        writer = new GroupCommitWriter(store, 10, Long.MAX_VALUE, committed::addAll);
         CompletableFuture<TelemetryMessage> first = writer.write(message("1"));
         store.awaitFirstAppend();
         List<CompletableFuture<TelemetryMessage>> queued = List.of(writer.write(message("2")), writer.write(message("3")),
@@ -159,7 +159,7 @@ class GroupCommitWriterTest {
     void aFailedAppendFailsExactlyItsBatchAndLaterBatchesAreStored() throws Exception {
         IllegalStateException diskFull = new IllegalStateException("disk full");
         store.failFirstWith = diskFull;
-        writer = new GroupCommitWriter(store, 10, committed::addAll);
+        writer = new GroupCommitWriter(store, 10, Long.MAX_VALUE, committed::addAll);
         CompletableFuture<TelemetryMessage> lost = writer.write(message("1"));
         store.awaitFirstAppend();
         CompletableFuture<TelemetryMessage> next = writer.write(message("2"));
@@ -175,7 +175,7 @@ class GroupCommitWriterTest {
 
     @Test
     void aFullQueueRefusesNewMessagesAtOnce() throws Exception {
-        writer = new GroupCommitWriter(store, 2, committed::addAll);
+        writer = new GroupCommitWriter(store, 2, Long.MAX_VALUE, committed::addAll);
         CompletableFuture<TelemetryMessage> inCommit = writer.write(message("1"));
         store.awaitFirstAppend();
         CompletableFuture<TelemetryMessage> queued1 = writer.write(message("2"));
@@ -193,8 +193,25 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void aQueueHoldingTooManyBytesRefusesNewMessagesAtOnce() throws Exception {
+        writer = new GroupCommitWriter(store, 10, 10, committed::addAll);
+        CompletableFuture<TelemetryMessage> inCommit = writer.write(message("1"));
+        store.awaitFirstAppend();
+        CompletableFuture<TelemetryMessage> queued = writer.write(message("22222"));
+
+        CompletableFuture<TelemetryMessage> refused = writer.write(message("666666"));
+
+        assertThat(failure(refused)).isInstanceOf(RejectedExecutionException.class).hasMessageContaining("busy");
+        store.release.countDown();
+        stored(inCommit);
+        stored(queued);
+        // once stored, their bytes no longer count
+        assertThat(stored(writer.write(message("666666"))).sequenceNumber()).isEqualTo(3);
+    }
+
+    @Test
     void closeStoresWhatIsQueuedFirstAndRefusesLaterWrites() throws Exception {
-        writer = new GroupCommitWriter(store, 10, committed::addAll);
+        writer = new GroupCommitWriter(store, 10, Long.MAX_VALUE, committed::addAll);
         List<CompletableFuture<TelemetryMessage>> written = List.of(writer.write(message("1")));
         store.awaitFirstAppend();
         written = List.of(written.get(0), writer.write(message("2")), writer.write(message("3")));

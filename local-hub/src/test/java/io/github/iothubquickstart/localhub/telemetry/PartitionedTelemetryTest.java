@@ -17,7 +17,7 @@ class PartitionedTelemetryTest {
     private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
     private final TestClock clock = new TestClock(START);
     private final InMemoryTelemetryStore store = new InMemoryTelemetryStore();
-    private final TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT);
+    private final TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL);
     private final TelemetryPartitions partitions = new TelemetryPartitions(2);
     private final PartitionedTelemetry partitioned = new PartitionedTelemetry(feed, partitions);
     /** Two devices that land in different partitions. */
@@ -125,7 +125,7 @@ class PartitionedTelemetryTest {
         assertThat(feed.lastSequence()).isEqualTo(a2.sequenceNumber());
         assertThat(feed.firstStoredAtOrAfter(a1.enqueuedTime().plusMillis(1))).isEqualTo(a2.sequenceNumber());
         assertThat(feed.firstStoredAtOrAfter(a2.enqueuedTime().plusSeconds(1))).isEqualTo(a2.sequenceNumber() + 1);
-        assertThat(TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT).lastSequence())
+        assertThat(TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL).lastSequence())
                 .as("a feed opened on a store that has messages starts after them").isEqualTo(a2.sequenceNumber());
     }
 }

@@ -70,7 +70,7 @@ class TelemetryFeedTest {
 
     @Test
     void storedMessagesAreNumberedAndKeptWithWhatTheDeviceSent() throws Exception {
-        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT)) {
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.FULL)) {
             TelemetryMessage message = send(feed, "dev-1", "{\"t\":21}").get(5, TimeUnit.SECONDS);
 
             assertThat(message.sequenceNumber()).isEqualTo(1);
@@ -86,7 +86,7 @@ class TelemetryFeedTest {
     @Test
     void subscribersSeeStoredMessagesInSequenceOrder() throws Exception {
         List<Long> seen = new CopyOnWriteArrayList<>();
-        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT)) {
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.FULL)) {
             feed.subscribe(message -> seen.add(message.sequenceNumber()));
 
             sendConcurrently(feed);
@@ -97,11 +97,38 @@ class TelemetryFeedTest {
     }
 
     @Test
+    void withNormalDurabilityAMessageIsStoredOnTheReceivingThreadBeforeAcceptReturns() {
+        List<Thread> deliveredOn = new CopyOnWriteArrayList<>();
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL)) {
+            feed.subscribe(message -> deliveredOn.add(Thread.currentThread()));
+
+            CompletableFuture<TelemetryMessage> accepted = send(feed, "dev-1", "{\"t\":21}");
+
+            // no hand-over to another thread: the transport acknowledges within the read that brought the message
+            assertThat(deliveredOn).containsExactly(Thread.currentThread());
+            assertThat(accepted).isCompletedWithValueMatching(message -> message.sequenceNumber() == 1);
+            assertThat(store.stored()).extracting(TelemetryMessage::deviceId).containsExactly("dev-1");
+        }
+    }
+
+    @Test
+    void withNormalDurabilitySubscribersSeeMessagesOfManyThreadsInSequenceOrder() throws Exception {
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL)) {
+            feed.subscribe(message -> seen.add(message.sequenceNumber()));
+
+            sendConcurrently(feed);
+        }
+
+        assertThat(seen).containsExactlyElementsOf(oneToTotal());
+    }
+
+    @Test
     void aThrowingSubscriberStopsNeitherTheOthersNorItsOwnNextMessages() throws Exception {
         List<Long> before = new CopyOnWriteArrayList<>();
         List<Long> thrower = new CopyOnWriteArrayList<>();
         List<Long> after = new CopyOnWriteArrayList<>();
-        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT)) {
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.FULL)) {
             feed.subscribe(message -> before.add(message.sequenceNumber()));
             feed.subscribe(message -> {
                 thrower.add(message.sequenceNumber());
@@ -122,7 +149,7 @@ class TelemetryFeedTest {
     @Test
     void aClosedSubscriptionHearsNoMore() throws Exception {
         List<Long> seen = new CopyOnWriteArrayList<>();
-        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT)) {
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.FULL)) {
             CountDownLatch firstDelivered = new CountDownLatch(1);
             AutoCloseable subscription = feed.subscribe(message -> {
                 seen.add(message.sequenceNumber());
@@ -139,7 +166,7 @@ class TelemetryFeedTest {
 
     @Test
     void retentionDropsTheOldestMessagesAfterACommit() throws Exception {
-        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, new TelemetryRetention(2, Duration.ofDays(1)))) {
+        try (TelemetryFeed feed = TelemetryFeed.stored(clock, store, new TelemetryRetention(2, Duration.ofDays(1)), TelemetryDurability.FULL)) {
             CountDownLatch fourDelivered = new CountDownLatch(4);
             feed.subscribe(message -> fourDelivered.countDown());
             for (int i = 1; i <= 4; i++) {
@@ -157,7 +184,7 @@ class TelemetryFeedTest {
 
     @Test
     void closeClosesTheStoreAndLaterMessagesAreRefused() throws Exception {
-        TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT);
+        TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.FULL);
         send(feed, "dev-1", "1").get(5, TimeUnit.SECONDS);
 
         feed.close();
