@@ -248,7 +248,7 @@ class TelemetryFeedTest {
 
     @Test
     void theSendersGenerationIdIsStampedAndADeviceCannotClaimAnother() throws Exception {
-        TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT);
+        TelemetryFeed feed = TelemetryFeed.stored(clock, store, TelemetryRetention.DEFAULT, TelemetryDurability.NORMAL);
         Map<String, String> forged = Map.of(TelemetryMessage.AUTH_GENERATION_ID_PROPERTY, "forged");
 
         TelemetryMessage stamped = feed.accept(IdentityId.device("dev"), "638000000000000001", forged, Map.of(),
