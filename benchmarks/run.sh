@@ -121,7 +121,7 @@ for scenario in $SCENARIOS; do
                    bench telemetry "${NOPLOTS[@]}" $(mqtt_options) --hub-label "local-hub, retention 0" "${TELEMETRY[@]}" --in-flight 1
                    bench telemetry "${NOPLOTS[@]}" $(mqtt_options) --hub-label "local-hub, retention 0" "${TELEMETRY[@]/#10,100,1000/1000}" --in-flight 32
                    start_hub ;;
-        methods) for callers in 32 64; do bench methods "${COMMON[@]}" "${METHODS[@]}" --callers "$callers"; done ;;
+        methods) for callers in 32 64; do bench methods "${COMMON[@]}" --hub-pid "$HUB_PID" "${METHODS[@]}" --callers "$callers"; done ;;
         sdk-roundtrip) bench sdk-roundtrip "${COMMON[@]}" "${SDK[@]}" ;;
         *) echo "unknown scenario $scenario"; exit 2 ;;
     esac

@@ -76,7 +76,7 @@ final class MethodsScenario implements Callable<Integer> {
                     Duration.ofSeconds(300), out, 600);
             try {
                 answerMethods(fleet);
-                Outcome outcome = invoke(vertx, hub, fleet, authorization);
+                Outcome outcome = invoke(vertx, hub, fleet, authorization, target);
                 if (targets.plots != null) {
                     Plots.latency(targets.plots.resolve("methods-latency.png"),
                             "Direct methods over HTTPS: " + callers + " callers, " + devices + " devices",
@@ -114,7 +114,8 @@ final class MethodsScenario implements Callable<Integer> {
         }
     }
 
-    private Outcome invoke(Vertx vertx, HubIdentity hub, MqttFleet fleet, String authorization) throws Exception {
+    private Outcome invoke(Vertx vertx, HubIdentity hub, MqttFleet fleet, String authorization, MqttTarget target)
+            throws Exception {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions()
                         .setSsl(true)
                         .setSslEngineOptions(SslEngines.fastest())
@@ -152,12 +153,14 @@ final class MethodsScenario implements Callable<Integer> {
             Histogram histogram = latency.take();
             running.forEach(Caller::stop);
             double rate = measured / elapsed;
-            out.printf("  %,.0f calls/s over %.1f s; latency %s; %,d errors%s%n", rate, elapsed,
-                    Latency.summary(histogram), errors.sum(), firstError.get() == null ? "" : " (first: " + firstError.get() + ")");
-            targets.appendResult(out, String.format("| methods | %s | %d HTTPS callers, %d devices | %,.0f calls/s | %s / %s / %s | - | %s |",
+            String serverMemory = ProcessMemory.residentColumn(target.pid());
+            out.printf("  %,.0f calls/s over %.1f s; latency %s; %,d errors%s; hub %s%n", rate, elapsed,
+                    Latency.summary(histogram), errors.sum(), firstError.get() == null ? "" : " (first: " + firstError.get() + ")",
+                    serverMemory);
+            targets.appendResult(out, String.format("| methods | %s | %d HTTPS callers, %d devices | %,.0f calls/s | %s / %s / %s | %s | %s |",
                     targets.hubLabel, callers, fleet.devices().size(), rate, Latency.ms(Latency.millisAt(histogram, 50)),
                     Latency.ms(Latency.millisAt(histogram, 99)), Latency.ms(Latency.millisAt(histogram, 99.9)),
-                    errors.sum() > 0 ? errors.sum() + " errors" : ""));
+                    serverMemory, errors.sum() > 0 ? errors.sum() + " errors" : ""));
             TimeUnit.MILLISECONDS.sleep(500);
             return new Outcome(measured, errors.sum(), rate, histogram);
         } finally {

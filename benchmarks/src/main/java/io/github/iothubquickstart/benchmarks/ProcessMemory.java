@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,7 +49,14 @@ final class ProcessMemory {
         }
     }
 
-    private static long resident(long pid) {
+    /** "RSS 304 MB": the process's resident memory now, for a result row; "-" without a pid or when unreadable. */
+    static String residentColumn(OptionalLong pid) {
+        long bytes = pid.isPresent() ? resident(pid.getAsLong()) : -1;
+        return bytes < 0 ? "-" : String.format("RSS %,d MB", Math.round(bytes / 1048576.0));
+    }
+
+    /** VmRSS in bytes; -1 when unreadable. */
+    static long resident(long pid) {
         try {
             Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
             return rss.find() ? Long.parseLong(rss.group(1)) * 1024 : -1;

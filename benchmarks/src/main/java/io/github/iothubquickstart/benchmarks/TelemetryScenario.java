@@ -50,7 +50,7 @@ final class TelemetryScenario implements Callable<Integer> {
     PrintStream out = System.out;
 
     record Outcome(String target, int devices, long acked, long failed, double ackedPerSecond, Histogram latency,
-                   double serverCores) {
+                   double serverCores, String serverMemory) {
     }
 
     private static double cpuSeconds(MqttTarget target) {
@@ -89,11 +89,11 @@ final class TelemetryScenario implements Callable<Integer> {
     private void report(int devices, Map<String, Outcome> byTarget) {
         for (Outcome outcome : byTarget.values()) {
             String ratio = targets.ratioToMosquitto(byTarget, outcome, Outcome::ackedPerSecond);
-            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %,.0f acked msg/s (server busy %s cores) | %s / %s / %s | - | %s |",
+            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %,.0f acked msg/s (server busy %s cores) | %s / %s / %s | %s | %s |",
                     outcome.target(), devices, inFlight, payloadBytes, outcome.ackedPerSecond(),
                     Double.isNaN(outcome.serverCores()) ? "?" : String.format("%.2f", outcome.serverCores()),
                     Latency.ms(Latency.millisAt(outcome.latency(), 50)), Latency.ms(Latency.millisAt(outcome.latency(), 99)),
-                    Latency.ms(Latency.millisAt(outcome.latency(), 99.9)),
+                    Latency.ms(Latency.millisAt(outcome.latency(), 99.9)), outcome.serverMemory(),
                     ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " publishes failed)" : "")));
         }
     }
@@ -129,7 +129,10 @@ final class TelemetryScenario implements Callable<Integer> {
                 out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed; server busy %.2f cores%n",
                         target.name(), rate, elapsed, Latency.summary(histogram), failed.sum(), serverCores);
                 TimeUnit.MILLISECONDS.sleep(500); // let the last acknowledgements arrive before disconnecting
-                return new Outcome(target.name(), devices, ackedDuring, failed.sum(), rate, histogram, serverCores);
+                String serverMemory = ProcessMemory.residentColumn(target.pid());
+                out.printf("  %s after the run: %s%n", target.name(), serverMemory);
+                return new Outcome(target.name(), devices, ackedDuring, failed.sum(), rate, histogram, serverCores,
+                        serverMemory);
             }
         } finally {
             publishers.forEach(Publisher::stop);

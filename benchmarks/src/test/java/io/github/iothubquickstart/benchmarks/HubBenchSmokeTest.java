@@ -67,7 +67,7 @@ class HubBenchSmokeTest {
         List<String> rows;
         try (AutoCloseable ignored = hub.telemetry().subscribe(message -> received.incrementAndGet())) {
             rows = run("telemetry", "--devices", "2,3", "--in-flight", "2", "--warmup-seconds", "1",
-                    "--seconds", "2", "--plots", plots.toString());
+                    "--seconds", "2", "--plots", plots.toString(), "--hub-pid", Long.toString(ProcessHandle.current().pid()));
         }
 
         assertThat(rows).hasSize(2);
@@ -75,7 +75,8 @@ class HubBenchSmokeTest {
         double acknowledgedAtLeast = 2 * (ackedRate(rows.get(0)) + ackedRate(rows.get(1)));
         assertThat((double) received.get()).isGreaterThanOrEqualTo(acknowledgedAtLeast * 0.99);
         assertThat(rows.get(1)).startsWith("| telemetry | local-hub | 3 devices x 2 in flight, 200 B QoS 1 | ")
-                .containsPattern("\\| [1-9][\\d,]* acked msg/s \\(server busy \\? cores\\) \\| [\\d.]+ ms / ")
+                .containsPattern("\\| [1-9][\\d,]* acked msg/s \\(server busy [\\d.]+ cores\\) \\| [\\d.]+ ms / ")
+                .containsPattern(" ms \\| RSS [1-9][\\d,]* MB \\| ")
                 .doesNotContain("failed");
         assertPng(plots.resolve("telemetry-throughput-inflight2.png"));
         assertPng(plots.resolve("telemetry-latency-inflight2.png"));
@@ -85,11 +86,13 @@ class HubBenchSmokeTest {
     void methodsReportsCallsAndLatency() throws IOException {
         Path plots = temp.resolve("methods-plots");
         List<String> rows = run("methods", "--devices", "2", "--callers", "2", "--warmup-seconds", "1",
-                "--seconds", "2", "--hub-https-port", Integer.toString(hub.httpsPort()), "--plots", plots.toString());
+                "--seconds", "2", "--hub-https-port", Integer.toString(hub.httpsPort()), "--plots", plots.toString(),
+                "--hub-pid", Long.toString(ProcessHandle.current().pid()));
 
         assertThat(rows).singleElement().asString()
                 .startsWith("| methods | local-hub | 2 HTTPS callers, 2 devices | ")
                 .containsPattern("\\| [1-9][\\d,]* calls/s \\| [\\d.]+ ms / ")
+                .containsPattern(" ms \\| RSS [1-9][\\d,]* MB \\| ")
                 .doesNotContain("errors");
         assertPng(plots.resolve("methods-latency.png"));
     }
