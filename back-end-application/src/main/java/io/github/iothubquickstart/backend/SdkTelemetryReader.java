@@ -9,6 +9,9 @@ import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
 import com.azure.messaging.eventhubs.models.PartitionEvent;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import reactor.core.publisher.Flux;
 
@@ -17,6 +20,7 @@ import reactor.core.publisher.Flux;
  * reader does, in consumer group {@code $Default}.
  */
 final class SdkTelemetryReader implements TelemetryReader {
+    private static final String ABSOLUTE_EXPIRY_TIME = "absolute-expiry-time";
     /** Each connection attempt and operation; the SDK retries twice before it reports a failure. */
     private static final AmqpRetryOptions RETRY = new AmqpRetryOptions().setMaxRetries(2)
             .setTryTimeout(Duration.ofSeconds(20));
@@ -49,7 +53,22 @@ final class SdkTelemetryReader implements TelemetryReader {
     private static String line(PartitionEvent event) {
         EventData data = event.getData();
         return TelemetryLines.format(event.getPartitionContext().getPartitionId(), data.getSequenceNumber(),
-                data.getEnqueuedTime(), data.getBody(), data.getProperties(), data.getSystemProperties());
+                data.getEnqueuedTime(), data.getBody(), data.getProperties(), systemProperties(data));
+    }
+
+    /**
+     * The event's system properties without the SDK's false {@code absolute-expiry-time}: azure-messaging-eventhubs
+     * 5.21.5 fills that key with the content encoding; only a message that has an expiry time keeps it, as its time.
+     */
+    static Map<String, Object> systemProperties(EventData data) {
+        Map<String, Object> properties = new HashMap<>(data.getSystemProperties());
+        OffsetDateTime expiry = data.getRawAmqpMessage().getProperties().getAbsoluteExpiryTime();
+        if (expiry == null) {
+            properties.remove(ABSOLUTE_EXPIRY_TIME);
+        } else {
+            properties.put(ABSOLUTE_EXPIRY_TIME, expiry);
+        }
+        return properties;
     }
 
     static Outcome failure(Throwable thrown) {

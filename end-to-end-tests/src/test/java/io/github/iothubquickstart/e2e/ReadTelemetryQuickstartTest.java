@@ -51,6 +51,9 @@ class ReadTelemetryQuickstartTest {
                         .contains("Application properties (set by device): {temperatureAlert=")
                         .contains("iothub-connection-device-id=MyJavaDevice")
                         .contains("iothub-message-source=Telemetry")
+                        .contains("content-encoding=utf-8")
+                        .as("the Event Hubs SDK's false absolute-expiry-time (its content encoding) is not shown")
+                        .doesNotContain("absolute-expiry-time")
                         .contains("Read 2 telemetry messages.");
 
                 ConsoleCapture wrongKey = new ConsoleCapture();
