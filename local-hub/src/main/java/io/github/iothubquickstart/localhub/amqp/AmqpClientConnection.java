@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
@@ -43,6 +44,7 @@ final class AmqpClientConnection {
     private static final long MAX_TELEMETRY_MESSAGE_BYTES = AmqpTelemetry.MAX_BODY_BYTES + 16 * 1024;
     /** Vert.x timers take at most this; a token valid for longer is checked again then. */
     private static final long MAX_TIMER_MILLIS = Duration.ofDays(1).toMillis();
+    private static final String TOKEN_EXPIRED = "The SAS token expired; put a new one on $cbs.";
 
     private final ProtonConnection connection;
     private final Vertx vertx;
@@ -497,28 +499,42 @@ final class AmqpClientConnection {
     }
 
     private void scheduleExpiry(String policyName, ServiceGrant grant) {
-        if (grant.expiryTimer >= 0) {
-            vertx.cancelTimer(grant.expiryTimer);
-        }
+        scheduleExpiry(grant, () -> serviceGrants.get(policyName) == grant, () -> {
+            LOG.info("The SAS token of policy {} on AMQP from {} expired; closing its links", policyName, who());
+            serviceGrants.remove(policyName);
+            for (ProtonLink<?> link : grant.takeLinks()) {
+                link.setCondition(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, TOKEN_EXPIRED));
+                link.close();
+            }
+            rearmWhenNoGrantLeft();
+        });
+    }
+
+    /**
+     * Runs {@code onExpired} once the grant's token has expired: re-armed by a renewal (which calls this again) and past
+     * the longest Vert.x timer; does nothing once {@code stillCurrent} says the grant was ended or replaced.
+     */
+    private void scheduleExpiry(TokenGrant grant, BooleanSupplier stillCurrent, Runnable onExpired) {
+        cancelExpiry(grant);
         long untilExpiry = grant.expiresAtEpochSecond * 1000 - clock.millis();
         grant.expiryTimer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, MAX_TIMER_MILLIS)), fired -> {
             grant.expiryTimer = -1;
-            if (serviceGrants.get(policyName) != grant) {
+            if (!stillCurrent.getAsBoolean()) {
                 return;
             }
-            if (!grant.validAt(clock.instant().getEpochSecond())) {
-                LOG.info("The SAS token of policy {} on AMQP from {} expired; closing its links", policyName, who());
-                serviceGrants.remove(policyName);
-                for (ProtonLink<?> link : grant.takeLinks()) {
-                    link.setCondition(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS,
-                            "The SAS token expired; put a new one on $cbs."));
-                    link.close();
-                }
-                rearmWhenNoGrantLeft();
+            if (grant.expiredAt(clock.instant().getEpochSecond())) {
+                onExpired.run();
             } else {
-                scheduleExpiry(policyName, grant);
+                scheduleExpiry(grant, stillCurrent, onExpired);
             }
         });
+    }
+
+    private void cancelExpiry(TokenGrant grant) {
+        if (grant.expiryTimer >= 0) {
+            vertx.cancelTimer(grant.expiryTimer);
+            grant.expiryTimer = -1;
+        }
     }
 
     /** Records the device's or module's grant (a renewal when it already has one here); the answer to send. */
@@ -547,21 +563,9 @@ final class AmqpClientConnection {
     }
 
     private void scheduleExpiry(IdentityId identity, DeviceGrant grant) {
-        if (grant.expiryTimer >= 0) {
-            vertx.cancelTimer(grant.expiryTimer);
-        }
-        long untilExpiry = grant.expiresAtEpochSecond * 1000 - clock.millis();
-        grant.expiryTimer = vertx.setTimer(Math.max(1, Math.min(untilExpiry, MAX_TIMER_MILLIS)), fired -> {
-            grant.expiryTimer = -1;
-            if (grants.get(identity) != grant) {
-                return;
-            }
-            if (clock.instant().getEpochSecond() >= grant.expiresAtEpochSecond) {
-                LOG.info("The SAS token of {} on AMQP expired; closing its links", identity);
-                end(grant, AmqpError.UNAUTHORIZED_ACCESS, "The SAS token expired; put a new one on $cbs.");
-            } else {
-                scheduleExpiry(identity, grant);
-            }
+        scheduleExpiry(grant, () -> grants.get(identity) == grant, () -> {
+            LOG.info("The SAS token of {} on AMQP expired; closing its links", identity);
+            end(grant, AmqpError.UNAUTHORIZED_ACCESS, TOKEN_EXPIRED);
         });
     }
 
@@ -587,9 +591,7 @@ final class AmqpClientConnection {
         grant.revoke();
         stopCloudToDevice(grant);
         grants.remove(grant.identity(), grant);
-        if (grant.expiryTimer >= 0) {
-            vertx.cancelTimer(grant.expiryTimer);
-        }
+        cancelExpiry(grant);
         devices.ended(grant.device);
         for (ProtonLink<?> link : grant.connection.takeLinks()) {
             link.setCondition(new ErrorCondition(condition, description));
@@ -628,9 +630,7 @@ final class AmqpClientConnection {
         ended = true;
         vertx.cancelTimer(authenticationTimer);
         for (ServiceGrant grant : serviceGrants.values()) {
-            if (grant.expiryTimer >= 0) {
-                vertx.cancelTimer(grant.expiryTimer);
-            }
+            cancelExpiry(grant);
             grant.takeLinks();
         }
         serviceGrants.clear();
@@ -638,9 +638,7 @@ final class AmqpClientConnection {
             grant.revoke();
             stopCloudToDevice(grant);
             grants.remove(grant.identity());
-            if (grant.expiryTimer >= 0) {
-                vertx.cancelTimer(grant.expiryTimer);
-            }
+            cancelExpiry(grant);
             devices.ended(grant.device);
             LOG.info("{} disconnected from AMQP", grant.identity());
         }

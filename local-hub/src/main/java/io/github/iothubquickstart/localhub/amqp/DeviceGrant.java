@@ -8,21 +8,19 @@ import io.github.iothubquickstart.localhub.registry.IdentityId;
  * as the features see it, its record in the hub, and until when the token holds. Confined to the connection's event
  * loop.
  */
-final class DeviceGrant {
+final class DeviceGrant extends TokenGrant {
     final AmqpDeviceConnection connection;
     final ConnectedDevice device;
     /** The identity's generation id when its token was accepted: stamped on its telemetry. */
     final String generationId;
-    long expiresAtEpochSecond;
-    long expiryTimer = -1;
     private boolean revoked;
 
     DeviceGrant(AmqpDeviceConnection connection, ConnectedDevice device, String generationId,
                 long expiresAtEpochSecond) {
+        super(expiresAtEpochSecond);
         this.connection = connection;
         this.device = device;
         this.generationId = generationId;
-        this.expiresAtEpochSecond = expiresAtEpochSecond;
     }
 
     IdentityId identity() {
@@ -31,7 +29,7 @@ final class DeviceGrant {
 
     /** Whether what the device sends at {@code epochSecond} may still be taken. */
     boolean validAt(long epochSecond) {
-        return !revoked && epochSecond < expiresAtEpochSecond;
+        return !revoked && !expiredAt(epochSecond);
     }
 
     void revoke() {

@@ -12,19 +12,17 @@ import java.util.Map;
  * attached under it (closed together when it expires), each with what to run once it is gone. Confined to the
  * connection's event loop.
  */
-final class ServiceGrant {
+final class ServiceGrant extends TokenGrant {
     final SharedAccessPolicy policy;
-    long expiresAtEpochSecond;
-    long expiryTimer = -1;
     private final Map<ProtonLink<?>, List<Runnable>> links = new LinkedHashMap<>();
 
     ServiceGrant(SharedAccessPolicy policy, long expiresAtEpochSecond) {
+        super(expiresAtEpochSecond);
         this.policy = policy;
-        this.expiresAtEpochSecond = expiresAtEpochSecond;
     }
 
     boolean validAt(long epochSecond) {
-        return epochSecond < expiresAtEpochSecond;
+        return !expiredAt(epochSecond);
     }
 
     void add(ProtonLink<?> link) {
