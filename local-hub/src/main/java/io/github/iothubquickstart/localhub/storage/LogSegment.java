@@ -7,6 +7,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
@@ -71,6 +72,46 @@ final class LogSegment {
     }
 
     /**
+     * A segment file made ready ahead of need (zero-filled and mapped, see {@link #reserve}) under a name that is not a
+     * segment's, so that starting the next segment costs a rename instead of writing megabytes of zeros while
+     * devices wait for their acknowledgements.
+     */
+    record Spare(Path file, FileChannel channel, MappedByteBuffer mapped) {
+        /** Unmaps, closes and deletes the spare file. */
+        void discard() {
+            Mappings.release(mapped);
+            try {
+                channel.close();
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a spare left behind is deleted when the log is opened next
+            }
+        }
+    }
+
+    /** Prepares {@code file} (which must not exist) as a {@link Spare} of {@code reservedBytes}. */
+    static Spare prepareSpare(Path file, long reservedBytes) throws IOException {
+        SecureFiles.createOwnerOnlyFile(file);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            return new Spare(file, channel, zeroFillAndMap(channel, reservedBytes));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** The spare, renamed as the segment that starts at {@code firstSequence}. */
+    static LogSegment adopt(Spare spare, Path directory, long firstSequence) throws IOException {
+        Path file = fileOf(directory, firstSequence);
+        Files.move(spare.file(), file, StandardCopyOption.ATOMIC_MOVE);
+        LogSegment segment = new LogSegment(file, firstSequence, spare.channel());
+        segment.mapped = spare.mapped();
+        return segment;
+    }
+
+    /**
      * Fills the file with zeros up to {@code bytes} and maps it, so that an append is a copy into the page cache (no
      * system call; what is copied survives a crash of the process as a write would) that never grows the file. The
      * zeros are written, not left as a hole, so that the disk space is taken now: a full disk fails this call
@@ -78,13 +119,17 @@ final class LogSegment {
      * marks the end of the records.
      */
     void reserve(long bytes) throws IOException {
+        mapped = zeroFillAndMap(channel, bytes);
+    }
+
+    private static MappedByteBuffer zeroFillAndMap(FileChannel channel, long bytes) throws IOException {
         long at = channel.size();
         ByteBuffer zeros = ByteBuffer.allocateDirect(256 * 1024);
         while (at < bytes) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
             at += channel.write(zeros, at);
         }
-        mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+        return channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
     }
 
     /** Ends writing to this segment: unmaps it and cuts the unused reserve off. */
@@ -93,7 +138,8 @@ final class LogSegment {
         cutTo(size);
     }
 
-    private void unmap() {
+    /** Synchronized: a segment may be sealed in the background while retention deletes it. */
+    private synchronized void unmap() {
         MappedByteBuffer released = mapped;
         mapped = null;
         if (released != null) {

@@ -18,6 +18,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +45,24 @@ public final class SegmentTelemetryLog implements TelemetryStore {
     /** Encoded batches are written in pieces of about this size, and the buffer shrinks back to it. */
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
     private static final String LOCK_FILE = "lock";
+    /** The next segment, made ready in the background; never a segment's name (those end in .log). */
+    static final String SPARE_FILE = "next-segment.spare";
 
     private final Path directory;
     private final TelemetryDurability durability;
     private final FileChannel lockChannel;
     private final List<LogSegment> segments;
+    /**
+     * Prepares the next segment and seals and deletes old ones, each taking milliseconds of disk work that would
+     * otherwise hold up every device whose message is stored on the appending thread (the event loop).
+     */
+    private final ExecutorService maintenance = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "telemetry-log-maintenance");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The next segment's file being prepared or ready; null until asked for. Guarded by this. */
+    private Future<LogSegment.Spare> spare;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private long lastSequence;
     private long lastMillis;
@@ -72,6 +91,7 @@ public final class SegmentTelemetryLog implements TelemetryStore {
             }
             lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock(directory, lockChannel);
+            Files.deleteIfExists(directory.resolve(SPARE_FILE)); // a crash left it half-prepared, perhaps
             for (Path file : segmentFiles(directory)) {
                 LogSegment.Opened opened = LogSegment.open(file);
                 if (opened.damage() != null) {
@@ -95,7 +115,9 @@ public final class SegmentTelemetryLog implements TelemetryStore {
             } else {
                 segments.get(segments.size() - 1).reserve(SEGMENT_BYTES);
             }
-            return new SegmentTelemetryLog(directory, durability, lockChannel, segments);
+            SegmentTelemetryLog log = new SegmentTelemetryLog(directory, durability, lockChannel, segments);
+            log.prepareSpare();
+            return log;
         } catch (IOException | RuntimeException e) {
             segments.forEach(LogSegment::close);
             closeQuietly(lockChannel);
@@ -190,16 +212,51 @@ public final class SegmentTelemetryLog implements TelemetryStore {
             return active;
         }
         try {
-            LogSegment next = LogSegment.create(directory, lastSequence + 1, SEGMENT_BYTES);
-            active.seal();
+            LogSegment next = takeSpare(lastSequence + 1);
+            if (next == null) {
+                next = LogSegment.create(directory, lastSequence + 1, SEGMENT_BYTES);
+            }
             if (durability == TelemetryDurability.FULL) {
                 active.force();
                 forceDirectory();
             }
             segments.add(next);
+            maintenance.execute(active::seal);
+            prepareSpare();
             return next;
         } catch (IOException e) {
             throw new StorageException("telemetry log " + directory + ": could not start a new segment (" + e + ")", e);
+        }
+    }
+
+    /** Starts preparing the next segment's file unless one is on its way. */
+    private synchronized void prepareSpare() {
+        if (spare == null && !closed) {
+            Path file = directory.resolve(SPARE_FILE);
+            spare = maintenance.submit(() -> LogSegment.prepareSpare(file, SEGMENT_BYTES));
+        }
+    }
+
+    /**
+     * The prepared spare as the segment starting at {@code firstSequence}; null when it is not ready yet (it then
+     * serves the roll after this one) or could not be prepared (the caller then creates the segment itself, and
+     * fails with the reason if the disk refuses).
+     */
+    private LogSegment takeSpare(long firstSequence) throws IOException {
+        if (spare == null || !spare.isDone()) {
+            return null;
+        }
+        Future<LogSegment.Spare> ready = spare;
+        spare = null;
+        try {
+            return LogSegment.adopt(ready.get(), directory, firstSequence);
+        } catch (ExecutionException failed) {
+            LOG.warn("Telemetry log {}: could not prepare the next segment ahead ({}); creating it now", directory,
+                    failed.getCause().toString());
+            return null;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -306,8 +363,8 @@ public final class SegmentTelemetryLog implements TelemetryStore {
 
     /**
      * Drops what retention no longer covers: beyond the newest {@code maxMessages}, or enqueued before
-     * {@code notBefore}. Reads stop showing them at once; their segments are deleted once wholly dropped, except
-     * the one being written.
+     * {@code notBefore}. Reads stop showing them at once; their segments are deleted (in the background) once
+     * wholly dropped, except the one being written.
      */
     @Override
     public int prune(long maxMessages, Instant notBefore) {
@@ -315,6 +372,9 @@ public final class SegmentTelemetryLog implements TelemetryStore {
         List<LogSegment> dropped = new ArrayList<>();
         int count;
         synchronized (this) {
+            if (closed) {
+                return 0;
+            }
             long keepFrom = Math.max(lastSequence - maxMessages + 1, byAge < 0 ? lastSequence + 1 : byAge);
             if (keepFrom <= firstRetained) {
                 return 0;
@@ -325,6 +385,13 @@ public final class SegmentTelemetryLog implements TelemetryStore {
                 dropped.add(segments.remove(0));
             }
         }
+        if (!dropped.isEmpty()) {
+            maintenance.execute(() -> delete(dropped));
+        }
+        return count;
+    }
+
+    private static void delete(List<LogSegment> dropped) {
         for (LogSegment segment : dropped) {
             try {
                 segment.delete();
@@ -332,7 +399,6 @@ public final class SegmentTelemetryLog implements TelemetryStore {
                 LOG.warn("Could not delete {} beyond retention: {}", segment.file(), e.toString());
             }
         }
-        return count;
     }
 
     @Override
@@ -346,8 +412,28 @@ public final class SegmentTelemetryLog implements TelemetryStore {
             return;
         }
         closed = true;
+        maintenance.shutdown();
+        try {
+            if (!maintenance.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Telemetry log {}: segment maintenance did not finish within 30 s", directory);
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        discardSpare();
         segments.forEach(LogSegment::close);
         closeQuietly(lockChannel);
+    }
+
+    private void discardSpare() {
+        if (spare != null && spare.isDone()) {
+            try {
+                spare.get().discard();
+            } catch (ExecutionException | InterruptedException | CancellationException notPrepared) {
+                // nothing to discard; a file left behind is deleted when the log is opened next
+            }
+        }
+        spare = null;
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -132,19 +132,42 @@ class SegmentTelemetryLogTest {
 
     @Test
     void pruningDeletesSegmentsWhollyBeyondRetention() throws Exception {
+        int segmentsBefore;
         try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
             for (int i = 0; i < 30_000; i += 1_000) {
                 journal.append(messages(1_000, AT.plusSeconds(i)));
             }
-            int segmentsBefore = segmentFiles().size();
+            segmentsBefore = segmentFiles().size();
 
             journal.prune(1_000, AT);
 
-            assertThat(segmentsBefore).isGreaterThanOrEqualTo(3);
-            assertThat(segmentFiles()).hasSize(1);
             assertThat(journal.readAfter(0, 5_000)).hasSize(1_000).first()
                     .extracting(TelemetryMessage::sequenceNumber).isEqualTo(29_001L);
+        } // closing waits for the deletions, which run in the background
+        assertThat(segmentsBefore).isGreaterThanOrEqualTo(3);
+        assertThat(segmentFiles()).hasSize(1);
+    }
+
+    @Test
+    void theNextSegmentIsPreparedAheadAndNoSpareOutlivesTheLog() throws Exception {
+        Path spare = log().resolve(SegmentTelemetryLog.SPARE_FILE);
+        try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
+            for (int i = 0; i < 30_000; i += 1_000) {
+                journal.append(messages(1_000, AT.plusSeconds(i)));
+            }
+            assertThat(segmentFiles()).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(journal.readAfter(0, 40_000)).hasSize(30_000)
+                    .extracting(TelemetryMessage::sequenceNumber).doesNotHaveDuplicates().isSorted();
         }
+        assertThat(spare).doesNotExist();
+        // A spare a crash left behind (here: any file of that name) is neither read as a segment nor kept.
+        Files.write(spare, new byte[] {1, 2, 3});
+        try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
+            assertThat(journal.readAfter(0, 40_000)).hasSize(30_000);
+            journal.append(messages(1, AT.plusSeconds(40_000)));
+            assertThat(journal.lastSequence()).isEqualTo(30_001L);
+        }
+        assertThat(spare).doesNotExist();
     }
 
     @Test
