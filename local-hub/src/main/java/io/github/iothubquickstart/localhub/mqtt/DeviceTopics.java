@@ -8,6 +8,7 @@ import java.util.Optional;
  * on, and the topics the hub publishes to it. Parsers return empty for anything that is not IoT Hub's.
  */
 public final class DeviceTopics {
+    private static final Optional<String> NO_PROPERTIES = Optional.of("");
     static final String METHODS_FILTER = "$iothub/methods/POST/#";
     static final String TWIN_RESPONSES_FILTER = "$iothub/twin/res/#";
     static final String TWIN_DESIRED_FILTER = "$iothub/twin/PATCH/properties/desired/#";
@@ -118,15 +119,25 @@ public final class DeviceTopics {
 
     /** As {@link #telemetryPropertyBag(String, String)}; a module sends on {@code devices/<id>/modules/<mid>/messages/events/}. */
     public static Optional<String> telemetryPropertyBag(String topic, IdentityId identity) {
-        String prefix = telemetryPrefix(identity);
-        if (topic.startsWith(prefix)) {
-            String bag = topic.substring(prefix.length());
+        return propertyBagAfter(topic, telemetryPrefix(identity));
+    }
+
+    /**
+     * As {@link #telemetryPropertyBag(String, IdentityId)} with the identity's {@link #telemetryPrefix} worked out
+     * once per connection rather than once per message.
+     */
+    public static Optional<String> propertyBagAfter(String topic, String telemetryPrefix) {
+        if (topic.startsWith(telemetryPrefix)) {
+            if (topic.length() == telemetryPrefix.length()) {
+                return NO_PROPERTIES;
+            }
+            String bag = topic.substring(telemetryPrefix.length());
             // The module client ends its property bag with a slash ({@code .../events/a=b/}); IoT Hub ignores it.
             return Optional.of(bag.endsWith("/") ? bag.substring(0, bag.length() - 1) : bag);
         }
         // The SDKs always send the trailing slash, but MQTT clients written by hand often do not.
-        if (topic.equals(prefix.substring(0, prefix.length() - 1))) {
-            return Optional.of("");
+        if (topic.length() == telemetryPrefix.length() - 1 && telemetryPrefix.startsWith(topic)) {
+            return NO_PROPERTIES;
         }
         return Optional.empty();
     }
@@ -162,7 +173,8 @@ public final class DeviceTopics {
         return ownTopics(identity) + "messages/devicebound/#";
     }
 
-    private static String telemetryPrefix(IdentityId identity) {
+    /** {@code devices/<id>/messages/events/}, or a module's {@code devices/<id>/modules/<mid>/messages/events/}. */
+    public static String telemetryPrefix(IdentityId identity) {
         return ownTopics(identity) + "messages/events/";
     }
 

@@ -101,7 +101,8 @@ public final class MqttConnectionHandler {
         // Modules get no cloud-to-device messages from IoT Hub; their devicebound subscription stays empty.
         MqttCloudToDevice deviceBound = identity.isModule() ? null
                 : new MqttCloudToDevice(identity.deviceId(), endpoint, Vertx.currentContext(), cloudToDevice);
-        Session session = new Session(connection, outcome.generationId(), devices.connected(connection), deviceBound);
+        Session session = new Session(connection, outcome.generationId(), devices.connected(connection), deviceBound,
+                DeviceTopics.telemetryPrefix(connection.identity()));
         endpoint.subscribeHandler(subscribe -> onSubscribe(session, endpoint, subscribe));
         endpoint.unsubscribeHandler(unsubscribe -> onUnsubscribe(session, endpoint, unsubscribe));
         endpoint.publishHandler(message -> onPublish(session, endpoint, message));
@@ -137,7 +138,7 @@ public final class MqttConnectionHandler {
      * telemetry), what the hub's features know of it, and its cloud-to-device subscription (null for a module).
      */
     private record Session(MqttDeviceConnection connection, String generationId, ConnectedDevice device,
-                           MqttCloudToDevice deviceBound) {
+                           MqttCloudToDevice deviceBound, String telemetryPrefix) {
         IdentityId identity() {
             return connection.identity();
         }
@@ -218,7 +219,7 @@ public final class MqttConnectionHandler {
         }
         devices.active(session.device());
         String topic = message.topicName();
-        Optional<String> propertyBag = DeviceTopics.telemetryPropertyBag(topic, session.identity());
+        Optional<String> propertyBag = DeviceTopics.propertyBagAfter(topic, session.telemetryPrefix());
         if (propertyBag.isPresent()) {
             onTelemetry(session, endpoint, message, propertyBag.get());
             return;

@@ -16,6 +16,8 @@ import java.util.Optional;
 public record PropertyBag(Map<String, String> systemProperties, Map<String, String> applicationProperties) {
     private static final String SYSTEM_PREFIX = "$.";
     private static final int MAX_PROPERTIES = 128;
+    /** Most telemetry carries no properties: one shared answer instead of four maps per message. */
+    private static final Optional<PropertyBag> NONE = Optional.of(new PropertyBag(Map.of(), Map.of()));
 
     public PropertyBag {
         systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
@@ -24,11 +26,11 @@ public record PropertyBag(Map<String, String> systemProperties, Map<String, Stri
 
     /** Empty when the bag is not valid URL encoding, has an empty key, a repeated key, or too many properties. */
     public static Optional<PropertyBag> parse(String encoded) {
+        if (encoded.isEmpty()) {
+            return NONE;
+        }
         Map<String, String> system = new LinkedHashMap<>();
         Map<String, String> application = new LinkedHashMap<>();
-        if (encoded.isEmpty()) {
-            return Optional.of(new PropertyBag(system, application));
-        }
         String[] pairs = encoded.split("&", -1);
         if (pairs.length > MAX_PROPERTIES) {
             return Optional.empty();

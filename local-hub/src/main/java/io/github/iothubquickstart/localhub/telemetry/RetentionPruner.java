@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs on the commit thread after commits, at most once a second, and drops what retention no longer covers. Often
- * and small, so that one prune never holds commits back for long (docs/benchmarks.md, "What was changed in the hub").
+ * Runs after each store (on the event loop that stored, or the commit thread with FULL durability), acting at most
+ * once a second: drops what retention no longer covers. Often and small, so that one prune never holds devices back
+ * for long; the store deletes dropped files in the background.
  */
 final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionPruner.class);
@@ -19,7 +20,10 @@ final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     private final TelemetryStore store;
     private final TelemetryRetention retention;
     private final Clock clock;
-    private Instant lastPruned = Instant.MIN;
+    private static final long PRUNE_EVERY_MILLIS = PRUNE_EVERY.toMillis();
+    /** Milliseconds, not an Instant: this runs for every message stored. */
+    private long lastPrunedMillis;
+    private boolean prunedYet;
 
     RetentionPruner(TelemetryStore store, TelemetryRetention retention, Clock clock) {
         this.store = store;
@@ -29,13 +33,14 @@ final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
 
     @Override
     public void accept(List<TelemetryMessage> committed) {
-        Instant now = clock.instant();
-        if (lastPruned.plus(PRUNE_EVERY).isAfter(now)) {
+        long now = clock.millis();
+        if (prunedYet && now - lastPrunedMillis < PRUNE_EVERY_MILLIS) {
             return;
         }
-        lastPruned = now;
+        prunedYet = true;
+        lastPrunedMillis = now;
         try {
-            int deleted = store.prune(retention.maxMessages(), now.minus(retention.maxAge()));
+            int deleted = store.prune(retention.maxMessages(), Instant.ofEpochMilli(now).minus(retention.maxAge()));
             if (deleted > 0) {
                 LOG.debug("Dropped {} telemetry messages beyond retention", deleted);
             }

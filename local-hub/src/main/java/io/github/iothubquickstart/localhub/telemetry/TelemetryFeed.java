@@ -66,6 +66,12 @@ public final class TelemetryFeed implements AutoCloseable {
     public CompletableFuture<TelemetryMessage> accept(IdentityId sender, String generationId,
                                                      Map<String, String> systemProperties,
                                                      Map<String, String> applicationProperties, byte[] body) {
+        if (systemProperties.isEmpty() && !sender.isModule()) {
+            // The common case (a device's message without system properties), without copying maps per message.
+            Map<String, String> stamped = generationId == null ? Map.of()
+                    : Map.of(TelemetryMessage.AUTH_GENERATION_ID_PROPERTY, generationId);
+            return accept(sender.deviceId(), stamped, applicationProperties, body);
+        }
         Map<String, String> system = new LinkedHashMap<>(systemProperties);
         system.remove(TelemetryMessage.MODULE_ID_PROPERTY);
         system.remove(TelemetryMessage.AUTH_GENERATION_ID_PROPERTY);
