@@ -58,6 +58,9 @@ final class ConnectScenario implements Callable<Integer> {
     }
 
     Map<String, Outcome> run() throws InterruptedException {
+        if (warmupDevices < 0) {
+            throw new IllegalArgumentException("--warmup-devices must be 0 or more, not " + warmupDevices);
+        }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Vertx vertx = targets.clientVertx();
         try (HubIdentity hub = targets.openHub()) {

@@ -142,11 +142,12 @@ final class TelemetryScenario implements Callable<Integer> {
                     periods.computeIfAbsent(target.name(), name -> new ArrayList<>())
                             .add(load.run(first ? warmupSeconds : RESUME_SECONDS, seconds));
                     if (round == rounds) {
-                        loads.remove(target.name()).close();
-                        failed.put(target.name(), load.failed());
+                        // Read while its devices are still connected, as after the run before rounds existed.
                         String serverMemory = ProcessMemory.residentColumn(target.pid());
                         out.printf("  %s after the run: %s%n", target.name(), serverMemory);
                         memory.put(target.name(), serverMemory);
+                        failed.put(target.name(), load.failed());
+                        loads.remove(target.name()).close();
                     }
                 }
             }
