@@ -31,13 +31,24 @@ final class ConnectScenario implements Callable<Integer> {
             description = "How long the devices stay connected, idle, before memory is measured (default: ${DEFAULT-VALUE}).")
     int idleSeconds;
 
+    @Option(names = "--warmup-devices", defaultValue = "0",
+            description = "Connects this many devices and disconnects them all before the measured storm, the same for "
+                    + "each server, so the figure is of a warm server (a fresh hub's JVM spends half its CPU compiling "
+                    + "during its first storm); 0 measures the server as it is (default: ${DEFAULT-VALUE}).")
+    int warmupDevices;
+
+    @Option(names = "--quiet-timeout-seconds", defaultValue = "60",
+            description = "After the warm-up, how long to wait at most for the server's CPU to go quiet "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int quietTimeoutSeconds;
+
     @Option(names = "--timeout-seconds", defaultValue = "300", description = "Bound on connecting (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     PrintStream out = System.out;
 
     record Outcome(String target, int connected, int failed, double connectsPerSecond, double heapBytesPerDevice,
-                   double residentBytesPerDevice, double cpuSecondsPerConnect) {
+                   double residentBytesPerDevice, double cpuSecondsPerConnect, String pinning) {
     }
 
     @Override
@@ -47,10 +58,13 @@ final class ConnectScenario implements Callable<Integer> {
     }
 
     Map<String, Outcome> run() throws InterruptedException {
+        if (warmupDevices < 0) {
+            throw new IllegalArgumentException("--warmup-devices must be 0 or more, not " + warmupDevices);
+        }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Vertx vertx = targets.clientVertx();
         try (HubIdentity hub = targets.openHub()) {
-            List<MqttTarget> mqttTargets = targets.mqttTargets(hub, devices);
+            List<MqttTarget> mqttTargets = targets.mqttTargets(hub, Math.max(devices, warmupDevices));
             for (MqttTarget target : mqttTargets) {
                 outcomes.put(target.name(), measure(vertx, target));
             }
@@ -59,15 +73,43 @@ final class ConnectScenario implements Callable<Integer> {
         }
         for (Outcome outcome : outcomes.values()) {
             String ratio = targets.ratioToMosquitto(outcomes, outcome, Outcome::connectsPerSecond);
-            targets.appendResult(out, String.format("| connect | %s | %,d TLS devices | %,.0f connects/s (server CPU %s/connect) | - | %s, %s | %s |",
-                    outcome.target(), devices, outcome.connectsPerSecond(), Latency.ms(outcome.cpuSecondsPerConnect() * 1000),
+            targets.appendResult(out, String.format("| connect | %s | %,d TLS devices, %s%s | %,.0f connects/s (server CPU %s/connect) | - | %s, %s | %s |",
+                    outcome.target(), devices, warmth(), outcome.pinning(), outcome.connectsPerSecond(), Latency.ms(outcome.cpuSecondsPerConnect() * 1000),
                     perDevice(outcome.heapBytesPerDevice(), "heap"), perDevice(outcome.residentBytesPerDevice(), "RSS"),
                     ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " failed)" : "")));
         }
         return outcomes;
     }
 
+    /** "cold" when this run warmed nothing up (run.sh runs that storm first on a fresh hub), else how warm. */
+    private String warmth() {
+        return warmupDevices == 0 ? "cold (no warm-up)" : String.format("warm (after %,d warm-up connects)", warmupDevices);
+    }
+
+    /** ", server on CPU 1, load generator on CPU 0" when either is pinned to other CPUs than the other. */
+    private static String pinning(MqttTarget target) {
+        if (target.pid().isEmpty()) {
+            return "";
+        }
+        String server = ProcessMemory.cpus(target.pid().getAsLong());
+        String load = ProcessMemory.cpus(ProcessHandle.current().pid());
+        return server.equals(load) ? "" : ", server on CPU " + server + ", load generator on CPU " + load;
+    }
+
+    private void warmUp(Vertx vertx, MqttTarget target) throws InterruptedException {
+        out.printf("connect: warm-up, %,d devices to %s%n", warmupDevices, target.name());
+        MqttFleet warmup = MqttFleet.connect(vertx, targets.clientThreads, target, warmupDevices, concurrency,
+                Duration.ofSeconds(timeoutSeconds), out, 600);
+        out.printf("  warm-up: %,d connected in %.2f s, %d failed; disconnecting them%n", warmup.devices().size(),
+                warmup.connectSeconds(), warmup.failures());
+        warmup.close();
+        ServerQuiet.await(target.pid(), target.name(), Duration.ofSeconds(quietTimeoutSeconds), out);
+    }
+
     private Outcome measure(Vertx vertx, MqttTarget target) throws InterruptedException {
+        if (warmupDevices > 0) {
+            warmUp(vertx, target);
+        }
         out.printf("connect: %,d devices to %s on %s:%d%n", devices, target.name(), target.host(), target.port());
         ProcessMemory.Sample before = target.pid().isPresent()
                 ? ProcessMemory.sample(target.pid().getAsLong(), target.jvm()) : null;
@@ -96,7 +138,7 @@ final class ConnectScenario implements Callable<Integer> {
                         mib(after.residentBytes()), perDevice(heapPerDevice, "heap"), perDevice(residentPerDevice, "RSS"));
             }
             return new Outcome(target.name(), fleet.devices().size(), fleet.failures(), rate, heapPerDevice,
-                    residentPerDevice, cpuPerConnect);
+                    residentPerDevice, cpuPerConnect, pinning(target));
         } finally {
             fleet.close();
         }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class ProcessMemory {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final Pattern CPUS = Pattern.compile("Cpus_allowed_list:\\s+(\\S+)");
     private static final long JCMD_TIMEOUT_SECONDS = 60;
     /** USER_HZ: 100 on every Linux this runs on. */
     private static final int CLOCK_TICKS_PER_SECOND = 100;
@@ -53,6 +54,16 @@ final class ProcessMemory {
     static String residentColumn(OptionalLong pid) {
         long bytes = pid.isPresent() ? resident(pid.getAsLong()) : -1;
         return bytes < 0 ? "-" : String.format("RSS %,d MB", Math.round(bytes / 1048576.0));
+    }
+
+    /** The CPUs the process may run on, as Linux lists them ("0-1", "1"); "?" when unreadable. */
+    static String cpus(long pid) {
+        try {
+            Matcher cpus = CPUS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            return cpus.find() ? cpus.group(1) : "?";
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** VmRSS in bytes; -1 when unreadable. */

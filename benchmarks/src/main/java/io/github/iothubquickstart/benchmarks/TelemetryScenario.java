@@ -1,20 +1,15 @@
 package io.github.iothubquickstart.benchmarks;
 
 import io.github.iothubquickstart.localhub.data.HubIdentity;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,17 +39,23 @@ final class TelemetryScenario implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "Measured time (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Measured periods per server and device count, alternating (hub, Mosquitto, hub, ...) on "
+                    + "fleets that stay connected, after one warm-up per server: the row shows each round's rate and "
+                    + "their mean, latency over all rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--concurrency", defaultValue = "100", description = "TLS handshakes at once while connecting.")
     int concurrency;
 
+    /** Unmeasured time at the start of a later round, while every device's first publishes are answered. */
+    private static final int RESUME_SECONDS = 1;
+
     PrintStream out = System.out;
 
-    record Outcome(String target, int devices, long acked, long failed, double ackedPerSecond, Histogram latency,
-                   double serverCores, String serverMemory) {
-    }
-
-    private static double cpuSeconds(MqttTarget target) {
-        return target.pid().isPresent() ? ProcessMemory.cpuSeconds(target.pid().getAsLong()) : Double.NaN;
+    /** One server's figures for one device count; {@code ackedPerSecond} is the mean of {@code roundRates}. */
+    record Outcome(String target, int devices, long acked, long failed, double ackedPerSecond, List<Double> roundRates,
+                   Histogram latency, double serverCores, String serverMemory) {
     }
 
     @Override
@@ -64,16 +65,16 @@ final class TelemetryScenario implements Callable<Integer> {
     }
 
     List<Outcome> run() throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be 1 or more, not " + rounds);
+        }
         List<Outcome> outcomes = new ArrayList<>();
         int most = deviceCounts.stream().mapToInt(Integer::intValue).max().orElse(0);
         Vertx vertx = targets.clientVertx();
         try (HubIdentity hub = targets.openHub()) {
             List<MqttTarget> mqttTargets = targets.mqttTargets(hub, most);
             for (int devices : deviceCounts) {
-                Map<String, Outcome> byTarget = new LinkedHashMap<>();
-                for (MqttTarget target : mqttTargets) {
-                    byTarget.put(target.name(), measure(vertx, target, devices));
-                }
+                Map<String, Outcome> byTarget = measure(vertx, mqttTargets, devices);
                 report(devices, byTarget);
                 outcomes.addAll(byTarget.values());
             }
@@ -89,8 +90,8 @@ final class TelemetryScenario implements Callable<Integer> {
     private void report(int devices, Map<String, Outcome> byTarget) {
         for (Outcome outcome : byTarget.values()) {
             String ratio = targets.ratioToMosquitto(byTarget, outcome, Outcome::ackedPerSecond);
-            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %,.0f acked msg/s (server busy %s cores) | %s / %s / %s | %s | %s |",
-                    outcome.target(), devices, inFlight, payloadBytes, outcome.ackedPerSecond(),
+            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %s acked msg/s (%sserver busy %s cores) | %s / %s / %s | %s | %s |",
+                    outcome.target(), devices, inFlight, payloadBytes, rate(outcome), rounds(outcome),
                     Double.isNaN(outcome.serverCores()) ? "?" : String.format("%.2f", outcome.serverCores()),
                     Latency.ms(Latency.millisAt(outcome.latency(), 50)), Latency.ms(Latency.millisAt(outcome.latency(), 99)),
                     Latency.ms(Latency.millisAt(outcome.latency(), 99.9)), outcome.serverMemory(),
@@ -98,121 +99,76 @@ final class TelemetryScenario implements Callable<Integer> {
         }
     }
 
-    private Outcome measure(Vertx vertx, MqttTarget target, int devices) throws Exception {
-        out.printf("telemetry: %,d devices x %d in flight to %s on %s:%d%n", devices, inFlight, target.name(),
-                target.host(), target.port());
-        MqttFleet fleet = MqttFleet.connect(vertx, targets.clientThreads, target, devices, concurrency,
-                Duration.ofSeconds(300), out, 600);
-        Latency latency = new Latency();
-        LongAdder acked = new LongAdder();
-        LongAdder failed = new LongAdder();
-        List<Publisher> publishers = new ArrayList<>();
+    private static String rate(Outcome outcome) {
+        return (outcome.roundRates().size() > 1 ? "mean " : "") + String.format("%,.0f", outcome.ackedPerSecond());
+    }
+
+    /** "rounds 98,001 / 101,234; " when there was more than one. */
+    private static String rounds(Outcome outcome) {
+        if (outcome.roundRates().size() < 2) {
+            return "";
+        }
+        StringJoiner rates = new StringJoiner(" / ", "rounds ", "; ");
+        outcome.roundRates().forEach(rate -> rates.add(String.format("%,.0f", rate)));
+        return rates.toString();
+    }
+
+    /**
+     * Each server's fleet connects at its first round (after a warm-up) and disconnects after its last, so with one
+     * round the servers are measured one after the other as before, never both loaded at once.
+     */
+    private Map<String, Outcome> measure(Vertx vertx, List<MqttTarget> mqttTargets, int devices) throws Exception {
+        Map<String, TelemetryLoad> loads = new LinkedHashMap<>();
+        Map<String, List<TelemetryLoad.Period>> periods = new LinkedHashMap<>();
+        Map<String, String> memory = new LinkedHashMap<>();
+        Map<String, Long> failed = new LinkedHashMap<>();
         try {
-            for (MqttFleet.Device device : fleet.devices()) {
-                publishers.add(new Publisher(device, payload(device.deviceId()), latency, acked, failed));
-            }
-            publishers.forEach(publisher -> publisher.device.context().runOnContext(ignored -> publisher.start(inFlight)));
-            try (Progress ignored = new Progress(out, "telemetry " + target.name(),
-                    () -> String.format("%,d acked, %,d failed", acked.sum(), failed.sum()))) {
-                TimeUnit.SECONDS.sleep(warmupSeconds);
-                latency.take();
-                long ackedBefore = acked.sum();
-                double cpuBefore = cpuSeconds(target);
-                long start = System.nanoTime();
-                TimeUnit.SECONDS.sleep(seconds);
-                long ackedDuring = acked.sum() - ackedBefore;
-                double serverCores = (cpuSeconds(target) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                Histogram histogram = latency.take();
-                publishers.forEach(Publisher::stop);
-                double rate = ackedDuring / elapsed;
-                out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed; server busy %.2f cores%n",
-                        target.name(), rate, elapsed, Latency.summary(histogram), failed.sum(), serverCores);
-                TimeUnit.MILLISECONDS.sleep(500); // let the last acknowledgements arrive before disconnecting
-                String serverMemory = ProcessMemory.residentColumn(target.pid());
-                out.printf("  %s after the run: %s%n", target.name(), serverMemory);
-                return new Outcome(target.name(), devices, ackedDuring, failed.sum(), rate, histogram, serverCores,
-                        serverMemory);
+            for (int round = 1; round <= rounds; round++) {
+                for (MqttTarget target : mqttTargets) {
+                    TelemetryLoad load = loads.get(target.name());
+                    boolean first = load == null;
+                    if (first) {
+                        out.printf("telemetry: %,d devices x %d in flight to %s on %s:%d%n", devices, inFlight,
+                                target.name(), target.host(), target.port());
+                        MqttFleet fleet = MqttFleet.connect(vertx, targets.clientThreads, target, devices, concurrency,
+                                Duration.ofSeconds(300), out, 600);
+                        load = new TelemetryLoad(fleet, target, inFlight, payloadBytes, out);
+                        loads.put(target.name(), load);
+                    }
+                    if (rounds > 1) {
+                        out.printf("  round %d of %d on %s%n", round, rounds, target.name());
+                    }
+                    // A later round restarts from nothing in flight: one unmeasured second lets the pipelines fill.
+                    periods.computeIfAbsent(target.name(), name -> new ArrayList<>())
+                            .add(load.run(first ? warmupSeconds : RESUME_SECONDS, seconds));
+                    if (round == rounds) {
+                        // Read while its devices are still connected, as after the run before rounds existed.
+                        String serverMemory = ProcessMemory.residentColumn(target.pid());
+                        out.printf("  %s after the run: %s%n", target.name(), serverMemory);
+                        memory.put(target.name(), serverMemory);
+                        failed.put(target.name(), load.failed());
+                        loads.remove(target.name()).close();
+                    }
+                }
             }
         } finally {
-            publishers.forEach(Publisher::stop);
-            fleet.close();
+            for (TelemetryLoad load : loads.values()) {
+                load.close();
+            }
         }
+        Map<String, Outcome> byTarget = new LinkedHashMap<>();
+        periods.forEach((name, list) -> byTarget.put(name, outcome(name, devices, list, failed.get(name),
+                memory.get(name))));
+        return byTarget;
     }
 
-    private Buffer payload(String deviceId) {
-        String start = "{\"deviceId\":\"" + deviceId + "\",\"temperature\":21.53,\"humidity\":61.07,\"pad\":\"";
-        String end = "\"}";
-        int padding = Math.max(0, payloadBytes - start.length() - end.length());
-        return Buffer.buffer((start + "x".repeat(padding) + end).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Keeps {@code inFlight} QoS 1 publishes of one device outstanding; runs only on the device's event loop. */
-    private static final class Publisher {
-        private final MqttFleet.Device device;
-        private final Buffer payload;
-        private final String topic;
-        private final Latency latency;
-        private final LongAdder acked;
-        private final LongAdder failed;
-        /** Packet id to send time; and acks that overtook the write's completion (packet id to ack time). */
-        private final Map<Integer, Long> sentAt = new HashMap<>();
-        private final Map<Integer, Long> ackedEarly = new HashMap<>();
-        private volatile boolean running = true;
-
-        Publisher(MqttFleet.Device device, Buffer payload, Latency latency, LongAdder acked, LongAdder failed) {
-            this.device = device;
-            this.payload = payload;
-            this.topic = "devices/" + device.deviceId() + "/messages/events/";
-            this.latency = latency;
-            this.acked = acked;
-            this.failed = failed;
-        }
-
-        void start(int inFlight) {
-            device.client().publishCompletionHandler(this::onAck);
-            for (int i = 0; i < inFlight; i++) {
-                publish();
-            }
-        }
-
-        void stop() {
-            running = false;
-        }
-
-        private void publish() {
-            if (!running || !device.client().isConnected()) {
-                return;
-            }
-            long sent = System.nanoTime();
-            device.client().publish(topic, payload, MqttQoS.AT_LEAST_ONCE, false, false).onComplete(written -> {
-                if (written.failed()) {
-                    failed.increment();
-                    return;
-                }
-                Long ackTime = ackedEarly.remove(written.result());
-                if (ackTime != null) {
-                    completed(ackTime - sent);
-                } else {
-                    sentAt.put(written.result(), sent);
-                }
-            });
-        }
-
-        private void onAck(Integer packetId) {
-            long now = System.nanoTime();
-            Long sent = sentAt.remove(packetId);
-            if (sent == null) {
-                ackedEarly.put(packetId, now);
-            } else {
-                completed(now - sent);
-            }
-        }
-
-        private void completed(long nanos) {
-            latency.recordNanos(nanos);
-            acked.increment();
-            publish();
-        }
+    private static Outcome outcome(String name, int devices, List<TelemetryLoad.Period> periods, long failed,
+                                   String memory) {
+        Histogram latency = periods.get(0).latency().copy();
+        periods.stream().skip(1).forEach(period -> latency.add(period.latency()));
+        List<Double> rates = periods.stream().map(TelemetryLoad.Period::ackedPerSecond).toList();
+        return new Outcome(name, devices, periods.stream().mapToLong(TelemetryLoad.Period::acked).sum(), failed,
+                rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), rates, latency,
+                periods.stream().mapToDouble(TelemetryLoad.Period::serverCores).average().orElse(Double.NaN), memory);
     }
 }

@@ -2,9 +2,14 @@ package io.github.iothubquickstart.benchmarks;
 
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.iothubquickstart.localhub.LocalHub;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -54,10 +59,46 @@ class HubBenchSmokeTest {
                 "--hub-pid", Long.toString(ProcessHandle.current().pid()));
 
         assertThat(rows).singleElement().asString()
-                .startsWith("| connect | local-hub | 5 TLS devices | ")
+                .startsWith("| connect | local-hub | 5 TLS devices, cold (no warm-up) | ")
                 .containsPattern("\\| [\\d,]+ connects/s \\(server CPU [\\d.]+ ms/connect\\) \\|")
                 .containsPattern("KB heap/device, -?[\\d.]+ KB RSS/device")
                 .doesNotContain("failed");
+    }
+
+    @Test
+    void connectWarmsTheServerUpWithDevicesThatDisconnectBeforeTheMeasuredStorm() throws IOException {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        List<String> rows = runPrinting(output, "connect", "--devices", "3", "--warmup-devices", "4",
+                "--idle-seconds", "0", "--quiet-timeout-seconds", "5",
+                "--hub-pid", Long.toString(ProcessHandle.current().pid()));
+
+        assertThat(rows).singleElement().asString()
+                .startsWith("| connect | local-hub | 3 TLS devices, warm (after 4 warm-up connects) | ")
+                .doesNotContain("failed");
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("warm-up: 4 connected in ")
+                .contains("local-hub quiet after ");
+    }
+
+    @Test
+    void telemetryAlternatesRoundsAndReportsEachRateAndTheirMean() throws Exception {
+        AtomicLong received = new AtomicLong();
+        List<String> rows;
+        try (AutoCloseable ignored = hub.telemetry().subscribe(message -> received.incrementAndGet())) {
+            rows = run("telemetry", "--devices", "2", "--in-flight", "1", "--warmup-seconds", "1",
+                    "--seconds", "1", "--rounds", "2", "--hub-pid", Long.toString(ProcessHandle.current().pid()));
+        }
+
+        Matcher row = Pattern.compile("\\| mean ([\\d,]+) acked msg/s \\(rounds ([\\d,]+) / ([\\d,]+); server busy [\\d.]+ cores\\) \\| "
+                + "[\\d.]+ ms / [\\d.]+ ms / [\\d.]+ ms \\| RSS [1-9][\\d,]* MB \\| ").matcher(rows.get(0));
+        assertThat(rows).singleElement().asString().startsWith("| telemetry | local-hub | 2 devices x 1 in flight, 200 B QoS 1 | ");
+        assertThat(row.find()).as("row %s", rows.get(0)).isTrue();
+        double first = number(row.group(2));
+        double second = number(row.group(3));
+        assertThat(first).isPositive();
+        assertThat(second).isPositive();
+        assertThat(number(row.group(1))).isCloseTo((first + second) / 2, within(1.0));
+        // Each round covers at least 1 s of acknowledged messages, and the hub acknowledges only what it accepted.
+        assertThat((double) received.get()).isGreaterThanOrEqualTo((first + second) * 0.99);
     }
 
     @Test
@@ -110,15 +151,35 @@ class HubBenchSmokeTest {
 
     /** Runs hub-bench with the common options; returns the result rows it wrote. */
     private static List<String> run(String scenario, String... options) throws IOException {
+        return runPrinting(null, scenario, options);
+    }
+
+    /** As {@link #run}, with what the tool prints copied into {@code output} when that is given. */
+    private static List<String> runPrinting(ByteArrayOutputStream output, String scenario, String... options)
+            throws IOException {
         Path results = Files.createTempFile(temp, scenario, ".md");
         List<String> args = new ArrayList<>(List.of(scenario, "--hub-data-dir", hub.dataDirectory().toString(),
                 "--hub-host", ADDRESS, "--results", results.toString(), "--client-threads", "1"));
         args.addAll(List.of(options));
         StringWriter errors = new StringWriter();
-        int exitCode = new CommandLine(new HubBench()).setErr(new PrintWriter(errors)).execute(args.toArray(String[]::new));
+        PrintStream stdout = System.out;
+        int exitCode;
+        try {
+            if (output != null) {
+                // The scenarios print to the System.out they find when picocli creates them.
+                System.setOut(new PrintStream(new TeeOutputStream(stdout, output), true, StandardCharsets.UTF_8));
+            }
+            exitCode = new CommandLine(new HubBench()).setErr(new PrintWriter(errors)).execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+        }
 
         assertThat(exitCode).as("exit code of hub-bench %s; errors: %s", args, errors).isZero();
         return Files.readAllLines(results);
+    }
+
+    private static double number(String withCommas) {
+        return Double.parseDouble(withCommas.replace(",", ""));
     }
 
     private static double ackedRate(String row) {
@@ -131,5 +192,28 @@ class HubBenchSmokeTest {
         assertThat(png).isRegularFile();
         assertThat(ImageIO.read(png.toFile())).as("PNG %s", png).isNotNull()
                 .satisfies(image -> assertThat(image.getWidth()).isPositive());
+    }
+
+    /** Writes to two streams. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        TeeOutputStream(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            first.write(bytes, offset, length);
+            second.write(bytes, offset, length);
+        }
     }
 }

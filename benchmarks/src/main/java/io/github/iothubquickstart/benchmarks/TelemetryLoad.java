@@ -1,0 +1,173 @@
+package io.github.iothubquickstart.benchmarks;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.buffer.Buffer;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One connected fleet publishing QoS 1 telemetry to one server, measured in periods that can be paused and resumed:
+ * a row's rounds alternate between servers on fleets that stay connected.
+ */
+final class TelemetryLoad implements AutoCloseable {
+    private static final long DRAIN_TIMEOUT_MILLIS = 30_000;
+
+    /** One measured period: acknowledged msg/s, latency, and how many cores the server kept busy. */
+    record Period(long acked, double ackedPerSecond, Histogram latency, double serverCores) {
+    }
+
+    private final MqttFleet fleet;
+    private final MqttTarget target;
+    private final int inFlight;
+    private final PrintStream out;
+    private final Latency latency = new Latency();
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    /** Publishes written and neither acknowledged nor failed yet, over all devices. */
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final List<Publisher> publishers = new ArrayList<>();
+
+    TelemetryLoad(MqttFleet fleet, MqttTarget target, int inFlight, int payloadBytes, PrintStream out) {
+        this.fleet = fleet;
+        this.target = target;
+        this.inFlight = inFlight;
+        this.out = out;
+        for (MqttFleet.Device device : fleet.devices()) {
+            publishers.add(new Publisher(device, payload(device.deviceId(), payloadBytes)));
+        }
+    }
+
+    long failed() {
+        return failed.sum();
+    }
+
+    /**
+     * Publishes for {@code unmeasuredSeconds} (discarded), then {@code seconds} measured; then stops and waits until
+     * every publish is answered, so the next period (of this or another server) starts from nothing in flight.
+     */
+    Period run(int unmeasuredSeconds, int seconds) throws InterruptedException {
+        publishers.forEach(publisher -> publisher.device.context().runOnContext(ignored -> publisher.start(inFlight)));
+        try (Progress ignored = new Progress(out, "telemetry " + target.name(),
+                () -> String.format("%,d acked, %,d failed", acked.sum(), failed.sum()))) {
+            TimeUnit.SECONDS.sleep(unmeasuredSeconds);
+            latency.take();
+            long ackedBefore = acked.sum();
+            double cpuBefore = cpuSeconds();
+            long start = System.nanoTime();
+            TimeUnit.SECONDS.sleep(seconds);
+            long ackedDuring = acked.sum() - ackedBefore;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double serverCores = (cpuSeconds() - cpuBefore) / elapsed;
+            Histogram histogram = latency.take();
+            stop();
+            double rate = ackedDuring / elapsed;
+            out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed; server busy %.2f cores%n",
+                    target.name(), rate, elapsed, Latency.summary(histogram), failed.sum(), serverCores);
+            return new Period(ackedDuring, rate, histogram, serverCores);
+        }
+    }
+
+    private void stop() throws InterruptedException {
+        publishers.forEach(Publisher::stop);
+        long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MILLIS;
+        while (outstanding.get() > 0 && System.currentTimeMillis() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        if (outstanding.get() > 0) {
+            out.printf("  %s: %,d publishes still unanswered after %d s%n", target.name(), outstanding.get(),
+                    DRAIN_TIMEOUT_MILLIS / 1000);
+        }
+    }
+
+    private double cpuSeconds() {
+        return target.pid().isPresent() ? ProcessMemory.cpuSeconds(target.pid().getAsLong()) : Double.NaN;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        publishers.forEach(Publisher::stop);
+        fleet.close();
+    }
+
+    private static Buffer payload(String deviceId, int payloadBytes) {
+        String start = "{\"deviceId\":\"" + deviceId + "\",\"temperature\":21.53,\"humidity\":61.07,\"pad\":\"";
+        String end = "\"}";
+        int padding = Math.max(0, payloadBytes - start.length() - end.length());
+        return Buffer.buffer((start + "x".repeat(padding) + end).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Keeps {@code inFlight} QoS 1 publishes of one device outstanding; runs only on the device's event loop. */
+    private final class Publisher {
+        private final MqttFleet.Device device;
+        private final Buffer payload;
+        private final String topic;
+        /** Packet id to send time; and acks that overtook the write's completion (packet id to ack time). */
+        private final Map<Integer, Long> sentAt = new HashMap<>();
+        private final Map<Integer, Long> ackedEarly = new HashMap<>();
+        private volatile boolean running;
+
+        Publisher(MqttFleet.Device device, Buffer payload) {
+            this.device = device;
+            this.payload = payload;
+            this.topic = "devices/" + device.deviceId() + "/messages/events/";
+        }
+
+        void start(int inFlight) {
+            running = true;
+            device.client().publishCompletionHandler(this::onAck);
+            for (int i = 0; i < inFlight; i++) {
+                publish();
+            }
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        private void publish() {
+            if (!running || !device.client().isConnected()) {
+                return;
+            }
+            long sent = System.nanoTime();
+            outstanding.incrementAndGet();
+            device.client().publish(topic, payload, MqttQoS.AT_LEAST_ONCE, false, false).onComplete(written -> {
+                if (written.failed()) {
+                    outstanding.decrementAndGet();
+                    failed.increment();
+                    return;
+                }
+                Long ackTime = ackedEarly.remove(written.result());
+                if (ackTime != null) {
+                    completed(ackTime - sent);
+                } else {
+                    sentAt.put(written.result(), sent);
+                }
+            });
+        }
+
+        private void onAck(Integer packetId) {
+            long now = System.nanoTime();
+            Long sent = sentAt.remove(packetId);
+            if (sent == null) {
+                ackedEarly.put(packetId, now);
+            } else {
+                completed(now - sent);
+            }
+        }
+
+        private void completed(long nanos) {
+            outstanding.decrementAndGet();
+            latency.recordNanos(nanos);
+            acked.increment();
+            publish();
+        }
+    }
+}
