@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -386,7 +387,11 @@ public final class SegmentTelemetryLog implements TelemetryStore {
             }
         }
         if (!dropped.isEmpty()) {
-            maintenance.execute(() -> delete(dropped));
+            try {
+                maintenance.execute(() -> delete(dropped));
+            } catch (RejectedExecutionException closedMeanwhile) {
+                delete(dropped);
+            }
         }
         return count;
     }
