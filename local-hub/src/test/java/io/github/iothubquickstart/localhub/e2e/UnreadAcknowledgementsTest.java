@@ -1,0 +1,191 @@
+package io.github.iothubquickstart.localhub.e2e;
+
+import static io.github.iothubquickstart.localhub.e2e.TestHub.awaitThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A device that publishes QoS 1 without ever reading its socket: the hub stops reading from it once its PUBACKs wait
+ * unsent (so the messages it takes from the hog, and the acknowledgements it holds for it, stop growing), serves
+ * every other device as before, and reads again once the hog reads. Over MQTT on TLS and over WebSockets (the HTTPS
+ * port serves them as 443 does, so no root is needed).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class UnreadAcknowledgementsTest {
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    /**
+     * Twice what the buffers between a stalled hog and the hub held when measured (80,000 to 100,000 PUBACKs, mostly in
+     * the hub's fixed kernel send buffer); Linux's own send buffer growth let about 900,000 through.
+     */
+    private static final long MOST_MESSAGES_BEFORE_THE_STALL = 200_000;
+
+    @TempDir
+    static Path dataDirectory;
+    static TestHub hub;
+    static RawMqttDevices devices;
+
+    @BeforeAll
+    static void start() {
+        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).webSocketPort(0));
+        devices = new RawMqttDevices(hub.hub);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        devices.close();
+        hub.close();
+    }
+
+    @Test
+    void aDeviceThatNeverReadsItsPubacksOverTlsIsNoLongerReadUntilItReads() throws Exception {
+        DeviceIdentity hog = devices.device("hog-tls");
+        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
+        // What the hog's kernel takes in for it is its own business; small, so that the stall comes soon.
+        socket.setReceiveBufferSize(8 * 1024);
+        socket.connect(new InetSocketAddress(ADDRESS, hub.hub.mqttPort()), 5_000);
+        socket.setSoTimeout(10_000);
+        try (socket) {
+            socket.getOutputStream().write(connect(hog));
+            socket.getOutputStream().flush();
+            assertStallsAndResumes(hog, socket.getInputStream(), batch -> {
+                socket.getOutputStream().write(batch);
+                socket.getOutputStream().flush();
+            });
+        }
+    }
+
+    @Test
+    void aDeviceThatNeverReadsItsPubacksOverWebSocketsIsNoLongerReadUntilItReads() throws Exception {
+        DeviceIdentity hog = devices.device("hog-ws");
+        try (RawWebSocket socket = RawWebSocket.open(hub.trustHubCa, ADDRESS, hub.hub.httpsPort(), "mqtt")) {
+            assertThat(socket.status).isEqualTo(101);
+            socket.sendBinary(connect(hog));
+            assertStallsAndResumes(hog, socket.payloads(), socket::sendBinary);
+        }
+    }
+
+    private interface PacketWriter {
+        void write(byte[] packets) throws IOException;
+    }
+
+    private static void assertStallsAndResumes(DeviceIdentity hog, InputStream fromHub, PacketWriter toHub)
+            throws Exception {
+        byte[] connack = fromHub.readNBytes(4);
+        assertThat(connack).as("CONNACK accepted").containsExactly(0x20, 0x02, 0x00, 0x00);
+        AtomicLong stored = new AtomicLong();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(message -> {
+            if (message.deviceId().equals(hog.deviceId())) {
+                stored.incrementAndGet();
+            }
+        })) {
+            Thread publisher = new Thread(() -> publishUntilClosed(hog, toHub), "hog-publisher");
+            publisher.setDaemon(true);
+            publisher.start();
+
+            long started = System.nanoTime();
+            long stalled = awaitNoGrowth(stored);
+            System.out.printf("%s: the hub stopped reading after %,d messages, %d ms%n", hog.deviceId(), stalled,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            assertThat(stalled).as("messages taken from a device that reads nothing")
+                    .isPositive().isLessThan(MOST_MESSAGES_BEFORE_THE_STALL);
+
+            assertAnotherDeviceIsServed();
+            assertThat(stored.get()).as("the hog's stored messages while it still reads nothing").isEqualTo(stalled);
+
+            Thread reader = new Thread(() -> readUntilClosed(fromHub), "hog-reader");
+            reader.setDaemon(true);
+            reader.start();
+            awaitThat(() -> stored.get() > stalled + 10_000, Duration.ofSeconds(30),
+                    "the hub takes the hog's messages again once it reads");
+        }
+    }
+
+    /** Waits until the count has not moved for a second (the hub no longer reads the hog); returns it. */
+    private static long awaitNoGrowth(AtomicLong count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long now = count.get();
+            if (now == last && now > 0) {
+                return now;
+            }
+            last = now;
+            TimeUnit.SECONDS.sleep(1);
+        }
+        throw new AssertionError("the hub kept taking messages from a device that reads nothing: " + count.get());
+    }
+
+    /** Another device's QoS 1 messages are each acknowledged, one after the other, while the hog is stalled. */
+    private static void assertAnotherDeviceIsServed() throws Exception {
+        MqttClient canary = devices.connect(devices.device("canary"));
+        BlockingQueue<Integer> acknowledged = new LinkedBlockingQueue<>();
+        canary.publishCompletionHandler(acknowledged::add);
+        try {
+            for (int i = 0; i < 100; i++) {
+                int packetId = canary.publish("devices/canary/messages/events/", Buffer.buffer("{\"n\":" + i + "}"),
+                        MqttQoS.AT_LEAST_ONCE, false, false).toCompletionStage().toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS);
+                assertThat(acknowledged.poll(5, TimeUnit.SECONDS)).as("PUBACK of the canary's message %d", i)
+                        .isEqualTo(packetId);
+            }
+        } finally {
+            canary.disconnect();
+        }
+    }
+
+    private static void publishUntilClosed(DeviceIdentity hog, PacketWriter toHub) {
+        String topic = "devices/" + hog.deviceId() + "/messages/events/";
+        byte[] payload = "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8);
+        int packetId = 0;
+        try {
+            while (true) {
+                ByteArrayOutputStream batch = new ByteArrayOutputStream();
+                for (int i = 0; i < 100; i++) {
+                    packetId = packetId % 65_535 + 1;
+                    batch.writeBytes(MqttFuzzTest.publishPacket(topic, payload, 1, packetId));
+                }
+                toHub.write(batch.toByteArray());
+            }
+        } catch (IOException closed) {
+            // the test is over
+        }
+    }
+
+    private static void readUntilClosed(InputStream fromHub) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (fromHub.read(buffer) >= 0) {
+                // PUBACKs, taken and dropped
+            }
+        } catch (IOException closed) {
+            // the test is over
+        }
+    }
+
+    private static byte[] connect(DeviceIdentity device) {
+        return MqttFuzzTest.connectPacket(device.deviceId(), devices.username(device.deviceId()), devices.password(device));
+    }
+}
