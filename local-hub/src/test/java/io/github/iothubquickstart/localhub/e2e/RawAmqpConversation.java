@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +93,23 @@ final class RawAmqpConversation {
                 frame(0, transfer(0, 0), encode(putToken)),
                 frame(0, attach("telemetry", 1, "/devices/" + deviceId + "/messages/events"), new byte[0]),
                 frame(0, transfer(1, 1), encode(telemetry)));
+    }
+
+    /**
+     * {@code count} more telemetry messages on the telemetry link of {@link #conversation} (delivery ids from
+     * {@code firstDeliveryId}, the first free one being 2), sent whatever credit the hub granted.
+     */
+    static byte[] telemetryTransfers(int firstDeliveryId, int count) {
+        Message telemetry = Message.Factory.create();
+        telemetry.setBody(new Data(new Binary("{\"t\":1}".getBytes(StandardCharsets.UTF_8))));
+        byte[] encoded = encode(telemetry);
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            Transfer transfer = transfer(1, firstDeliveryId + i);
+            transfer.setDeliveryTag(new Binary(ByteBuffer.allocate(4).putInt(firstDeliveryId + i).array()));
+            frames.writeBytes(frame(0, transfer, encoded));
+        }
+        return frames.toByteArray();
     }
 
     private static Attach attach(String name, int handle, String address) {

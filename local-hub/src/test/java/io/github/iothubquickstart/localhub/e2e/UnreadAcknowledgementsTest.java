@@ -12,6 +12,7 @@ import io.vertx.mqtt.MqttClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A device that publishes QoS 1 without ever reading its socket: the hub stops reading from it once its PUBACKs wait
  * unsent (so the messages it takes from the hog, and the acknowledgements it holds for it, stop growing), serves
  * every other device as before, and reads again once the hog reads. Over MQTT on TLS and over WebSockets (the HTTPS
- * port serves them as 443 does, so no root is needed).
+ * port serves them as 443 does, so no root is needed), and over AMQP from a client that ignores the hub's credit
+ * (proton-j takes transfers past it) and never reads its dispositions.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UnreadAcknowledgementsTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
+    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     /**
      * Twice what the buffers between a stalled hog and the hub held when measured (80,000 to 100,000 PUBACKs, mostly in
      * the hub's fixed kernel send buffer); Linux's own send buffer growth let about 900,000 through.
@@ -46,16 +49,19 @@ class UnreadAcknowledgementsTest {
     static Path dataDirectory;
     static TestHub hub;
     static RawMqttDevices devices;
+    static RawAmqpDevices amqpDevices;
 
     @BeforeAll
     static void start() {
         hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).webSocketPort(0));
         devices = new RawMqttDevices(hub.hub);
+        amqpDevices = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
     static void stop() throws Exception {
         devices.close();
+        amqpDevices.close();
         hub.close();
     }
 
@@ -70,10 +76,11 @@ class UnreadAcknowledgementsTest {
         try (socket) {
             socket.getOutputStream().write(connect(hog));
             socket.getOutputStream().flush();
+            assertConnackAccepted(socket.getInputStream());
             assertStallsAndResumes(hog, socket.getInputStream(), batch -> {
                 socket.getOutputStream().write(batch);
                 socket.getOutputStream().flush();
-            });
+            }, publishes(hog));
         }
     }
 
@@ -83,25 +90,66 @@ class UnreadAcknowledgementsTest {
         try (RawWebSocket socket = RawWebSocket.open(hub.trustHubCa, ADDRESS, hub.hub.httpsPort(), "mqtt")) {
             assertThat(socket.status).isEqualTo(101);
             socket.sendBinary(connect(hog));
-            assertStallsAndResumes(hog, socket.payloads(), socket::sendBinary);
+            InputStream fromHub = socket.payloads();
+            assertConnackAccepted(fromHub);
+            assertStallsAndResumes(hog, fromHub, socket::sendBinary, publishes(hog));
         }
+    }
+
+    @Test
+    void anAmqpDeviceThatIgnoresCreditAndNeverReadsItsDispositionsIsNoLongerReadUntilItReads() throws Exception {
+        DeviceIdentity hog = devices.device("hog-amqp");
+        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
+        socket.setReceiveBufferSize(8 * 1024);
+        socket.connect(new InetSocketAddress(ADDRESS, hub.hub.amqpPort()), 5_000);
+        socket.setSoTimeout(10_000);
+        try (socket) {
+            OutputStream toHub = socket.getOutputStream();
+            toHub.write(RawAmqpConversation.saslExchange());
+            toHub.flush();
+            RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
+            // Open, begin, put-token, the telemetry link and its first message (delivery id 1).
+            toHub.write(RawAmqpConversation.conversation(hub.hub.hostName(), amqpDevices.audience(hog.deviceId()),
+                    amqpDevices.token(hog, 3600)));
+            toHub.flush();
+            assertStallsAndResumes(hog, socket.getInputStream(), batch -> {
+                toHub.write(batch);
+                toHub.flush();
+            }, batch -> RawAmqpConversation.telemetryTransfers(2 + batch * 100, 100));
+        }
+    }
+
+    private static void assertConnackAccepted(InputStream fromHub) throws IOException {
+        assertThat(fromHub.readNBytes(4)).as("CONNACK accepted").containsExactly(0x20, 0x02, 0x00, 0x00);
+    }
+
+    /** Batch {@code n}: 100 QoS 1 telemetry PUBLISHes of the device, packet ids counting on from batch to batch. */
+    private static IntFunction<byte[]> publishes(DeviceIdentity hog) {
+        String topic = "devices/" + hog.deviceId() + "/messages/events/";
+        byte[] payload = "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8);
+        return batch -> {
+            ByteArrayOutputStream packets = new ByteArrayOutputStream();
+            for (int i = 0; i < 100; i++) {
+                int packetId = (batch * 100 + i) % 65_535 + 1;
+                packets.writeBytes(MqttFuzzTest.publishPacket(topic, payload, 1, packetId));
+            }
+            return packets.toByteArray();
+        };
     }
 
     private interface PacketWriter {
         void write(byte[] packets) throws IOException;
     }
 
-    private static void assertStallsAndResumes(DeviceIdentity hog, InputStream fromHub, PacketWriter toHub)
-            throws Exception {
-        byte[] connack = fromHub.readNBytes(4);
-        assertThat(connack).as("CONNACK accepted").containsExactly(0x20, 0x02, 0x00, 0x00);
+    private static void assertStallsAndResumes(DeviceIdentity hog, InputStream fromHub, PacketWriter toHub,
+                                               IntFunction<byte[]> batches) throws Exception {
         AtomicLong stored = new AtomicLong();
         try (AutoCloseable subscription = hub.hub.telemetry().subscribe(message -> {
             if (message.deviceId().equals(hog.deviceId())) {
                 stored.incrementAndGet();
             }
         })) {
-            Thread publisher = new Thread(() -> publishUntilClosed(hog, toHub), "hog-publisher");
+            Thread publisher = new Thread(() -> sendUntilClosed(toHub, batches), "hog-publisher");
             publisher.setDaemon(true);
             publisher.start();
 
@@ -156,18 +204,10 @@ class UnreadAcknowledgementsTest {
         }
     }
 
-    private static void publishUntilClosed(DeviceIdentity hog, PacketWriter toHub) {
-        String topic = "devices/" + hog.deviceId() + "/messages/events/";
-        byte[] payload = "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8);
-        int packetId = 0;
+    private static void sendUntilClosed(PacketWriter toHub, IntFunction<byte[]> batches) {
         try {
-            while (true) {
-                ByteArrayOutputStream batch = new ByteArrayOutputStream();
-                for (int i = 0; i < 100; i++) {
-                    packetId = packetId % 65_535 + 1;
-                    batch.writeBytes(MqttFuzzTest.publishPacket(topic, payload, 1, packetId));
-                }
-                toHub.write(batch.toByteArray());
+            for (int batch = 0; ; batch++) {
+                toHub.write(batches.apply(batch));
             }
         } catch (IOException closed) {
             // the test is over
