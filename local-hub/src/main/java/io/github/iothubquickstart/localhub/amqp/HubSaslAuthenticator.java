@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     /** Where a PLAIN login's claim waits for the connection handler. */
     static final String CLAIM = "localhub.sasl-plain-claim";
+    /** Where the connection's {@link ReadBackPressure} waits for the links that send unasked (Event Hubs receivers). */
+    static final String WRITES = "localhub.read-back-pressure";
     static final String ANONYMOUS = "ANONYMOUS";
     static final String PLAIN = "PLAIN";
     private static final Logger LOG = LoggerFactory.getLogger(HubSaslAuthenticator.class);
@@ -49,7 +51,7 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
         this.socket = socket;
         this.connection = connection;
         if (socket instanceof NetSocketInternal internal) {
-            ReadBackPressure.install(internal);
+            connection.attachments().set(WRITES, ReadBackPressure.class, ReadBackPressure.install(internal));
         }
         this.sasl = transport.sasl();
         sasl.server();

@@ -6,17 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +122,65 @@ class UnreadAcknowledgementsTest {
                 toHub.flush();
             }, batch -> RawAmqpConversation.telemetryTransfers(2 + batch * 100, 100));
         }
+    }
+
+    @Test
+    void anEventHubsReceiverThatGrantsCreditButNeverReadsIsSentOnlyWhatItsConnectionHolds() throws Exception {
+        String deviceId = "eh-big-sender";
+        // Small messages, so that the receiver's own read-ahead (256 messages) weighs little beside what is stored.
+        byte[] body = new byte[4 * 1024];
+        int stored = 20_000;
+        for (int i = 0; i < stored; i++) {
+            hub.hub.telemetry().accept(deviceId, Map.of(), Map.of(), body).join();
+        }
+        String source = hub.hub.hubName() + "/ConsumerGroups/$Default/Partitions/"
+                + new TelemetryPartitions(hub.hub.partitions()).partitionOf(deviceId);
+        long memoryBefore = memoryAfterGc();
+        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
+        socket.setReceiveBufferSize(8 * 1024);
+        socket.connect(new InetSocketAddress(ADDRESS, hub.hub.amqpPort()), 5_000);
+        socket.setSoTimeout(10_000);
+        try (socket) {
+            OutputStream toHub = socket.getOutputStream();
+            toHub.write(RawAmqpConversation.saslPlainExchange("service@sas.root." + hub.hub.hubName(),
+                    amqpDevices.serviceToken("service", 3600)));
+            toHub.flush();
+            RawAmqpConversation.skipSaslAnswer(socket.getInputStream());
+            // Credit for everything stored (80 MB), then never a byte read.
+            toHub.write(RawAmqpConversation.eventHubsReceiver(hub.hub.hostName(), source, 1_000_000));
+            toHub.flush();
+
+            // The hub would queue all 80 MB within seconds; it must stop at what the connection's buffers hold.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long most = 0;
+            while (System.nanoTime() < deadline) {
+                most = Math.max(most, memoryAfterGc() - memoryBefore);
+                assertThat(most).as("memory the hub took for a receiver that reads nothing")
+                        .isLessThan(20L * 1024 * 1024);
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            System.out.printf("Event Hubs receiver that reads nothing: memory grew by at most %,d bytes%n", most);
+
+            assertAnotherDeviceIsServed();
+            // Once it reads, the rest comes (a read that waits 10 s fails the test).
+            long wanted = stored * (long) body.length;
+            long received = 0;
+            byte[] buffer = new byte[64 * 1024];
+            InputStream fromHub = socket.getInputStream();
+            for (int n; received <= wanted && (n = fromHub.read(buffer)) >= 0; ) {
+                received += n;
+            }
+            assertThat(received).as("bytes the receiver got once it read").isGreaterThan(wanted);
+        }
+    }
+
+    /** The heap after a GC plus the direct memory Netty and the JDK hold (what the hub queues for a socket is either). */
+    private static long memoryAfterGc() {
+        System.gc();
+        long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + direct
+                + Math.max(0, PlatformDependent.usedDirectMemory());
     }
 
     private static void assertConnackAccepted(InputStream fromHub) throws IOException {
