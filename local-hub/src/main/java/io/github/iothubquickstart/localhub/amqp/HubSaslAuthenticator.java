@@ -1,7 +1,7 @@
 package io.github.iothubquickstart.localhub.amqp;
 
-import io.vertx.core.Handler;
 import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;

@@ -73,12 +73,7 @@ class UnreadAcknowledgementsTest {
     @Test
     void aDeviceThatNeverReadsItsPubacksOverTlsIsNoLongerReadUntilItReads() throws Exception {
         DeviceIdentity hog = devices.device("hog-tls");
-        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
-        // What the hog's kernel takes in for it is its own business; small, so that the stall comes soon.
-        socket.setReceiveBufferSize(8 * 1024);
-        socket.connect(new InetSocketAddress(ADDRESS, hub.hub.mqttPort()), 5_000);
-        socket.setSoTimeout(10_000);
-        try (socket) {
+        try (SSLSocket socket = slowReaderSocket(hub.hub.mqttPort())) {
             socket.getOutputStream().write(connect(hog));
             socket.getOutputStream().flush();
             assertConnackAccepted(socket.getInputStream());
@@ -104,11 +99,7 @@ class UnreadAcknowledgementsTest {
     @Test
     void anAmqpDeviceThatIgnoresCreditAndNeverReadsItsDispositionsIsNoLongerReadUntilItReads() throws Exception {
         DeviceIdentity hog = devices.device("hog-amqp");
-        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
-        socket.setReceiveBufferSize(8 * 1024);
-        socket.connect(new InetSocketAddress(ADDRESS, hub.hub.amqpPort()), 5_000);
-        socket.setSoTimeout(10_000);
-        try (socket) {
+        try (SSLSocket socket = slowReaderSocket(hub.hub.amqpPort())) {
             OutputStream toHub = socket.getOutputStream();
             toHub.write(RawAmqpConversation.saslExchange());
             toHub.flush();
@@ -136,11 +127,7 @@ class UnreadAcknowledgementsTest {
         String source = hub.hub.hubName() + "/ConsumerGroups/$Default/Partitions/"
                 + new TelemetryPartitions(hub.hub.partitions()).partitionOf(deviceId);
         long memoryBefore = memoryAfterGc();
-        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
-        socket.setReceiveBufferSize(8 * 1024);
-        socket.connect(new InetSocketAddress(ADDRESS, hub.hub.amqpPort()), 5_000);
-        socket.setSoTimeout(10_000);
-        try (socket) {
+        try (SSLSocket socket = slowReaderSocket(hub.hub.amqpPort())) {
             OutputStream toHub = socket.getOutputStream();
             toHub.write(RawAmqpConversation.saslPlainExchange("service@sas.root." + hub.hub.hubName(),
                     amqpDevices.serviceToken("service", 3600)));
@@ -181,6 +168,23 @@ class UnreadAcknowledgementsTest {
                 .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + direct
                 + Math.max(0, PlatformDependent.usedDirectMemory());
+    }
+
+    /**
+     * TLS to the hub's {@code port}, with a small receive buffer: what the client's kernel takes in for it is its own
+     * business, and small, the stall comes soon.
+     */
+    private static SSLSocket slowReaderSocket(int port) throws IOException {
+        SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
+        try {
+            socket.setReceiveBufferSize(8 * 1024);
+            socket.connect(new InetSocketAddress(ADDRESS, port), 5_000);
+            socket.setSoTimeout(10_000);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     private static void assertConnackAccepted(InputStream fromHub) throws IOException {
