@@ -170,6 +170,48 @@ class UnreadAcknowledgementsTest {
                 + Math.max(0, PlatformDependent.usedDirectMemory());
     }
 
+    @Test
+    void aMonitorReaderThatReadsNothingIsToldWhatItMissedInsteadOfBeingBufferedFor() throws Exception {
+        try (SSLSocket socket = slowReaderSocket(hub.hub.httpsPort())) {
+            OutputStream toHub = socket.getOutputStream();
+            toHub.write(("GET /monitor/events HTTP/1.1\r\nHost: " + ADDRESS + "\r\nAuthorization: "
+                    + amqpDevices.serviceToken("service", 3600) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            toHub.flush();
+            InputStream fromHub = socket.getInputStream();
+            readUntil(fromHub, "monitoring device-to-cloud messages");
+
+            // 80 MB of telemetry while the reader reads nothing: the hub drops it for this reader rather than queue it
+            // (the heap does not show the difference: stored messages are read from the mapped telemetry log).
+            byte[] body = new byte[2 * 1024];
+            for (int i = 0; i < 40_000; i++) {
+                hub.hub.telemetry().accept("monitored-hog", Map.of(), Map.of(), body).join();
+            }
+
+            // Once it reads, the next message tells it how many it missed (without the drop, 80 MB come first).
+            readUntil(fromHub, "messages dropped: this reader was too slow",
+                    () -> hub.hub.telemetry().accept("monitored-hog", Map.of(), Map.of(), body).join());
+        }
+    }
+
+    private static void readUntil(InputStream fromHub, String text) throws IOException {
+        readUntil(fromHub, text, () -> { });
+    }
+
+    /** Reads until {@code text} came (a read that waits 10 s fails the test), doing {@code betweenReads} meanwhile. */
+    private static void readUntil(InputStream fromHub, String text, Runnable betweenReads) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        String tail = "";
+        for (int n; (n = fromHub.read(buffer)) >= 0; ) {
+            tail = tail + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+            if (tail.contains(text)) {
+                return;
+            }
+            tail = tail.substring(Math.max(0, tail.length() - text.length()));
+            betweenReads.run();
+        }
+        throw new AssertionError("the stream ended before " + text);
+    }
+
     /**
      * TLS to the hub's {@code port}, with a small receive buffer: what the client's kernel takes in for it is its own
      * business, and small, the stall comes soon.
