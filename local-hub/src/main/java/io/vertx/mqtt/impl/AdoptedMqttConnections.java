@@ -21,7 +21,8 @@ import io.vertx.mqtt.MqttServerOptions;
  * <p>Why this class lives in vertx-mqtt's package: vertx-mqtt 5.0 offers its MQTT connection only behind its own
  * server ({@code MqttServerConnection.handleMessage} is package-private), and that server's WebSocket mode accepts
  * only the path {@code /mqtt}, while IoT Hub's devices ask for {@code /$iothub/websocket} on the HTTPS port. The local
- * hub upgrades that request on its HTTPS server and hands the raw socket here. The body mirrors
+ * hub upgrades that request on its HTTPS server and hands the raw socket here. Its TLS listener (8883) hands its
+ * sockets here too, so that the hub keeps hold of each socket (to pause reading from a device that does not read). The body mirrors
  * {@code MqttServerImpl.listen} and {@code initChannel} of vertx-mqtt 5.0.7; a vertx-mqtt upgrade that changes them
  * breaks the build here, and {@code MqttOverWebSocketsTest} runs the Azure SDK through it.
  */

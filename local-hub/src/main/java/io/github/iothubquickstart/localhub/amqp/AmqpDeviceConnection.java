@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.amqp;
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.twin.TwinRequestsInFlight;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonSender;
@@ -32,6 +33,7 @@ final class AmqpDeviceConnection implements DeviceConnection {
     private final String remoteAddress;
     private final Context context;
     private final Consumer<AmqpDeviceConnection> closer;
+    private final TwinRequestsInFlight twinRequestsInFlight = new TwinRequestsInFlight();
     /** Confined to the connection's event loop. */
     private final List<ProtonLink<?>> links = new ArrayList<>();
     private ProtonSender methodRequests;
@@ -80,6 +82,10 @@ final class AmqpDeviceConnection implements DeviceConnection {
     public void sendDesiredProperties(JsonObject patch, long version) {
         Message notification = AmqpTwinRequests.desiredNotification(patch, version);
         context.runOnContext(ignored -> sendOnTwinLink(notification));
+    }
+
+    TwinRequestsInFlight twinRequestsInFlight() {
+        return twinRequestsInFlight;
     }
 
     /** On the connection's event loop: a twin answer or notification, dropped once the twin link has closed. */

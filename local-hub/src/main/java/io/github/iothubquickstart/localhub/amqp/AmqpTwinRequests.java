@@ -8,6 +8,7 @@ import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
+import io.github.iothubquickstart.localhub.twin.TwinRequestsInFlight;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.vertx.core.Context;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * annotations {@code operation} (GET, PATCH of {@code resource=/properties/reported} with an optional base
  * {@code version}, PUT / DELETE of {@code /notifications/twin/properties/desired} to (un)subscribe) and a correlation
  * id. Answers carry that correlation id, a {@code status} annotation and, for a PATCH, the new reported {@code version}.
- * Storage work runs off the event loop, in arrival order, as for MQTT.
+ * Storage work runs off the event loop, in arrival order, as for MQTT; at most
+ * {@link TwinRequestsInFlight#MAX_PER_CONNECTION} wait per device.
  */
 final class AmqpTwinRequests {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpTwinRequests.class);
@@ -82,9 +84,17 @@ final class AmqpTwinRequests {
     }
 
     /** Answers a GET or a PATCH through {@code reply}, on {@code context}, after the store has done its part. */
-    void answer(IdentityId owner, Request request, Context context, Consumer<Message> reply) {
+    void answer(IdentityId owner, Request request, Context context, TwinRequestsInFlight inFlight,
+                Consumer<Message> reply) {
+        if (!inFlight.tryStart()) {
+            IotHubError throttled = TwinRequestsInFlight.throttled();
+            reply.accept(toMessage(request.correlationId(), new Response(throttled.httpStatus(), null,
+                    errorBody(throttled.errorCode(), throttled.getMessage()))));
+            return;
+        }
         context.executeBlocking(() -> respond(owner, request))
                 .onComplete(done -> {
+                    inFlight.finished();
                     Response response = done.succeeded() ? done.result() : failure(owner, done.cause());
                     reply.accept(toMessage(request.correlationId(), response));
                 });

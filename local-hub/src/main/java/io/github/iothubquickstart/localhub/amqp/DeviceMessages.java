@@ -121,7 +121,7 @@ final class DeviceMessages {
             case SUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(true);
             case UNSUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(false);
             case GET, PATCH_REPORTED -> twinRequests.answer(grant.identity(), request, context,
-                    grant.connection::sendOnTwinLink);
+                    grant.connection.twinRequestsInFlight(), grant.connection::sendOnTwinLink);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.sasl.ProtonSaslAuthenticator;
@@ -16,11 +18,15 @@ import org.slf4j.LoggerFactory;
  * the Azure SDKs open it (their token follows on $cbs), or PLAIN with a SAS token as the password
  * ({@link SaslPlainLogin}; the claim goes to the connection's attachments under {@link #CLAIM} for
  * {@link AmqpClientConnection} to grant). A client that has not finished SASL within the authentication timeout is
- * closed: until then nothing else would ever close it.
+ * closed: until then nothing else would ever close it. Being the one piece every AMQP listener hands its socket to, it
+ * also installs {@link ReadBackPressure} there: credit bounds what an honest client sends, not what one that ignores
+ * credit and never reads would make the hub answer.
  */
 final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     /** Where a PLAIN login's claim waits for the connection handler. */
     static final String CLAIM = "localhub.sasl-plain-claim";
+    /** Where the connection's {@link ReadBackPressure} waits for the links that send unasked (Event Hubs receivers). */
+    static final String WRITES = "localhub.read-back-pressure";
     static final String ANONYMOUS = "ANONYMOUS";
     static final String PLAIN = "PLAIN";
     private static final Logger LOG = LoggerFactory.getLogger(HubSaslAuthenticator.class);
@@ -44,6 +50,9 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     public void init(NetSocket socket, ProtonConnection connection, Transport transport) {
         this.socket = socket;
         this.connection = connection;
+        if (socket instanceof NetSocketInternal internal) {
+            connection.attachments().set(WRITES, ReadBackPressure.class, ReadBackPressure.install(internal));
+        }
         this.sasl = transport.sasl();
         sasl.server();
         sasl.allowSkip(false);

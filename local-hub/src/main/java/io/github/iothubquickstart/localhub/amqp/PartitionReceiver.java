@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.vertx.core.Context;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Event Hubs partition receiver's link: the partition's stored messages from the start position, then live ones,
- * each once and in order, never more than the link's credit. Memory is bounded: at most {@link #MAX_READY} messages
+ * each once and in order, never more than the link's credit, and nothing while the connection's write queue is full
+ * (a receiver that grants credit but does not read). Memory is bounded: at most {@link #MAX_READY} messages
  * wait for credit and {@link #MAX_LIVE_BUFFERED} live ones for a store read to finish; past that the receiver reads
  * them from the store later instead (telemetry is stored before subscribers see it). With nothing stored
  * ({@code --telemetry-retention 0}) a receiver that falls that far behind loses what it could not hold, as a monitor
@@ -48,6 +50,9 @@ final class PartitionReceiver {
     private boolean liveOverflowed;
     private boolean ended;
     private AutoCloseable subscription;
+    /** The connection's write queue (null where the socket is not the hub's own, as in unit tests). */
+    private final ReadBackPressure writes;
+    private boolean waitingForDrain;
 
     PartitionReceiver(Vertx vertx, Context context, ProtonSender sender, PartitionedTelemetry telemetry, int partition,
                       ServiceLink link, boolean runtimeMetrics) {
@@ -58,6 +63,8 @@ final class PartitionReceiver {
         this.partition = partition;
         this.link = link;
         this.runtimeMetrics = runtimeMetrics;
+        this.writes = sender.getSession().getConnection().attachments()
+                .get(HubSaslAuthenticator.WRITES, ReadBackPressure.class);
     }
 
     /** A partition's newest message, as Event Hubs' runtime metrics describe it. */
@@ -142,6 +149,17 @@ final class PartitionReceiver {
             return;
         }
         while (!ready.isEmpty() && !sender.sendQueueFull() && link.authorized()) {
+            if (writes != null && writes.writeQueueFull()) {
+                // Credit is what the receiver may take, not what it reads: wait until it has read what was sent.
+                if (!waitingForDrain) {
+                    waitingForDrain = true;
+                    writes.whenDrained(() -> {
+                        waitingForDrain = false;
+                        pump();
+                    });
+                }
+                return;
+            }
             sender.send(toMessage(ready.poll()));
         }
         if (behind && !reading && ready.size() <= MAX_READY / 2) {

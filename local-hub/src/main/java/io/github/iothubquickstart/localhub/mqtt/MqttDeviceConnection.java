@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.twin.TwinRequestsInFlight;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -29,6 +30,7 @@ final class MqttDeviceConnection implements DeviceConnection {
     private final boolean persistent;
     /** Confined to the connection's event loop. */
     private final Set<Subscription> subscriptions;
+    private final TwinRequestsInFlight twinRequestsInFlight = new TwinRequestsInFlight();
 
     /**
      * @param subscriptions what the device is subscribed to from the start (restored from its persistent session)
@@ -83,6 +85,10 @@ final class MqttDeviceConnection implements DeviceConnection {
                 endpoint.close();
             }
         });
+    }
+
+    TwinRequestsInFlight twinRequestsInFlight() {
+        return twinRequestsInFlight;
     }
 
     boolean isPersistent() {

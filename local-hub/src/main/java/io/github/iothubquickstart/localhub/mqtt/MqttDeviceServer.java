@@ -1,11 +1,14 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.mqtt.MqttServer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
 import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.mqtt.impl.AdoptedMqttConnections;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -15,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * The device endpoint: MQTT 3.1.1 over TLS, each connection handed to a {@link MqttConnectionHandler}. One MQTT
  * server per event loop shares the port, so TLS handshakes and packets of many devices use every core. The same
  * endpoint over WebSockets is {@link #overWebSockets()}, served by the HTTPS server.
+ *
+ * <p>The TLS listener is a Vert.x {@code NetServer} whose sockets get vertx-mqtt's own codec and connection
+ * ({@link AdoptedMqttConnections}, as {@code MqttServer} does), because {@code MqttServer} hides the socket, and the hub
+ * needs it to stop reading from a device that does not read what the hub sends ({@link ReadBackPressure}).
  */
 public final class MqttDeviceServer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceServer.class);
@@ -55,11 +62,16 @@ public final class MqttDeviceServer {
     }
 
     public Future<Integer> listen() {
-        return listeners.listen(port, actualPort -> MqttServer.create(vertx, new MqttServerOptions(options).setPort(actualPort))
-                .endpointHandler(handler::handle)
-                .exceptionHandler(error -> LOG.debug("MQTT connection failed before CONNECT", error))
+        return listeners.listen(port, actualPort -> vertx.createNetServer(new MqttServerOptions(options).setPort(actualPort))
+                .connectHandler(socket -> serve((NetSocketInternal) socket))
                 .listen()
-                .map(MqttServer::actualPort));
+                .map(NetServer::actualPort));
+    }
+
+    private void serve(NetSocketInternal socket) {
+        ReadBackPressure.install(socket);
+        AdoptedMqttConnections.serve(socket, options, handler::handle,
+                error -> LOG.debug("MQTT connection failed before CONNECT", error));
     }
 
     public Future<Void> close() {

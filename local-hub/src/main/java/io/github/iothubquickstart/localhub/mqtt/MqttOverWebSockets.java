@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
+import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
 import io.github.iothubquickstart.localhub.websocket.WebSocketSubprotocol;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttServerOptions;
@@ -36,6 +37,7 @@ public final class MqttOverWebSockets implements WebSocketSubprotocol {
 
     @Override
     public void serve(NetSocketInternal socket) {
+        ReadBackPressure.install(socket);
         // MQTT's CONNECT timeout (set by AdoptedMqttConnections) is the deadline for a client that says nothing.
         AdoptedMqttConnections.serve(socket, options, handler::handle,
                 error -> LOG.debug("MQTT over WebSockets connection failed before CONNECT", error));

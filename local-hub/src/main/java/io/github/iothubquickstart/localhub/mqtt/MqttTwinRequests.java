@@ -8,6 +8,7 @@ import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
+import io.github.iothubquickstart.localhub.twin.TwinRequestsInFlight;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Context;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A device's (or module's: its own twin) twin requests over MQTT: GET answers {@code 200} with its desired and reported properties, a
  * reported-properties PATCH answers {@code 204} with the new {@code $version}; a refused request answers with IoT
- * Hub's status (400, 404, 412 for a stale {@code $version}, ...) and an error body. Storage work runs off the event loop, in arrival order.
+ * Hub's status (400, 404, 412 for a stale {@code $version}, ...) and an error body. Storage work runs off the event loop, in arrival order;
+ * at most {@link TwinRequestsInFlight#MAX_PER_CONNECTION} wait per connection.
  */
 public final class MqttTwinRequests {
     private static final Logger LOG = LoggerFactory.getLogger(MqttTwinRequests.class);
@@ -36,8 +38,16 @@ public final class MqttTwinRequests {
         Context context = Vertx.currentContext();
         String body = payload.toString(StandardCharsets.UTF_8);
         LOG.debug("Twin request {} {} from {}", request.operation(), request.requestId(), connection.identity());
+        TwinRequestsInFlight inFlight = connection.twinRequestsInFlight();
+        if (!inFlight.tryStart()) {
+            IotHubError throttled = TwinRequestsInFlight.throttled();
+            connection.publish(DeviceTopics.twinResponse(throttled.httpStatus(), request.requestId(), null),
+                    Buffer.buffer(errorBody(throttled.errorCode(), throttled.getMessage())));
+            return;
+        }
         context.executeBlocking(() -> answer(connection.identity(), request, body))
                 .onComplete(done -> {
+                    inFlight.finished();
                     Response response = done.succeeded() ? done.result() : failure(connection, done.cause());
                     connection.publish(DeviceTopics.twinResponse(response.status(), request.requestId(),
                             response.version()), Buffer.buffer(response.body()));

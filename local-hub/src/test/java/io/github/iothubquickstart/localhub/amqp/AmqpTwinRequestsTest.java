@@ -3,8 +3,12 @@ package io.github.iothubquickstart.localhub.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.twin.TwinRequestsInFlight;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Binary;
@@ -49,6 +53,28 @@ class AmqpTwinRequestsTest {
                 .as("a device cannot patch its desired properties").isNull();
         assertThat(AmqpTwinRequests.parse(request(Map.of("operation", "PUT", "resource", "/properties/reported"), "{}")))
                 .isNull();
+    }
+
+    @Test
+    void aRequestPastTheDevicesCapIsAnswered429AtOnceWithoutTouchingTheStore() throws Exception {
+        TwinRequestsInFlight inFlight = new TwinRequestsInFlight();
+        for (int i = 0; i < TwinRequestsInFlight.MAX_PER_CONNECTION; i++) {
+            assertThat(inFlight.tryStart()).isTrue();
+        }
+        List<Message> answers = new ArrayList<>();
+
+        // No twin service and no context: a request past the cap must need neither.
+        new AmqpTwinRequests(null).answer(IdentityId.device("flooder"),
+                AmqpTwinRequests.parse(request(Map.of("operation", "GET"), "")), null, inFlight, answers::add);
+
+        assertThat(answers).singleElement().satisfies(answer -> {
+            assertThat(answer.getCorrelationId()).isEqualTo(ID);
+            assertThat(answer.getMessageAnnotations().getValue()).containsEntry(Symbol.valueOf("status"), 429);
+            assertThat(new String(((Data) answer.getBody()).getValue().getArray(), StandardCharsets.UTF_8))
+                    .contains("\"errorCode\":429001");
+        });
+        inFlight.finished();
+        assertThat(inFlight.tryStart()).as("room again once an answer went out").isTrue();
     }
 
     @Test

@@ -14,7 +14,14 @@ import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.mqtt.MqttClient;
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -122,6 +129,67 @@ class LimitsTest {
             assertThat(socket.getInputStream().read()).as("the hub closes the idle connection").isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1_000), Duration.ofSeconds(6));
         }
+    }
+
+    @Test
+    void twinRequestsPastThePerConnectionCapAre429AndTheNextOneAfterThemIsAnswered() throws Exception {
+        DeviceIdentity device = devices.device("twin-flood");
+        try (SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(ADDRESS, hub.hub.mqttPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            out.write(MqttFuzzTest.connectPacket(device.deviceId(), devices.username(device.deviceId()),
+                    devices.password(device)));
+            out.write(MqttFuzzTest.subscribePacket("$iothub/twin/res/#", 1));
+            out.flush();
+            assertThat(in.readNBytes(4)).as("CONNACK").containsExactly(0x20, 0x02, 0x00, 0x00);
+            assertThat(in.readNBytes(5)).as("SUBACK").containsExactly(0x90, 0x03, 0x00, 0x01, 0x01);
+
+            // In one write, so that the hub reads them faster than the store answers them.
+            int requests = 1_000;
+            ByteArrayOutputStream flood = new ByteArrayOutputStream();
+            for (int i = 0; i < requests; i++) {
+                flood.writeBytes(MqttFuzzTest.publishPacket("$iothub/twin/GET/?$rid=" + i, new byte[0], 0, 0));
+            }
+            out.write(flood.toByteArray());
+            out.flush();
+            Map<Integer, Integer> answersByStatus = new TreeMap<>();
+            String throttledBody = null;
+            for (int i = 0; i < requests; i++) {
+                String[] answer = readPublish(in);
+                int status = Integer.parseInt(answer[0].split("/")[3]);
+                answersByStatus.merge(status, 1, Integer::sum);
+                if (status == 429) {
+                    throttledBody = answer[1];
+                }
+            }
+
+            assertThat(answersByStatus.keySet()).as("statuses of %d twin GETs sent at once", requests)
+                    .containsExactly(200, 429);
+            assertThat(answersByStatus.get(200)).isGreaterThanOrEqualTo(100);
+            assertThat(throttledBody).contains("\"errorCode\":429001");
+            out.write(MqttFuzzTest.publishPacket("$iothub/twin/GET/?$rid=after", new byte[0], 0, 0));
+            out.flush();
+            assertThat(readPublish(in)[0]).isEqualTo("$iothub/twin/res/200/?$rid=after");
+        }
+        // Not counted against the device cap of the other tests.
+        waitUntil(() -> !hub.hub.isDeviceConnected("twin-flood"));
+    }
+
+    /** The topic and payload of the next packet, which must be a QoS 0 PUBLISH. */
+    private static String[] readPublish(DataInputStream in) throws IOException {
+        int type = in.readUnsignedByte();
+        assertThat(type & 0xF0).as("packet type").isEqualTo(0x30);
+        int length = 0;
+        for (int shift = 0, digit = 0x80; (digit & 0x80) != 0; shift += 7) {
+            digit = in.readUnsignedByte();
+            length |= (digit & 0x7F) << shift;
+        }
+        byte[] body = in.readNBytes(length);
+        int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+        return new String[] {new String(body, 2, topicLength, StandardCharsets.UTF_8),
+                new String(body, 2 + topicLength, body.length - 2 - topicLength, StandardCharsets.UTF_8)};
     }
 
     private static DirectMethodRequestOptions options() {

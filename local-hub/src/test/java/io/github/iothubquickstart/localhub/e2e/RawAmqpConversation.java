@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.security.SaslInit;
 import org.apache.qpid.proton.amqp.transport.Attach;
 import org.apache.qpid.proton.amqp.transport.Begin;
+import org.apache.qpid.proton.amqp.transport.Flow;
 import org.apache.qpid.proton.amqp.transport.Open;
 import org.apache.qpid.proton.amqp.transport.Role;
 import org.apache.qpid.proton.amqp.transport.Transfer;
@@ -92,6 +94,55 @@ final class RawAmqpConversation {
                 frame(0, transfer(0, 0), encode(putToken)),
                 frame(0, attach("telemetry", 1, "/devices/" + deviceId + "/messages/events"), new byte[0]),
                 frame(0, transfer(1, 1), encode(telemetry)));
+    }
+
+    /**
+     * {@code count} more telemetry messages on the telemetry link of {@link #conversation} (delivery ids from
+     * {@code firstDeliveryId}, the first free one being 2), sent whatever credit the hub granted.
+     */
+    static byte[] telemetryTransfers(int firstDeliveryId, int count) {
+        Message telemetry = Message.Factory.create();
+        telemetry.setBody(new Data(new Binary("{\"t\":1}".getBytes(StandardCharsets.UTF_8))));
+        byte[] encoded = encode(telemetry);
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            Transfer transfer = transfer(1, firstDeliveryId + i);
+            transfer.setDeliveryTag(new Binary(ByteBuffer.allocate(4).putInt(firstDeliveryId + i).array()));
+            frames.writeBytes(frame(0, transfer, encoded));
+        }
+        return frames.toByteArray();
+    }
+
+    /**
+     * What an Event Hubs receiver sends after SASL PLAIN: open, a begin with an unbounded incoming window, a receiver
+     * link on {@code source} (no filter: from the start) and a flow granting it {@code credit}.
+     */
+    static byte[] eventHubsReceiver(String hubHostName, String source, int credit) {
+        Open open = new Open();
+        open.setContainerId("slow-reader");
+        open.setHostname(hubHostName);
+        Begin begin = new Begin();
+        begin.setNextOutgoingId(UnsignedInteger.ZERO);
+        begin.setIncomingWindow(UnsignedInteger.MAX_VALUE);
+        begin.setOutgoingWindow(UnsignedInteger.valueOf(100));
+        Attach attach = new Attach();
+        attach.setName("receiver");
+        attach.setHandle(UnsignedInteger.ZERO);
+        attach.setRole(Role.RECEIVER);
+        Source from = new Source();
+        from.setAddress(source);
+        attach.setSource(from);
+        attach.setTarget(new Target());
+        Flow flow = new Flow();
+        flow.setNextIncomingId(UnsignedInteger.ZERO);
+        flow.setIncomingWindow(UnsignedInteger.MAX_VALUE);
+        flow.setNextOutgoingId(UnsignedInteger.ZERO);
+        flow.setOutgoingWindow(UnsignedInteger.valueOf(100));
+        flow.setHandle(UnsignedInteger.ZERO);
+        flow.setDeliveryCount(UnsignedInteger.ZERO);
+        flow.setLinkCredit(UnsignedInteger.valueOf(credit));
+        return concat(AMQP_HEADER, frame(0, open, new byte[0]), frame(0, begin, new byte[0]),
+                frame(0, attach, new byte[0]), frame(0, flow, new byte[0]));
     }
 
     private static Attach attach(String name, int handle, String address) {
