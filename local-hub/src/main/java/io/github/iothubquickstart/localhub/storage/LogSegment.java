@@ -4,6 +4,7 @@ import io.github.iothubquickstart.localhub.files.SecureFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ final class LogSegment {
 
     private final Path file;
     private final long firstSequence;
-    private final FileChannel channel;
+    /** Replaced when an interrupted reader closed it (see {@link #channel()}); guarded by this. */
+    private FileChannel channel;
+    private boolean closed;
     /** The file while it is written to; null once sealed, or for a segment only read. */
     private MappedByteBuffer mapped;
     private long size;
@@ -119,7 +122,7 @@ final class LogSegment {
      * marks the end of the records.
      */
     void reserve(long bytes) throws IOException {
-        mapped = zeroFillAndMap(channel, bytes);
+        mapped = zeroFillAndMap(channel(), bytes);
     }
 
     private static MappedByteBuffer zeroFillAndMap(FileChannel channel, long bytes) throws IOException {
@@ -190,15 +193,16 @@ final class LogSegment {
             return;
         }
         long at = position;
+        FileChannel writable = channel();
         while (records.hasRemaining()) {
-            at += channel.write(records, at);
+            at += writable.write(records, at);
         }
     }
 
     /** Cuts off what a failed write may have left after {@code position}; best effort, opening cuts it anyway. */
     void cutTo(long position) {
         try {
-            channel.truncate(position);
+            channel().truncate(position);
         } catch (IOException ignored) {
             // the write failed first; a partial record at the end is cut when the log is opened again
         }
@@ -214,7 +218,7 @@ final class LogSegment {
         if (mapped != null) {
             mapped.force();
         }
-        channel.force(false);
+        channel().force(false);
     }
 
     private void noteRecord(long sequence, long millis, long position) {
@@ -313,7 +317,7 @@ final class LogSegment {
         ByteBuffer target = buffer.capacity() >= bytes ? buffer.clear() : ByteBuffer.allocate(bytes);
         target.limit(bytes);
         while (target.hasRemaining()) {
-            int read = channel.read(target, position + target.position());
+            int read = channel().read(target, position + target.position());
             if (read < 0) {
                 throw new IOException(file + " ended at " + (position + target.position()) + " while reading");
             }
@@ -347,11 +351,31 @@ final class LogSegment {
 
     void close() {
         unmap();
+        FileChannel open;
+        synchronized (this) {
+            closed = true;
+            open = channel;
+        }
         try {
-            channel.close();
+            open.close();
         } catch (IOException ignored) {
             // reads of a closed segment end; nothing of it is written any more
         }
+    }
+
+    /**
+     * The segment's file, opened again when it was closed by other than {@link #close}: a {@code FileChannel} closes
+     * itself for every thread when one thread is interrupted while it reads (a monitor or Event Hubs reader stopped
+     * mid-read), and the appender and the other readers must go on.
+     */
+    private synchronized FileChannel channel() throws IOException {
+        if (!channel.isOpen()) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        return channel;
     }
 
     void delete() throws IOException {

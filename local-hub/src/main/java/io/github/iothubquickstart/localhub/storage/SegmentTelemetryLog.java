@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -355,6 +356,8 @@ public final class SegmentTelemetryLog implements TelemetryStore {
                 throw new StorageException("telemetry log " + directory + ": " + span.segment().file().getFileName()
                         + " is damaged at byte " + end.position() + " (" + end.damage() + ")");
             }
+        } catch (ClosedByInterruptException interrupted) {
+            throw new StorageException("telemetry log " + directory + ": the reading thread was interrupted", interrupted);
         } catch (ClosedChannelException pruned) {
             // retention dropped the segment while it was read: its messages are gone, as they would be a moment later
         } catch (IOException e) {

@@ -171,6 +171,28 @@ class SegmentTelemetryLogTest {
     }
 
     @Test
+    void aReaderInterruptedMidReadDoesNotStopTheLogForEveryoneElse() {
+        try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
+            for (int i = 0; i < 20_000; i += 1_000) {
+                journal.append(messages(1_000, AT.plusSeconds(i)));
+            }
+            // An interrupted thread closes a FileChannel for every thread (a reader stopped as the monitor closes).
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> journal.readAfter(0, 20_000)).isInstanceOf(StorageException.class)
+                        .hasMessageContaining("interrupted");
+            } finally {
+                Thread.interrupted();
+            }
+
+            journal.append(messages(10_000, AT.plusSeconds(20_000)));
+
+            assertThat(journal.readAfter(0, 40_000)).hasSize(30_000)
+                    .extracting(TelemetryMessage::sequenceNumber).doesNotHaveDuplicates().isSorted();
+        }
+    }
+
+    @Test
     void enqueuedTimesNeverGoBackSoThatTimeReadsStayInOrder() {
         try (SegmentTelemetryLog journal = SegmentTelemetryLog.open(log(), TelemetryDurability.NORMAL)) {
             journal.append(List.of(message("a", "1", AT.plusSeconds(5)), message("b", "2", AT.plusSeconds(3))));
