@@ -2,7 +2,7 @@
 # Reproduces docs/benchmarks.md: starts the local hub and Mosquitto on loopback, runs every scenario of hub-bench
 # against them, prints the table of figures and writes the plots. Everything it starts is stopped on exit.
 #
-#   benchmarks/run.sh                 # the full run (about 20 minutes)
+#   benchmarks/run.sh                 # the full run (about 13 minutes on the 2-core VM)
 #   QUICK=1 benchmarks/run.sh         # a short run with small counts, to check the setup
 #
 # Settings (environment): BENCH_ADDRESS (default 127.0.0.71), MOSQUITTO_PORT (18883), PLOTS (docs/benchmarks),
@@ -152,7 +152,7 @@ else
     COLD=1000; WARM=(--devices 10000 --warmup-devices 10000)
     # Telemetry warm-ups are long because both JVMs are cold: the JIT needs ~10 s of load before figures settle.
     # Two rounds per server, alternated (hub, Mosquitto, hub, Mosquitto), because the VM's speed drifts by ~15 %
-    # within a run; 12 s each (24 s per server, 20 s before) keeps the whole run under about 20 minutes.
+    # within a run; 12 s each (24 s per server, 20 s before) keeps the whole run at about 13 minutes (measured 2026-12-02).
     TELEMETRY=(--devices 10,100,1000 --warmup-seconds 10 --seconds 12 --rounds 2); METHODS=(--devices 100 --warmup-seconds 10 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
 fi
 for scenario in $SCENARIOS; do
