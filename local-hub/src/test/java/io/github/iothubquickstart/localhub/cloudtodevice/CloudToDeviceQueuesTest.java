@@ -196,6 +196,26 @@ class CloudToDeviceQueuesTest {
         assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
 
+    @Test
+    void feedbackNobodyTakesIsBoundedAtTenThousandRecordsDroppingTheOldest() throws Exception {
+        feedback.receiverGone(feedbackReceiver);
+        // 201 full queues purged with ack=full: 10,050 "purged" records and no back-end listening.
+        for (int round = 0; round <= FeedbackQueue.MAX_RECORDS / CloudToDeviceQueues.MAX_QUEUED; round++) {
+            for (int i = 0; i < CloudToDeviceQueues.MAX_QUEUED; i++) {
+                queues.send("device-1", message("r" + round + "-m" + i, Acknowledgement.FULL));
+            }
+            assertThat(queues.purge("device-1").get()).isEqualTo(CloudToDeviceQueues.MAX_QUEUED);
+        }
+
+        feedback.receiverReady(feedbackReceiver);
+
+        assertThat(feedbackReceiver.next().originalMessageId()).as("the oldest 50 were dropped").isEqualTo("r1-m0");
+        for (int taken = 1; taken < FeedbackQueue.MAX_RECORDS; taken++) {
+            assertThat(feedbackReceiver.next().status()).isEqualTo(FeedbackStatus.PURGED);
+        }
+        assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).as("no record beyond 10,000").isNull();
+    }
+
     private static OutgoingMessage message(String messageId, Acknowledgement ack) {
         return new OutgoingMessage(messageId, null, null, null, null, null, ack, Map.of("k", "v"),
                 messageId.getBytes(StandardCharsets.UTF_8));
