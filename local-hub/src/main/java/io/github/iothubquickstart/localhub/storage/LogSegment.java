@@ -66,21 +66,16 @@ final class LogSegment {
 
     /** A new, empty segment, its file extended to {@code reservedBytes} (see {@link #reserve}). */
     static LogSegment create(Path directory, long firstSequence, long reservedBytes) throws IOException {
-        Path file = fileOf(directory, firstSequence);
-        SecureFiles.createOwnerOnlyFile(file);
-        LogSegment segment = new LogSegment(file, firstSequence,
-                FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
-        segment.reserve(reservedBytes);
-        return segment;
+        return writable(prepare(fileOf(directory, firstSequence), reservedBytes), firstSequence);
     }
 
     /**
-     * A segment file made ready ahead of need (zero-filled and mapped, see {@link #reserve}) under a name that is not a
-     * segment's, so that starting the next segment costs a rename instead of writing megabytes of zeros while
-     * devices wait for their acknowledgements.
+     * A new file, zero-filled and mapped (see {@link #reserve}). Prepared ahead of need under a name that is not a
+     * segment's, it makes starting the next segment a rename ({@link #adopt}) instead of writing megabytes of zeros
+     * while devices wait for their acknowledgements.
      */
-    record Spare(Path file, FileChannel channel, MappedByteBuffer mapped) {
-        /** Unmaps, closes and deletes the spare file. */
+    record Prepared(Path file, FileChannel channel, MappedByteBuffer mapped) {
+        /** Unmaps, closes and deletes the file. */
         void discard() {
             Mappings.release(mapped);
             try {
@@ -92,12 +87,12 @@ final class LogSegment {
         }
     }
 
-    /** Prepares {@code file} (which must not exist) as a {@link Spare} of {@code reservedBytes}. */
-    static Spare prepareSpare(Path file, long reservedBytes) throws IOException {
+    /** Creates {@code file} (which must not exist) and prepares it as {@code reservedBytes}; nothing is left on failure. */
+    static Prepared prepare(Path file, long reservedBytes) throws IOException {
         SecureFiles.createOwnerOnlyFile(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            return new Spare(file, channel, zeroFillAndMap(channel, reservedBytes));
+            return new Prepared(file, channel, zeroFillAndMap(channel, reservedBytes));
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(file);
@@ -105,12 +100,16 @@ final class LogSegment {
         }
     }
 
-    /** The spare, renamed as the segment that starts at {@code firstSequence}. */
-    static LogSegment adopt(Spare spare, Path directory, long firstSequence) throws IOException {
+    /** A file prepared ahead, renamed as the segment that starts at {@code firstSequence}. */
+    static LogSegment adopt(Prepared spare, Path directory, long firstSequence) throws IOException {
         Path file = fileOf(directory, firstSequence);
         Files.move(spare.file(), file, StandardCopyOption.ATOMIC_MOVE);
-        LogSegment segment = new LogSegment(file, firstSequence, spare.channel());
-        segment.mapped = spare.mapped();
+        return writable(new Prepared(file, spare.channel(), spare.mapped()), firstSequence);
+    }
+
+    private static LogSegment writable(Prepared prepared, long firstSequence) {
+        LogSegment segment = new LogSegment(prepared.file(), firstSequence, prepared.channel());
+        segment.mapped = prepared.mapped();
         return segment;
     }
 

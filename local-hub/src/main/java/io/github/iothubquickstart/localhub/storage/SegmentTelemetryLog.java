@@ -64,7 +64,7 @@ public final class SegmentTelemetryLog implements TelemetryStore {
         return thread;
     });
     /** The next segment's file being prepared or ready; null until asked for. Guarded by this. */
-    private Future<LogSegment.Spare> spare;
+    private Future<LogSegment.Prepared> spare;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private long lastSequence;
     private long lastMillis;
@@ -235,7 +235,7 @@ public final class SegmentTelemetryLog implements TelemetryStore {
     private synchronized void prepareSpare() {
         if (spare == null && !closed) {
             Path file = directory.resolve(SPARE_FILE);
-            spare = maintenance.submit(() -> LogSegment.prepareSpare(file, SEGMENT_BYTES));
+            spare = maintenance.submit(() -> LogSegment.prepare(file, SEGMENT_BYTES));
         }
     }
 
@@ -248,7 +248,7 @@ public final class SegmentTelemetryLog implements TelemetryStore {
         if (spare == null || !spare.isDone()) {
             return null;
         }
-        Future<LogSegment.Spare> ready = spare;
+        Future<LogSegment.Prepared> ready = spare;
         spare = null;
         try {
             return LogSegment.adopt(ready.get(), directory, firstSequence);

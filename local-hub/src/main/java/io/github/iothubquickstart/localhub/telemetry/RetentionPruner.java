@@ -20,10 +20,8 @@ final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     private final TelemetryStore store;
     private final TelemetryRetention retention;
     private final Clock clock;
-    private static final long PRUNE_EVERY_MILLIS = PRUNE_EVERY.toMillis();
     /** Milliseconds, not an Instant: this runs for every message stored. */
-    private long lastPrunedMillis;
-    private boolean prunedYet;
+    private long nextPruneMillis = Long.MIN_VALUE;
 
     RetentionPruner(TelemetryStore store, TelemetryRetention retention, Clock clock) {
         this.store = store;
@@ -34,11 +32,10 @@ final class RetentionPruner implements Consumer<List<TelemetryMessage>> {
     @Override
     public void accept(List<TelemetryMessage> committed) {
         long now = clock.millis();
-        if (prunedYet && now - lastPrunedMillis < PRUNE_EVERY_MILLIS) {
+        if (now < nextPruneMillis) {
             return;
         }
-        prunedYet = true;
-        lastPrunedMillis = now;
+        nextPruneMillis = now + PRUNE_EVERY.toMillis();
         try {
             int deleted = store.prune(retention.maxMessages(), Instant.ofEpochMilli(now).minus(retention.maxAge()));
             if (deleted > 0) {
