@@ -28,8 +28,15 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
+        return loopbackAddress(8883);
+    }
+
+    /** A free loopback address with 443 and each of {@code otherPorts} free on it; skips or fails as above. */
+    static String loopbackAddress(int... otherPorts) {
         whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
-        return LoopbackAddresses.pickFree(8883, PORT);
+        int[] ports = java.util.Arrays.copyOf(otherPorts, otherPorts.length + 1);
+        ports[otherPorts.length] = PORT;
+        return LoopbackAddresses.pickFree(ports);
     }
 
     /**
