@@ -26,6 +26,7 @@ import com.microsoft.azure.sdk.iot.service.registry.serializers.SymmetricKeyPars
 import com.microsoft.azure.sdk.iot.service.transport.TransportUtils;
 import com.microsoft.azure.sdk.iot.service.transport.http.HttpMethod;
 import com.microsoft.azure.sdk.iot.service.transport.http.HttpRequest;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.net.URL;
@@ -47,7 +48,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Modules in IoT Hub's bulk registry operation ({@code POST /devices}), made as the Azure SDK's own end-to-end suites
  * make their test modules (iot-e2e-tests' {@code Tools.addDevices} then {@code Tools.addModules}: the SDK's
  * {@code ExportImportDeviceParser} entries with client-generated SAS keys, sent by the SDK's own {@code HttpRequest}
- * to {@code /devices/}), then used by the real ModuleClient on each transport and deleted in bulk while connected.
+ * to {@code /devices/}), then used by the real ModuleClient on each transport (telemetry, and its own twin as the
+ * service set it) and deleted in bulk while connected.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BulkModulesEndToEndTest {
@@ -84,6 +86,9 @@ class BulkModulesEndToEndTest {
         addModules(List.of(module));
         assertThat(registry.getModule(device.getDeviceId(), module.getId()).getPrimaryKey())
                 .isEqualTo(module.getPrimaryKey());
+        Twin desired = new Twin(device.getDeviceId(), module.getId());
+        desired.getDesiredProperties().put("interval", 5);
+        hub.twinClient("service").patch(desired);
 
         ModuleClient client = hub.moduleWithConnectionString("HostName=" + hub.hub.hostName() + ";DeviceId="
                 + device.getDeviceId() + ";ModuleId=" + module.getId() + ";SharedAccessKey=" + module.getPrimaryKey(),
@@ -100,6 +105,9 @@ class BulkModulesEndToEndTest {
             assertThat(arrived.moduleId()).isEqualTo(module.getId());
             assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("{\"made\":\"in bulk\"}");
         }
+        client.subscribeToDesiredProperties((twin, context) -> { }, null);
+        var ownTwin = TwinRequests.getTwin(client);
+        assertThat(((Number) ownTwin.getDesiredProperties().get("interval")).intValue()).isEqualTo(5);
 
         ExportImportDeviceParser delete = entry(device.getDeviceId(), module.getId(), ImportMode.Delete);
         bulkRegistryOperation("[" + delete.toJson() + "]");
