@@ -66,7 +66,7 @@ class BulkRegistryOperationsTest {
         List<BulkDeviceError> matching = bulk.apply(List.of(
                 new BulkDeviceOperation("guarded", ImportMode.UPDATE_IF_MATCH_ETAG, disable, "\"" + device.etag() + "\"")));
 
-        assertThat(errors).extracting(e -> e.error().errorCode()).containsExactly(412002);
+        assertThat(errors).extracting(e -> e.error().errorCode()).containsExactly(412001);
         assertThat(noETag).extracting(e -> e.error().errorCode()).containsExactly(400004);
         assertThat(matching).isEmpty();
         assertThat(registry.findDevice("guarded").orElseThrow().enabled()).isFalse();
