@@ -31,7 +31,7 @@ class ConnectionStringCommandEndToEndTest {
 
     @BeforeAll
     static void startHubOnPort443() {
-        String address = WebSocketPort.loopbackAddress(8883, 5671, 5672);
+        String address = WebSocketPort.loopbackAddressAlsoFreeOn(5671, 5672);
         hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(443));
         hub.registerDevice("copied-device");
         hub.registerModule("copied-device", "copied-module");

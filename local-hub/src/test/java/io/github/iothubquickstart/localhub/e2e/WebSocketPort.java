@@ -28,15 +28,15 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
-        return loopbackAddress(8883);
+        return loopbackAddressAlsoFreeOn();
     }
 
-    /** A free loopback address with 443 and each of {@code otherPorts} free on it; skips or fails as above. */
-    static String loopbackAddress(int... otherPorts) {
+    /** As {@link #loopbackAddress()}, with {@code ports} free on it too (5671 for a hub that also serves AMQPS). */
+    static String loopbackAddressAlsoFreeOn(int... ports) {
         whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
-        int[] ports = java.util.Arrays.copyOf(otherPorts, otherPorts.length + 1);
-        ports[otherPorts.length] = PORT;
-        return LoopbackAddresses.pickFree(ports);
+        int[] wanted = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(8883, PORT),
+                java.util.Arrays.stream(ports)).toArray();
+        return LoopbackAddresses.pickFree(wanted);
     }
 
     /**
