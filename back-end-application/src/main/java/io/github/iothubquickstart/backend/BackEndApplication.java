@@ -28,8 +28,9 @@ public final class BackEndApplication {
     public static int run(Environment environment, PrintStream out, PrintStream err, String localHubAddress,
                           String... args) {
         ServiceSasTokenFactory tokens = new ServiceSasTokenFactory(Clock.systemUTC());
-        MethodCaller caller = new SdkMethodCaller(new DirectMethodsClientFactory(tokens), new OutcomeMapper());
-        TwinCaller twinCaller = new SdkTwinCaller(new TwinClientFactory(tokens), new OutcomeMapper());
+        OutcomeMapper outcomes = new OutcomeMapper(DeviceCreationHint.forEnvironment(environment));
+        MethodCaller caller = new SdkMethodCaller(new DirectMethodsClientFactory(tokens), outcomes);
+        TwinCaller twinCaller = new SdkTwinCaller(new TwinClientFactory(tokens), outcomes);
         ConnectionSettingsResolver<ServiceConnectionSettings> resolver = new ConnectionSettingsResolver<>(
                 ConnectionSettingsResolver.SERVICE_VARIABLE, environment,
                 text -> ServiceConnectionStrings.parse(text, environment),

@@ -32,6 +32,12 @@ public final class OutcomeMapper {
     private static final Pattern DETAILED_CODE = Pattern.compile("\"errorCode\"\\s*:\\s*(\\d{6})");
     private static final int MAX_DETAIL_LENGTH = 200;
 
+    private final DeviceCreationHint deviceCreation;
+
+    OutcomeMapper(DeviceCreationHint deviceCreation) {
+        this.deviceCreation = deviceCreation;
+    }
+
     public Outcome fromResponse(MethodCall call, Integer deviceStatus, String payloadJson) {
         if (deviceStatus == null) {
             return new Outcome(ExitStatus.HUB_ERROR, "error: the hub's answer for device " + call.deviceId()
@@ -71,8 +77,8 @@ public final class OutcomeMapper {
         }
         if (code == DEVICE_NOT_FOUND || description == ErrorCodeDescription.DeviceNotFound) {
             return new Outcome(ExitStatus.DEVICE_UNKNOWN, "error: device " + call.deviceId()
-                    + " is not registered in the hub " + hub + ": check --device-id, or create it with"
-                    + " 'az iot hub device-identity create --device-id " + call.deviceId() + "'");
+                    + " is not registered in the hub " + hub + ": check --device-id, or create it with '"
+                    + deviceCreation.command(hub, call.deviceId()) + "'");
         }
         if (code == GATEWAY_TIMEOUT || error instanceof IotHubGatewayTimeoutException) {
             return new Outcome(ExitStatus.TIMEOUT, "error: device " + call.deviceId() + " did not answer "

@@ -16,6 +16,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OutcomeMapperTest {
 
     private static final String HUB = "myhub.azure-devices.net";
-    private final OutcomeMapper mapper = new OutcomeMapper();
+    private static final Path DEFAULT_DATA = Path.of("/home/me/.local-iothub");
+    private final OutcomeMapper mapper = new OutcomeMapper(new DeviceCreationHint(DEFAULT_DATA, DEFAULT_DATA));
     private final MethodCall call = new MethodCall("MyJavaDevice", "SetTelemetryInterval", new JsonPrimitive(10), 30, 5);
 
     /** Runs an HTTP error through the SDK's own mapping, exactly as DirectMethodsClient.invoke does. */
@@ -104,6 +106,19 @@ class OutcomeMapperTest {
         assertThat(outcome.status()).isEqualTo(ExitStatus.DEVICE_UNKNOWN);
         assertThat(outcome.message()).contains("device MyJavaDevice is not registered in the hub " + HUB,
                 "check --device-id", "az iot hub device-identity create --device-id MyJavaDevice");
+    }
+
+    @Test
+    void deviceUnknownToTheLocalHubNamesItsOwnCommandWithTheDataDirectoryWhenNotTheDefault() {
+        IotHubException notFound = hubError(404, azureError(404001, "Device not registered", ""));
+
+        assertThat(mapper.fromException(call, "127.0.0.1:8443", notFound).message()).endsWith("create it with"
+                + " 'java -jar local-hub/target/local-hub.jar device create MyJavaDevice'");
+        OutcomeMapper otherData = new OutcomeMapper(new DeviceCreationHint(Path.of("/tmp/my hub"), DEFAULT_DATA));
+        assertThat(otherData.fromException(call, "127.0.0.5", notFound).message()).endsWith("create it with"
+                + " 'java -jar local-hub/target/local-hub.jar device create MyJavaDevice --data-dir \"/tmp/my hub\"'");
+        assertThat(otherData.fromException(call, HUB, notFound).message()).as("Azure IoT Hub")
+                .endsWith("create it with 'az iot hub device-identity create --device-id MyJavaDevice'");
     }
 
     @Test

@@ -44,11 +44,21 @@ public final class LocalHubFinder {
         return Optional.empty();
     }
 
+    /**
+     * The hub published in {@code dataDirectory} if it still runs; empty when there is none, or only the file a
+     * stopped one left behind.
+     *
+     * @throws LocalHubClientException for a file that cannot be read
+     */
+    public static Optional<RunningHub> running(Path dataDirectory) {
+        return RunningHubFile.read(dataDirectory).filter(LocalHubFinder::isRunning);
+    }
+
     /** Waits up to {@code timeout} for a hub that is starting (its ports may listen before it publishes itself). */
     public static Optional<RunningHub> await(Path dataDirectory, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<RunningHub> published = RunningHubFile.read(dataDirectory).filter(LocalHubFinder::isRunning);
+            Optional<RunningHub> published = running(dataDirectory);
             if (published.isPresent() || System.nanoTime() > deadline) {
                 return published;
             }

@@ -17,15 +17,24 @@ import java.util.Optional;
  * @param registryPolicy a policy with registry read and write rights: to look up and create devices
  * @param hubName        the hub's name: the event hub of its Event Hubs-compatible endpoint (null from older hubs)
  * @param eventHubsPort  the endpoint's plain AMQP port for the Event Hubs SDKs' emulator mode; 0 when off
+ * @param amqpPort       AMQP over TLS (devices, back-ends, the Event Hubs endpoint over TLS); 0 when off
  */
 public record RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
                          String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy, String hubName,
-                         int eventHubsPort) {
+                         int eventHubsPort, int amqpPort) {
 
     /** A hub without the Event Hubs-compatible endpoint's plain port. */
     public RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
                       String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy) {
         this(hostName, bindAddress, mqttPort, httpsPort, pid, startTime, caFile, servicePolicy, registryPolicy, null, 0);
+    }
+
+    /** A hub that did not publish its AMQP port (older hubs): it listens where hubs do by default. */
+    public RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
+                      String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy, String hubName,
+                      int eventHubsPort) {
+        this(hostName, bindAddress, mqttPort, httpsPort, pid, startTime, caFile, servicePolicy, registryPolicy, hubName,
+                eventHubsPort, LocalHubDefaults.AMQP_PORT);
     }
 
     public RunningHub {

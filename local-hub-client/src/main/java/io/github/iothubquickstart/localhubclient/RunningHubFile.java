@@ -46,6 +46,8 @@ public final class RunningHubFile {
     /** Written by hubs with the Event Hubs-compatible endpoint; optional, so older files still read. */
     private static final String HUB_NAME = "hubName";
     private static final String EVENT_HUBS_PORT = "eventHubsPort";
+    /** Optional too: a file without it is from a hub that listened on the default AMQP port. */
+    private static final String AMQP_PORT = "amqpPort";
 
     private RunningHubFile() {
     }
@@ -123,6 +125,7 @@ public final class RunningHubFile {
         properties.setProperty(SERVICE_POLICY_KEY, hub.servicePolicy().key());
         properties.setProperty(REGISTRY_POLICY_NAME, hub.registryPolicy().name());
         properties.setProperty(REGISTRY_POLICY_KEY, hub.registryPolicy().key());
+        properties.setProperty(AMQP_PORT, Integer.toString(hub.amqpPort()));
         if (hub.hubName() != null) {
             properties.setProperty(HUB_NAME, hub.hubName());
             properties.setProperty(EVENT_HUBS_PORT, Integer.toString(hub.eventHubsPort()));
@@ -151,7 +154,9 @@ public final class RunningHubFile {
                     new PolicyKey(fields.text(SERVICE_POLICY_NAME), fields.text(SERVICE_POLICY_KEY)),
                     new PolicyKey(fields.text(REGISTRY_POLICY_NAME), fields.text(REGISTRY_POLICY_KEY)),
                     properties.containsKey(HUB_NAME) ? fields.text(HUB_NAME) : null,
-                    properties.containsKey(HUB_NAME) ? (int) fields.number(EVENT_HUBS_PORT, 0, 65535) : 0);
+                    properties.containsKey(HUB_NAME) ? (int) fields.number(EVENT_HUBS_PORT, 0, 65535) : 0,
+                    properties.containsKey(AMQP_PORT) ? (int) fields.number(AMQP_PORT, 0, 65535)
+                            : LocalHubDefaults.AMQP_PORT);
         } catch (IOException | IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }

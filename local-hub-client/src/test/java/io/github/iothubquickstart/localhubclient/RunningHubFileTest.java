@@ -44,6 +44,18 @@ class RunningHubFileTest {
     }
 
     @Test
+    void theAmqpPortIsReadBackAndAnOlderFileWithoutItMeansTheDefault() throws Exception {
+        RunningHub amqpOff = new RunningHub("127.0.0.1", "127.0.0.1", 8883, 8443, 4242, HUB.startTime(), "ca.pem",
+                HUB.servicePolicy(), HUB.registryPolicy(), "myhub", 5672, 0);
+        RunningHubFile.write(dataDirectory, amqpOff);
+        assertThat(RunningHubFile.read(dataDirectory).orElseThrow().amqpPort()).isZero();
+
+        String older = new String(RunningHubFile.encode(HUB), StandardCharsets.ISO_8859_1).replaceAll("(?m)^amqpPort=.*$", "");
+        Files.writeString(RunningHubFile.in(dataDirectory), older);
+        assertThat(RunningHubFile.read(dataDirectory).orElseThrow().amqpPort()).isEqualTo(5671);
+    }
+
+    @Test
     void noFileMeansNoPublishedHub() {
         assertThat(RunningHubFile.read(dataDirectory)).isEmpty();
     }

@@ -99,7 +99,7 @@ public final class LocalHub implements AutoCloseable {
     /** The Azure device SDKs open MQTT and AMQP over WebSockets on 443 and nowhere else. */
     public static final int DEFAULT_WEBSOCKET_PORT = 443;
     /** IoT Hub's AMQPS port; the Azure device SDKs know no other. */
-    public static final int DEFAULT_AMQP_PORT = 5671;
+    public static final int DEFAULT_AMQP_PORT = LocalHubDefaults.AMQP_PORT;
     /** The Event Hubs SDKs' emulator mode (plain AMQP) connects here unless told otherwise. */
     public static final int DEFAULT_EVENT_HUBS_PORT = EventHubsConnectionStrings.EMULATOR_PORT;
     /** The hub's name when its host name is an address rather than a name to take it from. */
@@ -221,7 +221,7 @@ public final class LocalHub implements AutoCloseable {
             amqpPort = listenForAmqp();
             eventHubsPort = listenForEventHubs();
             published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity,
-                    hubName, eventHubsPort);
+                    hubName, eventHubsPort, amqpPort);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -23,11 +23,11 @@ final class RunningHubPublication {
 
     /** Call once both endpoints listen. */
     static RunningHub publish(Path dataDirectory, String hostName, String bindAddress, int mqttPort, int httpsPort,
-                              HubIdentity identity, String hubName, int eventHubsPort) {
+                              HubIdentity identity, String hubName, int eventHubsPort, int amqpPort) {
         RunningHub hub = new RunningHub(hostName, bindAddress, mqttPort, httpsPort, ProcessHandle.current().pid(),
                 // The wall clock, not the hub's (perhaps fixed) clock: clients compare it with the OS's process start.
                 Instant.now(), identity.certificates().caCertificateFile().getFileName().toString(),
-                policyKey(identity, SERVICE_POLICY), policyKey(identity, REGISTRY_POLICY), hubName, eventHubsPort);
+                policyKey(identity, SERVICE_POLICY), policyKey(identity, REGISTRY_POLICY), hubName, eventHubsPort, amqpPort);
         RunningHubFile.write(dataDirectory, hub);
         return hub;
     }

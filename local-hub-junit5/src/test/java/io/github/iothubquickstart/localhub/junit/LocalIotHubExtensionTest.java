@@ -61,7 +61,7 @@ class LocalIotHubExtensionTest {
             if (Boolean.getBoolean("localhub.requireWebSockets")) {
                 org.junit.jupiter.api.Assertions.fail(reason + " (localhub.requireWebSockets=true)");
             }
-            org.junit.jupiter.api.Assumptions.abort(reason);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, reason); // abort(reason) is JUnit 5.9+; tested on 5.8
         }
         DeviceClient device = new DeviceClient(hub.deviceConnectionString("ws-door"), IotHubClientProtocol.MQTT_WS,
                 hub.deviceClientOptions());

@@ -7,11 +7,10 @@ import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhubclient.EventHubsConnectionStrings;
+import io.github.iothubquickstart.localhubclient.LocalHubFinder;
 import io.github.iothubquickstart.localhubclient.PolicyKey;
-import io.github.iothubquickstart.localhubclient.RunningHub;
-import io.github.iothubquickstart.localhubclient.RunningHubFile;
 import java.io.PrintWriter;
-import java.util.Optional;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,13 +42,15 @@ final class ConnectionStringCommand implements Callable<Integer> {
             description = "Shared access policy for a service connection string (default: ${DEFAULT-VALUE}; also iothubowner).")
     String policyName;
 
-    @Option(names = "--host-name", paramLabel = "NAME", defaultValue = LocalHub.DEFAULT_BIND_ADDRESS,
-            description = "The hub's host name as the hub was started with (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host-name", paramLabel = "NAME",
+            description = "The hub's host name (default: the one the hub running on the data directory published,"
+                    + " else " + LocalHub.DEFAULT_BIND_ADDRESS + ").")
     String hostName;
 
-    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "8443",
-            description = "The hub's HTTPS port, written into service connection strings unless 443 (default: ${DEFAULT-VALUE}).")
-    int httpsPort;
+    @Option(names = "--https-port", paramLabel = "PORT",
+            description = "The hub's HTTPS port, written into service connection strings unless 443 (default: the"
+                    + " running hub's, else " + LocalHub.DEFAULT_HTTPS_PORT + ").")
+    Integer httpsPort;
 
     @Option(names = "--event-hubs",
             description = "Print the connection string of the Event Hubs-compatible endpoint, as IoT Hub's portal shows"
@@ -62,59 +63,69 @@ final class ConnectionStringCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         if (tls && !eventHubs) {
             throw new IllegalArgumentException("--tls goes with --event-hubs");
         }
-        try (HubIdentity identity = HubIdentity.openExisting(dataDirectory.resolve())) {
-            if (eventHubs) {
-                if (deviceId != null || moduleId != null) {
-                    throw new IllegalArgumentException("--event-hubs does not go with --device or --module: the"
-                            + " endpoint serves back-ends");
-                }
-                SharedAccessPolicy policy = identity.registry().findPolicy(policyName)
-                        .orElseThrow(() -> new IllegalArgumentException("no shared access policy " + policyName));
-                out.println(eventHubsConnectionString(new PolicyKey(policy.name(), policy.primaryKey())));
-            } else if (moduleId != null) {
-                if (deviceId == null) {
-                    throw new IllegalArgumentException("--module needs --device: a module belongs to a device");
-                }
-                ModuleIdentity module = identity.registry().findModule(deviceId, moduleId)
-                        .orElseThrow(() -> new IllegalArgumentException("device " + deviceId + " has no module "
-                                + moduleId + "; add it with RegistryClient.addModule"));
-                out.println(ConnectionStrings.module(hostName, module));
-            } else if (deviceId != null) {
-                DeviceIdentity device = identity.registry().findDevice(deviceId)
-                        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
-                out.println(ConnectionStrings.device(hostName, device));
-            } else {
-                SharedAccessPolicy policy = identity.registry().findPolicy(policyName)
-                        .orElseThrow(() -> new IllegalArgumentException("no shared access policy " + policyName));
-                String host = httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
-                out.println(ConnectionStrings.service(host, policy));
-                if (httpsPort != 443) {
-                    spec.commandLine().getErr().println("Note: the Java service SDK takes a port only as "
-                            + "new DirectMethodsClient(\"" + host + "\", new AzureSasCredential(sas)); "
-                            + "its connection-string constructors always use port 443.");
-                }
+        Path data = dataDirectory.resolve();
+        try (HubIdentity identity = HubIdentity.openExisting(data)) {
+            ConnectionTarget target = ConnectionTarget.of(data, LocalHubFinder.running(data), hostName, httpsPort);
+            String connectionString = connectionString(identity, target);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(target.origin());
+            spec.commandLine().getOut().println(connectionString);
+            if (!eventHubs && deviceId == null && target.httpsPort() != 443) {
+                err.println("Note: the Java service SDK takes a port only as new DirectMethodsClient(\""
+                        + target.serviceHost() + "\", new AzureSasCredential(sas)); its connection-string"
+                        + " constructors always use port 443.");
             }
         }
         return 0;
     }
 
-    /** From the running hub when there is one (its host, hub name and ports); else the defaults a hub starts with. */
-    private String eventHubsConnectionString(PolicyKey policy) {
-        Optional<RunningHub> running = RunningHubFile.read(dataDirectory.resolve()).filter(hub -> hub.hubName() != null);
-        String host = running.map(RunningHub::hostName).orElse(hostName);
-        String hubName = running.map(RunningHub::hubName).orElse(LocalHub.defaultHubName(host));
-        if (tls) {
-            return EventHubsConnectionStrings.tls(host, LocalHub.DEFAULT_AMQP_PORT, hubName, policy);
+    private String connectionString(HubIdentity identity, ConnectionTarget target) {
+        if (eventHubs) {
+            if (deviceId != null || moduleId != null) {
+                throw new IllegalArgumentException("--event-hubs does not go with --device or --module: the"
+                        + " endpoint serves back-ends");
+            }
+            SharedAccessPolicy policy = policy(identity);
+            return eventHubsConnectionString(target, new PolicyKey(policy.name(), policy.primaryKey()));
         }
-        int port = running.map(RunningHub::eventHubsPort).orElse(LocalHub.DEFAULT_EVENT_HUBS_PORT);
-        if (port == 0) {
+        if (moduleId != null) {
+            if (deviceId == null) {
+                throw new IllegalArgumentException("--module needs --device: a module belongs to a device");
+            }
+            ModuleIdentity module = identity.registry().findModule(deviceId, moduleId)
+                    .orElseThrow(() -> new IllegalArgumentException("device " + deviceId + " has no module "
+                            + moduleId + "; add it with RegistryClient.addModule"));
+            return ConnectionStrings.module(target.hostName(), module);
+        }
+        if (deviceId != null) {
+            DeviceIdentity device = identity.registry().findDevice(deviceId)
+                    .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId + " is registered"));
+            return ConnectionStrings.device(target.hostName(), device);
+        }
+        return ConnectionStrings.service(target.serviceHost(), policy(identity));
+    }
+
+    private SharedAccessPolicy policy(HubIdentity identity) {
+        return identity.registry().findPolicy(policyName)
+                .orElseThrow(() -> new IllegalArgumentException("no shared access policy " + policyName));
+    }
+
+    /** Emulator mode on the hub's plain AMQP port, or with --tls AMQP over TLS on its AMQP port. */
+    private String eventHubsConnectionString(ConnectionTarget target, PolicyKey policy) {
+        if (tls) {
+            if (target.amqpPort() == 0) {
+                throw new IllegalArgumentException("the running hub serves no AMQP over TLS (started with"
+                        + " --amqp-port 0, or its port was in use)");
+            }
+            return EventHubsConnectionStrings.tls(target.hostName(), target.amqpPort(), target.hubName(), policy);
+        }
+        if (target.eventHubsPort() == 0) {
             throw new IllegalArgumentException("the running hub serves no plain AMQP port (started with"
                     + " --event-hubs-port 0, or not on a loopback address): use --event-hubs --tls");
         }
-        return EventHubsConnectionStrings.emulator(host, port, hubName, policy);
+        return EventHubsConnectionStrings.emulator(target.hostName(), target.eventHubsPort(), target.hubName(), policy);
     }
 }

@@ -31,7 +31,8 @@ public final class LocalHubCli implements Runnable {
         System.exit(newCommandLine().execute(args.length == 0 ? new String[] {"start"} : args));
     }
 
-    static CommandLine newCommandLine() {
+    /** The command line as {@link #main} runs it, for embedders and tests that run commands in-process. */
+    public static CommandLine newCommandLine() {
         CommandLine commandLine = new CommandLine(new LocalHubCli());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(new FriendlyErrors());

@@ -52,6 +52,9 @@ class LocalHubCliTest {
         String[] lines = out.toString().split("\n");
         assertThat(lines[lines.length - 2]).matches("HostName=127\\.0\\.0\\.1;DeviceId=MyJavaDevice;SharedAccessKey=[A-Za-z0-9+/=]{44}");
         assertThat(lines[lines.length - 1]).matches("HostName=127\\.0\\.0\\.1:8443;SharedAccessKeyName=service;SharedAccessKey=[A-Za-z0-9+/=]{44}");
+        assertThat(err.toString()).as("with no hub running, the defaults, and the command says so")
+                .contains("No local hub runs on the data directory " + dataDirectory + ": the defaults a hub starts with"
+                        + " (127.0.0.1, HTTPS port 8443)\n");
     }
 
     @Test
