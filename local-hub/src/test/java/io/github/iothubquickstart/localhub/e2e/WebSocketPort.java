@@ -28,8 +28,15 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
+        return loopbackAddress(8883);
+    }
+
+    /** The same, with {@code ports} free on it too. */
+    static String loopbackAddress(int... ports) {
         whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
-        return LoopbackAddresses.pickFree(8883, PORT);
+        int[] all = java.util.Arrays.copyOf(ports, ports.length + 1);
+        all[ports.length] = PORT;
+        return LoopbackAddresses.pickFree(all);
     }
 
     /**
