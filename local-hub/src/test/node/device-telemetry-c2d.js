@@ -4,22 +4,11 @@
 // Environment: CONNECTION_STRING, LOCALHUB_CA (the hub's CA, PEM).
 const fs = require('fs');
 const { Client, Message } = require('azure-iot-device');
-
-const transports = {
-  Mqtt: () => require('azure-iot-device-mqtt').Mqtt,
-  MqttWs: () => require('azure-iot-device-mqtt').MqttWs,
-  Amqp: () => require('azure-iot-device-amqp').Amqp,
-  AmqpWs: () => require('azure-iot-device-amqp').AmqpWs,
-  Http: () => require('azure-iot-device-http').Http,
-};
+const { transport } = require('./transports');
 
 async function main() {
   const [transportName, body] = process.argv.slice(2);
-  const transport = transports[transportName];
-  if (!transport) {
-    throw new Error('unknown transport ' + transportName);
-  }
-  const client = Client.fromConnectionString(process.env.CONNECTION_STRING, transport());
+  const client = Client.fromConnectionString(process.env.CONNECTION_STRING, transport(transportName));
   await client.setOptions({ ca: fs.readFileSync(process.env.LOCALHUB_CA, 'utf8') });
   const received = new Promise((resolve, reject) => {
     client.on('message', (message) => {

@@ -5,20 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.DataInputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AmqpWithoutSaslRulesTest {
     private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
-    private static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(1);
+    /** AmqpConnectionRulesTest's, so that its check of a closed socket serves here too. */
+    private static final Duration AUTHENTICATION_TIMEOUT = AmqpConnectionRulesTest.AUTHENTICATION_TIMEOUT;
     private static final byte[] SASL_HEADER = {'A', 'M', 'Q', 'P', 3, 1, 0, 0};
     private static final byte[] AMQP_HEADER = {'A', 'M', 'Q', 'P', 0, 1, 0, 0};
 
@@ -69,7 +74,7 @@ class AmqpWithoutSaslRulesTest {
             socket.getOutputStream().write(AMQP_HEADER);
             socket.getOutputStream().flush();
 
-            assertThat(readsToEndWithin(socket.getInputStream(), socket)).isTrue();
+            assertThat(AmqpConnectionRulesTest.readsToEndWithin(socket, socket.getInputStream())).isTrue();
         }
     }
 
@@ -131,6 +136,23 @@ class AmqpWithoutSaslRulesTest {
     }
 
     @Test
+    void aBackEndWithoutSaslPutsAnEventHubsTokenAndAttachesToAPartition() throws Exception {
+        String partition = hub.hubName() + "/ConsumerGroups/$Default/Partitions/0";
+        String audience = "amqp://" + hub.hostName() + "/" + hub.hubName();
+        SharedAccessPolicy service = hub.identity().registry().findPolicy("service").orElseThrow();
+        try (RawAmqpDevices.Client client = raw.connectWithoutSasl()) {
+            assertThat(client.attachReceiver(partition).get(5, TimeUnit.SECONDS).getCondition().toString())
+                    .as("before its token").isEqualTo("amqp:unauthorized-access");
+            assertThat(client.putToken(audience, SasSigner.signAsEventHubs(service.primaryKey(), audience,
+                    Instant.now().plusSeconds(600).getEpochSecond(), "service"))).isEqualTo(200);
+
+            CompletableFuture<ErrorCondition> attached = client.attachReceiver(partition);
+            assertThat(attached).as("still open").failsWithin(Duration.ofSeconds(2))
+                    .withThrowableOfType(TimeoutException.class);
+        }
+    }
+
+    @Test
     void theEventHubsListenerWithoutTlsTakesNoSaslButStillNoDevice() throws Exception {
         DeviceIdentity device = raw.device("no-sasl-no-tls");
         try (RawAmqpDevices.Client client = raw.connectWithoutSaslOrTls()) {
@@ -168,18 +190,5 @@ class AmqpWithoutSaslRulesTest {
                 .createSocket(hub.bindAddress(), hub.amqpPort());
         socket.startHandshake();
         return socket;
-    }
-
-    /** Whether the hub closes the socket within a few authentication timeouts (whatever it sent before). */
-    private static boolean readsToEndWithin(InputStream in, SSLSocket socket) throws Exception {
-        socket.setSoTimeout((int) AUTHENTICATION_TIMEOUT.multipliedBy(5).toMillis());
-        try {
-            while (in.read() >= 0) {
-                // The hub's header, if any.
-            }
-            return true;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        }
     }
 }

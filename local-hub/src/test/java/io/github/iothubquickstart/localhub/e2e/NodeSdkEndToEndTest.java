@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Azure IoT Node.js SDKs from npm, unmodified ({@link NodeSdk}), against the hub: devices over MQTT, AMQP and AMQP
- * over WebSockets (the AMQP transports open without a SASL layer and authenticate on $cbs alone), and a back-end
+ * over WebSockets and modules over both AMQP transports (which open without a SASL layer and authenticate on $cbs
+ * alone), and a back-end
  * ({@code azure-iothub}'s {@code Client}, AMQP without SASL too) sending a cloud-to-device message and reading its
  * feedback. The hub serves HTTPS on 443 of its own address, the only port the Node service SDK and the WebSocket
  * transports use.
@@ -72,6 +73,27 @@ class NodeSdkEndToEndTest {
         assertThat(telemetry.deviceId()).isEqualTo(deviceId);
         assertThat(new String(telemetry.body(), StandardCharsets.UTF_8)).isEqualTo("from node over " + transport);
         assertThat(telemetry.applicationProperties()).containsEntry("sentBy", "node-" + transport);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Amqp", "AmqpWs"})
+    void aNodeModuleSendsTelemetryOverAmqp(String transport) throws Exception {
+        String deviceId = "node-module-host-" + transport.toLowerCase();
+        hub.registerModule(deviceId, "node-module");
+        LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
+        NodeSdk.Result result;
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            result = node.run(hub.hub.caCertificateFile(), "module-telemetry.js",
+                    hub.hub.moduleConnectionString(deviceId, "node-module"), SCRIPT_TIMEOUT, transport,
+                    "from a node module over " + transport);
+        }
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        TelemetryMessage telemetry = stored.poll(10, TimeUnit.SECONDS);
+        assertThat(telemetry).as("telemetry stored").isNotNull();
+        assertThat(telemetry.deviceId()).isEqualTo(deviceId);
+        assertThat(telemetry.moduleId()).isEqualTo("node-module");
+        assertThat(new String(telemetry.body(), StandardCharsets.UTF_8)).isEqualTo("from a node module over " + transport);
     }
 
     @Test
