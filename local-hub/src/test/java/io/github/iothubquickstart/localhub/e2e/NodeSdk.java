@@ -164,6 +164,8 @@ final class NodeSdk {
         if (Boolean.getBoolean(REQUIRED)) {
             fail(message + " (" + REQUIRED + "=true)");
         }
+        // Surefire does not show why a class was skipped in @BeforeAll: this line does.
+        System.out.println("Skipped: " + message + "; -D" + REQUIRED + "=true makes this a failure");
         Assumptions.abort(message);
     }
 }
