@@ -64,6 +64,11 @@ final class NodeSdk {
      * {@code connectionString} in {@code CONNECTION_STRING}; ended by force after {@code timeout}.
      */
     Result run(Path hubCa, String script, String connectionString, Duration timeout, String... arguments) {
+        return start(hubCa, script, connectionString, arguments).finish(timeout);
+    }
+
+    /** The same script started, for a test that acts while it runs ({@link Running#awaitOutput}). */
+    Running start(Path hubCa, String script, String connectionString, String... arguments) {
         List<String> command = new ArrayList<>(List.of("node", directory.resolve(script).toString()));
         command.addAll(Arrays.asList(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
@@ -71,46 +76,80 @@ final class NodeSdk {
         environment.put("LOCALHUB_CA", hubCa.toString());
         environment.put("NODE_EXTRA_CA_CERTS", hubCa.toString());
         environment.put("CONNECTION_STRING", connectionString);
-        return execute(builder, timeout);
+        return new Running(builder);
     }
 
     private static Result execute(ProcessBuilder builder, Duration timeout) {
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            Thread reader = new Thread(() -> copy(process.getInputStream(), output), "node-output");
-            reader.setDaemon(true);
-            reader.start();
-            boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!ended) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor();
-            }
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-            String printed;
-            synchronized (output) {
-                printed = output.toString(StandardCharsets.UTF_8);
-            }
-            return new Result(ended ? process.exitValue() : -1, !ended, printed);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + builder.command(), e);
-        }
+        return new Running(builder).finish(timeout);
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buffer = new byte[8192];
-        try (in) {
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                synchronized (out) {
-                    out.write(buffer, 0, read);
+    /** A running script: what it printed so far, and its end. */
+    static final class Running {
+        private final Process process;
+        private final Thread reader;
+        private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+        private Running(ProcessBuilder builder) {
+            try {
+                process = builder.start();
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            reader = new Thread(this::copyOutput, "node-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits until the script printed {@code text} (or ended, or {@code limit} passed); whether it did. */
+        boolean awaitOutput(String text, Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            synchronized (output) {
+                while (!output.toString(StandardCharsets.UTF_8).contains(text)) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0 || !reader.isAlive()) {
+                        return false;
+                    }
+                    output.wait(left);
+                }
+                return true;
+            }
+        }
+
+        /** Waits for the end, ending the script (and what it started) by force after {@code timeout}. */
+        Result finish(Duration timeout) {
+            try {
+                boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!ended) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor();
+                }
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+                synchronized (output) {
+                    return new Result(ended ? process.exitValue() : -1, !ended, output.toString(StandardCharsets.UTF_8));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while running " + process.info().commandLine(), e);
+            }
+        }
+
+        private void copyOutput() {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = process.getInputStream()) {
+                for (int read; (read = in.read(buffer)) >= 0; ) {
+                    synchronized (output) {
+                        output.write(buffer, 0, read);
+                        output.notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // The process was ended: what it printed so far is kept.
+            } finally {
+                synchronized (output) {
+                    output.notifyAll();
                 }
             }
-        } catch (IOException ignored) {
-            // The process was ended: what it printed so far is kept.
         }
     }
 

@@ -6,11 +6,16 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Azure IoT Node.js SDKs from npm, unmodified ({@link NodeSdk}), against the hub: devices over MQTT, AMQP and AMQP
- * over WebSockets and modules over both AMQP transports (which open without a SASL layer and authenticate on $cbs
- * alone), and a back-end
+ * over WebSockets (telemetry, cloud-to-device, twin and direct methods) and modules over both AMQP transports (which
+ * open without a SASL layer and authenticate on $cbs alone), and a back-end
  * ({@code azure-iothub}'s {@code Client}, AMQP without SASL too) sending a cloud-to-device message and reading its
  * feedback. The hub serves HTTPS on 443 of its own address, the only port the Node service SDK and the WebSocket
  * transports use.
@@ -73,6 +78,32 @@ class NodeSdkEndToEndTest {
         assertThat(telemetry.deviceId()).isEqualTo(deviceId);
         assertThat(new String(telemetry.body(), StandardCharsets.UTF_8)).isEqualTo("from node over " + transport);
         assertThat(telemetry.applicationProperties()).containsEntry("sentBy", "node-" + transport);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Amqp", "AmqpWs", "Mqtt"})
+    void aNodeDeviceReportsOnItsTwinGetsDesiredPropertiesAndAnswersADirectMethod(String transport) throws Exception {
+        String deviceId = "node-twin-" + transport.toLowerCase();
+        hub.registerDevice(deviceId);
+        NodeSdk.Running device = node.start(hub.hub.caCertificateFile(), "device-twin-methods.js",
+                hub.hub.deviceConnectionString(deviceId), transport, "reported over " + transport);
+        assertThat(device.awaitOutput("reported", SCRIPT_TIMEOUT)).as(() -> "not reported: " + device.finish(Duration.ZERO))
+                .isTrue();
+
+        TwinClient twins = hub.twinClient("service");
+        assertThat(twins.get(deviceId).getReportedProperties()).containsEntry("node", "reported over " + transport);
+        Twin desired = new Twin(deviceId);
+        desired.getDesiredProperties().put("color", "blue");
+        twins.patch(desired);
+        assertThat(device.awaitOutput("\"color\":\"blue\"", SCRIPT_TIMEOUT))
+                .as(() -> "desired property not pushed: " + device.finish(Duration.ZERO)).isTrue();
+        DirectMethodResponse answer = hub.methodsClient("service").invoke(deviceId, "echo",
+                DirectMethodRequestOptions.builder().payload(Map.of("ping", 1)).methodResponseTimeoutSeconds(30).build());
+
+        assertThat(answer.getStatus()).isEqualTo(200);
+        assertThat(answer.getPayloadAsJsonElement().getAsJsonObject().get("ping").getAsInt()).isEqualTo(1);
+        NodeSdk.Result result = device.finish(SCRIPT_TIMEOUT);
+        assertThat(result.exitCode()).as("%s", result).isZero();
     }
 
     @ParameterizedTest
