@@ -46,7 +46,7 @@ class NodeSdkEndToEndTest {
     @BeforeAll
     static void start() {
         node = NodeSdk.installed();
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddress(8883, 5671))
+        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
                 .dataDirectory(dataDirectory).httpsPort(WebSocketPort.PORT).webSocketPort(0));
     }
 

@@ -28,15 +28,15 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
-        return loopbackAddress(8883);
+        return loopbackAddressAlsoFreeOn();
     }
 
-    /** The same, with {@code ports} free on it too. */
-    static String loopbackAddress(int... ports) {
+    /** As {@link #loopbackAddress()}, with {@code ports} free on it too (5671 for a hub that also serves AMQPS). */
+    static String loopbackAddressAlsoFreeOn(int... ports) {
         whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
-        int[] all = java.util.Arrays.copyOf(ports, ports.length + 1);
-        all[ports.length] = PORT;
-        return LoopbackAddresses.pickFree(all);
+        int[] wanted = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(8883, PORT),
+                java.util.Arrays.stream(ports)).toArray();
+        return LoopbackAddresses.pickFree(wanted);
     }
 
     /**
