@@ -13,7 +13,7 @@ import org.apache.qpid.proton.engine.Transport;
 /**
  * Serves AMQP 1.0 on a socket that some other server accepted, as vertx-proton's own {@code ProtonServer} serves the
  * sockets of its {@code NetServer}: same engine, the SASL server the caller gives (as that server's authenticator
- * factory), the connection handed on once SASL succeeded.
+ * factory), the connection handed on once the authenticator says SASL succeeded (or that the client skipped it).
  *
  * <p>Why this class lives in vertx-proton's package: vertx-proton 5.0 binds a connection to a socket only behind its
  * own server ({@code ProtonConnectionImpl.bindServer} is package-private), and that server cannot share the HTTPS

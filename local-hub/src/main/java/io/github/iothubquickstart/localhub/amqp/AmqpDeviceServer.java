@@ -11,8 +11,8 @@ import java.nio.file.Path;
 
 /**
  * The devices' AMQP 1.0 endpoint over TLS (IoT Hub's AMQPS, port 5671): same certificate and TLS engine as the MQTT
- * and HTTPS endpoints, SASL ANONYMOUS as the Azure SDKs open it (the token follows on $cbs) or PLAIN
- * ({@link HubSaslAuthenticator}), one server per event loop sharing the port.
+ * and HTTPS endpoints, SASL ANONYMOUS as the Azure SDKs open it (the token follows on $cbs), PLAIN, or no SASL layer at
+ * all as the Node SDKs open it ({@link HubSaslAuthenticator}), one server per event loop sharing the port.
  */
 public final class AmqpDeviceServer {
     /** Frames larger than this are refused before they are read: a message spans several frames instead. */

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * AMQP over WebSockets (the Azure SDKs' AMQPS_WS), as IoT Hub serves it on its HTTPS port: the subprotocol
  * {@code AMQPWSB10} of the devices' WebSocket endpoint, after which the connection is an AMQP connection like one on
- * port 5671 (the same SASL exchange and deadline, then tokens on $cbs), handled by the same
+ * port 5671 (the same SASL exchange, or none, and deadline, then tokens on $cbs), handled by the same
  * {@link AmqpConnectionHandler}.
  */
 public final class AmqpOverWebSockets implements WebSocketSubprotocol {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Decides a put-token as IoT Hub does. A device's token: the audience names the device, the token is for that device
@@ -24,6 +25,7 @@ import java.util.function.Predicate;
  */
 final class ClaimsBasedSecurity {
     private static final String DEVICES = "/devices/";
+    private static final Pattern ENCODED_SLASH = Pattern.compile("%2[Ff]");
     private static final String MODULES = "/modules/";
     private static final Set<String> SERVICE_SCHEMES = Set.of("amqp", "amqps", "sb");
 
@@ -86,19 +88,20 @@ final class ClaimsBasedSecurity {
         } catch (InvalidSasTokenException e) {
             return Decision.refused("not a valid SAS token: " + e.getMessage());
         }
-        if (request.audience().contains("://")) {
-            return decideServiceUri(request.audience(), token);
+        String audience = withSlashesDecoded(request.audience());
+        if (audience.contains("://")) {
+            return decideServiceUri(audience, token);
         }
-        if (!request.audience().contains(DEVICES)) {
-            return decideService(request.audience(), token);
+        if (!audience.contains(DEVICES)) {
+            return decideService(audience, token);
         }
         if (devices == null) {
             return Decision.refused("devices do not connect on this listener (it serves the Event Hubs-compatible"
                     + " endpoint only)");
         }
-        IdentityId identity = identityOf(request.audience());
+        IdentityId identity = identityOf(audience);
         if (identity == null) {
-            return Decision.refused("audience " + DeviceAddresses.printable(request.audience())
+            return Decision.refused("audience " + DeviceAddresses.printable(audience)
                     + " is not <hub host name>/devices/<device id>[/modules/<module id>]");
         }
         IdentityId tokenIdentity = identityOf(token.resource());
@@ -113,6 +116,19 @@ final class ClaimsBasedSecurity {
         }
         return new Decision(CbsAnswer.OK, new Claim.Device(identity, outcome.generationId(),
                 token.expiresAtEpochSecond()), outcome.reason());
+    }
+
+    /**
+     * The Node device SDK puts its token's {@code sr} as it stands in the token, percent-encoded as a whole
+     * ({@code <host>%2Fdevices%2F<id>}), where the Java SDK encodes only the ids; IoT Hub takes both. An audience
+     * without a slash gets its encoded slashes back, so that both read alike (ids are decoded later, once: an id's own
+     * {@code %} is {@code %25} there, so no id can turn into a slash).
+     */
+    static String withSlashesDecoded(String audience) {
+        if (audience.indexOf('/') >= 0) {
+            return audience;
+        }
+        return ENCODED_SLASH.matcher(audience).replaceAll("/");
     }
 
     /** The service SDK puts its token with the hub's host name as the audience, and the token is for that name. */

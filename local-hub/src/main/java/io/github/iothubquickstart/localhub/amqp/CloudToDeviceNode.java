@@ -40,7 +40,8 @@ final class CloudToDeviceNode implements ServiceNode {
 
     @Override
     public boolean serves(String address) {
-        return ADDRESS.equals(address);
+        // IoT Hub takes the node's name in any case, as it does the feedback node's.
+        return ADDRESS.equalsIgnoreCase(address);
     }
 
     @Override

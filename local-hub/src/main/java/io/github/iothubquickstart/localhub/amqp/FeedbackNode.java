@@ -30,7 +30,8 @@ final class FeedbackNode implements ServiceNode {
 
     @Override
     public boolean serves(String address) {
-        return ADDRESS.equals(address);
+        // IoT Hub takes the node's name in any case: Node's azure-iothub attaches to /messages/serviceBound/feedback.
+        return ADDRESS.equalsIgnoreCase(address);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.sasl.ProtonSaslAuthenticator;
 import java.time.Duration;
+import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.Transport;
 import org.slf4j.Logger;
@@ -17,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * The SASL exchange of one AMQP connection, on every AMQP listener (5671, the plain 5672, WebSockets): ANONYMOUS, as
  * the Azure SDKs open it (their token follows on $cbs), or PLAIN with a SAS token as the password
  * ({@link SaslPlainLogin}; the claim goes to the connection's attachments under {@link #CLAIM} for
- * {@link AmqpClientConnection} to grant). A client that has not finished SASL within the authentication timeout is
- * closed: until then nothing else would ever close it. Being the one piece every AMQP listener hands its socket to, it
+ * {@link AmqpClientConnection} to grant). Or none: a client that starts with the plain AMQP header instead of the SASL
+ * one (the Node SDKs, rhea) skips SASL, as IoT Hub allows, and is then exactly like an ANONYMOUS one: no identity until
+ * its put-token on $cbs. Proton-J's server SASL layer decides this by the client's first 8 bytes ({@code allowSkip});
+ * the skip is seen here once the client's AMQP open arrived with no SASL mechanism chosen. A client that has neither
+ * finished SASL nor opened without it within the authentication timeout is closed: until then nothing else would ever
+ * close it. Being the one piece every AMQP listener hands its socket to, it
  * also installs {@link ReadBackPressure} there: credit bounds what an honest client sends, not what one that ignores
  * credit and never reads would make the hub answer.
  */
@@ -55,12 +60,13 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
         }
         this.sasl = transport.sasl();
         sasl.server();
-        sasl.allowSkip(false);
+        // Proton-J waits for the client's header: the SASL header gets SASL, the AMQP header goes straight to AMQP.
+        sasl.allowSkip(true);
         sasl.setMechanisms(ANONYMOUS, PLAIN);
         deadlineTimer = vertx.setTimer(Math.max(1, deadline.toMillis()), fired -> {
             deadlineTimer = -1;
-            LOG.info("Closing AMQP connection from {}: no SASL exchange within {} s", socket.remoteAddress(),
-                    deadline.toSeconds());
+            LOG.info("Closing AMQP connection from {}: no SASL exchange or AMQP open within {} s",
+                    socket.remoteAddress(), deadline.toSeconds());
             socket.close();
         });
     }
@@ -69,6 +75,13 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     public void process(Handler<Boolean> completionHandler) {
         String[] chosen = sasl.getRemoteMechanisms();
         if (chosen.length == 0) {
+            // Proton-J passes AMQP frames on before SASL is done only when the client skipped SASL: its open is the sign.
+            if (connection.getRemoteState() != EndpointState.UNINITIALIZED) {
+                succeeded = true;
+                cancelDeadline();
+                completionHandler.handle(true);
+                return;
+            }
             completionHandler.handle(false);
             return;
         }
@@ -80,10 +93,15 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
             LOG.info("Refused SASL mechanism {} from {}", DeviceAddresses.printable(chosen[0]), socket.remoteAddress());
         }
         sasl.done(succeeded ? Sasl.SaslOutcome.PN_SASL_OK : Sasl.SaslOutcome.PN_SASL_AUTH);
+        cancelDeadline();
+        completionHandler.handle(true);
+    }
+
+    private void cancelDeadline() {
         if (deadlineTimer >= 0) {
             vertx.cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
         }
-        completionHandler.handle(true);
     }
 
     private boolean login() {

@@ -8,6 +8,7 @@ import java.util.UUID;
  * bits of a UUID whose high bits are zero, and comes back the same way.
  */
 final class MethodRequestIds {
+    private static final int UUID_TEXT_LENGTH = 36;
     private MethodRequestIds() {
     }
 
@@ -19,11 +20,26 @@ final class MethodRequestIds {
         }
     }
 
-    /** The request id an answer's correlation id stands for; null when it is none the hub could have sent. */
+    /**
+     * The request id an answer's correlation id stands for; null when it is none the hub could have sent. The Node
+     * device SDK answers with the request's UUID as a string ({@code rhea.uuid_to_string}), which IoT Hub takes as
+     * that UUID.
+     */
     static String fromCorrelationId(Object correlationId) {
         if (correlationId instanceof UUID uuid) {
             return uuid.getMostSignificantBits() == 0 ? Long.toHexString(uuid.getLeastSignificantBits()) : null;
         }
-        return correlationId instanceof String text ? text : null;
+        if (correlationId instanceof String text) {
+            return text.length() == UUID_TEXT_LENGTH ? fromUuidText(text) : text;
+        }
+        return null;
+    }
+
+    private static String fromUuidText(String text) {
+        try {
+            return fromCorrelationId(UUID.fromString(text));
+        } catch (IllegalArgumentException notAUuid) {
+            return text;
+        }
     }
 }

@@ -50,6 +50,19 @@ class ClaimsBasedSecurityTest {
     }
 
     @Test
+    void anAudienceEncodedAsAWholeAsTheNodeSdkPutsItIsTheSameDevice() {
+        DeviceIdentity percent = registry.createDevice("dev%+1");
+        String token = SasSigner.sign(percent.primaryKey(), HUB + "/devices/dev%+1", inAnHour, null);
+
+        assertThat(decide(HUB + "%2Fdevices%2Fdev%25%2B1", token).claim())
+                .isEqualTo(new ClaimsBasedSecurity.Claim.Device(IdentityId.device("dev%+1"), percent.generationId(),
+                        inAnHour));
+        assertThat(decide(HUB + "%2fdevices%2fdev1", token(dev1.primaryKey(), "dev1", inAnHour)).claim())
+                .as("lower-case escapes").isNotNull();
+        assertThat(decide(HUB + "%2Fdevices%2Fdev%252F1", token).claim()).as("an id's own %2F stays in the id").isNull();
+    }
+
+    @Test
     void theWrongKeyAnExpiredTokenAndAGarbledTokenGet401() {
         assertThat(decide(HUB + "/devices/dev1", token(SymmetricKeys.random(), "dev1", inAnHour)).answer().status())
                 .isEqualTo(401);

@@ -19,6 +19,16 @@ class MethodRequestIdsTest {
     }
 
     @Test
+    void theUuidAsTextAsTheNodeDeviceSdkAnswersIsTheSameRequest() {
+        Object correlationId = MethodRequestIds.toCorrelationId("2a");
+
+        assertThat(MethodRequestIds.fromCorrelationId(correlationId.toString())).isEqualTo("2a");
+        assertThat(MethodRequestIds.fromCorrelationId(UUID.randomUUID().toString())).isNull();
+        assertThat(MethodRequestIds.fromCorrelationId("not-a-uuid-but-exactly-36-characters")).isEqualTo(
+                "not-a-uuid-but-exactly-36-characters");
+    }
+
+    @Test
     void aUuidTheHubCannotHaveSentStandsForNoRequest() {
         assertThat(MethodRequestIds.fromCorrelationId(UUID.randomUUID())).isNull();
         assertThat(MethodRequestIds.fromCorrelationId(42L)).isNull();

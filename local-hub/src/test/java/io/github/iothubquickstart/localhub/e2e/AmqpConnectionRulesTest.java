@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AmqpConnectionRulesTest {
     private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
-    private static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(1);
     /** Small caps, so that reaching them is quick (Proton-J's cost per frame grows with a connection's links). */
     private static final int MAX_SESSIONS = 20;
     private static final int MAX_LINKS = 50;
@@ -80,7 +80,7 @@ class AmqpConnectionRulesTest {
     }
 
     /** Whether the hub closes the socket within a few authentication timeouts (whatever it sent before). */
-    private static boolean readsToEndWithin(Socket socket, InputStream in) throws Exception {
+    static boolean readsToEndWithin(Socket socket, InputStream in) throws Exception {
         socket.setSoTimeout((int) AUTHENTICATION_TIMEOUT.multipliedBy(5).toMillis());
         try {
             while (in.read() >= 0) {

@@ -9,12 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.proton.ProtonClient;
 import io.vertx.proton.ProtonClientOptions;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
+import io.vertx.proton.ProtonTransportOptions;
+import io.vertx.proton.impl.ProtonConnectionImpl;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -103,6 +107,38 @@ final class RawAmqpDevices implements AutoCloseable {
         return connect(new ProtonClientOptions().addEnabledSaslMechanism("PLAIN"), hub.eventHubsPort(), user, password);
     }
 
+    /**
+     * A client on 5671 that sends the plain AMQP header right after TLS, no SASL layer, as the Node SDKs (rhea) do: it
+     * has no identity until it puts a token on $cbs. vertx-proton's client always starts SASL, so this binds a
+     * connection to a TLS socket itself, with no SASL authenticator (its public {@code bindClient} takes none).
+     */
+    Client connectWithoutSasl() throws Exception {
+        return connectWithoutSasl(tls(), hub.amqpPort());
+    }
+
+    /** The same on the plain (no TLS) listener of the Event Hubs emulator mode. */
+    Client connectWithoutSaslOrTls() throws Exception {
+        return connectWithoutSasl(new ProtonClientOptions(), hub.eventHubsPort());
+    }
+
+    private Client connectWithoutSasl(ProtonClientOptions options, int port) throws Exception {
+        CompletableFuture<Client> connected = new CompletableFuture<>();
+        vertx.runOnContext(ignored -> {
+            NetClient netClient = vertx.createNetClient(options);
+            netClient.connect(port, hub.bindAddress()).onComplete(socket -> {
+                if (socket.failed()) {
+                    connected.completeExceptionally(socket.cause());
+                    return;
+                }
+                ProtonConnectionImpl connection = new ProtonConnectionImpl(vertx, hub.bindAddress(),
+                        (ContextInternal) Vertx.currentContext());
+                connection.bindClient(netClient, socket.result(), null, new ProtonTransportOptions());
+                opened(connection, connected);
+            });
+        });
+        return connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
     private ProtonClientOptions tls() {
         return new ProtonClientOptions()
                 .setSsl(true)
@@ -122,20 +158,27 @@ final class RawAmqpDevices implements AutoCloseable {
                 connected.completeExceptionally(result.cause());
                 return;
             }
-            ProtonConnection connection = result.result();
-            Client client = new Client(connection, Vertx.currentContext());
-            connection.closeHandler(closed -> client.closed.complete(connection.getRemoteCondition()));
-            connection.disconnectHandler(gone -> client.closed.complete(gone.getRemoteCondition()));
-            connection.openHandler(opened -> {
-                if (opened.succeeded()) {
-                    connected.complete(client);
-                } else {
-                    connected.completeExceptionally(opened.cause());
-                }
-            });
-            connection.setHostname(hub.hostName()).open();
+            opened(result.result(), connected);
         }));
         return connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Opens {@code connection} to the hub; {@code connected} gets the client once the hub answered the open. */
+    private void opened(ProtonConnection connection, CompletableFuture<Client> connected) {
+        Client client = new Client(connection, Vertx.currentContext());
+        connection.closeHandler(closed -> client.closed.complete(connection.getRemoteCondition()));
+        connection.disconnectHandler(gone -> {
+            client.closed.complete(gone.getRemoteCondition());
+            connected.completeExceptionally(new IllegalStateException("disconnected before the hub opened"));
+        });
+        connection.openHandler(opened -> {
+            if (opened.succeeded()) {
+                connected.complete(client);
+            } else {
+                connected.completeExceptionally(opened.cause());
+            }
+        });
+        connection.setHostname(hub.hostName()).open();
     }
 
     @Override
