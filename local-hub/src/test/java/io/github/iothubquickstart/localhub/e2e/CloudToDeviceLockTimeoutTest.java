@@ -11,6 +11,9 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.proton.ProtonDelivery;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lock timeout of cloud-to-device messages, with a device that takes a message over AMQPS and does not settle it
- * (a raw AMQP client: the device SDK always settles) and a hub whose lock lasts two seconds instead of IoT Hub's
+ * The lock timeout of cloud-to-device messages, with a device that takes a message over AMQPS or MQTT and does not
+ * settle or acknowledge it (raw clients: the device SDK always answers) and a hub whose lock lasts two seconds instead of IoT Hub's
  * minute: the message comes again on the device's link, the late answer to the lapsed delivery settles nothing, and
  * a message never settled is dead-lettered after ten deliveries with the feedback IoT Hub gives.
  */
@@ -41,6 +44,7 @@ class CloudToDeviceLockTimeoutTest {
     static Path dataDirectory;
     static TestHub hub;
     static RawAmqpDevices raw;
+    static RawMqttDevices rawMqtt;
     static MessagingClient messaging;
     static RegistryClient registry;
     static final LinkedBlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
@@ -50,6 +54,7 @@ class CloudToDeviceLockTimeoutTest {
         hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
                 .webSocketPort(0).cloudToDeviceLockTimeout(LOCK));
         raw = new RawAmqpDevices(hub.hub);
+        rawMqtt = new RawMqttDevices(hub.hub);
         messaging = hub.messagingClient("service");
         registry = hub.registryClient("iothubowner");
         hub.feedbackClient("service", batch -> {
@@ -61,6 +66,7 @@ class CloudToDeviceLockTimeoutTest {
     @AfterAll
     static void stopHub() throws Exception {
         raw.close();
+        rawMqtt.close();
         hub.close();
     }
 
@@ -94,6 +100,38 @@ class CloudToDeviceLockTimeoutTest {
             assertThat(record.getStatusCode()).isEqualTo(FeedbackStatusCode.success);
             assertThat(registry.getDevice(device.deviceId()).getCloudToDeviceMessageCount()).isZero();
         }
+    }
+
+    @Test
+    void overMqttAMessageNotAcknowledgedWithinTheLockComesAgainAndALatePubackCompletesNothing() throws Exception {
+        DeviceIdentity device = rawMqtt.device("lock-mqtt");
+        MqttClientOptions options = new MqttClientOptions().setClientId(device.deviceId())
+                .setUsername(rawMqtt.username(device.deviceId())).setPassword(rawMqtt.password(device));
+        options.setAutoAck(false);
+        MqttClient client = rawMqtt.connect(options);
+        LinkedBlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
+        client.publishHandler(received::add);
+        client.subscribe("devices/lock-mqtt/messages/devicebound/#", 1).toCompletionStage().toCompletableFuture()
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        messaging.send(device.deviceId(), message("held-mqtt"));
+
+        MqttPublishMessage first = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(first).as("the first PUBLISH").isNotNull();
+        MqttPublishMessage again = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(again).as("a new PUBLISH once the lock lapsed").isNotNull();
+        assertThat(again.topicName()).contains("%24.mid=held-mqtt");
+        assertThat(again.messageId()).isNotEqualTo(first.messageId());
+
+        // The PUBACK of the lapsed PUBLISH completes nothing: the lock of the second lapses too, and it comes again.
+        first.ack();
+        MqttPublishMessage third = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(third).as("the late PUBACK did not complete the message").isNotNull();
+        assertThat(registry.getDevice(device.deviceId()).getCloudToDeviceMessageCount()).isEqualTo(1);
+        third.ack();
+
+        assertThat(feedbackFor("held-mqtt").getStatusCode()).isEqualTo(FeedbackStatusCode.success);
+        assertThat(registry.getDevice(device.deviceId()).getCloudToDeviceMessageCount()).isZero();
+        client.disconnect();
     }
 
     @Test
