@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class RegistryService {
     private final DeviceRegistry registry;
     private final DevicePresence presence;
-    private final CloudToDeviceMessageCount queuedMessages;
+    private final CloudToDeviceMessageCount messageCount;
     private final EdgeHierarchyRules edgeRules;
 
     /** Without cloud-to-device queues to count (the CLI, tests): every device shows 0 messages. */
@@ -20,10 +20,10 @@ public final class RegistryService {
         this(registry, presence, CloudToDeviceMessageCount.none());
     }
 
-    public RegistryService(DeviceRegistry registry, DevicePresence presence, CloudToDeviceMessageCount queuedMessages) {
+    public RegistryService(DeviceRegistry registry, DevicePresence presence, CloudToDeviceMessageCount messageCount) {
         this.registry = registry;
         this.presence = presence;
-        this.queuedMessages = queuedMessages;
+        this.messageCount = messageCount;
         this.edgeRules = new EdgeHierarchyRules(registry);
     }
 
@@ -118,7 +118,7 @@ public final class RegistryService {
     }
 
     private RegisteredDevice view(DeviceIdentity identity) {
-        return new RegisteredDevice(identity, presence.presence(identity.deviceId()), queuedMessages.of(identity));
+        return new RegisteredDevice(identity, presence.presence(identity.deviceId()), messageCount.of(identity));
     }
 
     private static void requireMatch(DeviceIdentity current, String ifMatch) {
