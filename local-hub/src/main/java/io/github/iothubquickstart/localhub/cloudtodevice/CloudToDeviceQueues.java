@@ -202,22 +202,27 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
         });
     }
 
-    /** The device took the message: it leaves the queue ({@code Success} feedback). */
-    public void complete(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        run("settle a message of device " + receiver.deviceId(),
-                () -> settle(receiver, sequenceNumber, ANY_DELIVERY, FeedbackStatus.SUCCESS));
+    /**
+     * The device took the message: it leaves the queue ({@code Success} feedback). Completes with false when the
+     * receiver does not hold that message (its lock lapsed, purged, or taken back), and nothing changed. A receiver
+     * that may be given the same message twice (MQTT, AMQP: again on the same link after a lapse) settles by
+     * {@link LockToken} instead.
+     */
+    public CompletableFuture<Boolean> complete(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return onThread(() -> settle(receiver, sequenceNumber, ANY_DELIVERY, FeedbackStatus.SUCCESS));
     }
 
-    /** The device refused the message: it is dead-lettered ({@code Rejected} feedback). */
-    public void reject(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        run("settle a message of device " + receiver.deviceId(),
-                () -> settle(receiver, sequenceNumber, ANY_DELIVERY, FeedbackStatus.REJECTED));
+    /** The device refused the message: it is dead-lettered ({@code Rejected} feedback). False as {@link #complete}. */
+    public CompletableFuture<Boolean> reject(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return onThread(() -> settle(receiver, sequenceNumber, ANY_DELIVERY, FeedbackStatus.REJECTED));
     }
 
-    /** The device gave the message back: it is delivered again, unless it was delivered too often or expired. */
-    public void abandon(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        run("settle a message of device " + receiver.deviceId(),
-                () -> settle(receiver, sequenceNumber, ANY_DELIVERY, null));
+    /**
+     * The device gave the message back: it is delivered again, unless it was delivered too often or expired. False
+     * as {@link #complete}.
+     */
+    public CompletableFuture<Boolean> abandon(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return onThread(() -> settle(receiver, sequenceNumber, ANY_DELIVERY, null));
     }
 
     /**
@@ -263,7 +268,11 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
         if (outcome != null) {
             finish(message, outcome);
         }
-        pump(receiver.deviceId());
+        if (delivery.receiver == null) {
+            deliveries.remove(receiver.deviceId());
+        } else {
+            pump(receiver.deviceId());
+        }
         return true;
     }
 
