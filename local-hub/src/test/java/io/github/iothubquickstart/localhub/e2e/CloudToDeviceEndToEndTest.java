@@ -16,6 +16,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.query.TwinQueryResponse;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.google.gson.JsonObject;
@@ -140,6 +141,10 @@ class CloudToDeviceEndToEndTest {
         messaging.send(deviceId, message);
         assertThat(registry.getDevice(deviceId).getCloudToDeviceMessageCount()).isEqualTo(1);
         assertThat(twins.get(deviceId).getCloudToDeviceMessageCount()).isEqualTo(1);
+        TwinQueryResponse queued = hub.queryClient("iothubowner").queryTwins(
+                "SELECT * FROM devices WHERE cloudToDeviceMessageCount > 0 AND deviceId = '" + deviceId + "'");
+        assertThat(queued.hasNext()).as("the query finds the device by its queue").isTrue();
+        assertThat(queued.next().getCloudToDeviceMessageCount()).isEqualTo(1);
 
         LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = connect(deviceId, protocol,
                 IotHubMessageResult.COMPLETE);
