@@ -36,11 +36,6 @@ public final class FeedbackQueue {
     private int lastBatchDeliveries;
     private int nextReceiver;
 
-    /** Feedback that expires {@link #DEFAULT_TIME_TO_LIVE} after it was made, by the system clock. */
-    public FeedbackQueue(CloudToDeviceStore store, ScheduledExecutorService thread) {
-        this(store, thread, Clock.systemUTC(), DEFAULT_TIME_TO_LIVE);
-    }
-
     /** @param clock the one the {@link CloudToDeviceQueues} date the records with */
     public FeedbackQueue(CloudToDeviceStore store, ScheduledExecutorService thread, Clock clock, Duration timeToLive) {
         if (timeToLive.isNegative() || timeToLive.isZero()) {
