@@ -126,6 +126,7 @@ public final class LocalHub implements AutoCloseable {
     private final int partitions;
     private final List<String> consumerGroups;
     private final Clock clock;
+    private final java.time.Duration cloudToDeviceLockTimeout;
     private final TelemetryRetention telemetryRetention;
     private final TelemetryDurability telemetryDurability;
     private final int eventLoops;
@@ -167,6 +168,7 @@ public final class LocalHub implements AutoCloseable {
         this.partitions = builder.partitions;
         this.consumerGroups = List.copyOf(builder.consumerGroups);
         this.clock = builder.clock;
+        this.cloudToDeviceLockTimeout = builder.cloudToDeviceLockTimeout;
         this.telemetryRetention = builder.telemetryRetention;
         this.telemetryDurability = builder.telemetryDurability;
         this.limits = builder.limits;
@@ -245,17 +247,19 @@ public final class LocalHub implements AutoCloseable {
         devices = new ConnectedDevices(vertx, clock);
         methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
-        RegistryService registryService = new RegistryService(identity.registry(), devices);
-        ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
-        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
         cloudToDeviceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cloud-to-device");
             thread.setDaemon(true);
             return thread;
         });
-        FeedbackQueue feedback = new FeedbackQueue(cloudToDeviceStore, cloudToDeviceThread);
+        FeedbackQueue feedback = new FeedbackQueue(cloudToDeviceStore, cloudToDeviceThread, clock,
+                FeedbackQueue.DEFAULT_TIME_TO_LIVE);
         cloudToDevice = new CloudToDeviceQueues(cloudToDeviceStore, identity.registry(), feedback, cloudToDeviceThread,
-                clock).start();
+                clock, cloudToDeviceLockTimeout).start();
+        // The registry shows each device's queue depth (cloudToDeviceMessageCount).
+        RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
+        ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
+        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames);
         dashboardToken = DashboardToken.random(new SecureRandom());
@@ -690,6 +694,7 @@ public final class LocalHub implements AutoCloseable {
         private TelemetryRetention telemetryRetention = TelemetryRetention.DEFAULT;
         private TelemetryDurability telemetryDurability = TelemetryDurability.NORMAL;
         private HubLimits limits = HubLimits.DEFAULT;
+        private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
 
         private Builder() {
@@ -707,6 +712,18 @@ public final class LocalHub implements AutoCloseable {
         /** Caps on connections and calls in flight; see {@link HubLimits#DEFAULT}. */
         public Builder limits(HubLimits limits) {
             this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * How long a device may hold a cloud-to-device message without completing, rejecting or abandoning it before
+         * it is queued again; default one minute, IoT Hub's (which it does not let you change). For tests.
+         */
+        public Builder cloudToDeviceLockTimeout(java.time.Duration lockTimeout) {
+            if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+                throw new IllegalArgumentException("The lock timeout must be positive, not " + lockTimeout + ".");
+            }
+            this.cloudToDeviceLockTimeout = lockTimeout;
             return this;
         }
 

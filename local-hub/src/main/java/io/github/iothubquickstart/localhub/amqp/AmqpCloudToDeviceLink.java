@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceReceiver;
+import io.github.iothubquickstart.localhub.cloudtodevice.LockToken;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonSender;
@@ -12,7 +13,8 @@ import org.apache.qpid.proton.amqp.transport.DeliveryState;
 /**
  * A device's {@code /devices/{id}/messages/devicebound} link: the hub sends its cloud-to-device messages on it,
  * unsettled, and the device's disposition settles each: accepted completes it, rejected dead-letters it, released
- * or modified abandons it (it comes again).
+ * or modified abandons it (it comes again). A delivery the device does not settle within the lock timeout is
+ * superseded: the message comes again as a new delivery on the link, and the old one's disposition settles nothing.
  */
 final class AmqpCloudToDeviceLink implements CloudToDeviceReceiver {
     private final String deviceId;
@@ -40,17 +42,17 @@ final class AmqpCloudToDeviceLink implements CloudToDeviceReceiver {
                 return;
             }
             sender.send(AmqpCloudToDeviceMessages.toDevice(message),
-                    delivery -> settled(message.sequenceNumber(), delivery.getRemoteState()));
+                    delivery -> settled(message.lockToken(), delivery.getRemoteState()));
         });
     }
 
-    private void settled(long sequenceNumber, DeliveryState state) {
+    private void settled(LockToken delivery, DeliveryState state) {
         if (state instanceof Accepted) {
-            queues.complete(this, sequenceNumber);
+            queues.complete(this, delivery);
         } else if (state instanceof Rejected) {
-            queues.reject(this, sequenceNumber);
+            queues.reject(this, delivery);
         } else {
-            queues.abandon(this, sequenceNumber);
+            queues.abandon(this, delivery);
         }
     }
 

@@ -1,15 +1,18 @@
 package io.github.iothubquickstart.localhub.cloudtodevice;
 
+import io.github.iothubquickstart.localhub.registry.CloudToDeviceMessageCount;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * Devices' cloud-to-device queues, as IoT Hub keeps them: at most {@value #MAX_QUEUED} messages per device, each
  * stored before the sender hears it was accepted, expiring after its time to live (default one hour, at most 48),
  * locked while a device holds it, then completed, rejected (dead-lettered) or abandoned (queued again; after
- * {@value #MAX_DELIVERY_COUNT} deliveries dead-lettered). One message per device is with the device at a time, so
- * a device sees its messages in order. Each end of a message adds feedback for the sender when its {@code ack}
- * asks for it. Everything runs on one thread, which alone uses the store.
+ * {@value #MAX_DELIVERY_COUNT} deliveries dead-lettered). A lock the device neither settles nor gives back lapses
+ * after the lock timeout (IoT Hub's: one minute): the message is queued again, that delivery counted, and a later
+ * answer to it settles nothing ("lock lost"). One message per device is with the device at a time, so a device sees
+ * its messages in order. Each end of a message adds feedback for the sender when its {@code ack} asks for it.
+ * Everything runs on one thread, which alone uses the store; the registry reads the queues' depths from any thread.
  */
-public final class CloudToDeviceQueues implements AutoCloseable {
+public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudToDeviceQueues.class);
     public static final int MAX_QUEUED = 50;
     public static final int MAX_DELIVERY_COUNT = 10;
@@ -34,6 +39,8 @@ public final class CloudToDeviceQueues implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
     public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofHours(1);
     public static final Duration MAX_TIME_TO_LIVE = Duration.ofHours(48);
+    /** IoT Hub's lock (visibility) timeout, which a hub cannot change. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(1);
     private static final int EXPIRED_PER_SWEEP = 200;
 
@@ -42,8 +49,11 @@ public final class CloudToDeviceQueues implements AutoCloseable {
     private final FeedbackQueue feedback;
     private final ScheduledExecutorService thread;
     private final Clock clock;
+    private final Duration lockTimeout;
     /** By device id; confined to {@link #thread}. */
     private final Map<String, Delivery> deliveries = new HashMap<>();
+    /** Messages in each device's queue, held by the device or not; written on {@link #thread}, read anywhere. */
+    private final Map<QueueKey, Integer> depths = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     /** What is with a device now, and where its next message goes. */
@@ -51,23 +61,59 @@ public final class CloudToDeviceQueues implements AutoCloseable {
         CloudToDeviceReceiver receiver;
         QueuedMessage inFlight;
         CloudToDeviceReceiver inFlightTo;
+        long lockedUntilMillis;
     }
 
-    /** @param thread one thread, shared with {@code feedback}: it alone touches the store */
+    /** A device's queue: a device deleted and created again under the same id has a queue of its own. */
+    private record QueueKey(String deviceId, String deviceGenerationId) {
+    }
+
+    /** With IoT Hub's lock timeout, {@link #DEFAULT_LOCK_TIMEOUT}. */
     public CloudToDeviceQueues(CloudToDeviceStore store, DeviceRegistry registry, FeedbackQueue feedback,
                                ScheduledExecutorService thread, Clock clock) {
+        this(store, registry, feedback, thread, clock, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /**
+     * @param thread one thread, shared with {@code feedback}: it alone touches the store
+     * @param lockTimeout how long a device may hold a message without settling it before it is queued again
+     */
+    public CloudToDeviceQueues(CloudToDeviceStore store, DeviceRegistry registry, FeedbackQueue feedback,
+                               ScheduledExecutorService thread, Clock clock, Duration lockTimeout) {
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("The lock timeout must be positive, not " + lockTimeout + ".");
+        }
         this.store = store;
         this.registry = registry;
         this.feedback = feedback;
         this.thread = thread;
         this.clock = clock;
+        this.lockTimeout = lockTimeout;
     }
 
-    /** Starts expiring messages; those that expired while the hub was down go first. */
+    /**
+     * Counts what the store holds, then starts expiring messages, feedback and locks; what expired while the hub was
+     * down goes first. Call it before anything else uses the queues.
+     */
     public CloudToDeviceQueues start() {
-        sweeper = thread.scheduleWithFixedDelay(() -> guarded("expire messages", this::expire), 0,
-                EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        // Nothing else uses the store yet, so reading it here, off the queues' thread, races with nothing.
+        for (QueueDepth depth : store.queueDepths()) {
+            depths.put(new QueueKey(depth.deviceId(), depth.deviceGenerationId()), depth.messages());
+        }
+        // A short lock timeout (tests) is checked often enough to lapse close to on time.
+        long sweepMillis = Math.max(10, Math.min(EXPIRY_SWEEP.toMillis(), lockTimeout.toMillis() / 4));
+        sweeper = thread.scheduleWithFixedDelay(() -> guarded("expire messages", this::sweep), 0, sweepMillis,
+                TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * The device's {@code cloudToDeviceMessageCount}: its messages queued and not yet completed, rejected, expired or
+     * purged, the one it holds included. Any thread.
+     */
+    @Override
+    public int of(DeviceIdentity device) {
+        return depths.getOrDefault(new QueueKey(device.deviceId(), device.generationId()), 0);
     }
 
     /**
@@ -92,6 +138,7 @@ public final class CloudToDeviceQueues implements AutoCloseable {
                         + " has " + MAX_QUEUED + " cloud-to-device messages queued, IoT Hub's most; it must complete"
                         + " some first, or purge its queue.");
             }
+            counted(queued, 1);
             LOG.debug("Queued cloud-to-device message {} for device {}", queued.sequenceNumber(), deviceId);
             pump(deviceId);
             return queued;
@@ -109,6 +156,7 @@ public final class CloudToDeviceQueues implements AutoCloseable {
             List<QueuedMessage> purged = store.purge(deviceId, message -> message.ack().wants(FeedbackStatus.PURGED)
                     ? Optional.of(FeedbackRecord.of(message, FeedbackStatus.PURGED, clock.instant()))
                     : Optional.empty());
+            purged.forEach(message -> counted(message, -1));
             Delivery delivery = deliveries.get(deviceId);
             if (delivery != null) {
                 // What the device holds is gone: its answer, when it comes, changes nothing.
@@ -154,38 +202,88 @@ public final class CloudToDeviceQueues implements AutoCloseable {
         });
     }
 
-    /** The device took the message: it leaves the queue ({@code Success} feedback). */
-    public void complete(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        settle(receiver, sequenceNumber, FeedbackStatus.SUCCESS);
+    /**
+     * The device took the message: it leaves the queue ({@code Success} feedback). Completes with false when the
+     * receiver does not hold that message (its lock lapsed, purged, or taken back), and nothing changed. A receiver
+     * that may be given the same message twice (MQTT, AMQP: again on the same link after a lapse) settles by
+     * {@link LockToken} instead.
+     */
+    public CompletableFuture<Boolean> complete(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return onThread(() -> settle(receiver, sequenceNumber, ANY_DELIVERY, FeedbackStatus.SUCCESS));
     }
 
-    /** The device refused the message: it is dead-lettered ({@code Rejected} feedback). */
-    public void reject(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        settle(receiver, sequenceNumber, FeedbackStatus.REJECTED);
+    /** The device refused the message: it is dead-lettered ({@code Rejected} feedback). False as {@link #complete}. */
+    public CompletableFuture<Boolean> reject(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return onThread(() -> settle(receiver, sequenceNumber, ANY_DELIVERY, FeedbackStatus.REJECTED));
     }
 
-    /** The device gave the message back: it is delivered again, unless it was delivered too often or expired. */
-    public void abandon(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        settle(receiver, sequenceNumber, null);
+    /**
+     * The device gave the message back: it is delivered again, unless it was delivered too often or expired. False
+     * as {@link #complete}.
+     */
+    public CompletableFuture<Boolean> abandon(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return onThread(() -> settle(receiver, sequenceNumber, ANY_DELIVERY, null));
     }
 
-    private void settle(CloudToDeviceReceiver receiver, long sequenceNumber, FeedbackStatus outcome) {
-        run("settle a message of device " + receiver.deviceId(), () -> {
-            Delivery delivery = deliveries.get(receiver.deviceId());
-            if (delivery == null || delivery.inFlightTo != receiver || delivery.inFlight == null
-                    || delivery.inFlight.sequenceNumber() != sequenceNumber) {
-                LOG.debug("Device {} settled message {} that it does not hold (purged, or taken back)",
-                        receiver.deviceId(), sequenceNumber);
-                return;
-            }
-            QueuedMessage message = delivery.inFlight;
-            delivery.inFlight = null;
-            delivery.inFlightTo = null;
-            if (outcome != null) {
-                finish(message, outcome);
-            }
+    /**
+     * Completes the delivery {@code lock} of {@link QueuedMessage#lockToken()}; false when the receiver no longer holds
+     * it (its lock lapsed, the message was purged or taken back: IoT Hub's "lock lost"), and nothing changes.
+     */
+    public CompletableFuture<Boolean> complete(CloudToDeviceReceiver receiver, LockToken lock) {
+        return onThread(() -> settle(receiver, lock.sequenceNumber(), lock.deliveryCount(), FeedbackStatus.SUCCESS));
+    }
+
+    /** Rejects (dead-letters) the delivery {@code lock}; false when its lock was lost, as {@link #complete}. */
+    public CompletableFuture<Boolean> reject(CloudToDeviceReceiver receiver, LockToken lock) {
+        return onThread(() -> settle(receiver, lock.sequenceNumber(), lock.deliveryCount(), FeedbackStatus.REJECTED));
+    }
+
+    /** Abandons (queues again) the delivery {@code lock}; false when its lock was lost, as {@link #complete}. */
+    public CompletableFuture<Boolean> abandon(CloudToDeviceReceiver receiver, LockToken lock) {
+        return onThread(() -> settle(receiver, lock.sequenceNumber(), lock.deliveryCount(), null));
+    }
+
+    /** For the settling calls that name no delivery: whichever delivery of the message the receiver holds. */
+    private static final int ANY_DELIVERY = -1;
+
+    /** Ends the receiver's delivery with {@code outcome}, or abandons it when null; false if it holds no such lock. */
+    private boolean settle(CloudToDeviceReceiver receiver, long sequenceNumber, int deliveryCount,
+                           FeedbackStatus outcome) {
+        if (releaseIfLapsed(receiver.deviceId(), clock.millis())) {
+            // Lapsed, though the sweep has not come by yet: lost all the same.
+            LOG.debug("Device {} settled message {} after its lock lapsed", receiver.deviceId(), sequenceNumber);
+            return false;
+        }
+        Delivery delivery = deliveries.get(receiver.deviceId());
+        if (delivery == null || delivery.inFlightTo != receiver || delivery.inFlight == null
+                || delivery.inFlight.sequenceNumber() != sequenceNumber
+                || (deliveryCount != ANY_DELIVERY && delivery.inFlight.deliveryCount() != deliveryCount)) {
+            LOG.debug("Device {} settled delivery {} of message {} that it does not hold (lock lapsed, purged,"
+                    + " or taken back)", receiver.deviceId(), deliveryCount, sequenceNumber);
+            return false;
+        }
+        QueuedMessage message = delivery.inFlight;
+        delivery.inFlight = null;
+        delivery.inFlightTo = null;
+        if (outcome != null) {
+            finish(message, outcome);
+        }
+        if (delivery.receiver == null) {
+            deliveries.remove(receiver.deviceId());
+        } else {
             pump(receiver.deviceId());
-        });
+        }
+        return true;
+    }
+
+    /** The device held its message past the lock timeout: it goes back to the queue, this delivery counted. */
+    private void lapse(Delivery delivery) {
+        QueuedMessage message = delivery.inFlight;
+        LOG.info("Device {} held cloud-to-device message {} for {} without settling it: the lock lapsed, it is"
+                + " queued again (delivery {} of {})", message.deviceId(), printable(message.messageId()), lockTimeout,
+                message.deliveryCount(), MAX_DELIVERY_COUNT);
+        delivery.inFlight = null;
+        delivery.inFlightTo = null;
     }
 
     /** Sends the device its oldest deliverable message, if it has a receiver and holds none. On the thread. */
@@ -204,13 +302,16 @@ public final class CloudToDeviceQueues implements AutoCloseable {
                 finish(message, FeedbackStatus.EXPIRED);
             } else if (!isForCurrentDevice(message)) {
                 // Queued for a device deleted since; a new device of that id does not get it.
-                store.remove(message.sequenceNumber(), null);
+                if (store.remove(message.sequenceNumber(), null)) {
+                    counted(message, -1);
+                }
             } else if (message.deliveryCount() >= MAX_DELIVERY_COUNT) {
                 finish(message, FeedbackStatus.DELIVERY_COUNT_EXCEEDED);
             } else {
                 store.delivered(message.sequenceNumber());
                 delivery.inFlight = message.deliveredOnceMore();
                 delivery.inFlightTo = delivery.receiver;
+                delivery.lockedUntilMillis = clock.millis() + lockTimeout.toMillis();
                 LOG.debug("Delivering cloud-to-device message {} to device {} (delivery {})",
                         message.sequenceNumber(), deviceId, delivery.inFlight.deliveryCount());
                 delivery.receiver.deliver(delivery.inFlight);
@@ -223,6 +324,40 @@ public final class CloudToDeviceQueues implements AutoCloseable {
         return registry.findDevice(message.deviceId())
                 .map(device -> device.generationId().equals(message.deviceGenerationId()))
                 .orElse(false);
+    }
+
+    private void sweep() {
+        releaseLapsedLocks();
+        expire();
+        feedback.expire();
+    }
+
+    private void releaseLapsedLocks() {
+        long now = clock.millis();
+        List<String> holding = new ArrayList<>();
+        deliveries.forEach((deviceId, delivery) -> {
+            if (delivery.inFlight != null) {
+                holding.add(deviceId);
+            }
+        });
+        for (String deviceId : holding) {
+            releaseIfLapsed(deviceId, now);
+        }
+    }
+
+    /** Takes back the message the device holds past its lock, and sends it its next one; true if it did. */
+    private boolean releaseIfLapsed(String deviceId, long nowMillis) {
+        Delivery delivery = deliveries.get(deviceId);
+        if (delivery == null || delivery.inFlight == null || nowMillis < delivery.lockedUntilMillis) {
+            return false;
+        }
+        lapse(delivery);
+        if (delivery.receiver == null) {
+            deliveries.remove(deviceId);
+        } else {
+            pump(deviceId);
+        }
+        return true;
     }
 
     private void expire() {
@@ -240,7 +375,9 @@ public final class CloudToDeviceQueues implements AutoCloseable {
     /** The message leaves its queue with {@code status}; feedback when its sender asked for it. */
     private void finish(QueuedMessage message, FeedbackStatus status) {
         boolean wanted = message.ack().wants(status);
-        store.remove(message.sequenceNumber(), wanted ? FeedbackRecord.of(message, status, clock.instant()) : null);
+        if (store.remove(message.sequenceNumber(), wanted ? FeedbackRecord.of(message, status, clock.instant()) : null)) {
+            counted(message, -1);
+        }
         if (status != FeedbackStatus.SUCCESS) {
             LOG.info("Cloud-to-device message {} to device {} ended: {}", printable(message.messageId()),
                     message.deviceId(), status.description());
@@ -248,6 +385,14 @@ public final class CloudToDeviceQueues implements AutoCloseable {
         if (wanted) {
             feedback.added();
         }
+    }
+
+    /** The message's queue holds {@code change} more (or fewer) messages. On the thread. */
+    private void counted(QueuedMessage message, int change) {
+        depths.compute(new QueueKey(message.deviceId(), message.deviceGenerationId()), (key, count) -> {
+            int now = (count == null ? 0 : count) + change;
+            return now > 0 ? now : null;
+        });
     }
 
     private static long expiryOf(OutgoingMessage message, long nowMillis) {
@@ -313,7 +458,7 @@ public final class CloudToDeviceQueues implements AutoCloseable {
         return shortened.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    /** Stops expiring; queued messages stay stored for the next start. */
+    /** Stops expiring; queued messages stay stored for the next start (their locks are gone with the hub). */
     @Override
     public void close() {
         if (sweeper != null) {

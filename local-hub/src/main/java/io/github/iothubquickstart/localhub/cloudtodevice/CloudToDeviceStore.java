@@ -42,6 +42,12 @@ public interface CloudToDeviceStore extends AutoCloseable {
     /** Forgets the feedback records (taken by a back-end, or dropped). */
     void removeFeedback(List<Long> ids);
 
+    /** How many messages each device's queue holds, read once when the queues start. */
+    List<QueueDepth> queueDepths();
+
+    /** Drops the feedback records made at or before {@code madeAtOrBeforeMillis} (past their time to live); how many. */
+    int expireFeedback(long madeAtOrBeforeMillis);
+
     /** Drops the oldest feedback records beyond the newest {@code max}; how many were dropped. */
     int trimFeedback(int max);
 

@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.cloudtodevice;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The feedback on cloud-to-device messages, held (stored) until a back-end takes it, as IoT Hub's feedback queue:
  * records go out in batches of at most {@value #MAX_BATCH} to one of the back-ends listening, one batch at a time; a
- * batch accepted is gone, one released comes again, up to {@value #MAX_DELIVERY_COUNT} times. At most
- * {@value #MAX_RECORDS} records wait; beyond that the oldest are dropped. Runs on the thread of the
+ * batch accepted is gone, one released comes again, up to {@value #MAX_DELIVERY_COUNT} times. A record expires after
+ * the queue's time to live (IoT Hub's {@code feedback.ttlAsIso8601}, one hour by default), counted from when it was
+ * made; at most {@value #MAX_RECORDS} records wait, beyond that the oldest are dropped. Runs on the thread of the
  * {@link CloudToDeviceQueues}, which alone uses the store.
  */
 public final class FeedbackQueue {
@@ -19,9 +22,12 @@ public final class FeedbackQueue {
     public static final int MAX_BATCH = 64;
     public static final int MAX_RECORDS = 10_000;
     public static final int MAX_DELIVERY_COUNT = 10;
+    public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofHours(1);
 
     private final CloudToDeviceStore store;
     private final ScheduledExecutorService thread;
+    private final Clock clock;
+    private final Duration timeToLive;
     /** Confined to {@link #thread}. */
     private final List<FeedbackReceiver> receivers = new ArrayList<>();
     private List<Long> inFlight;
@@ -30,9 +36,23 @@ public final class FeedbackQueue {
     private int lastBatchDeliveries;
     private int nextReceiver;
 
-    public FeedbackQueue(CloudToDeviceStore store, ScheduledExecutorService thread) {
+    /** @param clock the one the {@link CloudToDeviceQueues} date the records with */
+    public FeedbackQueue(CloudToDeviceStore store, ScheduledExecutorService thread, Clock clock, Duration timeToLive) {
+        if (timeToLive.isNegative() || timeToLive.isZero()) {
+            throw new IllegalArgumentException("The feedback's time to live must be positive, not " + timeToLive + ".");
+        }
         this.store = store;
         this.thread = thread;
+        this.clock = clock;
+        this.timeToLive = timeToLive;
+    }
+
+    /** Drops the records past their time to live; on the thread, from the queues' sweep and before each batch. */
+    void expire() {
+        int expired = store.expireFeedback(clock.millis() - timeToLive.toMillis());
+        if (expired > 0) {
+            LOG.info("Dropped {} feedback records no back-end took within their time to live ({})", expired, timeToLive);
+        }
     }
 
     /** Records were stored: bound the queue, and send them if a back-end listens. On the thread. */
@@ -92,6 +112,7 @@ public final class FeedbackQueue {
         if (inFlight != null || receivers.isEmpty()) {
             return;
         }
+        expire();
         List<StoredFeedback> batch = store.oldestFeedback(MAX_BATCH);
         if (batch.isEmpty()) {
             return;

@@ -20,6 +20,11 @@ public record QueuedMessage(long sequenceNumber, String deviceId, String deviceG
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 
+    /** This delivery of the message, which its receiver settles. */
+    public LockToken lockToken() {
+        return new LockToken(sequenceNumber, deliveryCount);
+    }
+
     boolean expiredAt(long epochMillis) {
         return epochMillis >= expiryMillis;
     }

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.mqtt;
 import io.github.iothubquickstart.localhub.cloudtodevice.Acknowledgement;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceReceiver;
+import io.github.iothubquickstart.localhub.cloudtodevice.LockToken;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * A device's subscription to {@code devices/{id}/messages/devicebound/#}: the hub publishes its cloud-to-device
  * messages there at QoS 1, IoT Hub's system properties in the topic's property bag, and the device's PUBACK
  * completes a message (MQTT has no way to reject or abandon one). A message not acknowledged when the connection
- * ends goes back to the queue and comes again on the next connection.
+ * ends goes back to the queue and comes again on the next connection; one not acknowledged within the lock timeout
+ * comes again on this one, in a new PUBLISH, and the late PUBACK of the old one completes nothing.
  */
 final class MqttCloudToDevice implements CloudToDeviceReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(MqttCloudToDevice.class);
@@ -30,8 +32,8 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
     private final MqttEndpoint endpoint;
     private final Context context;
     private final CloudToDeviceQueues queues;
-    /** Packet id to the message's sequence number; confined to the connection's event loop. */
-    private final Map<Integer, Long> awaitingAcknowledgement = new HashMap<>();
+    /** Packet id to the delivery it carried; confined to the connection's event loop. */
+    private final Map<Integer, LockToken> awaitingAcknowledgement = new HashMap<>();
     private int lastPacketId;
 
     MqttCloudToDevice(String deviceId, MqttEndpoint endpoint, Context context, CloudToDeviceQueues queues) {
@@ -53,7 +55,7 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
                 return;
             }
             int packetId = nextPacketId();
-            awaitingAcknowledgement.put(packetId, message.sequenceNumber());
+            awaitingAcknowledgement.put(packetId, message.lockToken());
             String topic = topic(message);
             LOG.debug("To device {}: {}", deviceId, topic);
             endpoint.publish(topic, Buffer.buffer(message.body()), MqttQoS.AT_LEAST_ONCE, false, false, packetId);
@@ -62,9 +64,10 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
 
     /** A PUBACK from the device; on the connection's event loop. */
     void acknowledged(int packetId) {
-        Long sequenceNumber = awaitingAcknowledgement.remove(packetId);
-        if (sequenceNumber != null) {
-            queues.complete(this, sequenceNumber);
+        LockToken delivery = awaitingAcknowledgement.remove(packetId);
+        if (delivery != null) {
+            // False when the lock lapsed first: the message is queued again, as on IoT Hub.
+            queues.complete(this, delivery);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.github.iothubquickstart.localhub.registry;
 
-/** A device as the registry API shows it: its identity and its connection state. */
-public record RegisteredDevice(DeviceIdentity identity, DevicePresence.Presence presence) {
+/**
+ * A device as the registry API shows it: its identity, its connection state and how many cloud-to-device messages are
+ * queued for it.
+ */
+public record RegisteredDevice(DeviceIdentity identity, DevicePresence.Presence presence, int cloudToDeviceMessageCount) {
 }

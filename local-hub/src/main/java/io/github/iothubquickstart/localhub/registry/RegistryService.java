@@ -12,11 +12,18 @@ import java.util.Optional;
 public final class RegistryService {
     private final DeviceRegistry registry;
     private final DevicePresence presence;
+    private final CloudToDeviceMessageCount messageCount;
     private final EdgeHierarchyRules edgeRules;
 
+    /** Without cloud-to-device queues to count (the CLI, tests): every device shows 0 messages. */
     public RegistryService(DeviceRegistry registry, DevicePresence presence) {
+        this(registry, presence, CloudToDeviceMessageCount.none());
+    }
+
+    public RegistryService(DeviceRegistry registry, DevicePresence presence, CloudToDeviceMessageCount messageCount) {
         this.registry = registry;
         this.presence = presence;
+        this.messageCount = messageCount;
         this.edgeRules = new EdgeHierarchyRules(registry);
     }
 
@@ -111,7 +118,7 @@ public final class RegistryService {
     }
 
     private RegisteredDevice view(DeviceIdentity identity) {
-        return new RegisteredDevice(identity, presence.presence(identity.deviceId()));
+        return new RegisteredDevice(identity, presence.presence(identity.deviceId()), messageCount.of(identity));
     }
 
     private static void requireMatch(DeviceIdentity current, String ifMatch) {

@@ -33,7 +33,7 @@ final class DeviceJson {
         json.addProperty("connectionStateUpdatedTime", presence.connectionStateUpdated().toString());
         json.addProperty("statusUpdatedTime", DevicePresence.NEVER.toString());
         json.addProperty("lastActivityTime", presence.lastActivity().toString());
-        json.addProperty("cloudToDeviceMessageCount", 0);
+        json.addProperty("cloudToDeviceMessageCount", device.cloudToDeviceMessageCount());
         SasAuthenticationJson.addTo(json, identity.primaryKey(), identity.secondaryKey());
         EdgeHierarchyJson.addTo(json, identity.edge());
         return json;

@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackRecord;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackStatus;
 import io.github.iothubquickstart.localhub.cloudtodevice.OutgoingMessage;
+import io.github.iothubquickstart.localhub.cloudtodevice.QueueDepth;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
 import io.github.iothubquickstart.localhub.cloudtodevice.StoredFeedback;
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
                         + " device_generation_id TEXT NOT NULL,"
                         + " enqueued_millis INTEGER NOT NULL,"
                         + " status TEXT NOT NULL)");
+                statement.execute("CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (enqueued_millis)");
             }
             return new SqliteCloudToDeviceStore(new LockedConnection("cloud-to-device store", file, connection));
         } catch (IOException | SQLException e) {
@@ -211,6 +213,32 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
                 delete.executeBatch();
             }
             return null;
+        });
+    }
+
+    @Override
+    public List<QueueDepth> queueDepths() {
+        return database.withLock("count queued messages", () -> {
+            List<QueueDepth> depths = new ArrayList<>();
+            try (PreparedStatement select = database.connection().prepareStatement("SELECT device_id,"
+                    + " device_generation_id, COUNT(*) FROM message GROUP BY device_id, device_generation_id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    depths.add(new QueueDepth(rows.getString(1), rows.getString(2), rows.getInt(3)));
+                }
+            }
+            return depths;
+        });
+    }
+
+    @Override
+    public int expireFeedback(long madeAtOrBeforeMillis) {
+        return database.withLock("expire feedback", () -> {
+            try (PreparedStatement delete = database.connection().prepareStatement(
+                    "DELETE FROM feedback WHERE enqueued_millis <= ?")) {
+                delete.setLong(1, madeAtOrBeforeMillis);
+                return delete.executeUpdate();
+            }
         });
     }
 

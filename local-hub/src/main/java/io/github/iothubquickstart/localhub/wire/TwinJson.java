@@ -29,7 +29,7 @@ public final class TwinJson {
         json.addProperty("connectionState", device.presence().connected() ? "Connected" : "Disconnected");
         json.addProperty("connectionStateUpdatedTime", device.presence().connectionStateUpdated().toString());
         json.addProperty("lastActivityTime", device.presence().lastActivity().toString());
-        json.addProperty("cloudToDeviceMessageCount", 0);
+        json.addProperty("cloudToDeviceMessageCount", device.cloudToDeviceMessageCount());
         json.addProperty("authenticationType", "sas");
         addSections(json, twin);
         EdgeHierarchyJson.addTo(json, device.identity().edge());

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.cloudtodevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.TestClock;
@@ -42,7 +43,7 @@ class CloudToDeviceQueuesTest {
     @BeforeEach
     void openQueues() {
         store = SqliteCloudToDeviceStore.open(directory.resolve("cloud-to-device.db"));
-        feedback = new FeedbackQueue(store, thread);
+        feedback = new FeedbackQueue(store, thread, clock, FeedbackQueue.DEFAULT_TIME_TO_LIVE);
         queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock).start();
         feedback.receiverReady(feedbackReceiver);
         registry.createDevice("device-1");
@@ -214,6 +215,124 @@ class CloudToDeviceQueuesTest {
             assertThat(feedbackReceiver.next().status()).isEqualTo(FeedbackStatus.PURGED);
         }
         assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).as("no record beyond 10,000").isNull();
+    }
+
+    @Test
+    void aMessageHeldPastTheOneMinuteLockComesAgainAndTheLateAnswerSettlesNothing() throws Exception {
+        queues.send("device-1", message("held", Acknowledgement.FULL)).get();
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        QueuedMessage first = device.next();
+        assertThat(first.deliveryCount()).isEqualTo(1);
+
+        clock.advance(CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT.minusSeconds(1));
+        assertThat(device.delivered.poll(1_500, TimeUnit.MILLISECONDS)).as("still locked at 59 s").isNull();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(queues.complete(device, first.lockToken()).get()).as("the lapsed lock is lost").isFalse();
+        QueuedMessage again = device.next();
+        assertThat(again.messageId()).isEqualTo("held");
+        assertThat(again.deliveryCount()).isEqualTo(2);
+        assertThat(queues.complete(device, again.lockToken()).get()).isTrue();
+        assertThat(feedbackReceiver.next()).extracting(FeedbackRecord::originalMessageId, FeedbackRecord::status)
+                .containsExactly("held", FeedbackStatus.SUCCESS);
+        assertThat(queues.purge("device-1").get()).isZero();
+    }
+
+    @Test
+    void theLockTimeoutIsTheOneTheQueuesWereGiven() throws Exception {
+        queues.close();
+        queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock, Duration.ofSeconds(5)).start();
+        queues.send("device-1", message("held", Acknowledgement.NONE)).get();
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        device.next();
+
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(device.next().deliveryCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageWhoseLockLapsesTenTimesIsDeadLetteredWithDeliveryCountExceeded() throws Exception {
+        queues.send("device-1", message("never-answered", Acknowledgement.NEGATIVE)).get();
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+
+        for (int delivery = 1; delivery <= CloudToDeviceQueues.MAX_DELIVERY_COUNT; delivery++) {
+            assertThat(device.next().deliveryCount()).isEqualTo(delivery);
+            clock.advance(CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT);
+        }
+
+        assertThat(feedbackReceiver.next()).extracting(FeedbackRecord::originalMessageId, FeedbackRecord::status)
+                .containsExactly("never-answered", FeedbackStatus.DELIVERY_COUNT_EXCEEDED);
+        assertThat(device.delivered.poll(300, TimeUnit.MILLISECONDS)).as("no eleventh delivery").isNull();
+    }
+
+    @Test
+    void cloudToDeviceMessageCountIsWhatIsQueuedAndNotYetSettledTheHeldOneIncluded() throws Exception {
+        DeviceIdentity device1 = registry.findDevice("device-1").orElseThrow();
+        assertThat(queues.of(device1)).isZero();
+        queues.send("device-1", message("m1", Acknowledgement.NONE)).get();
+        queues.send("device-1", message("m2", Acknowledgement.NONE)).get();
+        assertThat(queues.of(device1)).isEqualTo(2);
+
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        QueuedMessage held = device.next();
+        assertThat(queues.of(device1)).as("held, not settled").isEqualTo(2);
+        assertThat(queues.complete(device, held.lockToken()).get()).isTrue();
+        assertThat(queues.of(device1)).isEqualTo(1);
+        assertThat(queues.reject(device, device.next().lockToken()).get()).isTrue();
+        assertThat(queues.of(device1)).isZero();
+
+        queues.send("device-1", message("m3", Acknowledgement.NONE)).get();
+        queues.purge("device-1").get();
+        assertThat(queues.of(device1)).isZero();
+    }
+
+    @Test
+    void cloudToDeviceMessageCountSurvivesARestartAndIsPerDeviceGeneration() throws Exception {
+        queues.send("device-1", message("for-the-old-device", Acknowledgement.NONE)).get();
+        registry.deleteDevice("device-1");
+        clock.advance(Duration.ofSeconds(1));
+        DeviceIdentity renewed = registry.createDevice("device-1");
+        registry.createDevice("device-2");
+        queues.send("device-2", message("m1", Acknowledgement.NONE)).get();
+        queues.send("device-2", message("m2", Acknowledgement.NONE)).get();
+        assertThat(queues.of(renewed)).as("the old device's message is not the new one's").isZero();
+
+        queues.close();
+        CloudToDeviceQueues restarted = new CloudToDeviceQueues(store, registry, feedback, thread, clock).start();
+        try {
+            assertThat(restarted.of(registry.findDevice("device-2").orElseThrow())).isEqualTo(2);
+            assertThat(restarted.of(renewed)).isZero();
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void feedbackNobodyTakesWithinAnHourExpiresEvenAcrossARestart() throws Exception {
+        feedback.receiverGone(feedbackReceiver);
+        FakeReceiver device = new FakeReceiver("device-1");
+        queues.receiverReady(device);
+        queues.send("device-1", message("old", Acknowledgement.FULL)).get();
+        queues.complete(device, device.next().lockToken()).get();
+        clock.advance(Duration.ofMinutes(30));
+        queues.send("device-1", message("newer", Acknowledgement.FULL)).get();
+        queues.complete(device, device.next().lockToken()).get();
+        queues.close();
+        store.close();
+
+        clock.advance(Duration.ofMinutes(30));
+        store = SqliteCloudToDeviceStore.open(directory.resolve("cloud-to-device.db"));
+        feedback = new FeedbackQueue(store, thread, clock, FeedbackQueue.DEFAULT_TIME_TO_LIVE);
+        queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock).start();
+        feedback.receiverReady(feedbackReceiver);
+
+        assertThat(feedbackReceiver.next().originalMessageId()).as("30 minutes old").isEqualTo("newer");
+        assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).as("an hour old: expired").isNull();
     }
 
     private static OutgoingMessage message(String messageId, Acknowledgement ack) {

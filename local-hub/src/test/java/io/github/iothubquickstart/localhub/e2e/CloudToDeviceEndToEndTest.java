@@ -16,6 +16,9 @@ import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.query.TwinQueryResponse;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.LocalHub;
@@ -120,6 +123,36 @@ class CloudToDeviceEndToEndTest {
         assertThat(got).as("the queued message reached the device").isNotNull();
         assertThat(got.getMessageId()).isEqualTo("offline-" + protocol);
         assertThat(new String(got.getBytes(), StandardCharsets.UTF_8)).isEqualTo("while you were away");
+    }
+
+    /** As the Java SDK's own MessagingClientTests read the device before and after a send: 0, then 1. */
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void cloudToDeviceMessageCountIsOneWhileAMessageIsQueuedAndZeroOnceTheDeviceCompletedIt(
+            IotHubClientProtocol protocol) throws Exception {
+        String deviceId = register("c2d-count-" + protocol);
+        RegistryClient registry = hub.registryClient("iothubowner");
+        TwinClient twins = hub.twinClient("iothubowner");
+        assertThat(registry.getDevice(deviceId).getCloudToDeviceMessageCount()).isZero();
+
+        Message message = new Message("count me");
+        message.setMessageId("count-" + protocol);
+        message.setDeliveryAcknowledgement(DeliveryAcknowledgement.Full);
+        messaging.send(deviceId, message);
+        assertThat(registry.getDevice(deviceId).getCloudToDeviceMessageCount()).isEqualTo(1);
+        assertThat(twins.get(deviceId).getCloudToDeviceMessageCount()).isEqualTo(1);
+        TwinQueryResponse queued = hub.queryClient("iothubowner").queryTwins(
+                "SELECT * FROM devices WHERE cloudToDeviceMessageCount > 0 AND deviceId = '" + deviceId + "'");
+        assertThat(queued.hasNext()).as("the query finds the device by its queue").isTrue();
+        assertThat(queued.next().getCloudToDeviceMessageCount()).isEqualTo(1);
+
+        LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = connect(deviceId, protocol,
+                IotHubMessageResult.COMPLETE);
+        assertThat(received.poll(WAIT_SECONDS, TimeUnit.SECONDS)).as("the message reached the device").isNotNull();
+        // The hub removes the message and counts it out before it adds the feedback.
+        assertThat(feedbackFor("count-" + protocol).getStatusCode()).isEqualTo(FeedbackStatusCode.success);
+        assertThat(registry.getDevice(deviceId).getCloudToDeviceMessageCount()).isZero();
+        assertThat(twins.get(deviceId).getCloudToDeviceMessageCount()).isZero();
     }
 
     @Test

@@ -210,6 +210,9 @@ final class RawAmqpDevices implements AutoCloseable {
     /** What a receiving link took so far. */
     static final class Receiving {
         final java.util.concurrent.LinkedBlockingQueue<Message> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        /** The transfers, in the order of {@link #messages}, for the test to settle when it chooses. */
+        final java.util.concurrent.LinkedBlockingQueue<io.vertx.proton.ProtonDelivery> deliveries =
+                new java.util.concurrent.LinkedBlockingQueue<>();
         private ProtonReceiver receiver;
     }
 
@@ -304,12 +307,23 @@ final class RawAmqpDevices implements AutoCloseable {
             onContext(() -> {
                 ProtonReceiver receiver = connection.createReceiver(address);
                 receiver.setAutoAccept(false);
-                receiver.handler((delivery, message) -> receiving.messages.add(message));
+                receiver.handler((delivery, message) -> {
+                    receiving.deliveries.add(delivery);
+                    receiving.messages.add(message);
+                });
                 receiver.open();
                 receiving.receiver = receiver;
                 return null;
             });
             return receiving;
+        }
+
+        /** Settles a transfer this client received with {@code state} (accepted, rejected, released...). */
+        void settle(io.vertx.proton.ProtonDelivery delivery, DeliveryState state) throws Exception {
+            onContext(() -> {
+                delivery.disposition(state, true);
+                return null;
+            });
         }
 
         /** Closes a link this client received on. */
