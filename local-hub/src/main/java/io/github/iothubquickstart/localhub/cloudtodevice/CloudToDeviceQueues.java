@@ -154,29 +154,64 @@ public final class CloudToDeviceQueues implements AutoCloseable {
         });
     }
 
-    /** The device took the message: it leaves the queue ({@code Success} feedback). */
-    public void complete(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        settle(receiver, sequenceNumber, FeedbackStatus.SUCCESS);
+    /**
+     * The device took the message: it leaves the queue ({@code Success} feedback). Completes with false when the
+     * receiver does not hold that message (purged, or taken back), and nothing changed.
+     */
+    public CompletableFuture<Boolean> complete(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return settle(receiver, sequenceNumber, FeedbackStatus.SUCCESS);
     }
 
-    /** The device refused the message: it is dead-lettered ({@code Rejected} feedback). */
-    public void reject(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        settle(receiver, sequenceNumber, FeedbackStatus.REJECTED);
+    /** The device refused the message: it is dead-lettered ({@code Rejected} feedback). False as {@link #complete}. */
+    public CompletableFuture<Boolean> reject(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return settle(receiver, sequenceNumber, FeedbackStatus.REJECTED);
     }
 
-    /** The device gave the message back: it is delivered again, unless it was delivered too often or expired. */
-    public void abandon(CloudToDeviceReceiver receiver, long sequenceNumber) {
-        settle(receiver, sequenceNumber, null);
+    /**
+     * The device gave the message back: it is delivered again, unless it was delivered too often or expired. False
+     * as {@link #complete}.
+     */
+    public CompletableFuture<Boolean> abandon(CloudToDeviceReceiver receiver, long sequenceNumber) {
+        return settle(receiver, sequenceNumber, null);
     }
 
-    private void settle(CloudToDeviceReceiver receiver, long sequenceNumber, FeedbackStatus outcome) {
-        run("settle a message of device " + receiver.deviceId(), () -> {
+    /**
+     * For a receiver that asks for one message at a time (an HTTPS device's GET): the device's next message, now
+     * delivered to {@code receiver} and held by it until settled or taken back; empty when the device already holds
+     * one (one message in flight per device, whichever transport holds it) or none is queued. The receiver does not
+     * become the device's standing receiver: an MQTT or AMQP receiver of the device stays where it was.
+     */
+    public CompletableFuture<Optional<QueuedMessage>> takeOne(CloudToDeviceReceiver receiver) {
+        return onThread(() -> {
+            Delivery delivery = deliveries.computeIfAbsent(receiver.deviceId(), id -> new Delivery());
+            if (delivery.inFlight == null) {
+                CloudToDeviceReceiver standing = delivery.receiver;
+                delivery.receiver = receiver;
+                try {
+                    pump(receiver.deviceId());
+                } finally {
+                    delivery.receiver = standing;
+                }
+            }
+            if (delivery.inFlightTo == receiver) {
+                return Optional.of(delivery.inFlight);
+            }
+            if (delivery.receiver == null && delivery.inFlight == null) {
+                deliveries.remove(receiver.deviceId());
+            }
+            return Optional.empty();
+        });
+    }
+
+    private CompletableFuture<Boolean> settle(CloudToDeviceReceiver receiver, long sequenceNumber,
+                                              FeedbackStatus outcome) {
+        return onThread(() -> {
             Delivery delivery = deliveries.get(receiver.deviceId());
             if (delivery == null || delivery.inFlightTo != receiver || delivery.inFlight == null
                     || delivery.inFlight.sequenceNumber() != sequenceNumber) {
                 LOG.debug("Device {} settled message {} that it does not hold (purged, or taken back)",
                         receiver.deviceId(), sequenceNumber);
-                return;
+                return false;
             }
             QueuedMessage message = delivery.inFlight;
             delivery.inFlight = null;
@@ -184,7 +219,12 @@ public final class CloudToDeviceQueues implements AutoCloseable {
             if (outcome != null) {
                 finish(message, outcome);
             }
-            pump(receiver.deviceId());
+            if (delivery.receiver == null) {
+                deliveries.remove(receiver.deviceId());
+            } else {
+                pump(receiver.deviceId());
+            }
+            return true;
         });
     }
 

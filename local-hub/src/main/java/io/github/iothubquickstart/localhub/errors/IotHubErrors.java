@@ -60,6 +60,16 @@ public final class IotHubErrors {
         return new IotHubError(412, 412002, "Precondition failed: " + what);
     }
 
+    /** A device settled a cloud-to-device message whose lock it does not hold (wrong, settled, or lapsed lock). */
+    public static IotHubError deviceMessageLockLost(String message) {
+        return new IotHubError(412, 412002, message);
+    }
+
+    /** A device-to-cloud message over IoT Hub's size limit. */
+    public static IotHubError messageTooLarge(String message) {
+        return new IotHubError(413, 413001, message);
+    }
+
     public static IotHubError notFound(String what) {
         return new IotHubError(404, 404, what);
     }
