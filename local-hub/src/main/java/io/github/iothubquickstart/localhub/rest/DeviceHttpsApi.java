@@ -10,6 +10,7 @@ import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -55,7 +56,8 @@ public final class DeviceHttpsApi {
 
     public void mountOn(Router router) {
         // Vert.x runs a route's body handler before its own: the cap and the size check are routes of their own.
-        router.routeWithRegex(DEVICE + "(/modules/[^/]+)?/messages/.*").handler(this::bounded);
+        router.routeWithRegex(DEVICE + "(/modules/[^/]+)?/messages/.*").handler(this::bounded)
+                .failureHandler(DeviceHttpsApi::quietWhenGone);
         router.postWithRegex(TELEMETRY).handler(DeviceHttpsApi::refuseTooLarge);
         router.postWithRegex(TELEMETRY)
                 .handler(BodyHandler.create(false).setBodyLimit(HttpsTelemetry.MAX_MESSAGE_BYTES))
@@ -82,6 +84,16 @@ public final class DeviceHttpsApi {
                     + " device requests at once; send again later.");
         }
         context.addEndHandler(ignored -> requestsInFlight.decrementAndGet());
+        context.next();
+    }
+
+    /** A device that goes away in the middle of its request is no error of the hub's: nothing to answer. */
+    private static void quietWhenGone(RoutingContext context) {
+        if (context.failure() instanceof HttpClosedException) {
+            LOG.debug("A device closed its connection during {} {}", context.request().method(),
+                    context.request().path());
+            return;
+        }
         context.next();
     }
 

@@ -216,6 +216,32 @@ class CloudToDeviceQueuesTest {
         assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).as("no record beyond 10,000").isNull();
     }
 
+    @Test
+    void aReceiverThatTakesOneHoldsTheDevicesOnlyMessageInFlightUntilItSettlesIt() throws Exception {
+        queues.send("device-1", message("first", Acknowledgement.NONE)).get();
+        queues.send("device-1", message("second", Acknowledgement.NONE)).get();
+        FakeReceiver https = new FakeReceiver("device-1");
+
+        QueuedMessage first = queues.takeOne(https).get().orElseThrow();
+        assertThat(first.messageId()).isEqualTo("first");
+        assertThat(first.deliveryCount()).isEqualTo(1);
+        FakeReceiver mqtt = new FakeReceiver("device-1");
+        queues.receiverReady(mqtt);
+        assertThat(queues.takeOne(new FakeReceiver("device-1")).get()).as("one message in flight per device").isEmpty();
+        assertThat(mqtt.delivered.poll(300, TimeUnit.MILLISECONDS)).as("nor to the device's other receiver").isNull();
+
+        assertThat(queues.complete(new FakeReceiver("device-1"), first.sequenceNumber()).get())
+                .as("only the receiver that holds it settles it").isFalse();
+        assertThat(queues.complete(https, first.sequenceNumber()).get()).isTrue();
+        assertThat(queues.complete(https, first.sequenceNumber()).get()).as("settled once").isFalse();
+        assertThat(mqtt.next().messageId()).as("the device's standing receiver gets the next").isEqualTo("second");
+    }
+
+    @Test
+    void takingOneFromAnEmptyQueueIsEmpty() throws Exception {
+        assertThat(queues.takeOne(new FakeReceiver("device-1")).get()).isEmpty();
+    }
+
     private static OutgoingMessage message(String messageId, Acknowledgement ack) {
         return new OutgoingMessage(messageId, null, null, null, null, null, ack, Map.of("k", "v"),
                 messageId.getBytes(StandardCharsets.UTF_8));
