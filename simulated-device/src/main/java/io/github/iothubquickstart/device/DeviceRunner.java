@@ -2,6 +2,7 @@ package io.github.iothubquickstart.device;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import io.github.iothubquickstart.common.DeviceConnectionString;
 import java.io.PrintStream;
@@ -107,7 +108,8 @@ final class DeviceRunner implements DeviceLauncher {
         // method round trip; 1 ms periods make it ~2-5 ms (docs/benchmarks.md) for a few hundred idle wake-ups/s.
         ClientOptions.ClientOptionsBuilder options = ClientOptions.builder()
                 .sendInterval(SDK_QUEUE_PERIOD_MILLIS)
-                .receiveInterval(config.protocol() == Protocol.HTTPS ? HTTPS_POLL_PERIOD_MILLIS : SDK_QUEUE_PERIOD_MILLIS);
+                .receiveInterval(config.protocol().sdkProtocol() == IotHubClientProtocol.HTTPS
+                        ? HTTPS_POLL_PERIOD_MILLIS : SDK_QUEUE_PERIOD_MILLIS);
         config.connection().sslContext().ifPresent(options::sslContext);
         DeviceClient deviceClient = new DeviceClient(config.connection().connectionString().value(),
                 config.protocol().sdkProtocol(), options.build());
