@@ -284,12 +284,13 @@ public final class LocalHub implements AutoCloseable {
         // MQTT_WS and AMQPS_WS: one path, the protocol chosen by the WebSocket subprotocol (AMQP's even without 5671).
         DeviceWebSockets webSockets = new DeviceWebSockets(List.of(mqttServer.overWebSockets(),
                 amqpHandler.overWebSockets()));
+        BulkRegistryOperations bulkOperations = new BulkRegistryOperations(registryService, moduleService);
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
                 new RegistryRoutes(serviceAuthenticator, registryService),
                 new ModuleRoutes(serviceAuthenticator, moduleService),
-                new BulkRegistryRoute(serviceAuthenticator, new BulkRegistryOperations(registryService)),
+                new BulkRegistryRoute(serviceAuthenticator, bulkOperations),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),

@@ -55,9 +55,12 @@ public final class IotHubErrors {
         return new IotHubError(409, 409001, "A device with id " + deviceId + " is already registered.");
     }
 
-    /** The caller's ETag ({@code If-Match}) is not the current one: someone else changed the resource first. */
+    /**
+     * The caller's ETag ({@code If-Match}) is not the current one: someone else changed the resource first. 412001
+     * is PreconditionFailed in every SDK's table (412002 is DeviceMessageLockLost, a cloud-to-device lock).
+     */
     public static IotHubError preconditionFailed(String what) {
-        return new IotHubError(412, 412002, "Precondition failed: " + what);
+        return new IotHubError(412, 412001, "Precondition failed: " + what);
     }
 
     /** A device settled a cloud-to-device message whose lock it does not hold (wrong, settled, or lapsed lock). */
@@ -96,8 +99,10 @@ public final class IotHubErrors {
     }
 
     /**
-     * IoT Hub's name of an error code, as a bulk registry operation reports it per device ({@code errorCode}):
-     * {@code DeviceAlreadyExists} for 409001 and so on.
+     * IoT Hub's name of an error code ({@code DeviceAlreadyExists} for 409001 and so on), as a bulk registry
+     * operation reports it per device and as every error body carries it ({@code ErrorCode:<name>;}, header
+     * {@code iothub-errorcode}); the names are those of the SDKs' own tables (.NET {@code ErrorCode}, Java
+     * {@code ErrorCodeDescription}). A code IoT Hub has no name for is {@code InvalidErrorCode}, as in those tables.
      */
     public static String codeName(int errorCode) {
         return switch (errorCode) {
@@ -108,12 +113,15 @@ public final class IotHubErrors {
             case 401002 -> "IotHubUnauthorizedAccess";
             case 404001 -> "DeviceNotFound";
             case 404010 -> "ModuleNotFound";
+            case 404103 -> "DeviceNotOnline";
             case 409001 -> "DeviceAlreadyExists";
             case 409301 -> "ModuleAlreadyExistsOnDevice";
-            case 412002 -> "PreconditionFailed";
+            case 412001 -> "PreconditionFailed";
+            case 413001 -> "MessageTooLarge";
             case 413002 -> "TooManyDevices";
             case 429001 -> "ThrottlingException";
             case 500001 -> "ServerError";
+            case 504101 -> "GatewayTimeout";
             default -> "InvalidErrorCode";
         };
     }

@@ -8,6 +8,11 @@ import java.util.List;
 /**
  * Cuts a query into tokens: words (names and keywords), string literals in single or double quotes with IoT Hub's
  * escapes, numbers (decimal or 0x hexadecimal) and symbols. Anything else is refused with its position.
+ * <p>
+ * Names are IoT Hub's: letters, digits, {@code _} and {@code $} ({@code $version}, {@code $metadata}), with
+ * hyphens inside ({@code KeyQuery5b1c2d3e-1f0a-...}, as the SDKs' tests name properties after a UUID), and after a
+ * dot a name may start with a digit ({@code tags.2nd}). A hyphen therefore belongs to a name unless a space parts
+ * it from the name before it: {@code a - b} is a subtraction, {@code a-b} one name.
  */
 final class QueryLexer {
     private static final List<String> SYMBOLS = List.of("!=", "<>", "<=", ">=", "=", "<", ">", "(", ")", "[", "]",
@@ -34,20 +39,22 @@ final class QueryLexer {
                 tokens.add(new Token(Token.Kind.END, "", at));
                 return tokens;
             }
-            tokens.add(next());
+            tokens.add(next(tokens.isEmpty() ? null : tokens.get(tokens.size() - 1)));
         }
     }
 
-    private Token next() {
+    private Token next(Token previous) {
         char c = text.charAt(at);
         int start = at;
-        if (Character.isLetter(c) || c == '_' || c == '$') {
-            while (at < text.length() && isNamePart(text.charAt(at))) {
-                at++;
-            }
-            return new Token(Token.Kind.WORD, text.substring(start, at), start);
+        boolean nameAfterDot = previous != null && previous.isSymbol(".") && previous.position() + 1 == at
+                && isNamePart(c);
+        if (Character.isLetter(c) || c == '_' || c == '$' || nameAfterDot) {
+            return name(start);
         }
-        if (Character.isDigit(c) || (c == '.' && at + 1 < text.length() && Character.isDigit(text.charAt(at + 1)))) {
+        boolean dotAfterName = previous != null && previous.kind() == Token.Kind.WORD
+                && previous.position() + previous.text().length() == at;
+        if (Character.isDigit(c) || (c == '.' && !dotAfterName && at + 1 < text.length()
+                && Character.isDigit(text.charAt(at + 1)))) {
             return number(start);
         }
         if (c == '\'' || c == '"') {
@@ -61,6 +68,21 @@ final class QueryLexer {
         }
         throw new InvalidQueryException("Syntax error: unexpected character '" + c + "' at character " + (start + 1)
                 + ".");
+    }
+
+    /** A name: its characters, and each hyphen that has a name character right after it. */
+    private Token name(int start) {
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (isNamePart(c)) {
+                at++;
+            } else if (c == '-' && at + 1 < text.length() && isNamePart(text.charAt(at + 1))) {
+                at += 2;
+            } else {
+                break;
+            }
+        }
+        return new Token(Token.Kind.WORD, text.substring(start, at), start);
     }
 
     private static boolean isNamePart(char c) {

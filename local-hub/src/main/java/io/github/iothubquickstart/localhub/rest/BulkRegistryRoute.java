@@ -10,6 +10,8 @@ import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.registry.BulkDeviceError;
 import io.github.iothubquickstart.localhub.registry.BulkDeviceOperation;
+import io.github.iothubquickstart.localhub.registry.BulkModuleOperation;
+import io.github.iothubquickstart.localhub.registry.BulkRegistryEntry;
 import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.ImportMode;
 import io.vertx.core.Handler;
@@ -19,10 +21,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * IoT Hub's bulk registry operation, {@code POST /devices}: a JSON array of devices in the import shape
- * ({@code id}, {@code importMode}, {@code eTag}, {@code status}, {@code authentication}, ...). Answers 200 with
- * {@code {"isSuccessful":true,"errors":[],"warnings":[]}}, or 400 with {@code isSuccessful} false and one error per
- * device that was not changed ({@code deviceId}, {@code errorCode} by name, {@code errorStatus}). Needs REGISTRY_WRITE.
+ * IoT Hub's bulk registry operation, {@code POST /devices}: a JSON array of devices and modules in the import shape
+ * ({@code id}, {@code moduleId} for a module, {@code importMode}, {@code eTag}, {@code status},
+ * {@code authentication}, {@code managedBy}, ...). Answers 200 with {@code {"isSuccessful":true,"errors":[],
+ * "warnings":[]}}, or 400 with {@code isSuccessful} false and one error per entry that was not applied
+ * ({@code deviceId}, {@code moduleId} for a module, {@code errorCode} by name, {@code errorStatus}). Needs
+ * REGISTRY_WRITE.
  */
 public final class BulkRegistryRoute implements Handler<RoutingContext> {
     /** IoT Hub's import modes that change twins instead of identities; the local hub has none of them. */
@@ -46,6 +50,9 @@ public final class BulkRegistryRoute implements Handler<RoutingContext> {
         for (BulkDeviceError error : errors) {
             JsonObject json = new JsonObject();
             json.addProperty("deviceId", error.deviceId());
+            if (error.moduleId() != null) {
+                json.addProperty("moduleId", error.moduleId());
+            }
             json.addProperty("errorCode", IotHubErrors.codeName(error.error().errorCode()));
             json.addProperty("errorStatus", error.error().getMessage());
             errorArray.add(json);
@@ -57,9 +64,9 @@ public final class BulkRegistryRoute implements Handler<RoutingContext> {
                 .end(result.toString());
     }
 
-    static List<BulkDeviceOperation> parse(String body) {
+    static List<BulkRegistryEntry> parse(String body) {
         JsonArray array = array(body);
-        List<BulkDeviceOperation> parsed = new ArrayList<>(array.size());
+        List<BulkRegistryEntry> parsed = new ArrayList<>(array.size());
         for (JsonElement element : array) {
             if (!element.isJsonObject()) {
                 throw IotHubErrors.formatError("Each entry of a bulk registry operation must be a JSON object.");
@@ -69,26 +76,29 @@ public final class BulkRegistryRoute implements Handler<RoutingContext> {
         return parsed;
     }
 
-    private static BulkDeviceOperation operation(JsonObject json) {
+    private static BulkRegistryEntry operation(JsonObject json) {
         String id = DeviceJson.string(json, "id");
         if (id == null || id.isBlank()) {
             throw IotHubErrors.argumentInvalid("Each entry of a bulk registry operation needs the device's id.");
         }
-        if (present(json, "moduleId")) {
-            throw IotHubErrors.notImplemented("A module in a bulk registry operation");
-        }
+        String moduleId = DeviceJson.string(json, "moduleId");
+        String identity = moduleId == null ? "device " + id : "module " + moduleId + " of device " + id;
         if (present(json, "tags") || present(json, "properties")) {
-            throw IotHubErrors.notImplemented("Twin tags and properties in a bulk registry operation (device " + id + ")");
+            throw IotHubErrors.notImplemented("Twin tags and properties in a bulk registry operation (" + identity + ")");
         }
-        return new BulkDeviceOperation(id, importMode(id, DeviceJson.string(json, "importMode")),
-                DeviceJson.fromJson(json), DeviceJson.string(json, "eTag"));
+        ImportMode mode = importMode(identity, DeviceJson.string(json, "importMode"));
+        String eTag = DeviceJson.string(json, "eTag");
+        if (moduleId != null) {
+            return new BulkModuleOperation(id, moduleId, mode, ModuleJson.fromJson(json), eTag);
+        }
+        return new BulkDeviceOperation(id, mode, DeviceJson.fromJson(json), eTag);
     }
 
-    private static ImportMode importMode(String deviceId, String text) {
+    private static ImportMode importMode(String identity, String text) {
         if (text != null && TWIN_IMPORT_MODES.contains(text.toLowerCase(java.util.Locale.ROOT))) {
-            throw IotHubErrors.notImplemented("importMode " + text + " (device " + deviceId + ")");
+            throw IotHubErrors.notImplemented("importMode " + text + " (" + identity + ")");
         }
-        return ImportMode.parse(text).orElseThrow(() -> IotHubErrors.argumentInvalid("Device " + deviceId
+        return ImportMode.parse(text).orElseThrow(() -> IotHubErrors.argumentInvalid("The entry for " + identity
                 + " has importMode " + text + "; a bulk registry operation takes create, update, updateIfMatchETag,"
                 + " delete or deleteIfMatchETag."));
     }

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes errors in IoT Hub's JSON shape ({@code errorCode}, {@code trackingId}, {@code message},
- * {@code timestampUtc}), which the Azure SDKs parse into their typed exceptions.
+ * Writes errors as IoT Hub does, HTTP status, header {@code iothub-errorcode} (the code's name) and a body every
+ * Azure SDK parses into its typed exception ({@link IotHubErrorBody}).
  */
 public final class HttpErrorResponder {
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponder.class);
@@ -33,15 +33,11 @@ public final class HttpErrorResponder {
             context.response().reset();
             return;
         }
-        JsonObject body = new JsonObject();
-        body.addProperty("errorCode", error.errorCode());
-        body.addProperty("trackingId", UUID.randomUUID().toString());
-        body.addProperty("message", error.getMessage());
-        body.addProperty("timestampUtc", clock.instant().toString());
+        JsonObject body = IotHubErrorBody.of(error, UUID.randomUUID().toString(), clock.instant());
         context.response()
                 .setStatusCode(error.httpStatus())
                 .putHeader("Content-Type", "application/json; charset=utf-8")
-                .putHeader("iothub-errorcode", Integer.toString(error.errorCode()))
+                .putHeader("iothub-errorcode", IotHubErrors.codeName(error.errorCode()))
                 .end(body.toString());
     }
 }

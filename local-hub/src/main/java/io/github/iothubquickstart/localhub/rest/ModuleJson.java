@@ -39,6 +39,11 @@ final class ModuleJson {
         JsonObject json = DeviceJson.object(body);
         requireSame(json, "deviceId", pathDeviceId);
         requireSame(json, "moduleId", pathModuleId);
+        return fromJson(json);
+    }
+
+    /** The settable members of one module (also an entry of a bulk operation): SAS keys and {@code managedBy}. */
+    static ModuleUpdate fromJson(JsonObject json) {
         SasAuthenticationJson.Keys keys = SasAuthenticationJson.read(json, "Module");
         return new ModuleUpdate(keys.primaryKey(), keys.secondaryKey(),
                 SasAuthenticationJson.blankToNull(DeviceJson.string(json, "managedBy")));

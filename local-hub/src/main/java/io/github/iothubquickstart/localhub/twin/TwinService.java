@@ -54,16 +54,31 @@ public final class TwinService {
         return update(IdentityId.device(deviceId), sections, ifMatch);
     }
 
-    /** Merges the given tags and desired properties into the twin (IoT Hub's twin PATCH). */
+    /**
+     * Merges the given tags and desired properties into the twin (IoT Hub's twin PATCH). A section sent as JSON null
+     * ({@code "properties":{"desired":null}}, {@code "tags":null}) removes all of it, as IoT Hub does: the desired
+     * {@code $version} moves on and the device gets a patch naming each removed property with null.
+     */
     public TwinDocument update(IdentityId owner, TwinSections sections, String ifMatch) {
+        boolean clearTags = sections.tags() != null && sections.tags().isJsonNull();
+        boolean clearDesired = sections.desired() != null && sections.desired().isJsonNull();
         JsonObject tagsPatch = ruleChecked(sections.tags(), "tags");
         JsonObject desiredPatch = ruleChecked(sections.desired(), "properties.desired");
-        return change(owner, ifMatch, desiredPatch, twin -> {
+        JsonObject[] notification = {desiredPatch};
+        return change(owner, ifMatch, twin -> {
             TwinDocument result = twin;
+            if (clearTags && !twin.tags().isEmpty()) {
+                result = result.withTags(new JsonObject());
+            }
             if (tagsPatch != null && !tagsPatch.isEmpty()) {
                 JsonObject tags = TwinRules.merge(twin.tags(), tagsPatch);
                 TwinRules.requireSize(tags, "tags", TwinRules.MAX_TAGS_BYTES);
                 result = result.withTags(tags);
+            }
+            if (clearDesired && !twin.desired().isEmpty()) {
+                JsonObject removal = changesTo(twin.desired(), new JsonObject());
+                notification[0] = removal;
+                result = result.withDesired(removal, new JsonObject(), now());
             }
             if (desiredPatch != null && !desiredPatch.isEmpty()) {
                 JsonObject desired = TwinRules.merge(twin.desired(), desiredPatch);
@@ -71,7 +86,7 @@ public final class TwinService {
                 result = result.withDesired(desiredPatch, desired, now());
             }
             return result;
-        });
+        }, notification);
     }
 
     public TwinDocument replace(String deviceId, TwinSections sections, String ifMatch) {
@@ -90,14 +105,7 @@ public final class TwinService {
         return change(owner, ifMatch, twin -> {
             TwinDocument result = twin.tags().equals(tags) ? twin : twin.withTags(tags);
             if (!twin.desired().equals(desired)) {
-                // The device learns the new state as a patch: every new value, and null for each removed name.
-                JsonObject patch = desired.deepCopy();
-                for (Map.Entry<String, JsonElement> old : twin.desired().entrySet()) {
-                    if (!desired.has(old.getKey())) {
-                        patch.add(old.getKey(), JsonNull.INSTANCE);
-                    }
-                }
-                notification[0] = patch;
+                notification[0] = changesTo(twin.desired(), desired);
                 // Replacing writes every property: each one's metadata says now.
                 result = result.withDesired(desired, desired, now());
             }
@@ -170,6 +178,17 @@ public final class TwinService {
         if (owner.isModule()) {
             RegistryService.requireValidId(owner.moduleId());
         }
+    }
+
+    /** The patch that takes {@code before} to {@code after}: every value of after, and null for each name it lacks. */
+    private static JsonObject changesTo(JsonObject before, JsonObject after) {
+        JsonObject patch = after.deepCopy();
+        for (Map.Entry<String, JsonElement> old : before.entrySet()) {
+            if (!after.has(old.getKey())) {
+                patch.add(old.getKey(), JsonNull.INSTANCE);
+            }
+        }
+        return patch;
     }
 
     private Instant now() {

@@ -129,6 +129,29 @@ class ModuleTwinEndToEndTest {
     }
 
     @Test
+    void desiredNullOnAModuleTwinRemovesItsDesiredPropertiesAndTellsTheModule() throws Exception {
+        String deviceId = TestHub.idFor("line-6", IotHubClientProtocol.MQTT);
+        hub.registerModule(deviceId, "counter");
+        ModuleClient module = hub.module(deviceId, "counter", IotHubClientProtocol.MQTT);
+        module.open(false);
+        LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> pushed = new LinkedBlockingQueue<>();
+        module.subscribeToDesiredProperties((twin, context) -> pushed.add(twin), null);
+        Twin patch = new Twin(deviceId, "counter");
+        patch.getDesiredProperties().put("rate", 7);
+        twins.patch(patch);
+        assertThat(pushed.poll(10, TimeUnit.SECONDS)).isNotNull();
+
+        var cleared = new ServiceHttp(hub).patch("/twins/" + deviceId + "/modules/counter",
+                "{\"properties\":{\"desired\":null}}", "service");
+
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        assertThat(twins.get(deviceId, "counter").getDesiredProperties()).isEmpty();
+        var update = pushed.poll(10, TimeUnit.SECONDS);
+        assertThat(update).as("the module is told of the removal").isNotNull();
+        assertThat(update.getDesiredProperties()).containsEntry("rate", null);
+    }
+
+    @Test
     void twinOfAnUnknownModuleIsModuleNotFound() {
         hub.registerDevice("line-4");
 

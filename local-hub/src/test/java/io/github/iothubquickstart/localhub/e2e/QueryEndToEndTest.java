@@ -11,9 +11,12 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedExceptio
 import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
 import com.microsoft.azure.sdk.iot.service.query.RawQueryResponse;
+import com.microsoft.azure.sdk.iot.service.query.SqlQueryBuilder;
 import com.microsoft.azure.sdk.iot.service.query.TwinQueryResponse;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +105,28 @@ class QueryEndToEndTest {
         assertThat(rows).containsExactlyInAnyOrder(
                 json("{\"room\": \"kitchen\", \"devices\": 2}"),
                 json("{\"room\": \"hall\", \"devices\": 1}"));
+    }
+
+    @Test
+    void theSdksRawQueryGroupsByADesiredPropertyNamedAfterAUuid() throws Exception {
+        // QueryClientTests#testRawQuery in the Java SDK's e2e tests, shape for shape
+        String queryProperty = "KeyQuery" + UUID.randomUUID();
+        String queryPropertyValue = "ValueQuery" + UUID.randomUUID();
+        RegistryClient registry = hub.registryClient("registryReadWrite");
+        TwinClient twinClient = hub.twinClient("service");
+        for (int i = 0; i < 4; i++) {
+            Device device = registry.addDevice(new Device(UUID.randomUUID().toString(), AuthenticationType.SAS));
+            Twin twin = twinClient.get(device.getDeviceId());
+            twin.getDesiredProperties().put(queryProperty, queryPropertyValue);
+            twinClient.patch(twin);
+        }
+        String select = "properties.desired." + queryProperty + " AS " + queryProperty + "," + " COUNT() AS numberOfDevices";
+        String groupBy = "properties.desired." + queryProperty;
+        String sqlQuery = SqlQueryBuilder.createSqlQuery(select, SqlQueryBuilder.FromType.DEVICES, null, groupBy);
+
+        List<JsonObject> rows = all(queries.queryRaw(sqlQuery));
+
+        assertThat(rows).contains(json("{\"" + queryProperty + "\": \"" + queryPropertyValue + "\", \"numberOfDevices\": 4}"));
     }
 
     @Test

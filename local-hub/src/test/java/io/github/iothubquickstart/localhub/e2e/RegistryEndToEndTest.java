@@ -142,7 +142,7 @@ class RegistryEndToEndTest {
                 "registryReadWrite");
 
         assertThat(stale.statusCode()).isEqualTo(412);
-        assertThat(stale.body()).contains("412002");
+        assertThat(stale.body()).contains("412001");
         assertThat(current.statusCode()).isEqualTo(200);
         Device afterBoth = registry.getDevice("etag-device");
         assertThat(afterBoth.getStatus()).isEqualTo(DeviceStatus.Disabled);

@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * Raw HTTPS to the hub's service endpoint, for the REST calls the Java service SDK 2.1.9 has no method for (bulk
- * registry operations, service statistics, purging a cloud-to-device queue): signed with a shared access policy, trusting only the hub's CA.
+ * registry operations, service statistics, purging a cloud-to-device queue, a twin PATCH with a section null): signed with a shared access policy, trusting only the hub's CA.
  */
 final class ServiceHttp {
     static final String API_VERSION = "2021-04-12";
@@ -25,6 +25,10 @@ final class ServiceHttp {
 
     HttpResponse<String> post(String path, String body, String policy) throws Exception {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)), policy);
+    }
+
+    HttpResponse<String> patch(String path, String body, String policy) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.ofString(body)), policy);
     }
 
     HttpResponse<String> delete(String path, String policy) throws Exception {

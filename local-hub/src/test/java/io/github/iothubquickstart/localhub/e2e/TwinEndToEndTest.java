@@ -185,6 +185,35 @@ class TwinEndToEndTest {
     }
 
     @RepeatedByProperty
+    void desiredNullRemovesEveryDesiredPropertyAndTheDeviceGetsEachNameAsNull() throws Exception {
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
+        String deviceId = newDevice("cleared");
+        DeviceClient device = subscribedDevice(deviceId, updates);
+        Twin patch = new Twin(deviceId);
+        patch.getDesiredProperties().put("interval", 7);
+        patch.getDesiredProperties().put("mode", "eco");
+        patch.getTags().put("site", "lab");
+        Twin before = twins.patch(patch);
+        assertThat(updates.poll(10, TimeUnit.SECONDS)).isNotNull();
+
+        // The Java service SDK refuses a patch with no properties, so this is the PATCH other SDKs (Node's
+        // updateTwin) and the REST API send.
+        HttpResponse<String> cleared = new ServiceHttp(hub).patch("/twins/" + deviceId,
+                "{\"properties\":{\"desired\":null}}", "service");
+
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        Twin after = twins.get(deviceId);
+        assertThat(after.getDesiredProperties()).isEmpty();
+        assertThat(after.getDesiredProperties().getVersion()).isEqualTo(before.getDesiredProperties().getVersion() + 1);
+        assertThat(after.getTags().get("site")).isEqualTo("lab");
+        var update = updates.poll(10, TimeUnit.SECONDS);
+        assertThat(update).as("the device is told of the removal").isNotNull();
+        assertThat(update.getDesiredProperties()).containsEntry("interval", null).containsEntry("mode", null);
+        assertThat(update.getDesiredProperties().getVersion()).isEqualTo(after.getDesiredProperties().getVersion());
+        assertThat(TwinRequests.getTwin(device).getDesiredProperties()).isEmpty();
+    }
+
+    @RepeatedByProperty
     void desiredVersionsIncreaseAndArriveInOrderUnderConcurrentPatches() throws Exception {
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> updates = new LinkedBlockingQueue<>();
         String deviceId = newDevice("busy");
@@ -230,7 +259,7 @@ class TwinEndToEndTest {
         second.getDesiredProperties().put("owner", "second");
         assertThatThrownBy(() -> twins.patch(second, read.getETag()))
                 .isInstanceOf(IotHubPreconditionFailedException.class)
-                .hasMessageContaining("412002");
+                .hasMessageContaining("412001");
         assertThatThrownBy(() -> twins.replace(second, read.getETag()))
                 .isInstanceOf(IotHubPreconditionFailedException.class);
 

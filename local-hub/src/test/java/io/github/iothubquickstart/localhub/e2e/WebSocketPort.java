@@ -28,8 +28,15 @@ final class WebSocketPort {
 
     /** A free loopback address with 8883 and 443 free on it; skips or fails the caller when 443 is out of reach. */
     static String loopbackAddress() {
+        return loopbackAddressAlsoFreeOn();
+    }
+
+    /** As {@link #loopbackAddress()}, with {@code ports} free on it too (5671 for a hub that also serves AMQPS). */
+    static String loopbackAddressAlsoFreeOn(int... ports) {
         whyNotBindable().ifPresent(WebSocketPort::skipOrFail);
-        return LoopbackAddresses.pickFree(8883, PORT);
+        int[] wanted = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(8883, PORT),
+                java.util.Arrays.stream(ports)).toArray();
+        return LoopbackAddresses.pickFree(wanted);
     }
 
     /**

@@ -158,6 +158,23 @@ class DeviceQueriesTest {
     }
 
     @Test
+    void theJavaSdksRawQueryGroupsByAPropertyNamedAfterAUuid() {
+        String name = "KeyQuery5b1c2d3e-0f4a-4b6c-9d8e-7f6a5b4c3d2e";
+        for (String id : List.of("d1", "d2", "d3")) {
+            registry.createDevice(id);
+            twins.update(id, new TwinSections(null, json("{\"" + name + "\": \"v-1\"}")), null);
+        }
+        registry.createDevice("d4");
+
+        // QueryClientTests#testRawQuery: SqlQueryBuilder.createSqlQuery(select, DEVICES, null, groupBy)
+        QueryPage page = run("SELECT properties.desired." + name + " AS " + name + ", COUNT() AS numberOfDevices"
+                + " FROM devices GROUP BY properties.desired." + name);
+
+        assertThat(page.results()).containsExactly(
+                json("{\"" + name + "\": \"v-1\", \"numberOfDevices\": 3}"), json("{\"numberOfDevices\": 1}"));
+    }
+
+    @Test
     void groupByTreatsOneAndOnePointZeroAsOneValue() {
         device("d1", "{\"floor\": 1}", "{}");
         device("d2", "{\"floor\": 1.0}", "{}");

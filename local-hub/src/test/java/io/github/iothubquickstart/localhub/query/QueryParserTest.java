@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,6 +92,30 @@ class QueryParserTest {
         String query = "SELECT * FROM devices WHERE deviceId = '" + "x".repeat(QueryParser.MAX_QUERY_CHARS) + "'";
 
         assertThatThrownBy(() -> QueryParser.parse(query)).hasMessageContaining("at most 8192");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // The Java SDK's QueryClientTests#testRawQuery names a property "KeyQuery" + a UUID
+            "properties.desired.KeyQuery5b1c2d3e-0f4a-4b6c-9d8e-7f6a5b4c3d2e | properties,desired,KeyQuery5b1c2d3e-0f4a-4b6c-9d8e-7f6a5b4c3d2e",
+            "tags.a-b                                                       | tags,a-b",
+            "tags.2nd.3                                                     | tags,2nd,3",
+            "properties.reported.$metadata.$lastUpdated                     | properties,reported,$metadata,$lastUpdated",
+            "tags.x_y-1                                                     | tags,x_y-1",
+    })
+    void takesNamesAsIotHubDoesWithHyphensDigitsAndDollars(String path, String names) {
+        DeviceQuery query = QueryParser.parse("SELECT * FROM devices WHERE " + path.strip() + " = 1");
+
+        assertThat(((Condition.Comparison) query.where()).left())
+                .isEqualTo(new PropertyPath(List.of(names.strip().split(","))));
+    }
+
+    @Test
+    void aHyphenWithASpaceBeforeItIsStillSubtraction() {
+        assertThatThrownBy(() -> QueryParser.parse("SELECT * FROM devices WHERE tags.a - 1 = 2"))
+                .hasMessageContaining("arithmetic (-)");
+        assertThat(QueryParser.parse("SELECT * FROM devices WHERE tags.a = -1.5")).isNotNull();
+        assertThat(QueryParser.parse("SELECT * FROM devices WHERE tags.a=-1")).isNotNull();
     }
 
     @Test

@@ -56,7 +56,7 @@ class ModuleServiceTest {
         RegisteredModule created = modules.create("dev", "m", new ModuleUpdate(null, null, null));
         modules.update("dev", "m", new ModuleUpdate(KEY_A, KEY_B, null), null);
 
-        assertIotHubError(() -> modules.delete("dev", "m", created.identity().etag()), 412, 412002);
+        assertIotHubError(() -> modules.delete("dev", "m", created.identity().etag()), 412, 412001);
     }
 
     @Test

@@ -128,8 +128,8 @@ class RegistryServiceTest {
         DeviceIdentity current = registry.setEnabled("dev-1", false);
         assertThat(current.etag()).isNotEqualTo(stale);
 
-        assertIotHubError(() -> service.update("dev-1", keep(current, true, null), stale), 412, 412002);
-        assertIotHubError(() -> service.delete("dev-1", stale), 412, 412002);
+        assertIotHubError(() -> service.update("dev-1", keep(current, true, null), stale), 412, 412001);
+        assertIotHubError(() -> service.delete("dev-1", stale), 412, 412001);
 
         assertThat(registry.findDevice("dev-1")).contains(current);
         assertThat(presence.disconnected()).isEmpty();

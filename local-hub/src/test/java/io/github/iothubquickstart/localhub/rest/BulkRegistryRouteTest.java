@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.registry.BulkDeviceOperation;
+import io.github.iothubquickstart.localhub.registry.BulkModuleOperation;
+import io.github.iothubquickstart.localhub.registry.BulkRegistryEntry;
 import io.github.iothubquickstart.localhub.registry.ImportMode;
+import io.github.iothubquickstart.localhub.registry.ModuleUpdate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,17 +17,37 @@ class BulkRegistryRouteTest {
 
     @Test
     void readsIdsModesETagsAndDevicesWhateverTheModeCase() {
-        List<BulkDeviceOperation> parsed = BulkRegistryRoute.parse("[{\"id\":\"a\",\"importMode\":\"Create\","
+        List<BulkRegistryEntry> parsed = BulkRegistryRoute.parse("[{\"id\":\"a\",\"importMode\":\"Create\","
                 + "\"status\":\"disabled\",\"authentication\":{\"type\":\"sas\"}},"
                 + "{\"id\":\"b\",\"importMode\":\"deleteIfMatchETag\",\"eTag\":\"AAAA\"},"
                 + "{\"id\":\"c\",\"importMode\":\"update\",\"capabilities\":{\"iotEdge\":true}}]");
 
-        assertThat(parsed).extracting(BulkDeviceOperation::deviceId).containsExactly("a", "b", "c");
-        assertThat(parsed).extracting(BulkDeviceOperation::mode)
+        assertThat(parsed).extracting(BulkRegistryEntry::deviceId).containsExactly("a", "b", "c");
+        assertThat(parsed).extracting(BulkRegistryEntry::mode)
                 .containsExactly(ImportMode.CREATE, ImportMode.DELETE_IF_MATCH_ETAG, ImportMode.UPDATE);
-        assertThat(parsed.get(0).device().enabled()).isFalse();
+        assertThat(((BulkDeviceOperation) parsed.get(0)).device().enabled()).isFalse();
         assertThat(parsed.get(1).eTag()).isEqualTo("AAAA");
-        assertThat(parsed.get(2).device().edge().iotEdge()).isTrue();
+        assertThat(((BulkDeviceOperation) parsed.get(2)).device().edge().iotEdge()).isTrue();
+    }
+
+    @Test
+    void readsAModuleEntryAsTheSdkWritesIt() {
+        List<BulkRegistryEntry> parsed = BulkRegistryRoute.parse("[{\"id\":\"d\",\"importMode\":\"create\"},"
+                + "{\"id\":\"d\",\"moduleId\":\"m\",\"importMode\":\"Create\",\"managedBy\":\"IotEdge\","
+                + "\"authentication\":{\"symmetricKey\":{\"primaryKey\":\"cA==\",\"secondaryKey\":\"cw==\"},"
+                + "\"type\":\"sas\"}},"
+                + "{\"id\":\"d\",\"moduleId\":\"n\",\"importMode\":\"deleteIfMatchETag\",\"eTag\":\"AAAB\"}]");
+
+        assertThat(parsed).extracting(BulkRegistryEntry::identity).extracting(Object::toString)
+                .containsExactly("d", "d/m", "d/n");
+        assertThat(parsed.get(0)).isInstanceOf(BulkDeviceOperation.class);
+        BulkModuleOperation created = (BulkModuleOperation) parsed.get(1);
+        assertThat(created.mode()).isEqualTo(ImportMode.CREATE);
+        assertThat(created.module()).isEqualTo(new ModuleUpdate("cA==", "cw==", "IotEdge"));
+        assertThat(parsed.get(2).mode()).isEqualTo(ImportMode.DELETE_IF_MATCH_ETAG);
+        assertThat(parsed.get(2).eTag()).isEqualTo("AAAB");
+        assertError("[{\"id\":\"d\",\"moduleId\":\"m\",\"importMode\":\"create\","
+                + "\"authentication\":{\"type\":\"selfSigned\"}}]", 501, 501);
     }
 
     @Test
@@ -40,7 +63,7 @@ class BulkRegistryRouteTest {
     void saysWhatTheLocalHubDoesNotDo() {
         assertError("[{\"id\":\"a\",\"importMode\":\"updateTwin\"}]", 501, 501);
         assertError("[{\"id\":\"a\",\"importMode\":\"create\",\"tags\":{\"x\":1}}]", 501, 501);
-        assertError("[{\"id\":\"a\",\"moduleId\":\"m\",\"importMode\":\"create\"}]", 501, 501);
+        assertError("[{\"id\":\"a\",\"moduleId\":\"m\",\"importMode\":\"create\",\"tags\":{\"x\":1}}]", 501, 501);
     }
 
     private static void assertError(String body, int status, int code) {

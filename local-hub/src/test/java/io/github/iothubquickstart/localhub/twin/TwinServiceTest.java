@@ -127,9 +127,9 @@ class TwinServiceTest {
         TwinDocument current = twins.updateReported(DEVICE, json("{\"a\":1}"));
         int writes = store.writes();
 
-        assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), stale), 412, 412002);
+        assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), stale), 412, 412001);
         assertIotHubError(() -> twins.updateReported(DEVICE, json("{\"a\":2}"), current.reportedVersion() + 1),
-                412, 412002);
+                412, 412001);
 
         assertThat(twins.get(DEVICE)).isEqualTo(current);
         assertThat(store.writes()).isEqualTo(writes);
@@ -188,8 +188,8 @@ class TwinServiceTest {
         TwinDocument current = twins.update(DEVICE, sections(json("{\"tags\":{\"a\":1}}")), null);
         int writes = store.writes();
 
-        assertIotHubError(() -> twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"b\":2}}}")), stale), 412, 412002);
-        assertIotHubError(() -> twins.replace(DEVICE, sections(json("{\"tags\":{}}")), "\"" + stale + "\""), 412, 412002);
+        assertIotHubError(() -> twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":{\"b\":2}}}")), stale), 412, 412001);
+        assertIotHubError(() -> twins.replace(DEVICE, sections(json("{\"tags\":{}}")), "\"" + stale + "\""), 412, 412001);
 
         assertThat(twins.get(DEVICE)).isEqualTo(current);
         assertThat(store.writes()).isEqualTo(writes);
@@ -219,6 +219,43 @@ class TwinServiceTest {
         assertThat(twin.tags()).as("absent tags replace with none").isEqualTo(new JsonObject());
         assertThat(twin.desiredVersion()).isEqualTo(3);
         assertThat(notifications).containsExactly(new Notification(DEVICE, json("{\"a\":1,\"c\":3,\"b\":null}"), 3));
+    }
+
+    @Test
+    void desiredNullRemovesEveryDesiredPropertyAndTellsTheDeviceEachNameWithNull() {
+        twins.update(DEVICE, sections(json("{\"tags\":{\"t\":1},\"properties\":{\"desired\":{\"a\":1,\"b\":{\"c\":2}}}}")), null);
+        notifications.clear();
+
+        TwinDocument twin = twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":null}}")), null);
+
+        assertThat(twin.desired()).isEqualTo(new JsonObject());
+        assertThat(twin.desiredVersion()).isEqualTo(3);
+        assertThat(twin.tags()).as("tags untouched").isEqualTo(json("{\"t\":1}"));
+        assertThat(twins.get(DEVICE)).isEqualTo(twin);
+        assertThat(notifications).containsExactly(new Notification(DEVICE, json("{\"a\":null,\"b\":null}"), 3));
+    }
+
+    @Test
+    void tagsNullRemovesEveryTagAndLeavesDesiredAlone() {
+        twins.update(DEVICE, sections(json("{\"tags\":{\"t\":1,\"u\":2},\"properties\":{\"desired\":{\"a\":1}}}")), null);
+        notifications.clear();
+
+        TwinDocument twin = twins.update(DEVICE, sections(json("{\"tags\":null}")), null);
+
+        assertThat(twin.tags()).isEqualTo(new JsonObject());
+        assertThat(twin.desired()).isEqualTo(json("{\"a\":1}"));
+        assertThat(twin.desiredVersion()).isEqualTo(2);
+        assertThat(notifications).isEmpty();
+    }
+
+    @Test
+    void desiredNullOnATwinWithNoDesiredPropertiesChangesNothing() {
+        TwinDocument before = twins.get(DEVICE);
+
+        TwinDocument after = twins.update(DEVICE, sections(json("{\"properties\":{\"desired\":null},\"tags\":null}")), null);
+
+        assertThat(after).isEqualTo(before);
+        assertThat(notifications).isEmpty();
     }
 
     @Test
