@@ -117,6 +117,7 @@ public final class IotHubErrors {
             case 409001 -> "DeviceAlreadyExists";
             case 409301 -> "ModuleAlreadyExistsOnDevice";
             case 412001 -> "PreconditionFailed";
+            case 412002 -> "DeviceMessageLockLost";
             case 413001 -> "MessageTooLarge";
             case 413002 -> "TooManyDevices";
             case 429001 -> "ThrottlingException";

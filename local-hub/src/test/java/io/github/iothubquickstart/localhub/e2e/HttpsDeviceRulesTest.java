@@ -202,6 +202,7 @@ class HttpsDeviceRulesTest {
         HttpResponse<String> wrong = settle(deviceId, "DELETE", "/" + java.util.UUID.randomUUID() + API);
         assertThat(wrong.statusCode()).isEqualTo(412);
         assertThat(wrong.body()).contains("412002");
+        assertThat(wrong.headers().firstValue("iothub-errorcode")).hasValue("DeviceMessageLockLost");
         assertThat(settle(deviceId, "DELETE", "/not-a-lock-token" + API).statusCode()).isEqualTo(400);
         assertThat(settle(deviceId, "DELETE", "/" + lockToken + API).statusCode()).isEqualTo(204);
         assertThat(settle(deviceId, "DELETE", "/" + lockToken + API).statusCode()).as("a spent lock token")
