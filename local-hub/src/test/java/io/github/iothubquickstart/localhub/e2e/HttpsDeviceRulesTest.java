@@ -108,6 +108,22 @@ class HttpsDeviceRulesTest {
     }
 
     @Test
+    void aDeviceIdWithCharactersThatAreEncodedInThePathIsItsOwn() throws Exception {
+        String deviceId = hub.registerDevice("rules-odd#1+%$x?");
+        LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            // As the Java SDK writes it: URLEncoder per path segment.
+            String encoded = java.net.URLEncoder.encode(deviceId, StandardCharsets.UTF_8);
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("https://" + ADDRESS + ":"
+                    + hub.hub.httpsPort() + "/devices/" + encoded + "/messages/events" + API))
+                    .POST(HttpRequest.BodyPublishers.ofString("odd")), token(deviceId));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(204);
+            assertThat(stored.poll(5, TimeUnit.SECONDS).deviceId()).isEqualTo(deviceId);
+        }
+    }
+
+    @Test
     void anOversizedMessageIs413AndNothingIsStored() throws Exception {
         String deviceId = hub.registerDevice("rules-large");
         LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
