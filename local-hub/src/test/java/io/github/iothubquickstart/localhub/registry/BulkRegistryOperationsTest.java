@@ -127,7 +127,7 @@ class BulkRegistryOperationsTest {
 
         assertThat(errors).extracting(e -> e.deviceId() + "/" + e.moduleId() + ":" + e.error().errorCode())
                 .containsExactly("nobody/m:404001", "dev/taken:409301", "dev/missing:404010", "dev/gone:404010",
-                        "dev/guarded:412002", "dev/no-etag:400004", "dev/bad id!:400004");
+                        "dev/guarded:412001", "dev/no-etag:400004", "dev/bad id!:400004");
         assertThat(registry.findModule("dev", "guarded")).isPresent();
         assertThat(registry.findModule("dev", "fresh")).isPresent();
     }
