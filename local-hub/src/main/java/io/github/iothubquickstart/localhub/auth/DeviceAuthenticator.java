@@ -9,13 +9,16 @@ import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Decides whether an MQTT CONNECT (or an AMQP put-token: {@link #authenticateToken}) may become a device or module
  * session: the client id names a registered, enabled device ({@code <id>}) or a module of one
  * ({@code <id>/<module id>}, as IoT Hub's module client id), the user name names this hub and that client id, and the
  * password is a SAS token for {@code <host>/devices/<id>} (a module: {@code <host>/devices/<id>/modules/<module id>})
- * signed with one of that identity's own keys and not expired.
+ * signed with one of that identity's own keys and not expired. A module's token may also be signed with one of its
+ * device's keys, as IoT Hub takes it (the Java SDK's own end-to-end suite connects every module so): the token still
+ * grants that module only.
  */
 public final class DeviceAuthenticator {
     static final int MAX_CREDENTIAL_LENGTH = 4096;
@@ -28,10 +31,13 @@ public final class DeviceAuthenticator {
     /**
      * Why a device was let in or not; the reason goes to the hub's log, never to the device. {@code generationId} is
      * the authenticated device's or module's (null when refused): IoT Hub stamps it on the identity's messages.
+     * {@code expiresAtEpochSecond} is when the token that let it in expires (0 when refused): a connection that cannot
+     * renew its token (MQTT) ends then.
      */
-    public record Outcome(Optional<IdentityId> identity, String generationId, String reason) {
+    public record Outcome(Optional<IdentityId> identity, String generationId, long expiresAtEpochSecond,
+                          String reason) {
         static Outcome refused(String reason) {
-            return new Outcome(Optional.empty(), null, reason);
+            return new Outcome(Optional.empty(), null, 0, reason);
         }
 
         public boolean accepted() {
@@ -119,14 +125,14 @@ public final class DeviceAuthenticator {
             if (module.isEmpty()) {
                 return Outcome.refused("module is not registered");
             }
-            // A module signs with its own keys, never its device's: each is a separate identity.
-            keys = module.get().keys();
+            // The module's own keys, and its device's: IoT Hub takes a module token signed with either.
+            keys = Stream.concat(module.get().keys().stream(), keys.stream()).toList();
             generationId = module.get().generationId();
             audience += "/modules/" + identity.moduleId();
         }
         SasCheck check = verifier.check(token, audience, keys);
         return check == SasCheck.VALID
-                ? new Outcome(Optional.of(identity), generationId, "valid SAS token")
+                ? new Outcome(Optional.of(identity), generationId, token.expiresAtEpochSecond(), "valid SAS token")
                 : Outcome.refused(describe(check, audience));
     }
 

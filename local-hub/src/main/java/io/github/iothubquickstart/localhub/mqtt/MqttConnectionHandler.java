@@ -24,6 +24,7 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Set;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Speaks IoT Hub's MQTT dialect to devices: authenticates CONNECT, grants only IoT Hub's own topic filters, accepts
  * telemetry, method answers and twin requests on the device's own topics, sends cloud-to-device messages to a device
- * subscribed to its devicebound topic, and closes the connection on anything else.
+ * subscribed to its devicebound topic, and closes the connection on anything else, and when the SAS token it
+ * connected with expires ({@link SasTokenExpiry}).
  */
 public final class MqttConnectionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
@@ -49,11 +51,13 @@ public final class MqttConnectionHandler {
     private final int maxConnectedDevices;
     private final PersistentSessions persistentSessions;
     private final CloudToDeviceQueues cloudToDevice;
+    private final Clock clock;
 
     public MqttConnectionHandler(DeviceAuthenticator authenticator, ConnectedDevices devices,
                                  PersistentSessions persistentSessions, DirectMethodService methods,
                                  TelemetryFeed telemetry, MqttTwinRequests twinRequests,
-                                 CloudToDeviceQueues cloudToDevice, int maxConnectedDevices) {
+                                 CloudToDeviceQueues cloudToDevice, int maxConnectedDevices, Clock clock) {
+        this.clock = clock;
         this.cloudToDevice = cloudToDevice;
         this.authenticator = authenticator;
         this.devices = devices;
@@ -116,7 +120,13 @@ public final class MqttConnectionHandler {
                 deviceBound.acknowledged(packetId);
             }
         });
+        SasTokenExpiry expiry = SasTokenExpiry.start(Vertx.currentContext().owner(), clock,
+                outcome.expiresAtEpochSecond(), () -> {
+                    LOG.info("The SAS token of {} expired; closing its MQTT connection", clientId);
+                    endpoint.close();
+                });
         endpoint.closeHandler(ignored -> {
+            expiry.cancel();
             session.stopCloudToDevice(cloudToDevice);
             devices.ended(session.device());
             LOG.info("Device {} disconnected", clientId);

@@ -19,6 +19,10 @@ import io.netty.util.ReferenceCountUtil;
  * 1.0): the bytes of binary frames go up whatever their frame boundaries; every buffer the protocol writes goes down as
  * one binary frame. Pings are answered, a close is answered and ends the connection, and a text frame ends it too, as
  * both bindings carry binary frames only.
+ *
+ * <p>An empty buffer goes down as it is, not as a frame: Vert.x writes one to flush and before it closes a socket, and
+ * the Azure SDKs' WebSocket layer (qpid-proton-j-extensions 1.2) spins forever on a frame of two bytes, header only,
+ * so a client whose connection the hub closed (a refused token, say) would hang instead of failing.
  */
 final class WebSocketFrames extends ChannelDuplexHandler {
     @Override
@@ -44,6 +48,7 @@ final class WebSocketFrames extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        ctx.write(msg instanceof ByteBuf bytes ? new BinaryWebSocketFrame(bytes) : msg, promise);
+        boolean payload = msg instanceof ByteBuf bytes && bytes.isReadable();
+        ctx.write(payload ? new BinaryWebSocketFrame((ByteBuf) msg) : msg, promise);
     }
 }

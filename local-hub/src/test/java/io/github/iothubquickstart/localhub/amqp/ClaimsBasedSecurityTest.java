@@ -113,15 +113,35 @@ class ClaimsBasedSecurityTest {
     }
 
     @Test
+    void aModulesTokenSignedWithItsDevicesKeyGrantsThatModuleAsIotHubDoes() {
+        ModuleIdentity m1 = registry.createModule("dev1", "m1", null, null, null);
+        registry.createDevice("dev2");
+        registry.createModule("dev2", "m1", null, null, null);
+        ClaimsBasedSecurity.Claim module = new ClaimsBasedSecurity.Claim.Device(IdentityId.module("dev1", "m1"),
+                m1.generationId(), inAnHour);
+
+        // The Java SDK's own suite connects its modules so (DeviceConnectionString: the device's key, the module's id).
+        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1", inAnHour))
+                .claim()).isEqualTo(module);
+        assertThat(decide(HUB + "/devices/dev1", token(dev1.secondaryKey(), "dev1/modules/m1", inAnHour)).claim())
+                .isEqualTo(module);
+        // Another device's key is no key of this module; an expired token stays expired.
+        assertThat(decide(HUB + "/devices/dev2/modules/m1", token(dev1.primaryKey(), "dev2/modules/m1", inAnHour))
+                .claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1",
+                clock.instant().getEpochSecond())).claim()).isNull();
+    }
+
+    @Test
     void aModuleIsNeitherItsDeviceNorAnotherModule() {
         ModuleIdentity m1 = registry.createModule("dev1", "m1", null, null, null);
         registry.createModule("dev1", "m2", null, null, null);
         registry.createDevice("dev2");
 
-        // The device's key signing the module's audience, the module's token for its device or a sibling.
-        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1/modules/m1", inAnHour))
-                .claim()).isNull();
+        // The module's token for its device or a sibling, the device's own token for the module.
         assertThat(decide(HUB + "/devices/dev1", token(m1.primaryKey(), "dev1", inAnHour)).claim()).isNull();
+        assertThat(decide(HUB + "/devices/dev1/modules/m1", token(dev1.primaryKey(), "dev1", inAnHour)).claim())
+                .isNull();
         assertThat(decide(HUB + "/devices/dev2", token(m1.primaryKey(), "dev1/modules/m1", inAnHour)).claim())
                 .as("another device's audience").isNull();
         assertThat(decide(HUB + "/devices/dev1/modules/m2", token(m1.primaryKey(), "dev1/modules/m1", inAnHour))
