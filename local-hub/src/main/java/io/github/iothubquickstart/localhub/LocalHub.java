@@ -37,6 +37,7 @@ import io.github.iothubquickstart.localhub.query.DeviceQueries;
 import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
+import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
@@ -298,9 +299,12 @@ public final class LocalHub implements AutoCloseable {
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice));
-        // The dashboard first: its same-origin guard runs before the API's routes.
+        DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
+                limits.maxConnectedDevices());
+        // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
+        // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, serviceApi::mountOn, webSockets::mountOn),
+                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }
 

@@ -2,6 +2,7 @@ package io.github.iothubquickstart.device;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import io.github.iothubquickstart.common.DeviceConnectionString;
 import java.io.PrintStream;
@@ -17,6 +18,11 @@ import java.util.concurrent.ScheduledExecutorService;
 final class DeviceRunner implements DeviceLauncher {
     /** How often the device SDK looks for messages to send and received messages to hand over. */
     static final int SDK_QUEUE_PERIOD_MILLIS = 1;
+    /**
+     * Over HTTPS each receive period is a request for cloud-to-device messages, which this device does not handle:
+     * IoT Hub's advice is to poll no more than every 25 minutes.
+     */
+    static final int HTTPS_POLL_PERIOD_MILLIS = 25 * 60 * 1000;
     /** IoT Hub answers a twin request well within a second; 5 s leaves room for a slow network or a busy machine. */
     static final Duration TWIN_ANSWER_TIMEOUT = Duration.ofSeconds(5);
     static final int TWIN_ATTEMPTS = 3;
@@ -54,8 +60,15 @@ final class DeviceRunner implements DeviceLauncher {
                     + " over " + config.protocol() + "... (press ENTER or Ctrl+C to stop)");
             connecting = true;
             deviceClient.open(true);
-            deviceClient.subscribeToMethods(new SdkMethodCallback(new MethodDispatcher(telemetrySchedule), out), null);
-            startTwin(deviceClient, telemetrySchedule, twinTimer);
+            if (config.protocol().offersMethodsAndTwin()) {
+                deviceClient.subscribeToMethods(new SdkMethodCallback(new MethodDispatcher(telemetrySchedule), out),
+                        null);
+                startTwin(deviceClient, telemetrySchedule, twinTimer);
+            } else {
+                out.println("Note: over " + config.protocol() + " IoT Hub offers devices no direct methods and no"
+                        + " device twin: this device only sends telemetry, every " + config.interval().toSeconds()
+                        + " s (use MQTT or AMQPS to change the interval from the back-end).");
+            }
             connecting = false;
             long sent = new TelemetryLoop(new TelemetryGenerator(random), telemetrySchedule,
                     new DeviceClientTelemetrySink(deviceClient, new TelemetryMessageFactory()), out,
@@ -95,7 +108,8 @@ final class DeviceRunner implements DeviceLauncher {
         // method round trip; 1 ms periods make it ~2-5 ms (docs/benchmarks.md) for a few hundred idle wake-ups/s.
         ClientOptions.ClientOptionsBuilder options = ClientOptions.builder()
                 .sendInterval(SDK_QUEUE_PERIOD_MILLIS)
-                .receiveInterval(SDK_QUEUE_PERIOD_MILLIS);
+                .receiveInterval(config.protocol().sdkProtocol() == IotHubClientProtocol.HTTPS
+                        ? HTTPS_POLL_PERIOD_MILLIS : SDK_QUEUE_PERIOD_MILLIS);
         config.connection().sslContext().ifPresent(options::sslContext);
         DeviceClient deviceClient = new DeviceClient(config.connection().connectionString().value(),
                 config.protocol().sdkProtocol(), options.build());

@@ -51,7 +51,7 @@ class DeviceCommandTest {
         assertThat(run("--help")).isZero();
 
         assertThat(stdout()).contains("--interval", "--count", "--connection-string", "--protocol", "--help",
-                "IOTHUB_DEVICE_CONNECTION_STRING", "1 to 3600", "MQTT, MQTT_WS, AMQPS, AMQPS_WS");
+                "IOTHUB_DEVICE_CONNECTION_STRING", "1 to 3600", "MQTT, MQTT_WS, AMQPS, AMQPS_WS, HTTPS");
         assertThat(launched).hasNullValue();
     }
 
@@ -124,7 +124,7 @@ class DeviceCommandTest {
 
     @Test
     void unknownProtocolIsBadInputOnOneLine() {
-        assertThat(run("--protocol", "HTTPS")).isEqualTo(2);
+        assertThat(run("--protocol", "COAP")).isEqualTo(2);
 
         assertThat(stderr()).contains("--protocol").contains("(see --help)");
         assertThat(stderr().lines()).hasSize(1);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = {
                 "An IoT Hub-compatible server on loopback, so the unmodified Azure IoT SDKs run against it:",
-                "devices over MQTT/TLS (port 8883), MQTT over WebSockets (443) or AMQP/TLS (5671);",
+                "devices over MQTT/TLS (port 8883), AMQP/TLS (5671), either over WebSockets (443), or HTTPS (443);",
                 "services over HTTPS REST (port 8443)."},
         subcommands = {
                 StartCommand.class,

@@ -226,6 +226,35 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
     }
 
     /**
+     * For a receiver that asks for one message at a time (an HTTPS device's GET): the device's next message, now
+     * delivered to {@code receiver} and held by it until settled or taken back; empty when the device already holds
+     * one (one message in flight per device, whichever transport holds it) or none is queued. The receiver does not
+     * become the device's standing receiver: an MQTT or AMQP receiver of the device stays where it was.
+     */
+    public CompletableFuture<Optional<QueuedMessage>> takeOne(CloudToDeviceReceiver receiver) {
+        return onThread(() -> {
+            releaseIfLapsed(receiver.deviceId(), clock.millis());
+            Delivery delivery = deliveries.computeIfAbsent(receiver.deviceId(), id -> new Delivery());
+            if (delivery.inFlight == null) {
+                CloudToDeviceReceiver standing = delivery.receiver;
+                delivery.receiver = receiver;
+                try {
+                    pump(receiver.deviceId());
+                } finally {
+                    delivery.receiver = standing;
+                }
+            }
+            if (delivery.inFlightTo == receiver) {
+                return Optional.of(delivery.inFlight);
+            }
+            if (delivery.receiver == null && delivery.inFlight == null) {
+                deliveries.remove(receiver.deviceId());
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
      * Completes the delivery {@code lock} of {@link QueuedMessage#lockToken()}; false when the receiver no longer holds
      * it (its lock lapsed, the message was purged or taken back: IoT Hub's "lock lost"), and nothing changes.
      */

@@ -79,6 +79,21 @@ public final class ConnectedDevices implements DevicePresence {
         device.active(clock.millis());
     }
 
+    /**
+     * Notes that a device or module was active now without a connection (an HTTPS request, which IoT Hub counts as
+     * activity but never as being connected); a connection it has, on another transport, is marked active instead.
+     */
+    public void activeWithoutConnection(IdentityId identity) {
+        ConnectedDevice device = connected.get(identity);
+        if (device != null) {
+            active(device);
+            return;
+        }
+        Instant now = clock.instant();
+        lastKnown.merge(identity, new Presence(false, Presence.UNKNOWN.connectionStateUpdated(), now),
+                (known, ignored) -> new Presence(false, known.connectionStateUpdated(), now));
+    }
+
     public Optional<ConnectedDevice> current(String deviceId) {
         return current(IdentityId.device(deviceId));
     }

@@ -63,6 +63,16 @@ public final class IotHubErrors {
         return new IotHubError(412, 412001, "Precondition failed: " + what);
     }
 
+    /** A device settled a cloud-to-device message whose lock it does not hold (wrong, settled, or lapsed lock). */
+    public static IotHubError deviceMessageLockLost(String message) {
+        return new IotHubError(412, 412002, message);
+    }
+
+    /** A device-to-cloud message over IoT Hub's size limit. */
+    public static IotHubError messageTooLarge(String message) {
+        return new IotHubError(413, 413001, message);
+    }
+
     public static IotHubError notFound(String what) {
         return new IotHubError(404, 404, what);
     }
@@ -107,6 +117,7 @@ public final class IotHubErrors {
             case 409001 -> "DeviceAlreadyExists";
             case 409301 -> "ModuleAlreadyExistsOnDevice";
             case 412001 -> "PreconditionFailed";
+            case 412002 -> "DeviceMessageLockLost";
             case 413001 -> "MessageTooLarge";
             case 413002 -> "TooManyDevices";
             case 429001 -> "ThrottlingException";

@@ -335,6 +335,46 @@ class CloudToDeviceQueuesTest {
         assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).as("an hour old: expired").isNull();
     }
 
+    @Test
+    void aReceiverThatTakesOneHoldsTheDevicesOnlyMessageInFlightUntilItSettlesIt() throws Exception {
+        queues.send("device-1", message("first", Acknowledgement.NONE)).get();
+        queues.send("device-1", message("second", Acknowledgement.NONE)).get();
+        FakeReceiver https = new FakeReceiver("device-1");
+
+        QueuedMessage first = queues.takeOne(https).get().orElseThrow();
+        assertThat(first.messageId()).isEqualTo("first");
+        assertThat(first.deliveryCount()).isEqualTo(1);
+        FakeReceiver mqtt = new FakeReceiver("device-1");
+        queues.receiverReady(mqtt);
+        assertThat(queues.takeOne(new FakeReceiver("device-1")).get()).as("one message in flight per device").isEmpty();
+        assertThat(mqtt.delivered.poll(300, TimeUnit.MILLISECONDS)).as("nor to the device's other receiver").isNull();
+
+        assertThat(queues.complete(new FakeReceiver("device-1"), first.sequenceNumber()).get())
+                .as("only the receiver that holds it settles it").isFalse();
+        assertThat(queues.complete(https, first.sequenceNumber()).get()).isTrue();
+        assertThat(queues.complete(https, first.sequenceNumber()).get()).as("settled once").isFalse();
+        assertThat(mqtt.next().messageId()).as("the device's standing receiver gets the next").isEqualTo("second");
+    }
+
+    @Test
+    void takingOneFromAnEmptyQueueIsEmpty() throws Exception {
+        assertThat(queues.takeOne(new FakeReceiver("device-1")).get()).isEmpty();
+    }
+
+    @Test
+    void aMessageTakenOneAtATimeAndHeldPastTheLockIsTakenBackAndItsLockIsLost() throws Exception {
+        queues.send("device-1", message("polled", Acknowledgement.NONE)).get();
+        FakeReceiver https = new FakeReceiver("device-1");
+        QueuedMessage first = queues.takeOne(https).get().orElseThrow();
+
+        clock.advance(CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT);
+
+        assertThat(queues.complete(https, first.sequenceNumber()).get()).as("the lapsed lock is lost").isFalse();
+        QueuedMessage again = queues.takeOne(new FakeReceiver("device-1")).get().orElseThrow();
+        assertThat(again.messageId()).isEqualTo("polled");
+        assertThat(again.deliveryCount()).isEqualTo(2);
+    }
+
     private static OutgoingMessage message(String messageId, Acknowledgement ack) {
         return new OutgoingMessage(messageId, null, null, null, null, null, ack, Map.of("k", "v"),
                 messageId.getBytes(StandardCharsets.UTF_8));
