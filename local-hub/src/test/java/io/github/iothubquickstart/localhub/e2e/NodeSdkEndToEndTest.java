@@ -19,6 +19,8 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +35,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Azure IoT Node.js SDKs from npm, unmodified ({@link NodeSdk}), against the hub: devices over MQTT, MQTT over
- * WebSockets, AMQP and AMQP over WebSockets (telemetry, cloud-to-device, twin and direct methods) and modules over both
- * AMQP transports (which open without a SASL layer and authenticate on $cbs alone); a back-end ({@code azure-iothub}'s
+ * WebSockets, AMQP and AMQP over WebSockets (telemetry, cloud-to-device, twin and direct methods) and over HTTP
+ * (telemetry, single and batched, and a cloud-to-device message polled and completed); modules over both AMQP
+ * transports (which open without a SASL layer and authenticate on $cbs alone); a back-end ({@code azure-iothub}'s
  * {@code Client}, AMQP without SASL too) sending a cloud-to-device message and reading its feedback; {@code azure-iothub}
  * raising its typed error for each REST error of the hub; and its twin PATCH with {@code "desired": null} reaching a
  * Node device. The hub serves HTTPS on 443 of its own address, the only port the Node service SDK and the WebSocket
- * transports use. One hub for the class: each test uses its own devices.
+ * and HTTP transports use. One hub for the class: each test uses its own devices.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NodeSdkEndToEndTest {
@@ -84,6 +87,37 @@ class NodeSdkEndToEndTest {
         assertThat(telemetry.deviceId()).isEqualTo(deviceId);
         assertThat(new String(telemetry.body(), StandardCharsets.UTF_8)).isEqualTo("from node over " + transport);
         assertThat(telemetry.applicationProperties()).containsEntry("sentBy", "node-" + transport);
+    }
+
+    @Test
+    void aNodeDeviceOverHttpSendsTelemetryAndABatchAndCompletesACloudToDeviceMessage() throws Exception {
+        String deviceId = "node-device-http";
+        hub.registerDevice(deviceId);
+        hub.messagingClient("service").send(deviceId,
+                new com.microsoft.azure.sdk.iot.service.messaging.Message("to node over Http"));
+        LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
+        NodeSdk.Result result;
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            result = node.run(hub.hub.caCertificateFile(), "https-device.js", hub.hub.deviceConnectionString(deviceId),
+                    SCRIPT_TIMEOUT, "from node over Http");
+        }
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.output()).contains("c2d: to node over Http");
+        List<TelemetryMessage> telemetry = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
+            assertThat(message).as("telemetry message %d of 3 stored; got %s", i + 1, telemetry).isNotNull();
+            telemetry.add(message);
+        }
+        assertThat(telemetry).extracting(message -> new String(message.body(), StandardCharsets.UTF_8))
+                .containsExactly("from node over Http", "from node over Http batch 1", "from node over Http batch 2");
+        assertThat(telemetry).extracting(TelemetryMessage::deviceId).containsOnly(deviceId);
+        assertThat(telemetry.get(0).applicationProperties()).containsEntry("sentBy", "node-Http");
+        assertThat(telemetry.get(0).systemProperties()).containsEntry("$.mid", "from node over Http-single");
+        // Completed, not just received: a message taken by GET stays counted while its lock holds.
+        assertThat(hub.registryClient("registryRead").getDevice(deviceId).getCloudToDeviceMessageCount())
+                .as("cloudToDeviceMessageCount once the device completed its message").isZero();
     }
 
     @ParameterizedTest
