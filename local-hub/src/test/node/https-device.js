@@ -1,45 +1,37 @@
 'use strict';
-// A Node device on the HTTP transport (azure-iot-device-http), as IoT Hub serves it on 443: one message, then a batch
-// of two, each answered as IoT Hub answers (the script exits 1 on an error); then it polls for cloud-to-device
-// messages for a few seconds and completes each one it gets (send some first with the Java MessagingClient to see
-// it). Run against a running hub that listens on 443 (`npm install azure-iot-device azure-iot-device-http`):
-//   DEVICE_CONNECTION_STRING='HostName=127.0.0.1;DeviceId=MyJavaDevice;SharedAccessKey=...' \
-//     CA_FILE=<data-dir>/ca.pem node https-device.js
+// A device on the unmodified Node HTTP transport (azure-iot-device-http), as IoT Hub serves it on 443: sends one
+// message (message id <body>-single, application property sentBy=node-Http) and a batch of two (<body> batch 1 and 2),
+// then polls (once a second) until it gets one cloud-to-device message, prints it and completes
+// it. Usage: node https-device.js <body>. Environment: CONNECTION_STRING (the device's), LOCALHUB_CA (the hub's CA).
 const fs = require('fs');
 const { Client, Message } = require('azure-iot-device');
 const { Http } = require('azure-iot-device-http');
 
-const connectionString = process.env.DEVICE_CONNECTION_STRING;
-if (!connectionString || !process.env.CA_FILE) {
-  console.error('Set DEVICE_CONNECTION_STRING and CA_FILE (the hub\'s ca.pem).');
-  process.exit(2);
-}
-const client = Client.fromConnectionString(connectionString, Http);
-client.setOptions({ ca: fs.readFileSync(process.env.CA_FILE, 'utf8'), http: { receivePolicy: { interval: 1 } } });
-
-function fail(what, error) {
-  console.error(what + ' failed: ' + error.message);
-  process.exit(1);
-}
-
-client.on('message', (message) => {
-  console.log('cloud-to-device ' + message.messageId + ': ' + message.data.toString());
-  client.complete(message, (error) => (error ? fail('complete', error) : console.log('completed')));
-});
-client.open((openError) => {
-  if (openError) fail('open', openError);
-  const single = new Message(JSON.stringify({ temperature: 21.5 }));
-  single.messageId = 'node-http-1';
-  single.contentType = 'application/json';
-  single.contentEncoding = 'utf-8';
-  single.properties.add('temperatureAlert', 'false');
-  client.sendEvent(single, (sendError) => {
-    if (sendError) fail('sendEvent', sendError);
-    console.log('sent one message');
-    client.sendEventBatch([new Message('batch 1'), new Message('batch 2')], (batchError) => {
-      if (batchError) fail('sendEventBatch', batchError);
-      console.log('sent a batch of two');
-      setTimeout(() => client.close(() => process.exit(0)), 5000);
+async function main() {
+  const [body] = process.argv.slice(2);
+  const client = Client.fromConnectionString(process.env.CONNECTION_STRING, Http);
+  // The HTTP transport answers setOptions only when it carries a receive policy (otherwise the promise never settles).
+  await client.setOptions({ ca: fs.readFileSync(process.env.LOCALHUB_CA, 'utf8'), http: { receivePolicy: { interval: 1 } } });
+  const received = new Promise((resolve, reject) => {
+    client.on('message', (message) => {
+      client.complete(message).then(() => resolve(message), reject);
     });
+    client.on('error', reject);
   });
+  await client.open();
+  const single = new Message(body);
+  single.messageId = body + '-single';
+  single.properties.add('sentBy', 'node-Http');
+  await client.sendEvent(single);
+  console.log('telemetry sent');
+  await client.sendEventBatch([new Message(body + ' batch 1'), new Message(body + ' batch 2')]);
+  console.log('batch sent');
+  const message = await received;
+  console.log('c2d: ' + message.getData().toString());
+  await client.close();
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error('failed: ' + (error && error.stack || error));
+  process.exit(1);
 });

@@ -1,50 +1,63 @@
 'use strict';
-// A twin PATCH {"properties":{"desired":null}} sent by the Node service SDK (Registry.updateTwin) removes every
-// desired property, and a Node device on MQTT gets a desired patch naming each removed one with null. Exits 1
-// otherwise. Run against a running hub:
-//   NODE_EXTRA_CA_CERTS=<data-dir>/ca.pem IOTHUB_CONNECTION_STRING='HostName=...;SharedAccessKeyName=iothubowner;...' \
-//     node twin-desired-null.js
+// Twin PATCH {"properties":{"desired":null}} from the unmodified Node service SDK (Registry.updateTwin), seen by a
+// Node device. The script creates <deviceId>, gives it desired properties interval and mode, connects it over
+// <transport>, sends the null PATCH, and prints what each side then sees (the test asserts on these lines):
+//   service desired before: <desired section of the twin, without $metadata>
+//   service desired after: <the same after the null PATCH>
+//   device got: <the first desired patch the device received that names a property with null, or 'none'>
+//   device desired after: <the device twin's desired properties once that patch was merged>
+// Then it deletes the device. Usage: node twin-desired-null.js <Mqtt|MqttWs|Amqp|AmqpWs> <deviceId>.
+// Environment: CONNECTION_STRING (a policy with registry write), LOCALHUB_CA and NODE_EXTRA_CA_CERTS (the hub's CA).
 const fs = require('fs');
 const { Registry } = require('azure-iothub');
 const { Client } = require('azure-iot-device');
-const { Mqtt } = require('azure-iot-device-mqtt');
+const { transport } = require('./transports');
 
-const connectionString = process.env.IOTHUB_CONNECTION_STRING;
-if (!connectionString) {
-  console.error('Set IOTHUB_CONNECTION_STRING to a connection string of policy iothubowner.');
-  process.exit(2);
+const PATCH_WAIT_MS = 10000;
+
+function desiredOf(twin) {
+  const { $metadata, ...desired } = twin.properties.desired;
+  return JSON.stringify(desired);
 }
-const registry = Registry.fromConnectionString(connectionString);
-const hostName = /HostName=([^;]+)/.exec(connectionString)[1];
-const deviceId = 'node-twin-null-' + process.pid;
 
 async function main() {
+  const [transportName, deviceId] = process.argv.slice(2);
+  const registry = Registry.fromConnectionString(process.env.CONNECTION_STRING);
+  const hostName = /HostName=([^;]+)/.exec(process.env.CONNECTION_STRING)[1];
   const created = (await registry.create({ deviceId })).responseBody;
+  await registry.updateTwin(deviceId, { properties: { desired: { interval: 7, mode: 'eco' } } }, '*');
+  console.log('service desired before: ' + desiredOf((await registry.getTwin(deviceId)).responseBody));
+
   const device = Client.fromConnectionString(
-    `HostName=${hostName};DeviceId=${deviceId};SharedAccessKey=${created.authentication.symmetricKey.primaryKey}`, Mqtt);
-  device.setOptions({ ca: fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') });
+    `HostName=${hostName};DeviceId=${deviceId};SharedAccessKey=${created.authentication.symmetricKey.primaryKey}`,
+    transport(transportName));
+  await device.setOptions({ ca: fs.readFileSync(process.env.LOCALHUB_CA, 'utf8') });
   await device.open();
   const twin = await device.getTwin();
-  const patches = [];
-  twin.on('properties.desired', (patch) => patches.push(JSON.parse(JSON.stringify(patch))));
+  const removal = new Promise((resolve) => {
+    twin.on('properties.desired', (patch) => {
+      if (Object.values(patch).some((value) => value === null)) {
+        resolve(JSON.stringify(patch));
+      }
+    });
+    setTimeout(() => resolve('none'), PATCH_WAIT_MS).unref();
+  });
+  // Adding the listener made the SDK ask for desired patches (an MQTT SUBSCRIBE, an AMQP PUT on the twin link) without
+  // a callback. A reported-properties update sent after it on the same connection is answered only once the hub has
+  // taken that request, so the PATCH below cannot go unseen. (Over AMQP, awaiting
+  // twin.enableTwinDesiredPropertiesUpdates itself would hang: the hub does not answer that PUT.)
+  await new Promise((resolve, reject) => twin.properties.reported.update({ listening: true },
+    (error) => (error ? reject(error) : resolve())));
 
-  await registry.updateTwin(deviceId, { properties: { desired: { interval: 7, mode: 'eco' } } }, '*');
   await registry.updateTwin(deviceId, { properties: { desired: null } }, '*');
-  const after = (await registry.getTwin(deviceId)).responseBody;
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-
-  const removal = patches.find((p) => 'interval' in p && p.interval === null);
-  const desired = Object.keys(after.properties.desired).filter((k) => !k.startsWith('$'));
-  console.log('desired after the null PATCH:', JSON.stringify(desired), '$version', after.properties.desired.$version);
-  console.log('patches the device got:', JSON.stringify(patches));
+  console.log('service desired after: ' + desiredOf((await registry.getTwin(deviceId)).responseBody));
+  console.log('device got: ' + await removal);
+  console.log('device desired after: ' + desiredOf(twin));
   await device.close();
   await registry.delete(deviceId);
-  const ok = desired.length === 0 && removal && removal.mode === null && removal.$version === after.properties.desired.$version;
-  console.log(ok ? 'ok' : 'FAIL');
-  process.exit(ok ? 0 : 1);
 }
 
-main().catch((error) => {
-  console.error('failed:', error);
-  process.exit(2);
+main().then(() => process.exit(0), (error) => {
+  console.error('failed: ' + (error && error.stack || error));
+  process.exit(1);
 });

@@ -1,7 +1,10 @@
 package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
@@ -11,13 +14,17 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +34,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Azure IoT Node.js SDKs from npm, unmodified ({@link NodeSdk}), against the hub: devices over MQTT, AMQP and AMQP
- * over WebSockets (telemetry, cloud-to-device, twin and direct methods) and modules over both AMQP transports (which
- * open without a SASL layer and authenticate on $cbs alone), and a back-end
- * ({@code azure-iothub}'s {@code Client}, AMQP without SASL too) sending a cloud-to-device message and reading its
- * feedback. The hub serves HTTPS on 443 of its own address, the only port the Node service SDK and the WebSocket
- * transports use.
+ * The Azure IoT Node.js SDKs from npm, unmodified ({@link NodeSdk}), against the hub: devices over MQTT, MQTT over
+ * WebSockets, AMQP and AMQP over WebSockets (telemetry, cloud-to-device, twin and direct methods) and over HTTP
+ * (telemetry, single and batched, and a cloud-to-device message polled and completed); modules over both AMQP
+ * transports (which open without a SASL layer and authenticate on $cbs alone); a back-end ({@code azure-iothub}'s
+ * {@code Client}, AMQP without SASL too) sending a cloud-to-device message and reading its feedback; {@code azure-iothub}
+ * raising its typed error for each REST error of the hub; and its twin PATCH with {@code "desired": null} reaching a
+ * Node device. The hub serves HTTPS on 443 of its own address, the only port the Node service SDK and the WebSocket
+ * and HTTP transports use. One hub for the class: each test uses its own devices.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NodeSdkEndToEndTest {
@@ -58,7 +67,7 @@ class NodeSdkEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Amqp", "AmqpWs", "Mqtt"})
+    @ValueSource(strings = {"Amqp", "AmqpWs", "Mqtt", "MqttWs"})
     void aNodeDeviceSendsTelemetryAndReceivesACloudToDeviceMessage(String transport) throws Exception {
         String deviceId = "node-device-" + transport.toLowerCase();
         hub.registerDevice(deviceId);
@@ -78,6 +87,37 @@ class NodeSdkEndToEndTest {
         assertThat(telemetry.deviceId()).isEqualTo(deviceId);
         assertThat(new String(telemetry.body(), StandardCharsets.UTF_8)).isEqualTo("from node over " + transport);
         assertThat(telemetry.applicationProperties()).containsEntry("sentBy", "node-" + transport);
+    }
+
+    @Test
+    void aNodeDeviceOverHttpSendsTelemetryAndABatchAndCompletesACloudToDeviceMessage() throws Exception {
+        String deviceId = "node-device-http";
+        hub.registerDevice(deviceId);
+        hub.messagingClient("service").send(deviceId,
+                new com.microsoft.azure.sdk.iot.service.messaging.Message("to node over Http"));
+        LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
+        NodeSdk.Result result;
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            result = node.run(hub.hub.caCertificateFile(), "https-device.js", hub.hub.deviceConnectionString(deviceId),
+                    SCRIPT_TIMEOUT, "from node over Http");
+        }
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.output()).contains("c2d: to node over Http");
+        List<TelemetryMessage> telemetry = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
+            assertThat(message).as("telemetry message %d of 3 stored; got %s", i + 1, telemetry).isNotNull();
+            telemetry.add(message);
+        }
+        assertThat(telemetry).extracting(message -> new String(message.body(), StandardCharsets.UTF_8))
+                .containsExactly("from node over Http", "from node over Http batch 1", "from node over Http batch 2");
+        assertThat(telemetry).extracting(TelemetryMessage::deviceId).containsOnly(deviceId);
+        assertThat(telemetry.get(0).applicationProperties()).containsEntry("sentBy", "node-Http");
+        assertThat(telemetry.get(0).systemProperties()).containsEntry("$.mid", "from node over Http-single");
+        // Completed, not just received: a message taken by GET stays counted while its lock holds.
+        assertThat(hub.registryClient("registryRead").getDevice(deviceId).getCloudToDeviceMessageCount())
+                .as("cloudToDeviceMessageCount once the device completed its message").isZero();
     }
 
     @ParameterizedTest
@@ -145,5 +185,60 @@ class NodeSdkEndToEndTest {
         assertThat(result.exitCode()).as("%s", result).isZero();
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("from a node back-end");
         assertThat(result.output()).containsPattern("feedback: Success " + deviceId + " node-\\d+");
+    }
+
+    @Test
+    void theNodeServiceSdkRaisesItsTypedErrorForEachErrorOfTheHub() {
+        NodeSdk.Result result = node.run(hub.hub.caCertificateFile(), "registry-errors.js",
+                hub.hub.serviceConnectionString("iothubowner"), SCRIPT_TIMEOUT, "node-errors-present", "node-errors-absent");
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        // The class comes from the HTTP status, except DeviceNotFoundError, which azure-iothub raises only when the
+        // body names the code as IoT Hub's does ("ErrorCode:DeviceNotFound;<message>"); the message comes from that
+        // body too (otherwise Node shows "Error: " and the raw body).
+        String absent = IotHubErrors.deviceNotFound("node-errors-absent").getMessage();
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(printed(result, "error get-absent-device")).isEqualTo("DeviceNotFoundError: " + absent);
+            softly.assertThat(printed(result, "error twin-of-absent-device")).isEqualTo("DeviceNotFoundError: " + absent);
+            softly.assertThat(printed(result, "error method-on-absent-device")).isEqualTo("DeviceNotFoundError: " + absent);
+            softly.assertThat(printed(result, "error create-existing-device")).isEqualTo("DeviceAlreadyExistsError: "
+                    + IotHubErrors.deviceAlreadyExists("node-errors-present").getMessage());
+            softly.assertThat(printed(result, "error twin-update-with-stale-etag"))
+                    .startsWith("InvalidEtagError: Precondition failed");
+            softly.assertThat(printed(result, "error query-syntax-error")).startsWith("ArgumentError: ").doesNotContain("{");
+            // azure-iothub has no class for ModuleNotFound: it raises a bare Error('Not found') for IoT Hub's too.
+            softly.assertThat(printed(result, "error get-absent-module")).isEqualTo("Error: Not found");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Amqp", "Mqtt"})
+    void aNodeBackEndsDesiredNullPatchRemovesEveryDesiredPropertyAndTheNodeDeviceGetsEachAsNull(String transport) {
+        NodeSdk.Result result = node.run(hub.hub.caCertificateFile(), "twin-desired-null.js",
+                hub.hub.serviceConnectionString("iothubowner"), SCRIPT_TIMEOUT, transport,
+                "node-desired-null-" + transport.toLowerCase());
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        JsonObject before = json(printed(result, "service desired before"));
+        assertThat(before.keySet()).containsExactlyInAnyOrder("interval", "mode", "$version");
+        JsonObject after = json(printed(result, "service desired after"));
+        assertThat(after.keySet()).as("%s", result).containsExactly("$version");
+        long version = after.get("$version").getAsLong();
+        assertThat(version).isGreaterThan(before.get("$version").getAsLong());
+        assertThat(printed(result, "device got")).as("%s", result).isNotEqualTo("none");
+        assertThat(json(printed(result, "device got")))
+                .isEqualTo(json("{\"interval\":null,\"mode\":null,\"$version\":" + version + "}"));
+        assertThat(json(printed(result, "device desired after"))).isEqualTo(json("{\"$version\":" + version + "}"));
+    }
+
+    /** The rest of the line a script printed as {@code label: rest}; fails with the whole output when there is none. */
+    private static String printed(NodeSdk.Result result, String label) {
+        return result.output().lines().filter(line -> line.startsWith(label + ": ")).findFirst()
+                .map(line -> line.substring(label.length() + 2))
+                .orElseGet(() -> fail("the script printed no '" + label + ": ' line; " + result));
+    }
+
+    private static JsonObject json(String text) {
+        return JsonParser.parseString(text).getAsJsonObject();
     }
 }
