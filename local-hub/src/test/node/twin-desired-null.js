@@ -42,12 +42,12 @@ async function main() {
     });
     setTimeout(() => resolve('none'), PATCH_WAIT_MS).unref();
   });
-  // Adding the listener made the SDK ask for desired patches (an MQTT SUBSCRIBE, an AMQP PUT on the twin link) without
-  // a callback. A reported-properties update sent after it on the same connection is answered only once the hub has
-  // taken that request, so the PATCH below cannot go unseen. (Over AMQP, awaiting
-  // twin.enableTwinDesiredPropertiesUpdates itself would hang: the hub does not answer that PUT.)
-  await new Promise((resolve, reject) => twin.properties.reported.update({ listening: true },
+  // Adding the listener made the SDK ask for desired patches (an MQTT SUBSCRIBE, an AMQP PUT on the twin link); asking
+  // once more with a callback waits for the hub's answer (SUBACK, or the PUT's status 200 over AMQP), so the PATCH
+  // below cannot go unseen.
+  await new Promise((resolve, reject) => twin.enableTwinDesiredPropertiesUpdates(
     (error) => (error ? reject(error) : resolve())));
+  console.log('desired updates enabled');
 
   await registry.updateTwin(deviceId, { properties: { desired: null } }, '*');
   console.log('service desired after: ' + desiredOf((await registry.getTwin(deviceId)).responseBody));

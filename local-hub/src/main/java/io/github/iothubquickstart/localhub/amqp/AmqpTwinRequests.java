@@ -138,6 +138,11 @@ final class AmqpTwinRequests {
         return message;
     }
 
+    /** The answer to a PUT or DELETE of {@value #DESIRED_NOTIFICATIONS}: status 200, no body. */
+    static Response subscriptionChanged() {
+        return new Response(200, null, "");
+    }
+
     static Response badRequest(String why) {
         IotHubError error = IotHubErrors.argumentInvalid(why);
         return new Response(error.httpStatus(), null, errorBody(error.errorCode(), why));

@@ -97,7 +97,7 @@ final class DeviceMessages {
         }
     }
 
-    /** Twin GET and reported PATCH are answered on the twin link; (un)subscribing to desired properties is not. */
+    /** Twin requests are answered on the twin link: GET, reported PATCH, and (un)subscribing to desired properties. */
     void twinRequest(DeviceGrant grant, ProtonReceiver receiver, ProtonDelivery delivery, Message message) {
         if (!stillGranted(grant, receiver, delivery)) {
             return;
@@ -118,8 +118,14 @@ final class DeviceMessages {
             return;
         }
         switch (request.operation()) {
-            case SUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(true);
-            case UNSUBSCRIBE_DESIRED -> grant.device.acceptDesiredProperties(false);
+            case SUBSCRIBE_DESIRED, UNSUBSCRIBE_DESIRED -> {
+                grant.device.acceptDesiredProperties(request.operation() == AmqpTwinRequests.Operation.SUBSCRIBE_DESIRED);
+                // The Node SDK waits for this answer (the Java SDK attaches the twin links and sends no such request).
+                if (message.getCorrelationId() != null) {
+                    grant.connection.sendOnTwinLink(AmqpTwinRequests.toMessage(message.getCorrelationId(),
+                            AmqpTwinRequests.subscriptionChanged()));
+                }
+            }
             case GET, PATCH_REPORTED -> twinRequests.answer(grant.identity(), request, context,
                     grant.connection.twinRequestsInFlight(), grant.connection::sendOnTwinLink);
         }

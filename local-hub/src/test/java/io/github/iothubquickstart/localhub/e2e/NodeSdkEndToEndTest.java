@@ -219,6 +219,8 @@ class NodeSdkEndToEndTest {
                 "node-desired-null-" + transport.toLowerCase());
 
         assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.output()).as("the hub answers the device's request for desired patches")
+                .contains("desired updates enabled");
         JsonObject before = json(printed(result, "service desired before"));
         assertThat(before.keySet()).containsExactlyInAnyOrder("interval", "mode", "$version");
         JsonObject after = json(printed(result, "service desired after"));
