@@ -23,6 +23,7 @@ async function main() {
   console.log('telemetry sent');
   const message = await received;
   console.log('c2d: ' + message.getData().toString());
+  console.log('c2d properties: ' + JSON.stringify(message.properties.propertyList));
   await client.close();
 }
 

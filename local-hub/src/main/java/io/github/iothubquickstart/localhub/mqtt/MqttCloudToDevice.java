@@ -82,7 +82,11 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
         put(system, "$.ct", message.contentType());
         put(system, "$.ce", message.contentEncoding());
         Map<String, String> application = new LinkedHashMap<>();
-        application.put(Acknowledgement.PROPERTY, message.ack().wireName());
+        // IoT Hub names the ack only when one was asked for: Node's MQTT transport hands every name to the device's
+        // application properties, where an "iothub-ack=none" nobody set does not belong.
+        if (message.ack() != Acknowledgement.NONE) {
+            application.put(Acknowledgement.PROPERTY, message.ack().wireName());
+        }
         application.putAll(message.properties());
         return DeviceTopics.cloudToDeviceMessage(message.deviceId(), new PropertyBag(system, application).encode());
     }

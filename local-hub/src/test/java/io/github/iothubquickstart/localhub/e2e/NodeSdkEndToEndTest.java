@@ -72,7 +72,11 @@ class NodeSdkEndToEndTest {
         String deviceId = "node-device-" + transport.toLowerCase();
         hub.registerDevice(deviceId);
         MessagingClient messaging = hub.messagingClient("service");
-        messaging.send(deviceId, new com.microsoft.azure.sdk.iot.service.messaging.Message("to node over " + transport));
+        com.microsoft.azure.sdk.iot.service.messaging.Message toDevice =
+                new com.microsoft.azure.sdk.iot.service.messaging.Message("to node over " + transport);
+        toDevice.setProperties(Map.of("a", "1"));
+        toDevice.setDeliveryAcknowledgement(com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement.None);
+        messaging.send(deviceId, toDevice);
         LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
         NodeSdk.Result result;
         try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
@@ -82,6 +86,8 @@ class NodeSdkEndToEndTest {
 
         assertThat(result.exitCode()).as("%s", result).isZero();
         assertThat(result.output()).contains("c2d: to node over " + transport);
+        // Only what the back-end set: no "iothub-ack" for a message that asked for none, as IoT Hub sends it.
+        assertThat(printed(result, "c2d properties")).isEqualTo("[{\"key\":\"a\",\"value\":\"1\"}]");
         TelemetryMessage telemetry = stored.poll(10, TimeUnit.SECONDS);
         assertThat(telemetry).as("telemetry stored").isNotNull();
         assertThat(telemetry.deviceId()).isEqualTo(deviceId);

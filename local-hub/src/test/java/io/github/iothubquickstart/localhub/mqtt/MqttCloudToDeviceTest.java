@@ -31,4 +31,15 @@ class MqttCloudToDeviceTest {
         assertThat(parsed.applicationProperties()).containsEntry("note", "a b+c&d=e").containsEntry("iothub-ack", "full");
         assertThat(parsed.systemProperties()).containsEntry("$.mid", "mid-1");
     }
+
+    @Test
+    void aMessageWithoutAnAckRequestNamesNoAck() {
+        QueuedMessage message = new QueuedMessage(8, "dev1", "1", "mid-2", null, null, null, null,
+                Acknowledgement.NONE, 0, Instant.parse("2026-03-01T09:00:00Z").toEpochMilli(), 1, Map.of("a", "1"),
+                new byte[0]);
+
+        String topic = MqttCloudToDevice.topic(message);
+
+        assertThat(topic).doesNotContain("iothub-ack").endsWith("&a=1");
+    }
 }
