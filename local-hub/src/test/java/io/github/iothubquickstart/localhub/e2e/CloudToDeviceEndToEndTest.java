@@ -9,7 +9,6 @@ import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubMessageTooLargeException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
-import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
@@ -55,17 +54,14 @@ class CloudToDeviceEndToEndTest {
     static Path dataDirectory;
     static TestHub hub;
     static MessagingClient messaging;
-    static final LinkedBlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
+    static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
     static void startHub() throws Exception {
         hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
                 .webSocketPort(WebSocketPort.PORT));
         messaging = hub.messagingClient("service");
-        hub.feedbackClient("service", batch -> {
-            feedback.addAll(batch.getRecords());
-            return AcknowledgementType.COMPLETE;
-        });
+        hub.feedbackClient("service", feedback::add);
     }
 
     @AfterEach
@@ -283,16 +279,6 @@ class CloudToDeviceEndToEndTest {
 
     /** The feedback record of the message, waiting for it; records of other messages are kept for their tests. */
     private static FeedbackRecord feedbackFor(String messageId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            for (FeedbackRecord record : feedback) {
-                if (messageId.equals(record.getOriginalMessageId())) {
-                    feedback.remove(record);
-                    return record;
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new AssertionError("no feedback for message " + messageId + " within " + WAIT_SECONDS + " s");
+        return feedback.of(messageId, WAIT_SECONDS);
     }
 }

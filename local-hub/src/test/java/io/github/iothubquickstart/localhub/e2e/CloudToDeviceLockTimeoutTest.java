@@ -2,7 +2,6 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
@@ -47,7 +46,7 @@ class CloudToDeviceLockTimeoutTest {
     static RawMqttDevices rawMqtt;
     static MessagingClient messaging;
     static RegistryClient registry;
-    static final LinkedBlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
+    static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
     static void startHub() throws Exception {
@@ -57,10 +56,7 @@ class CloudToDeviceLockTimeoutTest {
         rawMqtt = new RawMqttDevices(hub.hub);
         messaging = hub.messagingClient("service");
         registry = hub.registryClient("iothubowner");
-        hub.feedbackClient("service", batch -> {
-            feedback.addAll(batch.getRecords());
-            return AcknowledgementType.COMPLETE;
-        });
+        hub.feedbackClient("service", feedback::add);
     }
 
     @AfterAll
@@ -166,16 +162,6 @@ class CloudToDeviceLockTimeoutTest {
 
     /** The feedback record of the message, waiting for it; records of other messages are kept for their tests. */
     private static FeedbackRecord feedbackFor(String messageId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            for (FeedbackRecord record : feedback) {
-                if (messageId.equals(record.getOriginalMessageId())) {
-                    feedback.remove(record);
-                    return record;
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new AssertionError("no feedback for message " + messageId + " within " + WAIT_SECONDS + " s");
+        return feedback.of(messageId, WAIT_SECONDS);
     }
 }

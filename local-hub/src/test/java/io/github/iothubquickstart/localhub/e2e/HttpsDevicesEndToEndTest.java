@@ -15,7 +15,6 @@ import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
-import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
@@ -58,7 +57,7 @@ class HttpsDevicesEndToEndTest {
     static Path dataDirectory;
     static TestHub hub;
     static MessagingClient messaging;
-    static final LinkedBlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
+    static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
     static void startHub() throws Exception {
@@ -66,10 +65,7 @@ class HttpsDevicesEndToEndTest {
                 .webSocketPort(WebSocketPort.PORT).hubName("https-test-hub"));
         WebSocketPort.requireListening(hub);
         messaging = hub.messagingClient("service");
-        hub.feedbackClient("service", batch -> {
-            feedback.addAll(batch.getRecords());
-            return AcknowledgementType.COMPLETE;
-        });
+        hub.feedbackClient("service", feedback::add);
     }
 
     @AfterEach
@@ -259,16 +255,6 @@ class HttpsDevicesEndToEndTest {
     }
 
     private static FeedbackRecord feedbackFor(String messageId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            for (FeedbackRecord record : feedback) {
-                if (messageId.equals(record.getOriginalMessageId())) {
-                    feedback.remove(record);
-                    return record;
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new AssertionError("no feedback for message " + messageId + " within " + WAIT_SECONDS + " s");
+        return feedback.of(messageId, WAIT_SECONDS);
     }
 }
