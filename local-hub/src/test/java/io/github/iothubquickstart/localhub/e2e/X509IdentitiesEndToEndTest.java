@@ -84,6 +84,16 @@ class X509IdentitiesEndToEndTest {
                 + "{\"primaryKey\":null,\"secondaryKey\":null},\"x509Thumbprint\":{\"primaryThumbprint\":\""
                 + SHA1_A + "\",\"secondaryThumbprint\":\"" + SHA1_B + "\"},\"type\":\"selfSigned\"}"));
 
+        JsonObject twin = JsonParser.parseString(http.get("/twins/x509-camera", "service").body()).getAsJsonObject();
+        assertThat(twin.get("authenticationType").getAsString()).isEqualTo("selfSigned");
+        assertThat(twin.get("x509Thumbprint")).isEqualTo(JsonParser.parseString(
+                "{\"primaryThumbprint\":\"" + SHA1_A + "\",\"secondaryThumbprint\":\"" + SHA1_B + "\"}"));
+        HttpResponse<String> query = http.post("/devices/query",
+                "{\"query\":\"SELECT * FROM devices WHERE authenticationType = 'selfSigned'\"}", "service");
+        assertThat(JsonParser.parseString(query.body()).getAsJsonArray().asList())
+                .extracting(element -> element.getAsJsonObject().get("deviceId").getAsString())
+                .contains("x509-camera").doesNotContain("MyJavaDevice");
+
         read.setThumbprint(SHA256_A, SHA256_B);
         Device updated = registry.updateDevice(read);
         assertThat(updated.getPrimaryThumbprint()).isEqualTo(SHA256_A);
