@@ -10,16 +10,24 @@ public final class ConnectionStrings {
     private ConnectionStrings() {
     }
 
-    /** {@code HostName=<host>;DeviceId=<id>;SharedAccessKey=<primary key>} */
+    /**
+     * {@code HostName=<host>;DeviceId=<id>;SharedAccessKey=<primary key>}, or {@code ...;x509=true} for an X.509 device
+     * (IoT Hub's form: the certificate is given to the SDK apart).
+     */
     public static String device(String hostName, DeviceIdentity device) {
         return "HostName=" + requireValue("host name", hostName) + ";DeviceId=" + device.deviceId()
-                + ";SharedAccessKey=" + device.primaryKey();
+                + credential(device.primaryKey());
     }
 
-    /** {@code HostName=<host>;DeviceId=<id>;ModuleId=<module id>;SharedAccessKey=<primary key>} */
+    /** {@code HostName=<host>;DeviceId=<id>;ModuleId=<module id>;SharedAccessKey=<primary key>} (or {@code x509=true}) */
     public static String module(String hostName, ModuleIdentity module) {
         return "HostName=" + requireValue("host name", hostName) + ";DeviceId=" + module.deviceId()
-                + ";ModuleId=" + module.moduleId() + ";SharedAccessKey=" + module.primaryKey();
+                + ";ModuleId=" + module.moduleId() + credential(module.primaryKey());
+    }
+
+    /** An identity without a key authenticates with a certificate. */
+    private static String credential(String primaryKey) {
+        return primaryKey == null ? ";x509=true" : ";SharedAccessKey=" + primaryKey;
     }
 
     /**

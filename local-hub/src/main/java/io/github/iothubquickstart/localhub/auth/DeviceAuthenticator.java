@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.auth;
 
+import io.github.iothubquickstart.localhub.registry.Authentication;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
@@ -117,6 +118,9 @@ public final class DeviceAuthenticator {
         if (!device.get().enabled()) {
             return Outcome.refused("device is disabled");
         }
+        if (device.get().keys().isEmpty() && !identity.isModule()) {
+            return Outcome.refused(x509Only(device.get().authentication()));
+        }
         List<String> keys = device.get().keys();
         String generationId = device.get().generationId();
         String audience = hostName + "/devices/" + identity.deviceId();
@@ -124,6 +128,9 @@ public final class DeviceAuthenticator {
             Optional<ModuleIdentity> module = modules.findModule(identity.deviceId(), identity.moduleId());
             if (module.isEmpty()) {
                 return Outcome.refused("module is not registered");
+            }
+            if (module.get().keys().isEmpty()) {
+                return Outcome.refused(x509Only(module.get().authentication()));
             }
             // The module's own keys, and its device's: IoT Hub takes a module token signed with either.
             keys = Stream.concat(module.get().keys().stream(), keys.stream()).toList();
@@ -134,6 +141,12 @@ public final class DeviceAuthenticator {
         return check == SasCheck.VALID
                 ? new Outcome(Optional.of(identity), generationId, token.expiresAtEpochSecond(), "valid SAS token")
                 : Outcome.refused(describe(check, audience));
+    }
+
+    /** An X.509 identity has no key to check a SAS token with; certificates are not checked yet (issue 20). */
+    private static String x509Only(Authentication authentication) {
+        return "identity authenticates with an X.509 certificate (" + authentication.type().wireName()
+                + "), not a SAS token; the local hub stores X.509 identities but does not authenticate them yet";
     }
 
     /** {@code <device id>} or {@code <device id>/<module id>}; null when it is neither. */

@@ -1,6 +1,8 @@
 package io.github.iothubquickstart.localhub.cli;
 
 import io.github.iothubquickstart.localhub.data.HubIdentity;
+import io.github.iothubquickstart.localhub.registry.Authentication;
+import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DevicePresence;
 import io.github.iothubquickstart.localhub.registry.DeviceUpdate;
@@ -44,8 +46,18 @@ final class DeviceCommand {
     static void print(DeviceIdentity device, PrintWriter out) {
         out.println("deviceId:     " + device.deviceId());
         out.println("status:       " + (device.enabled() ? "enabled" : "disabled"));
-        out.println("primaryKey:   " + device.primaryKey());
-        out.println("secondaryKey: " + device.secondaryKey());
+        Authentication authentication = device.authentication();
+        if (authentication.type() == AuthenticationType.SAS) {
+            out.println("primaryKey:   " + device.primaryKey());
+            out.println("secondaryKey: " + device.secondaryKey());
+        } else {
+            // Stored only: certificate authentication is not offered yet (issue 20).
+            out.println("auth:         " + authentication.type().wireName());
+            if (authentication.type() == AuthenticationType.SELF_SIGNED) {
+                out.println("thumbprints:  " + authentication.primaryThumbprint() + ", "
+                        + authentication.secondaryThumbprint());
+            }
+        }
         out.println("created:      " + device.createdAt());
     }
 

@@ -17,7 +17,9 @@ public interface DeviceRegistry {
      * @throws DeviceAlreadyExistsException if the id is taken
      * @throws IllegalArgumentException if the id is not a valid device id
      */
-    DeviceIdentity createDevice(String deviceId);
+    default DeviceIdentity createDevice(String deviceId) {
+        return createDevice(deviceId, Authentication.randomSas());
+    }
 
     /**
      * Registers a device with the given base64 keys (each 16 to 64 bytes, as in IoT Hub).
@@ -25,7 +27,17 @@ public interface DeviceRegistry {
      * @throws DeviceAlreadyExistsException if the id is taken
      * @throws IllegalArgumentException if the id or a key is invalid
      */
-    DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey);
+    default DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey) {
+        return createDevice(deviceId, Authentication.sas(primaryKey, secondaryKey));
+    }
+
+    /**
+     * Registers an enabled device with the given credentials ({@link Authentication#requireValid()}).
+     *
+     * @throws DeviceAlreadyExistsException if the id is taken
+     * @throws IllegalArgumentException if the id or a credential is invalid
+     */
+    DeviceIdentity createDevice(String deviceId, Authentication authentication);
 
     /** @return whether a device was deleted */
     boolean deleteDevice(String deviceId);
@@ -39,8 +51,18 @@ public interface DeviceRegistry {
      * @throws DeviceNotFoundException if there is no such device
      * @throws IllegalArgumentException if a key is invalid
      */
-    DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
-                                String statusReason);
+    default DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
+                                        String statusReason) {
+        return updateDevice(deviceId, Authentication.sas(primaryKey, secondaryKey), enabled, statusReason);
+    }
+
+    /**
+     * Replaces a device's credentials, status and status reason (null for none).
+     *
+     * @throws DeviceNotFoundException if there is no such device
+     * @throws IllegalArgumentException if a credential is invalid
+     */
+    DeviceIdentity updateDevice(String deviceId, Authentication authentication, boolean enabled, String statusReason);
 
     /**
      * Replaces a device's place in an IoT Edge hierarchy (already checked against IoT Hub's rules).

@@ -10,33 +10,49 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A registered module of a device and its symmetric keys (base64). {@code managedBy} is free text set by whoever
- * manages the module (IoT Edge writes {@code iotEdge}); null for none. Modules have no status of their own.
+ * A registered module of a device and its credentials (SAS keys, or X.509 thumbprints or CA). {@code managedBy} is
+ * free text set by whoever manages the module (IoT Edge writes {@code iotEdge}); null for none. Modules have no status
+ * of their own.
  */
-public record ModuleIdentity(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+public record ModuleIdentity(String deviceId, String moduleId, Authentication authentication,
                              String managedBy, Instant createdAt) {
 
     public ModuleIdentity {
         Objects.requireNonNull(deviceId, "deviceId");
         Objects.requireNonNull(moduleId, "moduleId");
-        Objects.requireNonNull(primaryKey, "primaryKey");
-        Objects.requireNonNull(secondaryKey, "secondaryKey");
+        Objects.requireNonNull(authentication, "authentication");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A SAS module. */
+    public ModuleIdentity(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+                          String managedBy, Instant createdAt) {
+        this(deviceId, moduleId, Authentication.sas(primaryKey, secondaryKey), managedBy, createdAt);
+    }
+
+    /** The primary symmetric key; null unless the module authenticates with SAS. */
+    public String primaryKey() {
+        return authentication.primaryKey();
+    }
+
+    /** The secondary symmetric key; null unless the module authenticates with SAS. */
+    public String secondaryKey() {
+        return authentication.secondaryKey();
     }
 
     public IdentityId id() {
         return IdentityId.module(deviceId, moduleId);
     }
 
-    /** Both keys, primary first: the candidates a SAS token may be signed with. */
+    /** Both keys, primary first: the candidates a SAS token may be signed with; none for an X.509 module. */
     public List<String> keys() {
-        return List.of(primaryKey, secondaryKey);
+        return authentication.keys();
     }
 
-    /** Changes whenever keys or managedBy change, so a caller holding an old one gets 412 (as for devices). */
+    /** Changes whenever credentials or managedBy change, so a caller holding an old one gets 412 (as for devices). */
     public String etag() {
-        String content = deviceId + '\n' + moduleId + '\n' + primaryKey + '\n' + secondaryKey + '\n'
-                + Objects.toString(managedBy, "") + '\n' + createdAt.toEpochMilli();
+        String content = deviceId + '\n' + moduleId + '\n' + primaryKey() + '\n' + secondaryKey() + '\n'
+                + Objects.toString(managedBy, "") + '\n' + createdAt.toEpochMilli() + authentication.etagContent();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(Arrays.copyOf(digest, 9));

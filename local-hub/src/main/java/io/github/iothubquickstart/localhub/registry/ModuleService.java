@@ -22,7 +22,7 @@ public final class ModuleService {
     public RegisteredModule create(String deviceId, String moduleId, ModuleUpdate request) {
         requireValidIds(deviceId, moduleId);
         try {
-            return view(modules.createModule(deviceId, moduleId, request.primaryKey(), request.secondaryKey(),
+            return view(modules.createModule(deviceId, moduleId, request.authentication().resolve(null),
                     request.managedBy()));
         } catch (DeviceNotFoundException e) {
             throw IotHubErrors.deviceNotFound(deviceId);
@@ -50,18 +50,17 @@ public final class ModuleService {
     public RegisteredModule update(String deviceId, String moduleId, ModuleUpdate request, String ifMatch) {
         ModuleIdentity current = find(deviceId, moduleId);
         requireMatch(current, ifMatch);
-        String primaryKey = request.hasKeys() ? request.primaryKey() : current.primaryKey();
-        String secondaryKey = request.hasKeys() ? request.secondaryKey() : current.secondaryKey();
         ModuleIdentity updated;
         try {
-            updated = modules.updateModule(deviceId, moduleId, primaryKey, secondaryKey, request.managedBy());
+            updated = modules.updateModule(deviceId, moduleId,
+                    request.authentication().resolve(current.authentication()), request.managedBy());
         } catch (ModuleNotFoundException e) {
             throw IotHubErrors.moduleNotFound(deviceId, moduleId);
         } catch (IllegalArgumentException e) {
             throw IotHubErrors.argumentInvalid(e.getMessage());
         }
-        if (!updated.keys().equals(current.keys())) {
-            // New keys invalidate the token the module connected with.
+        if (!updated.authentication().equals(current.authentication())) {
+            // New credentials invalidate the token the module connected with.
             presence.disconnect(updated.id());
         }
         return view(updated);

@@ -1,10 +1,31 @@
 package io.github.iothubquickstart.localhub.registry;
 
-/** What a caller asks to set on a module: keys (null: generate on create, keep on update) and managedBy. */
-public record ModuleUpdate(String primaryKey, String secondaryKey, String managedBy) {
+import java.util.Objects;
+
+/**
+ * What a caller asks to set on a module: its authentication (SAS keys may be left out: generated on create, kept on
+ * update) and managedBy.
+ */
+public record ModuleUpdate(RequestedAuthentication authentication, String managedBy) {
+
+    public ModuleUpdate {
+        Objects.requireNonNull(authentication, "authentication");
+    }
+
+    public ModuleUpdate(String primaryKey, String secondaryKey, String managedBy) {
+        this(RequestedAuthentication.sas(primaryKey, secondaryKey), managedBy);
+    }
+
+    public String primaryKey() {
+        return authentication.primaryKey();
+    }
+
+    public String secondaryKey() {
+        return authentication.secondaryKey();
+    }
 
     /** Keys come as a pair, as for devices. */
     public boolean hasKeys() {
-        return primaryKey != null && secondaryKey != null;
+        return authentication.hasKeys();
     }
 }

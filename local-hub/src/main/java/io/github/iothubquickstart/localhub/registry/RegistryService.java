@@ -31,12 +31,10 @@ public final class RegistryService {
         requireValidId(deviceId);
         String parentScope = edgeRules.checkedParentScope(deviceId, request.edge());
         try {
-            DeviceIdentity created = request.hasKeys()
-                    ? registry.createDevice(deviceId, request.primaryKey(), request.secondaryKey())
-                    : registry.createDevice(deviceId);
+            DeviceIdentity created = registry.createDevice(deviceId, request.authentication().resolve(null));
             if (!request.enabled() || request.statusReason() != null) {
-                created = registry.updateDevice(deviceId, created.primaryKey(), created.secondaryKey(),
-                        request.enabled(), request.statusReason());
+                created = registry.updateDevice(deviceId, created.authentication(), request.enabled(),
+                        request.statusReason());
             }
             EdgeHierarchy edge = EdgeHierarchyRules.resolve(created, request.edge().iotEdge(), parentScope);
             if (!edge.equals(created.edge())) {
@@ -63,12 +61,10 @@ public final class RegistryService {
         DeviceIdentity current = find(deviceId);
         requireMatch(current, ifMatch);
         String parentScope = edgeRules.checkedParentScope(deviceId, request.edge());
-        String primaryKey = request.hasKeys() ? request.primaryKey() : current.primaryKey();
-        String secondaryKey = request.hasKeys() ? request.secondaryKey() : current.secondaryKey();
         DeviceIdentity updated;
         try {
-            updated = registry.updateDevice(deviceId, primaryKey, secondaryKey, request.enabled(),
-                    request.statusReason());
+            updated = registry.updateDevice(deviceId, request.authentication().resolve(current.authentication()),
+                    request.enabled(), request.statusReason());
             // A PUT replaces the identity, so a request without capabilities or scopes leaves the hierarchy.
             EdgeHierarchy edge = EdgeHierarchyRules.resolve(updated, request.edge().iotEdge(), parentScope);
             if (!edge.equals(updated.edge())) {
@@ -79,9 +75,9 @@ public final class RegistryService {
         } catch (IllegalArgumentException e) {
             throw IotHubErrors.argumentInvalid(e.getMessage());
         }
-        boolean keysChanged = !updated.keys().equals(current.keys());
-        if (!updated.enabled() || keysChanged) {
-            // A disabled device may not stay connected; new keys invalidate the token it connected with.
+        boolean credentialsChanged = !updated.authentication().equals(current.authentication());
+        if (!updated.enabled() || credentialsChanged) {
+            // A disabled device may not stay connected; new credentials invalidate the token it connected with.
             presence.disconnect(deviceId);
         }
         if (!updated.enabled()) {

@@ -34,15 +34,15 @@ final class DeviceJson {
         json.addProperty("statusUpdatedTime", DevicePresence.NEVER.toString());
         json.addProperty("lastActivityTime", presence.lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", device.cloudToDeviceMessageCount());
-        SasAuthenticationJson.addTo(json, identity.primaryKey(), identity.secondaryKey());
+        AuthenticationJson.addTo(json, identity.authentication());
         EdgeHierarchyJson.addTo(json, identity.edge());
         return json;
     }
 
     /**
-     * A create or update request: {@code status}, {@code statusReason}, SAS keys, {@code capabilities.iotEdge},
-     * {@code deviceScope} and {@code parentScopes}; read-only members (etag, connection state, times) are ignored as
-     * IoT Hub does. X.509 devices are refused with 501.
+     * A create or update request: {@code status}, {@code statusReason}, {@code authentication} (SAS keys or X.509),
+     * {@code capabilities.iotEdge}, {@code deviceScope} and {@code parentScopes}; read-only members (etag, connection
+     * state, times) are ignored as IoT Hub does.
      */
     static DeviceUpdate parse(String body, String pathDeviceId) {
         JsonObject json = object(body);
@@ -66,8 +66,7 @@ final class DeviceJson {
             throw IotHubErrors.argumentInvalid("status must be \"enabled\" or \"disabled\", not \"" + status + "\".");
         }
         EdgeHierarchy edge = edgeHierarchy(json);
-        SasAuthenticationJson.Keys keys = SasAuthenticationJson.read(json, "Device");
-        return new DeviceUpdate(keys.primaryKey(), keys.secondaryKey(), enabled, string(json, "statusReason"), edge);
+        return new DeviceUpdate(AuthenticationJson.read(json, "Device"), enabled, string(json, "statusReason"), edge);
     }
 
     /** What the request asks for; {@code EdgeHierarchyRules} checks it against the registry. */

@@ -27,13 +27,13 @@ final class ModuleJson {
         json.addProperty("connectionStateUpdatedTime", presence.connectionStateUpdated().toString());
         json.addProperty("lastActivityTime", presence.lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", 0);
-        SasAuthenticationJson.addTo(json, identity.primaryKey(), identity.secondaryKey());
+        AuthenticationJson.addTo(json, identity.authentication());
         return json;
     }
 
     /**
-     * A create or update request: SAS keys and {@code managedBy}; read-only members are ignored as IoT Hub does.
-     * X.509 modules are refused with 501.
+     * A create or update request: {@code authentication} (SAS keys or X.509) and {@code managedBy}; read-only members
+     * are ignored as IoT Hub does.
      */
     static ModuleUpdate parse(String body, String pathDeviceId, String pathModuleId) {
         JsonObject json = DeviceJson.object(body);
@@ -42,11 +42,10 @@ final class ModuleJson {
         return fromJson(json);
     }
 
-    /** The settable members of one module (also an entry of a bulk operation): SAS keys and {@code managedBy}. */
+    /** The settable members of one module (also an entry of a bulk operation): authentication and {@code managedBy}. */
     static ModuleUpdate fromJson(JsonObject json) {
-        SasAuthenticationJson.Keys keys = SasAuthenticationJson.read(json, "Module");
-        return new ModuleUpdate(keys.primaryKey(), keys.secondaryKey(),
-                SasAuthenticationJson.blankToNull(DeviceJson.string(json, "managedBy")));
+        return new ModuleUpdate(AuthenticationJson.read(json, "Module"),
+                AuthenticationJson.blankToNull(DeviceJson.string(json, "managedBy")));
     }
 
     private static void requireSame(JsonObject json, String member, String inPath) {

@@ -23,9 +23,10 @@ final class RegistrySchema {
     /**
      * Version 1: devices and policies. Version 2: the device status reason and the twin table. Version 3: the
      * device's place in an IoT Edge hierarchy. Version 4: when each twin property was last written (IoT Hub's
-     * {@code $metadata}). Version 5: module identities and their twins.
+     * {@code $metadata}). Version 5: module identities and their twins. Version 6: X.509 identities (the authentication
+     * type and thumbprints of devices and modules; keys only for SAS ones).
      */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -93,6 +94,7 @@ final class RegistrySchema {
             toVersion3(statement);
             toVersion4(statement);
             toVersion5(statement);
+            toVersion6(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -120,6 +122,12 @@ final class RegistrySchema {
             if (version() == 4) {
                 toVersion5(statement);
                 LOG.info("migrated registry database {} from schema version 4 to 5 (modules)", file);
+            }
+        });
+        inImmediateTransaction(statement -> {
+            if (version() == 5) {
+                toVersion6(statement);
+                LOG.info("migrated registry database {} from schema version 5 to 6 (X.509 identities)", file);
             }
         });
     }
@@ -181,6 +189,34 @@ final class RegistrySchema {
                 + " desired_metadata TEXT NOT NULL, reported_metadata TEXT NOT NULL,"
                 + " PRIMARY KEY (device_id, module_id))");
         statement.execute("PRAGMA user_version = 5");
+    }
+
+    /**
+     * Devices and modules get an authentication type (every existing one is {@code sas}) and thumbprints, and their
+     * key columns may be null (an X.509 identity has no keys). SQLite cannot drop a NOT NULL, so both tables are
+     * rebuilt with their rows copied as they are.
+     */
+    private static void toVersion6(Statement statement) throws SQLException {
+        String x509Columns = ", authentication_type TEXT NOT NULL DEFAULT 'sas', primary_thumbprint TEXT,"
+                + " secondary_thumbprint TEXT";
+        statement.execute("CREATE TABLE device_v6 (device_id TEXT PRIMARY KEY NOT NULL,"
+                + " primary_key TEXT, secondary_key TEXT,"
+                + " enabled INTEGER NOT NULL, created_at_millis INTEGER NOT NULL, status_reason TEXT,"
+                + " iot_edge INTEGER NOT NULL DEFAULT 0, device_scope TEXT, parent_scope TEXT" + x509Columns + ")");
+        copyAndReplace(statement, "device", "device_id, primary_key, secondary_key, enabled, created_at_millis,"
+                + " status_reason, iot_edge, device_scope, parent_scope");
+        statement.execute("CREATE TABLE module_v6 (device_id TEXT NOT NULL, module_id TEXT NOT NULL,"
+                + " primary_key TEXT, secondary_key TEXT, managed_by TEXT,"
+                + " created_at_millis INTEGER NOT NULL" + x509Columns + ", PRIMARY KEY (device_id, module_id))");
+        copyAndReplace(statement, "module",
+                "device_id, module_id, primary_key, secondary_key, managed_by, created_at_millis");
+        statement.execute("PRAGMA user_version = 6");
+    }
+
+    private static void copyAndReplace(Statement statement, String table, String columns) throws SQLException {
+        statement.execute("INSERT INTO " + table + "_v6 (" + columns + ") SELECT " + columns + " FROM " + table);
+        statement.execute("DROP TABLE " + table);
+        statement.execute("ALTER TABLE " + table + "_v6 RENAME TO " + table);
     }
 
     private static String sectionWrittenAt(String section, long version, long updatedMillis) {

@@ -1,6 +1,8 @@
 package io.github.iothubquickstart.localhub.storage;
 
 import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.registry.Authentication;
+import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.registry.DeviceAlreadyExistsException;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
@@ -13,7 +15,6 @@ import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
 import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
-import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,10 +50,12 @@ import org.slf4j.LoggerFactory;
 public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistry, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRegistry.class);
     private static final String MODULE_COLUMNS =
-            "device_id, module_id, primary_key, secondary_key, managed_by, created_at_millis";
+            "device_id, module_id, primary_key, secondary_key, managed_by, created_at_millis,"
+                    + " authentication_type, primary_thumbprint, secondary_thumbprint";
     private static final String DEVICE_COLUMNS =
             "device_id, primary_key, secondary_key, enabled, created_at_millis, status_reason,"
-                    + " iot_edge, device_scope, parent_scope";
+                    + " iot_edge, device_scope, parent_scope, authentication_type, primary_thumbprint,"
+                    + " secondary_thumbprint";
 
     private final LockedConnection database;
     private final Clock clock;
@@ -173,17 +176,12 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
         return List.copyOf(devices.values());
     }
 
-    @Override
-    public DeviceIdentity createDevice(String deviceId) {
-        return createDevice(deviceId, SymmetricKeys.random(), SymmetricKeys.random());
-    }
 
     @Override
-    public DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey) {
+    public DeviceIdentity createDevice(String deviceId, Authentication authentication) {
         DeviceIds.requireValid(deviceId);
-        SymmetricKeys.requireValid("primary key", primaryKey);
-        SymmetricKeys.requireValid("secondary key", secondaryKey);
-        DeviceIdentity device = new DeviceIdentity(deviceId, primaryKey, secondaryKey, true, now());
+        authentication.requireValid();
+        DeviceIdentity device = new DeviceIdentity(deviceId, authentication, true, now(), null, EdgeHierarchy.NONE);
         return database.withLock("create device " + deviceId, () -> {
             try {
                 insertDevice(database.connection(), device);
@@ -234,18 +232,17 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
     }
 
     @Override
-    public DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey, boolean enabled,
+    public DeviceIdentity updateDevice(String deviceId, Authentication authentication, boolean enabled,
                                        String statusReason) {
         Objects.requireNonNull(deviceId, "deviceId");
-        SymmetricKeys.requireValid("primary key", primaryKey);
-        SymmetricKeys.requireValid("secondary key", secondaryKey);
-        return update(deviceId, "UPDATE device SET primary_key = ?, secondary_key = ?, enabled = ?,"
-                + " status_reason = ? WHERE device_id = ?", statement -> {
-            statement.setString(1, primaryKey);
-            statement.setString(2, secondaryKey);
-            statement.setInt(3, enabled ? 1 : 0);
-            statement.setString(4, statusReason);
-            statement.setString(5, deviceId);
+        authentication.requireValid();
+        return update(deviceId, "UPDATE device SET primary_key = ?, secondary_key = ?, authentication_type = ?,"
+                + " primary_thumbprint = ?, secondary_thumbprint = ?, enabled = ?, status_reason = ?"
+                + " WHERE device_id = ?", statement -> {
+            setAuthentication(statement, 1, authentication);
+            statement.setInt(6, enabled ? 1 : 0);
+            statement.setString(7, statusReason);
+            statement.setString(8, deviceId);
         });
     }
 
@@ -312,27 +309,23 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
     }
 
     @Override
-    public ModuleIdentity createModule(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+    public ModuleIdentity createModule(String deviceId, String moduleId, Authentication authentication,
                                        String managedBy) {
         DeviceIds.requireValid(moduleId);
-        String primary = primaryKey == null ? SymmetricKeys.random() : primaryKey;
-        String secondary = secondaryKey == null ? SymmetricKeys.random() : secondaryKey;
-        SymmetricKeys.requireValid("primary key", primary);
-        SymmetricKeys.requireValid("secondary key", secondary);
-        ModuleIdentity module = new ModuleIdentity(deviceId, moduleId, primary, secondary, managedBy, now());
+        authentication.requireValid();
+        ModuleIdentity module = new ModuleIdentity(deviceId, moduleId, authentication, managedBy, now());
         return database.inTransaction("create module " + module.id(), () -> {
             Connection connection = database.connection();
             if (selectDevice(deviceId).isEmpty()) {
                 throw new DeviceNotFoundException(deviceId);
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO module (" + MODULE_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, deviceId);
                 insert.setString(2, moduleId);
-                insert.setString(3, primary);
-                insert.setString(4, secondary);
                 insert.setString(5, managedBy);
                 insert.setLong(6, module.createdAt().toEpochMilli());
+                setKeysAndThumbprints(insert, 3, 7, authentication);
                 insert.executeUpdate();
             } catch (SQLiteException e) {
                 if (e.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -345,18 +338,17 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
     }
 
     @Override
-    public ModuleIdentity updateModule(String deviceId, String moduleId, String primaryKey, String secondaryKey,
+    public ModuleIdentity updateModule(String deviceId, String moduleId, Authentication authentication,
                                        String managedBy) {
-        SymmetricKeys.requireValid("primary key", primaryKey);
-        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        authentication.requireValid();
         database.withLock("update module " + deviceId + "/" + moduleId, () -> {
             try (PreparedStatement update = database.connection().prepareStatement("UPDATE module SET"
-                    + " primary_key = ?, secondary_key = ?, managed_by = ? WHERE device_id = ? AND module_id = ?")) {
-                update.setString(1, primaryKey);
-                update.setString(2, secondaryKey);
-                update.setString(3, managedBy);
-                update.setString(4, deviceId);
-                update.setString(5, moduleId);
+                    + " primary_key = ?, secondary_key = ?, authentication_type = ?, primary_thumbprint = ?,"
+                    + " secondary_thumbprint = ?, managed_by = ? WHERE device_id = ? AND module_id = ?")) {
+                setAuthentication(update, 1, authentication);
+                update.setString(6, managedBy);
+                update.setString(7, deviceId);
+                update.setString(8, moduleId);
                 if (update.executeUpdate() == 0) {
                     throw new ModuleNotFoundException(deviceId, moduleId);
                 }
@@ -382,9 +374,38 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
         });
     }
 
-    private static ModuleIdentity toModule(ResultSet row) throws SQLException {
-        return new ModuleIdentity(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), Instant.ofEpochMilli(row.getLong(6)));
+    private ModuleIdentity toModule(ResultSet row) throws SQLException {
+        return new ModuleIdentity(row.getString(1), row.getString(2), authentication(row, 3, 7), row.getString(5),
+                Instant.ofEpochMilli(row.getLong(6)));
+    }
+
+    /** Keys at {@code keyColumn} and the next; type and thumbprints at {@code typeColumn} and the next two. */
+    private Authentication authentication(ResultSet row, int keyColumn, int typeColumn) throws SQLException {
+        String type = row.getString(typeColumn);
+        AuthenticationType authenticationType = AuthenticationType.fromWireName(type).orElseThrow(
+                () -> new StorageException(RegistryFiles.unreadable(database.file(), "unknown authentication type "
+                        + type)));
+        try {
+            return new Authentication(authenticationType, row.getString(keyColumn), row.getString(keyColumn + 1),
+                    row.getString(typeColumn + 1), row.getString(typeColumn + 2));
+        } catch (IllegalArgumentException e) {
+            throw new StorageException(RegistryFiles.unreadable(database.file(), e.getMessage()));
+        }
+    }
+
+    /** Sets keys, type, primary and secondary thumbprint at {@code first} to {@code first + 4}. */
+    private static void setAuthentication(PreparedStatement statement, int first, Authentication authentication)
+            throws SQLException {
+        setKeysAndThumbprints(statement, first, first + 2, authentication);
+    }
+
+    private static void setKeysAndThumbprints(PreparedStatement statement, int keyIndex, int typeIndex,
+                                              Authentication authentication) throws SQLException {
+        statement.setString(keyIndex, authentication.primaryKey());
+        statement.setString(keyIndex + 1, authentication.secondaryKey());
+        statement.setString(typeIndex, authentication.type().wireName());
+        statement.setString(typeIndex + 1, authentication.primaryThumbprint());
+        statement.setString(typeIndex + 2, authentication.secondaryThumbprint());
     }
 
     @Override
@@ -419,10 +440,9 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
 
     private static void insertDevice(Connection connection, DeviceIdentity device) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device (" + DEVICE_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, device.deviceId());
-            insert.setString(2, device.primaryKey());
-            insert.setString(3, device.secondaryKey());
+            setKeysAndThumbprints(insert, 2, 10, device.authentication());
             insert.setInt(4, device.enabled() ? 1 : 0);
             insert.setLong(5, device.createdAt().toEpochMilli());
             insert.setString(6, device.statusReason());
@@ -466,9 +486,9 @@ public final class SqliteDeviceRegistry implements DeviceRegistry, ModuleRegistr
         }
     }
 
-    private static DeviceIdentity toDevice(ResultSet row) throws SQLException {
+    private DeviceIdentity toDevice(ResultSet row) throws SQLException {
         EdgeHierarchy edge = new EdgeHierarchy(row.getInt(7) != 0, row.getString(8), row.getString(9));
-        return new DeviceIdentity(row.getString(1), row.getString(2), row.getString(3), row.getInt(4) != 0,
+        return new DeviceIdentity(row.getString(1), authentication(row, 2, 10), row.getInt(4) != 0,
                 Instant.ofEpochMilli(row.getLong(5)), row.getString(6), edge);
     }
 

@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.wire;
 
 import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.registry.Authentication;
 import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
 import io.github.iothubquickstart.localhub.registry.RegisteredModule;
 import io.github.iothubquickstart.localhub.twin.PropertyMetadata;
@@ -30,10 +31,19 @@ public final class TwinJson {
         json.addProperty("connectionStateUpdatedTime", device.presence().connectionStateUpdated().toString());
         json.addProperty("lastActivityTime", device.presence().lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", device.cloudToDeviceMessageCount());
-        json.addProperty("authenticationType", "sas");
+        addAuthentication(json, device.identity().authentication());
         addSections(json, twin);
         EdgeHierarchyJson.addTo(json, device.identity().edge());
         return json;
+    }
+
+    /** {@code authenticationType} and {@code x509Thumbprint} (nulls unless selfSigned), as IoT Hub writes a twin. */
+    private static void addAuthentication(JsonObject json, Authentication authentication) {
+        json.addProperty("authenticationType", authentication.type().wireName());
+        JsonObject thumbprints = new JsonObject();
+        thumbprints.addProperty("primaryThumbprint", authentication.primaryThumbprint());
+        thumbprints.addProperty("secondaryThumbprint", authentication.secondaryThumbprint());
+        json.add("x509Thumbprint", thumbprints);
     }
 
     /** The twin's version, tags and properties with their metadata, the same for device and module twins. */
@@ -62,7 +72,7 @@ public final class TwinJson {
         json.addProperty("connectionStateUpdatedTime", module.presence().connectionStateUpdated().toString());
         json.addProperty("lastActivityTime", module.presence().lastActivity().toString());
         json.addProperty("cloudToDeviceMessageCount", 0);
-        json.addProperty("authenticationType", "sas");
+        addAuthentication(json, module.identity().authentication());
         addSections(json, twin);
         return json;
     }

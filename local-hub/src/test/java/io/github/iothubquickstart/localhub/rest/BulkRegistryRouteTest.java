@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.registry.BulkDeviceOperation;
 import io.github.iothubquickstart.localhub.registry.BulkModuleOperation;
 import io.github.iothubquickstart.localhub.registry.BulkRegistryEntry;
 import io.github.iothubquickstart.localhub.registry.ImportMode;
 import io.github.iothubquickstart.localhub.registry.ModuleUpdate;
+import io.github.iothubquickstart.localhub.registry.RequestedAuthentication;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +49,21 @@ class BulkRegistryRouteTest {
         assertThat(parsed.get(2).mode()).isEqualTo(ImportMode.DELETE_IF_MATCH_ETAG);
         assertThat(parsed.get(2).eTag()).isEqualTo("AAAB");
         assertError("[{\"id\":\"d\",\"moduleId\":\"m\",\"importMode\":\"create\","
-                + "\"authentication\":{\"type\":\"selfSigned\"}}]", 501, 501);
+                + "\"authentication\":{\"type\":\"password\"}}]", 400, 400004);
+    }
+
+    @Test
+    void readsX509EntriesWithTheirThumbprints() {
+        List<BulkRegistryEntry> parsed = BulkRegistryRoute.parse("[{\"id\":\"d\",\"importMode\":\"create\","
+                + "\"authentication\":{\"x509Thumbprint\":{\"primaryThumbprint\":\"" + "0".repeat(40) + "\"},"
+                + "\"type\":\"selfSigned\"}},"
+                + "{\"id\":\"d\",\"moduleId\":\"m\",\"importMode\":\"create\","
+                + "\"authentication\":{\"type\":\"certificateAuthority\"}}]");
+
+        assertThat(((BulkDeviceOperation) parsed.get(0)).device().authentication()).isEqualTo(
+                new RequestedAuthentication(AuthenticationType.SELF_SIGNED, null, null, "0".repeat(40), null));
+        assertThat(((BulkModuleOperation) parsed.get(1)).module().authentication().type())
+                .isEqualTo(AuthenticationType.CERTIFICATE_AUTHORITY);
     }
 
     @Test

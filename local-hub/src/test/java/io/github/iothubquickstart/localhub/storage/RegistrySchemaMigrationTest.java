@@ -1,8 +1,11 @@
 package io.github.iothubquickstart.localhub.storage;
 
 import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.registry.Authentication;
+import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
+import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +98,72 @@ class RegistrySchemaMigrationTest {
             assertThat(registry.findModule("old-device", "sensor").orElseThrow().keys()).containsExactly(KEY_B, KEY_A);
         }
         assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+    }
+
+    @Test
+    void versionFiveDatabaseGainsX509IdentitiesKeepingSasDevicesModulesAndTheirEtags() throws Exception {
+        Path file = directory.resolve("registry.db");
+        writeVersionFiveDatabase(file);
+        DeviceIdentity asVersionFiveHadIt = new DeviceIdentity("old-device", KEY_A, KEY_B, true,
+                Instant.ofEpochMilli(1_700_000_000_000L), "in the shed", new EdgeHierarchy(true, "scope-1", null));
+
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
+             SqliteTwinStore twins = SqliteTwinStore.open(file, Clock.systemUTC())) {
+            DeviceIdentity device = registry.findDevice("old-device").orElseThrow();
+            assertThat(device).isEqualTo(asVersionFiveHadIt);
+            assertThat(device.authentication().type()).isEqualTo(AuthenticationType.SAS);
+            assertThat(device.etag()).isEqualTo(asVersionFiveHadIt.etag());
+            ModuleIdentity module = registry.findModule("old-device", "sensor").orElseThrow();
+            assertThat(module).isEqualTo(new ModuleIdentity("old-device", "sensor", KEY_B, KEY_A, "iotEdge",
+                    Instant.ofEpochMilli(1_700_000_000_001L)));
+            assertThat(twins.load("old-device").desired().get("interval").getAsInt()).isEqualTo(7);
+
+            registry.createDevice("camera", Authentication.selfSigned(SqliteX509IdentitiesTest.SHA1_A, null));
+            registry.createModule("old-device", "lens", Authentication.certificateAuthority(), null);
+        }
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
+        try (SqliteDeviceRegistry again = SqliteDeviceRegistry.open(file, Clock.systemUTC())) {
+            assertThat(again.findDevice("camera").orElseThrow().authentication())
+                    .isEqualTo(Authentication.selfSigned(SqliteX509IdentitiesTest.SHA1_A, null));
+            assertThat(again.findModule("old-device", "lens").orElseThrow().keys()).isEmpty();
+            assertThat(again.findDevice("old-device").orElseThrow()).isEqualTo(asVersionFiveHadIt);
+        }
+    }
+
+    /**
+     * Exactly what the version 5 hub created: the version 2 tables with the version 3, 4 and 5 changes as those hubs
+     * made them (keys NOT NULL), an Edge device with a twin and a module.
+     */
+    private static void writeVersionFiveDatabase(Path file) throws Exception {
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = raw.createStatement()) {
+            OlderRegistryFiles.createVersionTwoSchema(statement);
+            statement.execute("ALTER TABLE device ADD COLUMN iot_edge INTEGER NOT NULL DEFAULT 0");
+            statement.execute("ALTER TABLE device ADD COLUMN device_scope TEXT");
+            statement.execute("ALTER TABLE device ADD COLUMN parent_scope TEXT");
+            statement.execute("ALTER TABLE twin ADD COLUMN desired_metadata TEXT NOT NULL DEFAULT '{}'");
+            statement.execute("ALTER TABLE twin ADD COLUMN reported_metadata TEXT NOT NULL DEFAULT '{}'");
+            statement.execute("CREATE TABLE module (device_id TEXT NOT NULL, module_id TEXT NOT NULL,"
+                    + " primary_key TEXT NOT NULL, secondary_key TEXT NOT NULL, managed_by TEXT,"
+                    + " created_at_millis INTEGER NOT NULL, PRIMARY KEY (device_id, module_id))");
+            statement.execute("CREATE TABLE module_twin (device_id TEXT NOT NULL, module_id TEXT NOT NULL,"
+                    + " version INTEGER NOT NULL, tags TEXT NOT NULL,"
+                    + " desired TEXT NOT NULL, desired_version INTEGER NOT NULL,"
+                    + " desired_updated_millis INTEGER NOT NULL,"
+                    + " reported TEXT NOT NULL, reported_version INTEGER NOT NULL,"
+                    + " reported_updated_millis INTEGER NOT NULL,"
+                    + " desired_metadata TEXT NOT NULL, reported_metadata TEXT NOT NULL,"
+                    + " PRIMARY KEY (device_id, module_id))");
+            statement.execute("INSERT INTO device VALUES ('old-device', '" + KEY_A + "', '" + KEY_B
+                    + "', 1, 1700000000000, 'in the shed', 1, 'scope-1', NULL)");
+            statement.execute("INSERT INTO shared_access_policy VALUES ('service', '" + KEY_A + "', '" + KEY_B
+                    + "', 'SERVICE_CONNECT')");
+            statement.execute("INSERT INTO twin VALUES ('old-device', 2, '{}', '{\"interval\":7}', 2, 1700000000000,"
+                    + " '{}', 1, 1700000000000, '{}', '{}')");
+            statement.execute("INSERT INTO module VALUES ('old-device', 'sensor', '" + KEY_B + "', '" + KEY_A
+                    + "', 'iotEdge', 1700000000001)");
+            statement.execute("PRAGMA user_version = 5");
+        }
     }
 
     /**

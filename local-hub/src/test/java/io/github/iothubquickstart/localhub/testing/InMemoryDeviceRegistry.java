@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.testing;
 
+import io.github.iothubquickstart.localhub.registry.Authentication;
 import io.github.iothubquickstart.localhub.registry.DeviceAlreadyExistsException;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
@@ -12,7 +13,6 @@ import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleNotFoundException;
 import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
-import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +47,14 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry, ModuleRegis
     }
 
     @Override
-    public DeviceIdentity createDevice(String deviceId) {
-        return createDevice(deviceId, SymmetricKeys.random(), SymmetricKeys.random());
-    }
-
-    @Override
-    public synchronized DeviceIdentity createDevice(String deviceId, String primaryKey, String secondaryKey) {
+    public synchronized DeviceIdentity createDevice(String deviceId, Authentication authentication) {
         DeviceIds.requireValid(deviceId);
-        SymmetricKeys.requireValid("primary key", primaryKey);
-        SymmetricKeys.requireValid("secondary key", secondaryKey);
+        authentication.requireValid();
         if (devices.containsKey(deviceId)) {
             throw new DeviceAlreadyExistsException(deviceId);
         }
-        DeviceIdentity created = new DeviceIdentity(deviceId, primaryKey, secondaryKey, true, clock.instant());
+        DeviceIdentity created = new DeviceIdentity(deviceId, authentication, true, clock.instant(), null,
+                EdgeHierarchy.NONE);
         devices.put(deviceId, created);
         return created;
     }
@@ -73,16 +68,15 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry, ModuleRegis
     @Override
     public synchronized DeviceIdentity setEnabled(String deviceId, boolean enabled) {
         DeviceIdentity current = existing(deviceId);
-        return updateDevice(deviceId, current.primaryKey(), current.secondaryKey(), enabled, current.statusReason());
+        return updateDevice(deviceId, current.authentication(), enabled, current.statusReason());
     }
 
     @Override
-    public synchronized DeviceIdentity updateDevice(String deviceId, String primaryKey, String secondaryKey,
+    public synchronized DeviceIdentity updateDevice(String deviceId, Authentication authentication,
                                                     boolean enabled, String statusReason) {
         DeviceIdentity current = existing(deviceId);
-        SymmetricKeys.requireValid("primary key", primaryKey);
-        SymmetricKeys.requireValid("secondary key", secondaryKey);
-        DeviceIdentity updated = new DeviceIdentity(deviceId, primaryKey, secondaryKey, enabled,
+        authentication.requireValid();
+        DeviceIdentity updated = new DeviceIdentity(deviceId, authentication, enabled,
                 current.createdAt(), statusReason, current.edge());
         devices.put(deviceId, updated);
         return updated;
@@ -116,31 +110,27 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry, ModuleRegis
     }
 
     @Override
-    public synchronized ModuleIdentity createModule(String deviceId, String moduleId, String primaryKey,
-                                                    String secondaryKey, String managedBy) {
+    public synchronized ModuleIdentity createModule(String deviceId, String moduleId, Authentication authentication,
+                                                    String managedBy) {
         existing(deviceId);
         DeviceIds.requireValid(moduleId);
-        String primary = primaryKey == null ? SymmetricKeys.random() : primaryKey;
-        String secondary = secondaryKey == null ? SymmetricKeys.random() : secondaryKey;
-        SymmetricKeys.requireValid("primary key", primary);
-        SymmetricKeys.requireValid("secondary key", secondary);
+        authentication.requireValid();
         Map<String, ModuleIdentity> ofDevice = modules.computeIfAbsent(deviceId, id -> new TreeMap<>());
         if (ofDevice.containsKey(moduleId)) {
             throw new ModuleAlreadyExistsException(deviceId, moduleId);
         }
-        ModuleIdentity created = new ModuleIdentity(deviceId, moduleId, primary, secondary, managedBy, clock.instant());
+        ModuleIdentity created = new ModuleIdentity(deviceId, moduleId, authentication, managedBy, clock.instant());
         ofDevice.put(moduleId, created);
         return created;
     }
 
     @Override
-    public synchronized ModuleIdentity updateModule(String deviceId, String moduleId, String primaryKey,
-                                                    String secondaryKey, String managedBy) {
+    public synchronized ModuleIdentity updateModule(String deviceId, String moduleId, Authentication authentication,
+                                                    String managedBy) {
         ModuleIdentity current = findModule(deviceId, moduleId)
                 .orElseThrow(() -> new ModuleNotFoundException(deviceId, moduleId));
-        SymmetricKeys.requireValid("primary key", primaryKey);
-        SymmetricKeys.requireValid("secondary key", secondaryKey);
-        ModuleIdentity updated = new ModuleIdentity(deviceId, moduleId, primaryKey, secondaryKey, managedBy,
+        authentication.requireValid();
+        ModuleIdentity updated = new ModuleIdentity(deviceId, moduleId, authentication, managedBy,
                 current.createdAt());
         modules.get(deviceId).put(moduleId, updated);
         return updated;
