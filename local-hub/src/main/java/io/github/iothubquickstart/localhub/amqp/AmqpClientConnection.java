@@ -279,15 +279,9 @@ final class AmqpClientConnection {
             devices.acceptsMethods(grant.device, true);
             return;
         }
-        if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE && grant.identity().isModule()) {
-            // The module SDK opens it with its telemetry link; IoT Hub sends modules no cloud-to-device messages.
-            sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
-            sender.open();
-            return;
-        }
         if (decision.address().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
             sender.setQoS(ProtonQoS.AT_LEAST_ONCE);
-            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.identity().deviceId(), sender, context,
+            AmqpCloudToDeviceLink link = new AmqpCloudToDeviceLink(grant.identity(), sender, context,
                     cloudToDevice);
             grant.connection.cloudToDevice(link);
             sender.closeHandler(closed -> {

@@ -6,6 +6,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.Acknowledgement;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackRecord;
 import io.github.iothubquickstart.localhub.cloudtodevice.OutgoingMessage;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -19,7 +20,6 @@ import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Properties;
-import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.message.Message;
 
 /**
@@ -33,9 +33,10 @@ final class AmqpCloudToDeviceMessages {
     static final String FEEDBACK_CONTENT_TYPE = "application/vnd.microsoft.iothub.feedback.json";
     private static final String DEVICES = "/devices/";
     private static final String DEVICEBOUND = "/messages/devicebound";
+    private static final String MODULES = "/modules/";
 
     /** A back-end's message and the device it is for. */
-    record Addressed(String deviceId, OutgoingMessage message) {
+    record Addressed(IdentityId to, OutgoingMessage message) {
     }
 
     private AmqpCloudToDeviceMessages() {
@@ -44,7 +45,7 @@ final class AmqpCloudToDeviceMessages {
     /** The message a back-end sent, or why it cannot be queued (a rejection's condition and description). */
     static Addressed fromService(Message message) throws AmqpTelemetry.InvalidTelemetryException {
         AmqpTelemetry parsed = AmqpTelemetry.from(message);
-        String deviceId = deviceIdOf(parsed.systemProperties().get("$.to"));
+        IdentityId to = recipientOf(parsed.systemProperties().get("$.to"));
         Map<String, String> properties = new LinkedHashMap<>(parsed.applicationProperties());
         String ackText = properties.remove(Acknowledgement.PROPERTY);
         Acknowledgement ack = Acknowledgement.parse(ackText).orElseThrow(() -> new AmqpTelemetry.InvalidTelemetryException(
@@ -52,27 +53,26 @@ final class AmqpCloudToDeviceMessages {
                 + " is none of none, positive, negative, full."));
         Instant expiry = message.getExpiryTime() > 0 ? Instant.ofEpochMilli(message.getExpiryTime()) : null;
         Map<String, String> system = parsed.systemProperties();
-        return new Addressed(deviceId, new OutgoingMessage(system.get("$.mid"), system.get("$.cid"), system.get("$.uid"),
+        return new Addressed(to, new OutgoingMessage(system.get("$.mid"), system.get("$.cid"), system.get("$.uid"),
                 system.get("$.ct"), system.get("$.ce"), expiry, ack, properties, parsed.body()));
     }
 
-    /** {@code /devices/{id}/messages/devicebound} to the id. */
-    private static String deviceIdOf(String to) throws AmqpTelemetry.InvalidTelemetryException {
+    /**
+     * {@code /devices/{id}/messages/devicebound} to the device, {@code /devices/{id}/modules/{mid}/messages/devicebound}
+     * (the service SDK's {@code MessagingClient.send(deviceId, moduleId, message)}) to the module.
+     */
+    private static IdentityId recipientOf(String to) throws AmqpTelemetry.InvalidTelemetryException {
         if (to == null || to.isEmpty()) {
             throw new AmqpTelemetry.InvalidTelemetryException(ARGUMENT_ERROR,
                     "The message has no 'to': it must be /devices/{deviceId}/messages/devicebound.");
         }
         Optional<DeviceAddresses.DeviceAddress> address = DeviceAddresses.parse(to);
-        if (address.isPresent() && address.get().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE
-                && !address.get().identity().isModule()) {
-            return address.get().identity().deviceId();
-        }
         if (address.isPresent() && address.get().node() == DeviceAddresses.Node.CLOUD_TO_DEVICE) {
-            throw new AmqpTelemetry.InvalidTelemetryException(AmqpError.NOT_IMPLEMENTED,
-                    "IoT Hub sends cloud-to-device messages to devices, not to modules.");
+            return address.get().identity();
         }
         throw new AmqpTelemetry.InvalidTelemetryException(ARGUMENT_ERROR, "'to' " + DeviceAddresses.printable(to)
-                + " is not /devices/{deviceId}/messages/devicebound.");
+                + " is not /devices/{deviceId}/messages/devicebound nor"
+                + " /devices/{deviceId}/modules/{moduleId}/messages/devicebound.");
     }
 
     /** As IoT Hub sends it on the device's devicebound link. */
@@ -81,7 +81,8 @@ final class AmqpCloudToDeviceMessages {
         Properties properties = new Properties();
         properties.setMessageId(queued.messageId());
         properties.setCorrelationId(queued.correlationId());
-        properties.setTo(DEVICES + queued.deviceId() + DEVICEBOUND);
+        properties.setTo(DEVICES + queued.deviceId()
+                + (queued.moduleId() == null ? "" : MODULES + queued.moduleId()) + DEVICEBOUND);
         if (queued.userId() != null) {
             properties.setUserId(new Binary(queued.userId().getBytes(StandardCharsets.UTF_8)));
         }

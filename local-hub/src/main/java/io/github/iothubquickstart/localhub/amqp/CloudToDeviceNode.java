@@ -74,14 +74,14 @@ final class CloudToDeviceNode implements ServiceNode {
             settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
             return;
         }
-        queues.send(addressed.deviceId(), addressed.message()).whenComplete((queued, failure) ->
+        queues.send(addressed.to(), addressed.message()).whenComplete((queued, failure) ->
                 context.runOnContext(ignored -> {
                     if (failure == null) {
                         settle(receiver, delivery, Accepted.getInstance());
                     } else {
                         CloudToDeviceException refused = (CloudToDeviceException) failure;
                         LOG.info("Refused a cloud-to-device message from {} to {}: {}", link.who(),
-                                DeviceAddresses.printable(addressed.deviceId()), refused.getMessage());
+                                DeviceAddresses.printable(addressed.to().toString()), refused.getMessage());
                         settle(receiver, delivery, rejected(conditionOf(refused.reason()), refused.getMessage()));
                     }
                 }));

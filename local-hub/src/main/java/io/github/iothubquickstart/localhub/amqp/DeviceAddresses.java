@@ -22,7 +22,7 @@ final class DeviceAddresses {
     /** What a device's or module's address leads to. */
     enum Node {
         TELEMETRY("/messages/events", EnumSet.of(Direction.FROM_DEVICE)),
-        /** A module's stays empty: IoT Hub sends cloud-to-device messages to devices only (the SDK opens it anyway). */
+        /** A device's or a module's own cloud-to-device queue. */
         CLOUD_TO_DEVICE("/messages/devicebound", EnumSet.of(Direction.TO_DEVICE)),
         /** Requests go to the device on one link, its answers come back on another, both on this address. */
         METHODS("/methods/devicebound", EnumSet.allOf(Direction.class)),

@@ -3,6 +3,8 @@ package io.github.iothubquickstart.localhub.cloudtodevice;
 import io.github.iothubquickstart.localhub.registry.CloudToDeviceMessageCount;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Devices' cloud-to-device queues, as IoT Hub keeps them: at most {@value #MAX_QUEUED} messages per device, each
+ * Cloud-to-device queues, as IoT Hub keeps them: one per device and one per module of a device (a device's receiver
+ * never sees its modules' messages, nor a module's its device's), at most {@value #MAX_QUEUED} messages each, each
  * stored before the sender hears it was accepted, expiring after its time to live (default one hour, at most 48),
  * locked while a device holds it, then completed, rejected (dead-lettered) or abandoned (queued again; after
  * {@value #MAX_DELIVERY_COUNT} deliveries dead-lettered). A lock the device neither settles nor gives back lapses
@@ -46,12 +49,13 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
 
     private final CloudToDeviceStore store;
     private final DeviceRegistry registry;
+    private final ModuleRegistry modules;
     private final FeedbackQueue feedback;
     private final ScheduledExecutorService thread;
     private final Clock clock;
     private final Duration lockTimeout;
-    /** By device id; confined to {@link #thread}. */
-    private final Map<String, Delivery> deliveries = new HashMap<>();
+    /** By device or module; confined to {@link #thread}. */
+    private final Map<IdentityId, Delivery> deliveries = new HashMap<>();
     /** Messages in each device's queue, held by the device or not; written on {@link #thread}, read anywhere. */
     private final Map<QueueKey, Integer> depths = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
@@ -64,13 +68,13 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
         long lockedUntilMillis;
     }
 
-    /** A device's queue: a device deleted and created again under the same id has a queue of its own. */
-    private record QueueKey(String deviceId, String deviceGenerationId) {
+    /** A device's or module's queue: one deleted and created again under the same id has a queue of its own. */
+    private record QueueKey(IdentityId identity, String generationId) {
     }
 
     /** With IoT Hub's lock timeout, {@link #DEFAULT_LOCK_TIMEOUT}. */
-    public CloudToDeviceQueues(CloudToDeviceStore store, DeviceRegistry registry, FeedbackQueue feedback,
-                               ScheduledExecutorService thread, Clock clock) {
+    public <R extends DeviceRegistry & ModuleRegistry> CloudToDeviceQueues(CloudToDeviceStore store, R registry,
+                               FeedbackQueue feedback, ScheduledExecutorService thread, Clock clock) {
         this(store, registry, feedback, thread, clock, DEFAULT_LOCK_TIMEOUT);
     }
 
@@ -78,13 +82,15 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
      * @param thread one thread, shared with {@code feedback}: it alone touches the store
      * @param lockTimeout how long a device may hold a message without settling it before it is queued again
      */
-    public CloudToDeviceQueues(CloudToDeviceStore store, DeviceRegistry registry, FeedbackQueue feedback,
-                               ScheduledExecutorService thread, Clock clock, Duration lockTimeout) {
+    public <R extends DeviceRegistry & ModuleRegistry> CloudToDeviceQueues(CloudToDeviceStore store, R registry,
+                               FeedbackQueue feedback, ScheduledExecutorService thread, Clock clock,
+                               Duration lockTimeout) {
         if (lockTimeout.isNegative() || lockTimeout.isZero()) {
             throw new IllegalArgumentException("The lock timeout must be positive, not " + lockTimeout + ".");
         }
         this.store = store;
         this.registry = registry;
+        this.modules = registry;
         this.feedback = feedback;
         this.thread = thread;
         this.clock = clock;
@@ -98,7 +104,7 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
     public CloudToDeviceQueues start() {
         // Nothing else uses the store yet, so reading it here, off the queues' thread, races with nothing.
         for (QueueDepth depth : store.queueDepths()) {
-            depths.put(new QueueKey(depth.deviceId(), depth.deviceGenerationId()), depth.messages());
+            depths.put(new QueueKey(depth.identity(), depth.generationId()), depth.messages());
         }
         // A short lock timeout (tests) is checked often enough to lapse close to on time.
         long sweepMillis = Math.max(10, Math.min(EXPIRY_SWEEP.toMillis(), lockTimeout.toMillis() / 4));
@@ -109,11 +115,11 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
 
     /**
      * The device's {@code cloudToDeviceMessageCount}: its messages queued and not yet completed, rejected, expired or
-     * purged, the one it holds included. Any thread.
+     * purged, the one it holds included; its modules' queues are not counted. Any thread.
      */
     @Override
     public int of(DeviceIdentity device) {
-        return depths.getOrDefault(new QueueKey(device.deviceId(), device.generationId()), 0);
+        return depths.getOrDefault(new QueueKey(IdentityId.device(device.deviceId()), device.generationId()), 0);
     }
 
     /**
@@ -121,6 +127,11 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
      * {@link CloudToDeviceException} saying why not (unknown device, queue full, too large, not stored).
      */
     public CompletableFuture<QueuedMessage> send(String deviceId, OutgoingMessage message) {
+        return send(IdentityId.device(deviceId), message);
+    }
+
+    /** Queues the message for the device or module, as {@link #send(String, OutgoingMessage)}. */
+    public CompletableFuture<QueuedMessage> send(IdentityId to, OutgoingMessage message) {
         int size = sizeOf(message);
         if (size > MAX_MESSAGE_BYTES) {
             return CompletableFuture.failedFuture(new CloudToDeviceException(CloudToDeviceException.Reason.MESSAGE_TOO_LARGE,
@@ -128,21 +139,32 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
                             + MAX_MESSAGE_BYTES + " bytes."));
         }
         return onThread(() -> {
-            DeviceIdentity device = registry.findDevice(deviceId).orElseThrow(() -> new CloudToDeviceException(
-                    CloudToDeviceException.Reason.DEVICE_NOT_FOUND, "Device " + deviceId + " is not registered in this hub."));
+            String generationId = generationOf(to).orElseThrow(() -> new CloudToDeviceException(
+                    CloudToDeviceException.Reason.DEVICE_NOT_FOUND, describe(to) + " is not registered in this hub."));
             long now = clock.millis();
-            QueuedMessage queued = store.enqueue(deviceId, device.generationId(), message, now, expiryOf(message, now),
-                    MAX_QUEUED);
+            QueuedMessage queued = store.enqueue(to, generationId, message, now, expiryOf(message, now), MAX_QUEUED);
             if (queued == null) {
-                throw new CloudToDeviceException(CloudToDeviceException.Reason.QUEUE_FULL, "Device " + deviceId
+                throw new CloudToDeviceException(CloudToDeviceException.Reason.QUEUE_FULL, describe(to)
                         + " has " + MAX_QUEUED + " cloud-to-device messages queued, IoT Hub's most; it must complete"
                         + " some first, or purge its queue.");
             }
             counted(queued, 1);
-            LOG.debug("Queued cloud-to-device message {} for device {}", queued.sequenceNumber(), deviceId);
-            pump(deviceId);
+            LOG.debug("Queued cloud-to-device message {} for {}", queued.sequenceNumber(), to);
+            pump(to);
             return queued;
         });
+    }
+
+    /** The generation of the device or module now registered under that id; empty when there is none. */
+    private Optional<String> generationOf(IdentityId identity) {
+        return identity.isModule()
+                ? modules.findModule(identity.deviceId(), identity.moduleId()).map(module -> module.generationId())
+                : registry.findDevice(identity.deviceId()).map(DeviceIdentity::generationId);
+    }
+
+    private static String describe(IdentityId identity) {
+        return identity.isModule() ? "Module " + identity.moduleId() + " of device " + identity.deviceId()
+                : "Device " + identity.deviceId();
     }
 
     /** Empties the device's queue; completes with how many messages were removed. */
@@ -153,11 +175,12 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
                         "Device " + deviceId + " is not registered in this hub.");
             }
             long now = clock.millis();
-            List<QueuedMessage> purged = store.purge(deviceId, message -> message.ack().wants(FeedbackStatus.PURGED)
+            IdentityId queue = IdentityId.device(deviceId);
+            List<QueuedMessage> purged = store.purge(queue, message -> message.ack().wants(FeedbackStatus.PURGED)
                     ? Optional.of(FeedbackRecord.of(message, FeedbackStatus.PURGED, clock.instant()))
                     : Optional.empty());
             purged.forEach(message -> counted(message, -1));
-            Delivery delivery = deliveries.get(deviceId);
+            Delivery delivery = deliveries.get(queue);
             if (delivery != null) {
                 // What the device holds is gone: its answer, when it comes, changes nothing.
                 delivery.inFlight = null;
@@ -174,16 +197,16 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
 
     /** The receiver's device may be sent its next message now; it replaces any receiver of the device before. */
     public void receiverReady(CloudToDeviceReceiver receiver) {
-        run("deliver to device " + receiver.deviceId(), () -> {
-            deliveries.computeIfAbsent(receiver.deviceId(), id -> new Delivery()).receiver = receiver;
-            pump(receiver.deviceId());
+        run("deliver to " + receiver.identity(), () -> {
+            deliveries.computeIfAbsent(receiver.identity(), id -> new Delivery()).receiver = receiver;
+            pump(receiver.identity());
         });
     }
 
     /** The receiver is gone (unsubscribed, link closed, disconnected): what it held goes back to the queue. */
     public void receiverGone(CloudToDeviceReceiver receiver) {
-        run("take back from device " + receiver.deviceId(), () -> {
-            Delivery delivery = deliveries.get(receiver.deviceId());
+        run("take back from " + receiver.identity(), () -> {
+            Delivery delivery = deliveries.get(receiver.identity());
             if (delivery == null) {
                 return;
             }
@@ -195,9 +218,9 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
                 delivery.inFlightTo = null;
             }
             if (delivery.receiver == null && delivery.inFlight == null) {
-                deliveries.remove(receiver.deviceId());
+                deliveries.remove(receiver.identity());
             } else {
-                pump(receiver.deviceId());
+                pump(receiver.identity());
             }
         });
     }
@@ -233,13 +256,13 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
      */
     public CompletableFuture<Optional<QueuedMessage>> takeOne(CloudToDeviceReceiver receiver) {
         return onThread(() -> {
-            releaseIfLapsed(receiver.deviceId(), clock.millis());
-            Delivery delivery = deliveries.computeIfAbsent(receiver.deviceId(), id -> new Delivery());
+            releaseIfLapsed(receiver.identity(), clock.millis());
+            Delivery delivery = deliveries.computeIfAbsent(receiver.identity(), id -> new Delivery());
             if (delivery.inFlight == null) {
                 CloudToDeviceReceiver standing = delivery.receiver;
                 delivery.receiver = receiver;
                 try {
-                    pump(receiver.deviceId());
+                    pump(receiver.identity());
                 } finally {
                     delivery.receiver = standing;
                 }
@@ -248,7 +271,7 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
                 return Optional.of(delivery.inFlight);
             }
             if (delivery.receiver == null && delivery.inFlight == null) {
-                deliveries.remove(receiver.deviceId());
+                deliveries.remove(receiver.identity());
             }
             return Optional.empty();
         });
@@ -278,17 +301,17 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
     /** Ends the receiver's delivery with {@code outcome}, or abandons it when null; false if it holds no such lock. */
     private boolean settle(CloudToDeviceReceiver receiver, long sequenceNumber, int deliveryCount,
                            FeedbackStatus outcome) {
-        if (releaseIfLapsed(receiver.deviceId(), clock.millis())) {
+        if (releaseIfLapsed(receiver.identity(), clock.millis())) {
             // Lapsed, though the sweep has not come by yet: lost all the same.
-            LOG.debug("Device {} settled message {} after its lock lapsed", receiver.deviceId(), sequenceNumber);
+            LOG.debug("Device {} settled message {} after its lock lapsed", receiver.identity(), sequenceNumber);
             return false;
         }
-        Delivery delivery = deliveries.get(receiver.deviceId());
+        Delivery delivery = deliveries.get(receiver.identity());
         if (delivery == null || delivery.inFlightTo != receiver || delivery.inFlight == null
                 || delivery.inFlight.sequenceNumber() != sequenceNumber
                 || (deliveryCount != ANY_DELIVERY && delivery.inFlight.deliveryCount() != deliveryCount)) {
             LOG.debug("Device {} settled delivery {} of message {} that it does not hold (lock lapsed, purged,"
-                    + " or taken back)", receiver.deviceId(), deliveryCount, sequenceNumber);
+                    + " or taken back)", receiver.identity(), deliveryCount, sequenceNumber);
             return false;
         }
         QueuedMessage message = delivery.inFlight;
@@ -298,9 +321,9 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
             finish(message, outcome);
         }
         if (delivery.receiver == null) {
-            deliveries.remove(receiver.deviceId());
+            deliveries.remove(receiver.identity());
         } else {
-            pump(receiver.deviceId());
+            pump(receiver.identity());
         }
         return true;
     }
@@ -308,21 +331,21 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
     /** The device held its message past the lock timeout: it goes back to the queue, this delivery counted. */
     private void lapse(Delivery delivery) {
         QueuedMessage message = delivery.inFlight;
-        LOG.info("Device {} held cloud-to-device message {} for {} without settling it: the lock lapsed, it is"
-                + " queued again (delivery {} of {})", message.deviceId(), printable(message.messageId()), lockTimeout,
+        LOG.info("{} held cloud-to-device message {} for {} without settling it: the lock lapsed, it is"
+                + " queued again (delivery {} of {})", message.identity(), printable(message.messageId()), lockTimeout,
                 message.deliveryCount(), MAX_DELIVERY_COUNT);
         delivery.inFlight = null;
         delivery.inFlightTo = null;
     }
 
     /** Sends the device its oldest deliverable message, if it has a receiver and holds none. On the thread. */
-    private void pump(String deviceId) {
-        Delivery delivery = deliveries.get(deviceId);
+    private void pump(IdentityId identity) {
+        Delivery delivery = deliveries.get(identity);
         if (delivery == null || delivery.receiver == null || delivery.inFlight != null) {
             return;
         }
         while (true) {
-            Optional<QueuedMessage> oldest = store.oldest(deviceId);
+            Optional<QueuedMessage> oldest = store.oldest(identity);
             if (oldest.isEmpty()) {
                 return;
             }
@@ -341,8 +364,8 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
                 delivery.inFlight = message.deliveredOnceMore();
                 delivery.inFlightTo = delivery.receiver;
                 delivery.lockedUntilMillis = clock.millis() + lockTimeout.toMillis();
-                LOG.debug("Delivering cloud-to-device message {} to device {} (delivery {})",
-                        message.sequenceNumber(), deviceId, delivery.inFlight.deliveryCount());
+                LOG.debug("Delivering cloud-to-device message {} to {} (delivery {})",
+                        message.sequenceNumber(), identity, delivery.inFlight.deliveryCount());
                 delivery.receiver.deliver(delivery.inFlight);
                 return;
             }
@@ -350,8 +373,8 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
     }
 
     private boolean isForCurrentDevice(QueuedMessage message) {
-        return registry.findDevice(message.deviceId())
-                .map(device -> device.generationId().equals(message.deviceGenerationId()))
+        return generationOf(message.identity())
+                .map(generationId -> generationId.equals(message.deviceGenerationId()))
                 .orElse(false);
     }
 
@@ -363,28 +386,28 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
 
     private void releaseLapsedLocks() {
         long now = clock.millis();
-        List<String> holding = new ArrayList<>();
-        deliveries.forEach((deviceId, delivery) -> {
+        List<IdentityId> holding = new ArrayList<>();
+        deliveries.forEach((identity, delivery) -> {
             if (delivery.inFlight != null) {
-                holding.add(deviceId);
+                holding.add(identity);
             }
         });
-        for (String deviceId : holding) {
-            releaseIfLapsed(deviceId, now);
+        for (IdentityId identity : holding) {
+            releaseIfLapsed(identity, now);
         }
     }
 
     /** Takes back the message the device holds past its lock, and sends it its next one; true if it did. */
-    private boolean releaseIfLapsed(String deviceId, long nowMillis) {
-        Delivery delivery = deliveries.get(deviceId);
+    private boolean releaseIfLapsed(IdentityId identity, long nowMillis) {
+        Delivery delivery = deliveries.get(identity);
         if (delivery == null || delivery.inFlight == null || nowMillis < delivery.lockedUntilMillis) {
             return false;
         }
         lapse(delivery);
         if (delivery.receiver == null) {
-            deliveries.remove(deviceId);
+            deliveries.remove(identity);
         } else {
-            pump(deviceId);
+            pump(identity);
         }
         return true;
     }
@@ -392,7 +415,7 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
     private void expire() {
         long now = clock.millis();
         for (QueuedMessage message : store.expired(now, EXPIRED_PER_SWEEP)) {
-            Delivery delivery = deliveries.get(message.deviceId());
+            Delivery delivery = deliveries.get(message.identity());
             boolean heldByDevice = delivery != null && delivery.inFlight != null
                     && delivery.inFlight.sequenceNumber() == message.sequenceNumber();
             if (!heldByDevice) {
@@ -408,8 +431,8 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
             counted(message, -1);
         }
         if (status != FeedbackStatus.SUCCESS) {
-            LOG.info("Cloud-to-device message {} to device {} ended: {}", printable(message.messageId()),
-                    message.deviceId(), status.description());
+            LOG.info("Cloud-to-device message {} to {} ended: {}", printable(message.messageId()),
+                    message.identity(), status.description());
         }
         if (wanted) {
             feedback.added();
@@ -418,7 +441,7 @@ public final class CloudToDeviceQueues implements CloudToDeviceMessageCount, Aut
 
     /** The message's queue holds {@code change} more (or fewer) messages. On the thread. */
     private void counted(QueuedMessage message, int change) {
-        depths.compute(new QueueKey(message.deviceId(), message.deviceGenerationId()), (key, count) -> {
+        depths.compute(new QueueKey(message.identity(), message.deviceGenerationId()), (key, count) -> {
             int now = (count == null ? 0 : count) + change;
             return now > 0 ? now : null;
         });

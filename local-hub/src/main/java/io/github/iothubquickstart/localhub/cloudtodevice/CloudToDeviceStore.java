@@ -1,25 +1,26 @@
 package io.github.iothubquickstart.localhub.cloudtodevice;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Where devices' cloud-to-device queues and the feedback for back-ends are kept, so that both survive a restart of
+ * Where devices' and modules' cloud-to-device queues and the feedback for back-ends are kept, so that both survive a restart of
  * the hub. Used from one thread ({@link CloudToDeviceQueues}'); each method is one transaction, and throws an
  * unchecked exception naming the store when the disk fails.
  */
 public interface CloudToDeviceStore extends AutoCloseable {
 
     /**
-     * Queues {@code message} for the device, numbered after every message queued before; null, with nothing
-     * stored, when the device has {@code maxQueued} messages already.
+     * Queues {@code message} for the device or module (of generation {@code generationId}), numbered after every
+     * message queued before; null, with nothing stored, when its queue has {@code maxQueued} messages already.
      */
-    QueuedMessage enqueue(String deviceId, String deviceGenerationId, OutgoingMessage message, long enqueuedMillis,
+    QueuedMessage enqueue(IdentityId to, String generationId, OutgoingMessage message, long enqueuedMillis,
                           long expiryMillis, int maxQueued);
 
-    /** The device's oldest queued message. */
-    Optional<QueuedMessage> oldest(String deviceId);
+    /** The oldest message in the device's or module's queue. */
+    Optional<QueuedMessage> oldest(IdentityId identity);
 
     /** Counts one more delivery of the message. */
     void delivered(long sequenceNumber);
@@ -31,10 +32,10 @@ public interface CloudToDeviceStore extends AutoCloseable {
     List<QueuedMessage> expired(long nowMillis, int limit);
 
     /**
-     * Empties the device's queue, adding the feedback {@code feedback} gives for each message (when not empty);
+     * Empties the device's or module's queue (a device's purge leaves its modules' queues), adding the feedback {@code feedback} gives for each message (when not empty);
      * the messages removed.
      */
-    List<QueuedMessage> purge(String deviceId, Function<QueuedMessage, Optional<FeedbackRecord>> feedback);
+    List<QueuedMessage> purge(IdentityId identity, Function<QueuedMessage, Optional<FeedbackRecord>> feedback);
 
     /** Up to {@code limit} feedback records, oldest first. */
     List<StoredFeedback> oldestFeedback(int limit);
@@ -42,7 +43,7 @@ public interface CloudToDeviceStore extends AutoCloseable {
     /** Forgets the feedback records (taken by a back-end, or dropped). */
     void removeFeedback(List<Long> ids);
 
-    /** How many messages each device's queue holds, read once when the queues start. */
+    /** How many messages each queue holds, read once when the queues start. */
     List<QueueDepth> queueDepths();
 
     /** Drops the feedback records made at or before {@code madeAtOrBeforeMillis} (past their time to live); how many. */

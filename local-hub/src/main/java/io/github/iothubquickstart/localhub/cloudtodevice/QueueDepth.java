@@ -1,5 +1,10 @@
 package io.github.iothubquickstart.localhub.cloudtodevice;
 
-/** How many messages the store holds for one device (of one generation: a device deleted and created again is new). */
-public record QueueDepth(String deviceId, String deviceGenerationId, int messages) {
+import io.github.iothubquickstart.localhub.registry.IdentityId;
+
+/**
+ * How many messages the store holds for one device or module (of one generation: one deleted and created again is
+ * new).
+ */
+public record QueueDepth(IdentityId identity, String generationId, int messages) {
 }

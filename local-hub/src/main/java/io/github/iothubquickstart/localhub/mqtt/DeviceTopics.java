@@ -166,7 +166,12 @@ public final class DeviceTopics {
 
     /** Where the hub sends a device a cloud-to-device message: {@code devices/<id>/messages/devicebound/<bag>}. */
     public static String cloudToDeviceMessage(String deviceId, String propertyBag) {
-        return ownTopics(IdentityId.device(deviceId)) + "messages/devicebound/" + propertyBag;
+        return cloudToDeviceMessage(IdentityId.device(deviceId), propertyBag);
+    }
+
+    /** {@code devices/<id>/messages/devicebound/<bag>}, or a module's under {@code devices/<id>/modules/<mid>/}. */
+    public static String cloudToDeviceMessage(IdentityId identity, String propertyBag) {
+        return ownTopics(identity) + "messages/devicebound/" + propertyBag;
     }
 
     static String cloudToDeviceFilter(IdentityId identity) {

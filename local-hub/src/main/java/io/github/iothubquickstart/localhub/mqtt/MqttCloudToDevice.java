@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceReceiver;
 import io.github.iothubquickstart.localhub.cloudtodevice.LockToken;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device's subscription to {@code devices/{id}/messages/devicebound/#}: the hub publishes its cloud-to-device
+ * A device's subscription to {@code devices/{id}/messages/devicebound/#}, or a module's to
+ * {@code devices/{id}/modules/{mid}/messages/devicebound/#}: the hub publishes its cloud-to-device
  * messages there at QoS 1, IoT Hub's system properties in the topic's property bag, and the device's PUBACK
  * completes a message (MQTT has no way to reject or abandon one). A message not acknowledged when the connection
  * ends goes back to the queue and comes again on the next connection; one not acknowledged within the lock timeout
@@ -28,7 +30,7 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
     /** MQTT packet ids are 1 to 65535. */
     private static final int MAX_PACKET_ID = 65_535;
 
-    private final String deviceId;
+    private final IdentityId identity;
     private final MqttEndpoint endpoint;
     private final Context context;
     private final CloudToDeviceQueues queues;
@@ -36,8 +38,8 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
     private final Map<Integer, LockToken> awaitingAcknowledgement = new HashMap<>();
     private int lastPacketId;
 
-    MqttCloudToDevice(String deviceId, MqttEndpoint endpoint, Context context, CloudToDeviceQueues queues) {
-        this.deviceId = deviceId;
+    MqttCloudToDevice(IdentityId identity, MqttEndpoint endpoint, Context context, CloudToDeviceQueues queues) {
+        this.identity = identity;
         this.endpoint = endpoint;
         this.context = context;
         this.queues = queues;
@@ -45,7 +47,12 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
 
     @Override
     public String deviceId() {
-        return deviceId;
+        return identity.deviceId();
+    }
+
+    @Override
+    public IdentityId identity() {
+        return identity;
     }
 
     @Override
@@ -57,7 +64,7 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
             int packetId = nextPacketId();
             awaitingAcknowledgement.put(packetId, message.lockToken());
             String topic = topic(message);
-            LOG.debug("To device {}: {}", deviceId, topic);
+            LOG.debug("To {}: {}", identity, topic);
             endpoint.publish(topic, Buffer.buffer(message.body()), MqttQoS.AT_LEAST_ONCE, false, false, packetId);
         });
     }
@@ -77,7 +84,8 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
         put(system, "$.mid", message.messageId());
         put(system, "$.cid", message.correlationId());
         put(system, "$.uid", message.userId());
-        system.put("$.to", "/devices/" + message.deviceId() + "/messages/deviceBound");
+        system.put("$.to", "/devices/" + message.deviceId()
+                + (message.moduleId() == null ? "" : "/modules/" + message.moduleId()) + "/messages/deviceBound");
         system.put("$.exp", Instant.ofEpochMilli(message.expiryMillis()).toString());
         put(system, "$.ct", message.contentType());
         put(system, "$.ce", message.contentEncoding());
@@ -88,7 +96,7 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
             application.put(Acknowledgement.PROPERTY, message.ack().wireName());
         }
         application.putAll(message.properties());
-        return DeviceTopics.cloudToDeviceMessage(message.deviceId(), new PropertyBag(system, application).encode());
+        return DeviceTopics.cloudToDeviceMessage(message.identity(), new PropertyBag(system, application).encode());
     }
 
     private int nextPacketId() {
@@ -104,6 +112,6 @@ final class MqttCloudToDevice implements CloudToDeviceReceiver {
 
     @Override
     public String toString() {
-        return "MQTT devicebound subscription of " + deviceId;
+        return "MQTT devicebound subscription of " + identity;
     }
 }

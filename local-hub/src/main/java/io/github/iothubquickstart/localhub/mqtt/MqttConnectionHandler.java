@@ -102,9 +102,7 @@ public final class MqttConnectionHandler {
                 new MqttDeviceConnection(identity, endpoint, Vertx.currentContext(), restored, persistent);
         endpoint.publishAutoAck(false);
         endpoint.accept(!restored.isEmpty());
-        // Modules get no cloud-to-device messages from IoT Hub; their devicebound subscription stays empty.
-        MqttCloudToDevice deviceBound = identity.isModule() ? null
-                : new MqttCloudToDevice(identity.deviceId(), endpoint, Vertx.currentContext(), cloudToDevice);
+        MqttCloudToDevice deviceBound = new MqttCloudToDevice(identity, endpoint, Vertx.currentContext(), cloudToDevice);
         Session session = new Session(connection, outcome.generationId(), devices.connected(connection), deviceBound,
                 DeviceTopics.telemetryPrefix(connection.identity()));
         endpoint.subscribeHandler(subscribe -> onSubscribe(session, endpoint, subscribe));
@@ -145,7 +143,7 @@ public final class MqttConnectionHandler {
 
     /**
      * The faces of one connection: what MQTT needs of it, the generation id it authenticated as (stamped on its
-     * telemetry), what the hub's features know of it, and its cloud-to-device subscription (null for a module).
+     * telemetry), what the hub's features know of it, and its cloud-to-device subscription.
      */
     private record Session(MqttDeviceConnection connection, String generationId, ConnectedDevice device,
                            MqttCloudToDevice deviceBound, String telemetryPrefix) {

@@ -146,7 +146,7 @@ public final class DeviceHttpsApi {
         }
     }
 
-    /** A device (never a module: IoT Hub sends modules no cloud-to-device messages) authenticated for the path. */
+    /** A device (never a module: the HTTPS devicebound routes are devices' only) authenticated for the path. */
     private IdentityId authenticated(RoutingContext context) {
         return authenticate(context).identity().orElseThrow();
     }

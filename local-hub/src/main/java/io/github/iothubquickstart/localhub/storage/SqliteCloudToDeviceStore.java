@@ -10,6 +10,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.OutgoingMessage;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueueDepth;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
 import io.github.iothubquickstart.localhub.cloudtodevice.StoredFeedback;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
@@ -27,16 +28,17 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Devices' cloud-to-device queues and the feedback waiting for back-ends, in {@code cloud-to-device.db} (SQLite,
- * WAL): a message the hub accepted from a back-end survives a crash of the hub, {@code kill -9} included. Every
- * change is one transaction.
+ * Devices' and modules' cloud-to-device queues and the feedback waiting for back-ends, in {@code cloud-to-device.db}
+ * (SQLite, WAL): a message the hub accepted from a back-end survives a crash of the hub, {@code kill -9} included.
+ * Every change is one transaction. A message's {@code module_id} is null for a device's own queue; a file from before
+ * modules had queues gains that column when opened, its messages staying the devices' own.
  */
 public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     private static final Gson GSON = new Gson();
     private static final Type PROPERTIES = new TypeToken<Map<String, String>>() { }.getType();
     private static final String MESSAGE_COLUMNS = "sequence_number, device_id, device_generation_id, message_id,"
             + " correlation_id, user_id, content_type, content_encoding, ack, enqueued_millis, expiry_millis,"
-            + " delivery_count, properties, body";
+            + " delivery_count, properties, body, module_id";
 
     private final LockedConnection database;
 
@@ -62,6 +64,9 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
                         + " properties TEXT NOT NULL,"
                         + " body BLOB NOT NULL)");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_by_device ON message (device_id, sequence_number)");
+                addModuleColumn(connection);
+                statement.execute("CREATE INDEX IF NOT EXISTS message_by_identity"
+                        + " ON message (device_id, module_id, sequence_number)");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_by_expiry ON message (expiry_millis)");
                 statement.execute("CREATE TABLE IF NOT EXISTS feedback ("
                         + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -79,13 +84,38 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
         }
     }
 
+    /** The queue a message is in: created before modules had queues, the table gains the column (null: devices'). */
+    private static void addModuleColumn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet columns = statement.executeQuery("PRAGMA table_info(message)")) {
+            while (columns.next()) {
+                if ("module_id".equals(columns.getString("name"))) {
+                    return;
+                }
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE message ADD COLUMN module_id TEXT");
+        }
+    }
+
+    /** Null-safe: a device's own queue is where module_id is null. */
+    private static final String IN_QUEUE = "device_id = ? AND module_id IS ?";
+
+    private static void setQueue(PreparedStatement statement, int index, IdentityId identity) throws SQLException {
+        statement.setString(index, identity.deviceId());
+        setNullable(statement, index + 1, identity.moduleId());
+    }
+
     @Override
-    public QueuedMessage enqueue(String deviceId, String deviceGenerationId, OutgoingMessage message,
+    public QueuedMessage enqueue(IdentityId to, String generationId, OutgoingMessage message,
                                  long enqueuedMillis, long expiryMillis, int maxQueued) {
-        return database.inTransaction("queue a message for " + deviceId, () -> {
+        String deviceId = to.deviceId();
+        String deviceGenerationId = generationId;
+        return database.inTransaction("queue a message for " + to, () -> {
             Connection connection = database.connection();
-            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM message WHERE device_id = ?")) {
-                count.setString(1, deviceId);
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM message WHERE " + IN_QUEUE)) {
+                setQueue(count, 1, to);
                 try (ResultSet rows = count.executeQuery()) {
                     if (rows.next() && rows.getInt(1) >= maxQueued) {
                         return null;
@@ -94,8 +124,8 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO message (device_id,"
                     + " device_generation_id, message_id, correlation_id, user_id, content_type, content_encoding, ack,"
-                    + " enqueued_millis, expiry_millis, delivery_count, properties, body)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + " enqueued_millis, expiry_millis, delivery_count, properties, body, module_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 insert.setString(1, deviceId);
                 insert.setString(2, deviceGenerationId);
                 setNullable(insert, 3, message.messageId());
@@ -108,10 +138,11 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
                 insert.setLong(10, expiryMillis);
                 insert.setString(11, GSON.toJson(message.properties(), PROPERTIES));
                 insert.setBytes(12, message.body());
+                setNullable(insert, 13, to.moduleId());
                 insert.executeUpdate();
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     keys.next();
-                    return new QueuedMessage(keys.getLong(1), deviceId, deviceGenerationId, message.messageId(),
+                    return new QueuedMessage(keys.getLong(1), deviceId, to.moduleId(), deviceGenerationId, message.messageId(),
                             message.correlationId(), message.userId(), message.contentType(), message.contentEncoding(),
                             message.ack(), enqueuedMillis, expiryMillis, 0, message.properties(), message.body());
                 }
@@ -120,10 +151,10 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     }
 
     @Override
-    public Optional<QueuedMessage> oldest(String deviceId) {
-        return database.withLock("read the queue of " + deviceId, () -> {
-            List<QueuedMessage> found = messages("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE device_id = ?"
-                    + " ORDER BY sequence_number LIMIT 1", statement -> statement.setString(1, deviceId));
+    public Optional<QueuedMessage> oldest(IdentityId identity) {
+        return database.withLock("read the queue of " + identity, () -> {
+            List<QueuedMessage> found = messages("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE " + IN_QUEUE
+                    + " ORDER BY sequence_number LIMIT 1", statement -> setQueue(statement, 1, identity));
             return found.stream().findFirst();
         });
     }
@@ -165,12 +196,13 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     }
 
     @Override
-    public List<QueuedMessage> purge(String deviceId, Function<QueuedMessage, Optional<FeedbackRecord>> feedback) {
-        return database.inTransaction("purge the queue of " + deviceId, () -> {
-            List<QueuedMessage> queued = messages("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE device_id = ?"
-                    + " ORDER BY sequence_number", statement -> statement.setString(1, deviceId));
-            try (PreparedStatement delete = database.connection().prepareStatement("DELETE FROM message WHERE device_id = ?")) {
-                delete.setString(1, deviceId);
+    public List<QueuedMessage> purge(IdentityId identity, Function<QueuedMessage, Optional<FeedbackRecord>> feedback) {
+        return database.inTransaction("purge the queue of " + identity, () -> {
+            List<QueuedMessage> queued = messages("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE " + IN_QUEUE
+                    + " ORDER BY sequence_number", statement -> setQueue(statement, 1, identity));
+            try (PreparedStatement delete = database.connection().prepareStatement(
+                    "DELETE FROM message WHERE " + IN_QUEUE)) {
+                setQueue(delete, 1, identity);
                 delete.executeUpdate();
             }
             for (QueuedMessage message : queued) {
@@ -220,11 +252,13 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     public List<QueueDepth> queueDepths() {
         return database.withLock("count queued messages", () -> {
             List<QueueDepth> depths = new ArrayList<>();
-            try (PreparedStatement select = database.connection().prepareStatement("SELECT device_id,"
-                    + " device_generation_id, COUNT(*) FROM message GROUP BY device_id, device_generation_id");
+            try (PreparedStatement select = database.connection().prepareStatement("SELECT device_id, module_id,"
+                    + " device_generation_id, COUNT(*) FROM message"
+                    + " GROUP BY device_id, module_id, device_generation_id");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    depths.add(new QueueDepth(rows.getString(1), rows.getString(2), rows.getInt(3)));
+                    depths.add(new QueueDepth(new IdentityId(rows.getString(1), rows.getString(2)),
+                            rows.getString(3), rows.getInt(4)));
                 }
             }
             return depths;
@@ -288,7 +322,7 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     Map<String, String> properties = GSON.fromJson(rows.getString(13), PROPERTIES);
-                    found.add(new QueuedMessage(rows.getLong(1), rows.getString(2), rows.getString(3),
+                    found.add(new QueuedMessage(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getString(3),
                             rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7),
                             rows.getString(8), Acknowledgement.valueOf(rows.getString(9)), rows.getLong(10),
                             rows.getLong(11), rows.getInt(12), properties, bodyOf(rows.getBytes(14))));

@@ -74,8 +74,9 @@ class CloudToDeviceAmqpRulesTest {
             assertThat(condition(client.send(link, message(null)))).isEqualTo("com.microsoft:argument-error");
             assertThat(condition(client.send(link, message("/devices/rules-target/messages/events"))))
                     .isEqualTo("com.microsoft:argument-error");
+            // Modules have queues of their own (MessagingClient.send(deviceId, moduleId, ...)): an unknown one is not found.
             assertThat(condition(client.send(link, message("/devices/rules-target/modules/m/messages/devicebound"))))
-                    .isEqualTo("amqp:not-implemented");
+                    .isEqualTo("amqp:not-found");
             Message badAck = message("/devices/rules-target/messages/devicebound");
             badAck.setApplicationProperties(new ApplicationProperties(Map.of("iothub-ack", "sometimes")));
             assertThat(condition(client.send(link, badAck))).isEqualTo("com.microsoft:argument-error");
