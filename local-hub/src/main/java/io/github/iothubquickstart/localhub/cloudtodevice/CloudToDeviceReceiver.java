@@ -3,8 +3,8 @@ package io.github.iothubquickstart.localhub.cloudtodevice;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 
 /**
- * A device's or module's connection ready to take its cloud-to-device messages (an MQTT subscription to its devicebound topic,
- * an AMQP link on its devicebound address). The transport answers each message with
+ * A device's or module's connection ready to take its cloud-to-device messages (an MQTT subscription to its
+ * devicebound topic, an AMQP link on its devicebound address). The transport answers each message with
  * {@link CloudToDeviceQueues#complete}, {@link CloudToDeviceQueues#reject} or {@link CloudToDeviceQueues#abandon}.
  */
 public interface CloudToDeviceReceiver {

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Where devices' and modules' cloud-to-device queues and the feedback for back-ends are kept, so that both survive a restart of
- * the hub. Used from one thread ({@link CloudToDeviceQueues}'); each method is one transaction, and throws an
+ * Where devices' and modules' cloud-to-device queues and the feedback for back-ends are kept, so that both survive a
+ * restart of the hub. Used from one thread ({@link CloudToDeviceQueues}'); each method is one transaction, and throws an
  * unchecked exception naming the store when the disk fails.
  */
 public interface CloudToDeviceStore extends AutoCloseable {
@@ -32,8 +32,8 @@ public interface CloudToDeviceStore extends AutoCloseable {
     List<QueuedMessage> expired(long nowMillis, int limit);
 
     /**
-     * Empties the device's or module's queue (a device's purge leaves its modules' queues), adding the feedback {@code feedback} gives for each message (when not empty);
-     * the messages removed.
+     * Empties the device's or module's queue (a device's purge leaves its modules' queues), adding the feedback
+     * {@code feedback} gives for each message (when not empty); the messages removed.
      */
     List<QueuedMessage> purge(IdentityId identity, Function<QueuedMessage, Optional<FeedbackRecord>> feedback);
 

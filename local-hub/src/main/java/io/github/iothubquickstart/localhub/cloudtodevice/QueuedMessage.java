@@ -10,8 +10,8 @@ import java.util.Map;
  * back-end sent, the hub's sequence number (its lock token while the receiver holds it), when it was queued and
  * expires, the generation of the device or module it is for, and how many times it was delivered so far.
  */
-public record QueuedMessage(long sequenceNumber, String deviceId, String moduleId, String deviceGenerationId, String messageId,
-                            String correlationId, String userId, String contentType, String contentEncoding,
+public record QueuedMessage(long sequenceNumber, String deviceId, String moduleId, String deviceGenerationId,
+                            String messageId, String correlationId, String userId, String contentType, String contentEncoding,
                             Acknowledgement ack, long enqueuedMillis, long expiryMillis, int deliveryCount,
                             Map<String, String> properties, byte[] body) {
 
