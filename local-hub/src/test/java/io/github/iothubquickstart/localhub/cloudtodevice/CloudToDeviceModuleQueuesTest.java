@@ -66,8 +66,8 @@ class CloudToDeviceModuleQueuesTest {
 
     @Test
     void aModuleGetsItsOwnMessagesAndItsDeviceOnlyItsOwn() throws Exception {
-        Receiver device = new Receiver(DEVICE);
-        Receiver module = new Receiver(MODULE);
+        RecordingReceiver device = new RecordingReceiver(DEVICE);
+        RecordingReceiver module = new RecordingReceiver(MODULE);
         queues.receiverReady(device);
         queues.receiverReady(module);
 
@@ -128,7 +128,7 @@ class CloudToDeviceModuleQueuesTest {
 
         assertThat(queues.purge("device-1").get()).isEqualTo(1);
 
-        Receiver module = new Receiver(MODULE);
+        RecordingReceiver module = new RecordingReceiver(MODULE);
         queues.receiverReady(module);
         assertThat(module.next().messageId()).isEqualTo("m1");
     }
@@ -141,7 +141,7 @@ class CloudToDeviceModuleQueuesTest {
         registry.createModule("device-1", "module-1", null, null, null);
         queues.send(MODULE, message("for-the-new-module", Acknowledgement.NONE)).get();
 
-        Receiver module = new Receiver(MODULE);
+        RecordingReceiver module = new RecordingReceiver(MODULE);
         queues.receiverReady(module);
         assertThat(module.next().messageId()).isEqualTo("for-the-new-module");
     }
@@ -155,8 +155,8 @@ class CloudToDeviceModuleQueuesTest {
         store = SqliteCloudToDeviceStore.open(directory.resolve("cloud-to-device.db"));
         feedback = new FeedbackQueue(store, thread, clock, FeedbackQueue.DEFAULT_TIME_TO_LIVE);
         queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock).start();
-        Receiver device = new Receiver(DEVICE);
-        Receiver module = new Receiver(MODULE);
+        RecordingReceiver device = new RecordingReceiver(DEVICE);
+        RecordingReceiver module = new RecordingReceiver(MODULE);
         queues.receiverReady(device);
         queues.receiverReady(module);
 
@@ -168,35 +168,5 @@ class CloudToDeviceModuleQueuesTest {
     private static OutgoingMessage message(String messageId, Acknowledgement ack) {
         return new OutgoingMessage(messageId, null, null, null, null, null, ack, Map.of("k", "v"),
                 messageId.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static final class Receiver implements CloudToDeviceReceiver {
-        final IdentityId identity;
-        final LinkedBlockingQueue<QueuedMessage> delivered = new LinkedBlockingQueue<>();
-
-        Receiver(IdentityId identity) {
-            this.identity = identity;
-        }
-
-        @Override
-        public String deviceId() {
-            return identity.deviceId();
-        }
-
-        @Override
-        public IdentityId identity() {
-            return identity;
-        }
-
-        @Override
-        public void deliver(QueuedMessage message) {
-            delivered.add(message);
-        }
-
-        QueuedMessage next() throws InterruptedException {
-            QueuedMessage message = delivered.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(message).as("a delivery to " + identity).isNotNull();
-            return message;
-        }
     }
 }

@@ -60,7 +60,7 @@ class CloudToDeviceQueuesTest {
     @Test
     void aMessageAbandonedTenTimesIsDeadLetteredWithDeliveryCountExceeded() throws Exception {
         queues.send("device-1", message("m1", Acknowledgement.FULL)).get();
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
 
         // IoT Hub's maximum delivery count.
@@ -77,7 +77,7 @@ class CloudToDeviceQueuesTest {
 
     @Test
     void feedbackComesOnlyForTheOutcomesTheAckAskedFor() throws Exception {
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         queues.send("device-1", message("positive-completed", Acknowledgement.POSITIVE)).get();
         queues.complete(device, device.next().sequenceNumber());
@@ -108,7 +108,7 @@ class CloudToDeviceQueuesTest {
         FeedbackRecord record = feedbackReceiver.next();
         assertThat(record.originalMessageId()).isEqualTo("short");
         assertThat(record.status()).isEqualTo(FeedbackStatus.EXPIRED);
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         assertThat(device.delivered.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
@@ -144,7 +144,7 @@ class CloudToDeviceQueuesTest {
         assertThat(feedbackReceiver.next()).extracting(FeedbackRecord::originalMessageId, FeedbackRecord::status)
                 .containsExactly("purged-full", FeedbackStatus.PURGED);
         assertThat(feedbackReceiver.records.poll(300, TimeUnit.MILLISECONDS)).isNull();
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         assertThat(device.delivered.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
@@ -157,7 +157,7 @@ class CloudToDeviceQueuesTest {
         registry.createDevice("device-1");
         queues.send("device-1", message("for-the-new-device", Acknowledgement.NONE)).get();
 
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         assertThat(device.next().messageId()).isEqualTo("for-the-new-device");
     }
@@ -165,12 +165,12 @@ class CloudToDeviceQueuesTest {
     @Test
     void whatADeviceHeldWhenItLeftComesAgainToItsNextConnection() throws Exception {
         queues.send("device-1", message("held", Acknowledgement.NONE)).get();
-        FakeReceiver first = new FakeReceiver("device-1");
+        RecordingReceiver first = new RecordingReceiver("device-1");
         queues.receiverReady(first);
         QueuedMessage held = first.next();
 
         queues.receiverGone(first);
-        FakeReceiver second = new FakeReceiver("device-1");
+        RecordingReceiver second = new RecordingReceiver("device-1");
         queues.receiverReady(second);
 
         QueuedMessage again = second.next();
@@ -185,7 +185,7 @@ class CloudToDeviceQueuesTest {
     @Test
     void releasedFeedbackComesAgainAndAcceptedFeedbackIsGone() throws Exception {
         feedbackReceiver.holdBatches = true;
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         queues.send("device-1", message("m1", Acknowledgement.FULL)).get();
         queues.complete(device, device.next().sequenceNumber());
@@ -220,7 +220,7 @@ class CloudToDeviceQueuesTest {
     @Test
     void aMessageHeldPastTheOneMinuteLockComesAgainAndTheLateAnswerSettlesNothing() throws Exception {
         queues.send("device-1", message("held", Acknowledgement.FULL)).get();
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         QueuedMessage first = device.next();
         assertThat(first.deliveryCount()).isEqualTo(1);
@@ -244,7 +244,7 @@ class CloudToDeviceQueuesTest {
         queues.close();
         queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock, Duration.ofSeconds(5)).start();
         queues.send("device-1", message("held", Acknowledgement.NONE)).get();
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         device.next();
 
@@ -256,7 +256,7 @@ class CloudToDeviceQueuesTest {
     @Test
     void aMessageWhoseLockLapsesTenTimesIsDeadLetteredWithDeliveryCountExceeded() throws Exception {
         queues.send("device-1", message("never-answered", Acknowledgement.NEGATIVE)).get();
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
 
         for (int delivery = 1; delivery <= CloudToDeviceQueues.MAX_DELIVERY_COUNT; delivery++) {
@@ -277,7 +277,7 @@ class CloudToDeviceQueuesTest {
         queues.send("device-1", message("m2", Acknowledgement.NONE)).get();
         assertThat(queues.of(device1)).isEqualTo(2);
 
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         QueuedMessage held = device.next();
         assertThat(queues.of(device1)).as("held, not settled").isEqualTo(2);
@@ -315,7 +315,7 @@ class CloudToDeviceQueuesTest {
     @Test
     void feedbackNobodyTakesWithinAnHourExpiresEvenAcrossARestart() throws Exception {
         feedback.receiverGone(feedbackReceiver);
-        FakeReceiver device = new FakeReceiver("device-1");
+        RecordingReceiver device = new RecordingReceiver("device-1");
         queues.receiverReady(device);
         queues.send("device-1", message("old", Acknowledgement.FULL)).get();
         queues.complete(device, device.next().lockToken()).get();
@@ -339,17 +339,17 @@ class CloudToDeviceQueuesTest {
     void aReceiverThatTakesOneHoldsTheDevicesOnlyMessageInFlightUntilItSettlesIt() throws Exception {
         queues.send("device-1", message("first", Acknowledgement.NONE)).get();
         queues.send("device-1", message("second", Acknowledgement.NONE)).get();
-        FakeReceiver https = new FakeReceiver("device-1");
+        RecordingReceiver https = new RecordingReceiver("device-1");
 
         QueuedMessage first = queues.takeOne(https).get().orElseThrow();
         assertThat(first.messageId()).isEqualTo("first");
         assertThat(first.deliveryCount()).isEqualTo(1);
-        FakeReceiver mqtt = new FakeReceiver("device-1");
+        RecordingReceiver mqtt = new RecordingReceiver("device-1");
         queues.receiverReady(mqtt);
-        assertThat(queues.takeOne(new FakeReceiver("device-1")).get()).as("one message in flight per device").isEmpty();
+        assertThat(queues.takeOne(new RecordingReceiver("device-1")).get()).as("one message in flight per device").isEmpty();
         assertThat(mqtt.delivered.poll(300, TimeUnit.MILLISECONDS)).as("nor to the device's other receiver").isNull();
 
-        assertThat(queues.complete(new FakeReceiver("device-1"), first.sequenceNumber()).get())
+        assertThat(queues.complete(new RecordingReceiver("device-1"), first.sequenceNumber()).get())
                 .as("only the receiver that holds it settles it").isFalse();
         assertThat(queues.complete(https, first.sequenceNumber()).get()).isTrue();
         assertThat(queues.complete(https, first.sequenceNumber()).get()).as("settled once").isFalse();
@@ -358,19 +358,19 @@ class CloudToDeviceQueuesTest {
 
     @Test
     void takingOneFromAnEmptyQueueIsEmpty() throws Exception {
-        assertThat(queues.takeOne(new FakeReceiver("device-1")).get()).isEmpty();
+        assertThat(queues.takeOne(new RecordingReceiver("device-1")).get()).isEmpty();
     }
 
     @Test
     void aMessageTakenOneAtATimeAndHeldPastTheLockIsTakenBackAndItsLockIsLost() throws Exception {
         queues.send("device-1", message("polled", Acknowledgement.NONE)).get();
-        FakeReceiver https = new FakeReceiver("device-1");
+        RecordingReceiver https = new RecordingReceiver("device-1");
         QueuedMessage first = queues.takeOne(https).get().orElseThrow();
 
         clock.advance(CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT);
 
         assertThat(queues.complete(https, first.sequenceNumber()).get()).as("the lapsed lock is lost").isFalse();
-        QueuedMessage again = queues.takeOne(new FakeReceiver("device-1")).get().orElseThrow();
+        QueuedMessage again = queues.takeOne(new RecordingReceiver("device-1")).get().orElseThrow();
         assertThat(again.messageId()).isEqualTo("polled");
         assertThat(again.deliveryCount()).isEqualTo(2);
     }
@@ -380,30 +380,6 @@ class CloudToDeviceQueuesTest {
                 messageId.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static final class FakeReceiver implements CloudToDeviceReceiver {
-        final String deviceId;
-        final LinkedBlockingQueue<QueuedMessage> delivered = new LinkedBlockingQueue<>();
-
-        FakeReceiver(String deviceId) {
-            this.deviceId = deviceId;
-        }
-
-        @Override
-        public String deviceId() {
-            return deviceId;
-        }
-
-        @Override
-        public void deliver(QueuedMessage message) {
-            delivered.add(message);
-        }
-
-        QueuedMessage next() throws InterruptedException {
-            QueuedMessage message = delivered.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(message).as("a delivery to " + deviceId).isNotNull();
-            return message;
-        }
-    }
 
     /** Accepts each batch at once, or holds it for the test to settle when {@code holdBatches}. */
     private final class FakeFeedbackReceiver implements FeedbackReceiver {
