@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.tls;
 
+import io.github.iothubquickstart.localhub.files.SecureFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -9,6 +11,8 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -19,7 +23,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /** Reads and writes the PEM files: certificates, and private keys as unencrypted PKCS#8. */
-final class Pem {
+public final class Pem {
 
     private Pem() {
     }
@@ -46,8 +50,50 @@ final class Pem {
         return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Writes {@code chain} (leaf first) to {@code file}, readable by all: certificates are public. */
+    public static void writeCertificates(Path file, List<X509Certificate> chain) throws IOException {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (X509Certificate certificate : chain) {
+            content.writeBytes(encode(certificate));
+        }
+        SecureFiles.writeAtomically(file, content.toByteArray(), SecureFiles.WORLD_READABLE_FILE);
+    }
+
+    /** Writes {@code key} as unencrypted PKCS#8, readable by its owner only. */
+    public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
+        SecureFiles.writeAtomically(file, encode(key), SecureFiles.OWNER_ONLY_FILE);
+    }
+
+    /**
+     * Every certificate in {@code file}, in order (a chain is leaf first).
+     *
+     * @throws CertificateStoreException naming the file if it holds none, or something else than certificates
+     */
+    public static List<X509Certificate> readCertificates(Path file) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(reader)) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (!(object instanceof X509CertificateHolder holder)) {
+                    throw unparsable(file, "it holds a PEM block that is not a CERTIFICATE");
+                }
+                certificates.add(converter.getCertificate(holder));
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            if (e instanceof CertificateStoreException known) {
+                throw known;
+            }
+            throw unparsable(file, e.getMessage());
+        }
+        if (certificates.isEmpty()) {
+            throw unparsable(file, "it holds no PEM CERTIFICATE block");
+        }
+        return List.copyOf(certificates);
+    }
+
     /** @throws CertificateStoreException naming the file if it holds no readable certificate */
-    static X509Certificate readCertificate(Path file) {
+    public static X509Certificate readCertificate(Path file) {
         Object object = readFirstObject(file);
         if (!(object instanceof X509CertificateHolder holder)) {
             throw unparsable(file, "it holds no PEM CERTIFICATE block");
@@ -60,7 +106,7 @@ final class Pem {
     }
 
     /** Reads a PKCS#8 ("PRIVATE KEY") or traditional ("EC/RSA PRIVATE KEY") unencrypted key. */
-    static PrivateKey readPrivateKey(Path file) {
+    public static PrivateKey readPrivateKey(Path file) {
         Object object = readFirstObject(file);
         try {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
