@@ -266,7 +266,8 @@ public final class LocalHub implements AutoCloseable {
         dashboardToken = DashboardToken.random(new SecureRandom());
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
                 dashboardToken);
-        Dashboard dashboard = new Dashboard(new DashboardAssets(), new SameOriginGuard(hubNames));
+        DashboardAssets dashboardAssets = new DashboardAssets();
+        Dashboard dashboard = new Dashboard(dashboardAssets, new SameOriginGuard(hubNames, dashboardAssets));
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
@@ -133,6 +134,59 @@ class DashboardHttpTest {
 
         assertThat(answer.statusCode()).isEqualTo(403);
         assertThat(hub.identity().registry().findDevice("fromOtherSite")).isEmpty();
+    }
+
+    /**
+     * The router serves the normalized path, so a path that only looks like a dashboard file (dot segments, encoded
+     * dots, doubled or encoded slashes, a matrix parameter, another case) is an API call and guarded as one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/dashboard/../devices/", "/dashboard/%2e%2e/devices/", "/dashboard/%2E%2E/devices/",
+            "/dashboard/./../devices/", "/dashboard/app.js/../../devices/", "/dashboard/..%2fdevices/",
+            "/dashboard//../devices/", "//devices/", "/dashboard/;/../devices/", "/DASHBOARD/../devices/",
+            "/dashboard/%2e%2e%2fdevices/", "/./dashboard/../devices/"})
+    void aCrossSiteWriteDressedAsADashboardFileIsRefused(String prefix) throws Exception {
+        String deviceId = "evil" + Integer.toHexString(prefix.hashCode());
+        HttpRequest.Builder create = HttpRequest.newBuilder(URI.create(base + prefix + deviceId + API))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("Origin", "https://evil.example")
+                .header("Sec-Fetch-Site", "cross-site")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"" + deviceId + "\"}"));
+
+        HttpResponse<String> answer = send(create);
+
+        assertThat(answer.statusCode()).as(answer.body()).isIn(403, 404);
+        assertThat(hub.identity().registry().findDevice(deviceId)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DELETE", "PATCH", "POST"})
+    void otherWritesDressedAsADashboardFileAreRefused(String method) throws Exception {
+        hub.identity().registry().findDevice("MyJavaDevice").orElseThrow();
+        String path = switch (method) {
+            case "DELETE" -> "/dashboard/%2e%2e/devices/MyJavaDevice";
+            case "PATCH" -> "/dashboard/%2e%2e/twins/MyJavaDevice";
+            default -> "/dashboard/%2e%2e/twins/MyJavaDevice/methods";
+        };
+        String body = switch (method) {
+            case "PATCH" -> "{\"properties\":{\"desired\":{\"evil\":1}}}";
+            case "POST" -> "{\"methodName\":\"SetTelemetryInterval\",\"payload\":1,\"responseTimeoutInSeconds\":5}";
+            default -> "";
+        };
+        HttpRequest.Builder write = HttpRequest.newBuilder(URI.create(base + path + API))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("If-Match", "*")
+                .header("Origin", "https://evil.example")
+                .header("Sec-Fetch-Site", "cross-site")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+
+        HttpResponse<String> answer = send(write);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+        assertThat(hub.identity().registry().findDevice("MyJavaDevice")).isPresent();
+        assertThat(hub.identity().twins().load(IdentityId.device("MyJavaDevice")).toString()).doesNotContain("evil");
     }
 
     @Test
