@@ -113,11 +113,14 @@ final class ConnectionStringCommand implements Callable<Integer> {
 
     /** An X.509 identity's string holds no secret: the SDK needs the certificate and key besides. */
     private String certificateHint() {
-        String identity = moduleId == null ? "device " + deviceId : "module " + deviceId + "/" + moduleId;
-        return "Note: " + identity + " authenticates with an X.509 certificate: give the SDK its certificate and private"
-                + " key with this string (for a device made by 'device create " + deviceId + " --auth x509-self-signed':"
-                + " " + deviceId + "-cert.pem and " + deviceId + "-key.pem in the directory it was run in or its"
-                + " --output-dir).";
+        if (moduleId != null) {
+            return "Note: module " + deviceId + "/" + moduleId + " authenticates with an X.509 certificate: give the"
+                    + " SDK its certificate and private key with this string.";
+        }
+        return "Note: device " + deviceId + " authenticates with an X.509 certificate: give the SDK its certificate"
+                + " and private key with this string (for a device made by 'device create " + deviceId + " --auth"
+                + " x509-self-signed': " + deviceId + "-cert.pem and " + deviceId + "-key.pem, in the directory it was"
+                + " run in or its --output-dir).";
     }
 
     private SharedAccessPolicy policy(HubIdentity identity) {
