@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry database's schema: devices, shared access policies and twins, with its version in the file header
- * ({@code PRAGMA user_version}; 0 means never initialised). Creates it once, brings older files up to date one step
- * per transaction, and refuses files it does not understand with a message saying what to do.
+ * The registry database's schema: devices, shared access policies, twins and trusted CA certificates, with its
+ * version in the file header ({@code PRAGMA user_version}; 0 means never initialised). Creates it once, brings older
+ * files up to date one step per transaction, and refuses files it does not understand with a message saying what to
+ * do.
  */
 final class RegistrySchema {
     /**
