@@ -84,7 +84,7 @@ final class DeviceCommand {
         @Mixin
         DataDirectoryOption dataDirectory;
 
-        @Parameters(paramLabel = "DEVICE_ID", description = "Up to 128 letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '")
+        @Parameters(paramLabel = "DEVICE_ID", description = "Up to 128 letters, digits and - . + %% _ # * ? ! ( ) , : = @ $ '")
         String deviceId;
 
         @Option(names = "--auth", paramLabel = "METHOD", defaultValue = "sas", converter = DeviceAuth.Converter.class,
