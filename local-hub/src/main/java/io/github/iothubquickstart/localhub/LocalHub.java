@@ -6,6 +6,7 @@ import io.github.iothubquickstart.localhub.amqp.EventHubsEndpoint;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
@@ -29,6 +30,7 @@ import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
+import io.github.iothubquickstart.localhub.rest.CaCertificateRoutes;
 import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -132,6 +134,8 @@ public final class LocalHub implements AutoCloseable {
     private final TelemetryDurability telemetryDurability;
     private final int eventLoops;
     private final HubLimits limits;
+    /** Null: the data directory's CA certificates ({@code local-hub ca-certificate add}). */
+    private final TrustedCertificateAuthorities requestedCertificateAuthorities;
 
     private Vertx vertx;
     private HubIdentity identity;
@@ -174,6 +178,7 @@ public final class LocalHub implements AutoCloseable {
         this.telemetryDurability = builder.telemetryDurability;
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
+        this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -299,7 +304,8 @@ public final class LocalHub implements AutoCloseable {
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
-                new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice));
+                new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
+                new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
@@ -491,6 +497,13 @@ public final class LocalHub implements AutoCloseable {
 
     public HubIdentity identity() {
         return requireStarted();
+    }
+
+    /** The CAs a device's certificate chain must end at: the builder's, else the data directory's (read at each check). */
+    public TrustedCertificateAuthorities trustedCertificateAuthorities() {
+        HubIdentity started = requireStarted();
+        return requestedCertificateAuthorities != null ? requestedCertificateAuthorities
+                : started.certificateAuthorities();
     }
 
     /** Every device-to-cloud message the hub accepts, as it arrives. */
@@ -701,8 +714,15 @@ public final class LocalHub implements AutoCloseable {
         private HubLimits limits = HubLimits.DEFAULT;
         private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
+        private TrustedCertificateAuthorities trustedCertificateAuthorities;
 
         private Builder() {
+        }
+
+        /** The CAs devices' certificates may be signed by; default: the data directory's ({@code ca-certificate add}). */
+        public Builder trustedCertificateAuthorities(TrustedCertificateAuthorities trustedCertificateAuthorities) {
+            this.trustedCertificateAuthorities = Objects.requireNonNull(trustedCertificateAuthorities);
+            return this;
         }
 
         /** Threads that serve connections, MQTT and HTTPS alike; default {@link EventLoopListeners#defaultEventLoops()}. */

@@ -2,11 +2,14 @@ package io.github.iothubquickstart.localhub.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -229,6 +232,36 @@ class DashboardHttpTest {
                 line = lines.readLine();
             } while (line != null && !line.startsWith("data: "));
             assertThat(line).contains("\"deviceId\":\"MyJavaDevice\"").contains("\"temperature\":21.5");
+        }
+    }
+
+    @Test
+    void theTrustedCaCertificatesAreListedForTheDashboardWithTheToken() throws Exception {
+        Instant now = Instant.now();
+        ClientCertificates.Issued root = ClientCertificates.rootCa("Dashboard Root", now.minusSeconds(60),
+                now.plus(Duration.ofDays(30)));
+        hub.identity().caCertificates().add("dashboard-root", root.certificate());
+        try {
+            HttpResponse<String> answer = send(get("/certificates" + API).header("Authorization", "Bearer " + token));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonObject entry = JsonParser.parseString(answer.body()).getAsJsonObject().getAsJsonArray("value")
+                    .get(0).getAsJsonObject();
+            assertThat(entry.get("name").getAsString()).isEqualTo("dashboard-root");
+            JsonObject properties = entry.getAsJsonObject("properties");
+            assertThat(properties.get("subject").getAsString()).isEqualTo("CN=Dashboard Root");
+            assertThat(properties.get("thumbprint").getAsString())
+                    .isEqualTo(ClientCertificates.sha1Thumbprint(root.certificate()));
+            assertThat(properties.get("thumbprintSha256").getAsString())
+                    .isEqualTo(ClientCertificates.sha256Thumbprint(root.certificate()));
+            assertThat(Instant.parse(properties.get("expiry").getAsString()))
+                    .isEqualTo(root.certificate().getNotAfter().toInstant());
+            assertThat(properties.get("isVerified").getAsBoolean()).isTrue();
+            assertThat(send(get("/certificates" + API)).statusCode()).as("no token").isEqualTo(401);
+            assertThat(send(request("/certificates" + API).header("Authorization", "Bearer " + token)
+                    .DELETE()).statusCode()).as("read-only").isNotEqualTo(200);
+        } finally {
+            hub.identity().caCertificates().remove("dashboard-root");
         }
     }
 
