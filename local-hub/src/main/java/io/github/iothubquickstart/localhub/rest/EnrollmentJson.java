@@ -21,6 +21,7 @@ import io.github.iothubquickstart.localhub.provisioning.X509Attestation;
 import io.github.iothubquickstart.localhub.provisioning.X509CaReferences;
 import io.github.iothubquickstart.localhub.provisioning.X509Certificates;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
+import io.github.iothubquickstart.localhub.wire.ProvisioningJson;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ final class EnrollmentJson {
         if (enrollment.deviceId() != null) {
             json.addProperty("deviceId", enrollment.deviceId());
         }
-        registrationState.ifPresent(state -> json.add("registrationState", RegistrationStateJson.toJson(state)));
+        registrationState.ifPresent(state -> json.add("registrationState", ProvisioningJson.registrationState(state)));
         addSettings(json, enrollment.settings());
         json.addProperty("etag", enrollment.etag());
         addTimes(json, enrollment.createdDateTimeUtc(), enrollment.lastUpdatedDateTimeUtc());

@@ -4,9 +4,9 @@ import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.provisioning.ProvisioningErrors;
+import io.github.iothubquickstart.localhub.wire.ProvisioningJson;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +41,7 @@ final class ProvisioningErrorResponder {
             context.response().reset();
             return;
         }
-        JsonObject body = new JsonObject();
-        body.addProperty("errorCode", error.errorCode());
-        body.addProperty("trackingId", UUID.randomUUID().toString());
-        body.addProperty("message", error.getMessage());
-        body.addProperty("timestampUtc", clock.instant().toString());
+        JsonObject body = ProvisioningJson.error(error, clock.instant());
         context.response()
                 .setStatusCode(error.httpStatus())
                 .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.provisioning.ProvisioningService;
 import io.github.iothubquickstart.localhub.provisioning.QueryPage;
 import io.github.iothubquickstart.localhub.provisioning.QueryPaging;
 import io.github.iothubquickstart.localhub.provisioning.RegistrationState;
+import io.github.iothubquickstart.localhub.wire.ProvisioningJson;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public final class RegistrationStateRoutes {
         String registrationId = context.pathParam("id");
         RegistrationState state = provisioning.registrationState(registrationId)
                 .orElseThrow(() -> ProvisioningErrors.registrationNotFound(registrationId));
-        ProvisioningResponses.ok(context, RegistrationStateJson.toJson(state));
+        ProvisioningResponses.ok(context, ProvisioningJson.registrationState(state));
     }
 
     void delete(RoutingContext context) {
@@ -42,6 +43,6 @@ public final class RegistrationStateRoutes {
         }
         QueryPage<RegistrationState> page = QueryPaging.page(ofGroup, RegistrationState::registrationId,
                 request.pageSize(), request.continuationToken());
-        ProvisioningResponses.page(context, page, "deviceRegistration", RegistrationStateJson::toJson);
+        ProvisioningResponses.page(context, page, "deviceRegistration", ProvisioningJson::registrationState);
     }
 }
