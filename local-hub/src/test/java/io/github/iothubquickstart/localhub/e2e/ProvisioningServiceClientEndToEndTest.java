@@ -32,10 +32,13 @@ import com.microsoft.azure.sdk.iot.provisioning.service.configs.X509Attestation;
 import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningServiceClientNotFoundException;
 import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningServiceClientPreconditionFailedException;
 import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningServiceClientUnathorizedException;
+import io.github.iothubquickstart.localhub.cli.LocalHubCli;
 import io.github.iothubquickstart.localhub.provisioning.DerivedKeys;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -51,6 +54,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The unmodified {@code ProvisioningServiceClient}, built from the hub's provisioning connection string as it is
@@ -310,6 +314,31 @@ class ProvisioningServiceClientEndToEndTest {
                 .isInstanceOf(ProvisioningServiceClientNotFoundException.class);
         // As in DPS, the device identity it created stays in the hub's registry.
         assertThat(hub.hub.identity().registry().findDevice(registrationId)).isPresent();
+    }
+
+    @Test
+    void theCliPrintsAConnectionStringTheSdkUsesAsItIsAndItsEnrollmentsReachTheRunningHub() throws Exception {
+        String printed = cli("connection-string", "--provisioning").get(0);
+        assertThat(cli("enrollment", "create", "--registration-id", "cli-enrolled", "--desired", "{\"interval\":9}"))
+                .anyMatch(line -> line.startsWith("idScope:        " + hub.hub.idScope()));
+
+        IndividualEnrollment enrollment = new ProvisioningServiceClient(printed).getIndividualEnrollment("cli-enrolled");
+
+        assertThat(printed).isEqualTo(hub.hub.provisioningServiceConnectionString());
+        assertThat(((Number) enrollment.getInitialTwin().getDesiredProperties().get("interval")).intValue()).isEqualTo(9);
+        assertThat(cli("connection-string", "--id-scope")).containsExactly(hub.hub.idScope());
+    }
+
+    /** The CLI's standard output lines, run beside the hub on its data directory. */
+    private static List<String> cli(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = LocalHubCli.newCommandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(new StringWriter(), true));
+        List<String> withDataDirectory = new ArrayList<>(List.of(args));
+        withDataDirectory.addAll(List.of("--data-dir", dataDirectory.toString()));
+        assertThat(commandLine.execute(withDataDirectory.toArray(String[]::new))).as(String.join(" ", args)).isZero();
+        return out.toString().lines().toList();
     }
 
     @Test
