@@ -24,8 +24,12 @@ import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +38,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * An in-process local hub on its own loopback address for one test class, with the real Azure SDK clients wired to
@@ -93,6 +99,45 @@ final class TestHub implements AutoCloseable {
         DeviceClient client = new DeviceClient(connectionString, protocol, options);
         devices.add(client);
         return client;
+    }
+
+    /**
+     * A DeviceClient that logs in with an X.509 certificate: {@code HostName=...;DeviceId=...;x509=true} and a TLS
+     * context holding {@code certificate}'s chain and key, trusting the hub's CA only.
+     */
+    DeviceClient x509Device(String deviceId, ClientCertificates.Issued certificate, IotHubClientProtocol protocol) {
+        DeviceClient client = new DeviceClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId + ";x509=true",
+                protocol, ClientOptions.builder().sslContext(presenting(certificate)).build());
+        devices.add(client);
+        return client;
+    }
+
+    /** As {@link #x509Device}, for a module ({@code ...;ModuleId=...;x509=true}). */
+    ModuleClient x509Module(String deviceId, String moduleId, ClientCertificates.Issued certificate,
+                            IotHubClientProtocol protocol) {
+        ModuleClient client = new ModuleClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId + ";ModuleId="
+                + moduleId + ";x509=true", protocol, ClientOptions.builder().sslContext(presenting(certificate)).build());
+        modules.add(client);
+        return client;
+    }
+
+    /** A TLS client context that presents {@code certificate} (its chain and key) and trusts the hub's CA only. */
+    SSLContext presenting(ClientCertificates.Issued certificate) {
+        try {
+            char[] password = "unused".toCharArray();
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("device", certificate.privateKey(), password,
+                    certificate.chain().toArray(new Certificate[0]));
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(),
+                    new TrustManager[] {TrustedCa.trustManagerFor(hub.caCertificateFile())}, null);
+            return context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS context for a client certificate", e);
+        }
     }
 
     /** A ModuleClient of a registered module, with the module's own connection string. */
