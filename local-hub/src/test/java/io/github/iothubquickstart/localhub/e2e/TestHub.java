@@ -24,12 +24,10 @@ import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.testing.ClientTls;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * An in-process local hub on its own loopback address for one test class, with the real Azure SDK clients wired to
@@ -123,21 +119,7 @@ final class TestHub implements AutoCloseable {
 
     /** A TLS client context that presents {@code certificate} (its chain and key) and trusts the hub's CA only. */
     SSLContext presenting(ClientCertificates.Issued certificate) {
-        try {
-            char[] password = "unused".toCharArray();
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("device", certificate.privateKey(), password,
-                    certificate.chain().toArray(new Certificate[0]));
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(),
-                    new TrustManager[] {TrustedCa.trustManagerFor(hub.caCertificateFile())}, null);
-            return context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build a TLS context for a client certificate", e);
-        }
+        return ClientTls.presenting(certificate, TrustedCa.trustManagerFor(hub.caCertificateFile()));
     }
 
     /** A ModuleClient of a registered module, with the module's own connection string. */

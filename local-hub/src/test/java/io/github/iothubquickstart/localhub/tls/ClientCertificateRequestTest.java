@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.github.iothubquickstart.localhub.testing.ClientTls;
 import io.github.iothubquickstart.localhub.testing.VertxFutures;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.JdkSSLEngineOptions;
@@ -13,8 +14,6 @@ import io.vertx.core.net.SSLEngineOptions;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,10 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,18 +112,8 @@ class ClientCertificateRequestTest {
 
     /** A TLS client presenting {@code certificate} (none when null) and trusting the hub's CA; reads the server's byte. */
     private void connect(ClientCertificates.Issued certificate) throws Exception {
-        KeyManagerFactory keyManagers = null;
-        if (certificate != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("device", certificate.privateKey(), new char[0],
-                    certificate.chain().toArray(new Certificate[0]));
-            keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, new char[0]);
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers == null ? null : keyManagers.getKeyManagers(),
-                new TrustManager[] {TrustedCa.trustManagerFor(hubCertificates.caCertificateFile())}, null);
+        SSLContext context = ClientTls.presenting(certificate,
+                TrustedCa.trustManagerFor(hubCertificates.caCertificateFile()));
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
                 .createSocket(InetAddress.getByName("127.0.0.1"), port)) {
             socket.startHandshake();
