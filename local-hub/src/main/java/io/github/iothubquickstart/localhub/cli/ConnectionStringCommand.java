@@ -73,6 +73,9 @@ final class ConnectionStringCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println(target.origin());
             spec.commandLine().getOut().println(connectionString);
+            if (connectionString.endsWith(";x509=true")) {
+                err.println(certificateHint());
+            }
             if (!eventHubs && deviceId == null && target.httpsPort() != 443) {
                 err.println("Note: the Java service SDK takes a port only as new DirectMethodsClient(\""
                         + target.serviceHost() + "\", new AzureSasCredential(sas)); its connection-string"
@@ -106,6 +109,18 @@ final class ConnectionStringCommand implements Callable<Integer> {
             return ConnectionStrings.device(target.hostName(), device);
         }
         return ConnectionStrings.service(target.serviceHost(), policy(identity));
+    }
+
+    /** An X.509 identity's string holds no secret: the SDK needs the certificate and key besides. */
+    private String certificateHint() {
+        if (moduleId != null) {
+            return "Note: module " + deviceId + "/" + moduleId + " authenticates with an X.509 certificate: give the"
+                    + " SDK its certificate and private key with this string.";
+        }
+        return "Note: device " + deviceId + " authenticates with an X.509 certificate: give the SDK its certificate"
+                + " and private key with this string (for a device made by 'device create " + deviceId + " --auth"
+                + " x509-self-signed': " + deviceId + "-cert.pem and " + deviceId + "-key.pem, in the directory it was"
+                + " run in or its --output-dir).";
     }
 
     private SharedAccessPolicy policy(HubIdentity identity) {

@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.data;
 
+import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
+import io.github.iothubquickstart.localhub.storage.SqliteCaCertificates;
 import io.github.iothubquickstart.localhub.storage.SqliteDeviceRegistry;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import io.github.iothubquickstart.localhub.storage.SqliteTwinStore;
@@ -27,6 +29,7 @@ public final class HubIdentity implements AutoCloseable {
     private final HubCertificates certificates;
     private final SqliteDeviceRegistry registry;
     private final SqliteTwinStore twins;
+    private final SqliteCaCertificates caCertificates;
 
     private HubIdentity(DataDirectory dataDirectory, HubCertificates certificates, SqliteDeviceRegistry registry,
                         Clock clock) {
@@ -35,6 +38,7 @@ public final class HubIdentity implements AutoCloseable {
         this.registry = registry;
         // Opened after the registry, which creates or migrates the schema the twin table belongs to.
         this.twins = SqliteTwinStore.open(registry.databaseFile(), clock);
+        this.caCertificates = SqliteCaCertificates.open(registry.databaseFile(), clock);
     }
 
     /** For the hub: creates whatever is missing (CA, server certificate, seeded registry). */
@@ -82,8 +86,22 @@ public final class HubIdentity implements AutoCloseable {
         return twins;
     }
 
+    /** The CA certificates the hub trusts ({@code local-hub ca-certificate}), in the registry's database. */
+    public SqliteCaCertificates caCertificates() {
+        return caCertificates;
+    }
+
+    /**
+     * The same CA certificates as a device's chain is checked against: read on every call, so a certificate added or
+     * removed by another process on this data directory (the CLI while the hub runs) counts at once.
+     */
+    public TrustedCertificateAuthorities certificateAuthorities() {
+        return caCertificates::trustedCertificates;
+    }
+
     @Override
     public void close() {
+        caCertificates.close();
         twins.close();
         registry.close();
     }
