@@ -101,15 +101,20 @@ class ProvisioningOverAmqpAndHttpsEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"AMQPS", "AMQPS_WS", "HTTPS"})
-    void aWrongKeyIsRefusedAndNoDeviceIsCreated(ProvisioningDeviceClientTransportProtocol protocol) {
+    void aWrongKeyIsRefusedAndNoDeviceIsCreatedUntilTheRightOneComes(
+            ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
         String registrationId = id("wrong-key", protocol);
+        String key = newKey();
         hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
-                EnrollmentSettings.of(Attestation.symmetricKey(newKey(), newKey())), null);
+                EnrollmentSettings.of(Attestation.symmetricKey(key, newKey())), null);
 
         assertThatThrownBy(() -> register(protocol, registrationId, newKey()))
                 .isInstanceOf(ProvisioningDeviceClientException.class);
         assertThat(hub.hub.identity().registry().findDevice(registrationId)).isEmpty();
         assertThat(hub.hub.provisioning().registrationState(registrationId)).isEmpty();
+
+        assertThat(register(protocol, registrationId, key).getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
     }
 
     @ParameterizedTest
