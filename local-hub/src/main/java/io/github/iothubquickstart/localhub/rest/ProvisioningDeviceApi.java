@@ -129,10 +129,11 @@ public final class ProvisioningDeviceApi {
             error = dpsError;
             // A refused token was logged with its reason by the provisioning core.
             logUnlessRefusedToken(error, context);
-        } else if (failure == null) {
+        } else if (failure == null || (context.statusCode() >= 400 && context.statusCode() < 500)) {
+            // Vert.x's own refusals: a body over the limit, a request it could not decode (no Host header...).
             error = statusError(context.statusCode());
-            LOG.info("DPS {} {} answered {}", context.request().method(), abbreviate(context.request().path()),
-                    error.httpStatus());
+            LOG.info("DPS {} {} answered {}{}", context.request().method(), abbreviate(context.request().path()),
+                    error.httpStatus(), failure == null ? "" : ": " + failure.getMessage());
         } else {
             error = new IotHubError(500, 500000, "The local Device Provisioning Service could not handle the request.");
             LOG.warn("DPS {} {} failed", context.request().method(), abbreviate(context.request().path()), failure);
@@ -158,7 +159,9 @@ public final class ProvisioningDeviceApi {
         return switch (status) {
             case 413 -> new IotHubError(413, 413001, "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
             case 404 -> new IotHubError(404, 404001, "Not found.");
-            default -> ProvisioningErrors.badRequest("Bad request (HTTP status " + status + ").");
+            default -> status >= 400 && status < 500
+                    ? new IotHubError(status, status * 1000 + 1, "Request refused (HTTP status " + status + ").")
+                    : ProvisioningErrors.badRequest("Bad request.");
         };
     }
 
