@@ -71,7 +71,8 @@ final class AmqpRegistrationConnection {
         connection.openHandler(opened -> {
             connection.setContainer(containerId);
             connection.open();
-            LOG.info("DPS registration {} connected over AMQP from {}", granted.address(), who());
+            LOG.info("DPS registration {} connected over AMQP from {}", granted.address(),
+                    RefusedLinks.who(connection));
         });
         connection.closeHandler(closed -> {
             end();
@@ -83,18 +84,10 @@ final class AmqpRegistrationConnection {
             gone.disconnect();
         });
         connection.sessionOpenHandler(session -> {
-            if (!budget.admitSession()) {
-                session.setCondition(new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
-                        "A connection may have at most " + budget.maxSessions() + " sessions."));
-                session.open();
-                session.close();
-                return;
+            if (!budget.open(session)) {
+                LOG.info("Refused a session of DPS registration {}: it has {} open", granted.address(),
+                        budget.maxSessions());
             }
-            session.closeHandler(closed -> {
-                budget.sessionEnded();
-                session.close();
-            });
-            session.open();
         });
         connection.receiverOpenHandler(this::onRequestLink);
         connection.senderOpenHandler(this::onAnswerLink);
@@ -207,14 +200,7 @@ final class AmqpRegistrationConnection {
     private void refuse(ProtonLink<?> link, String address, Symbol condition, String description) {
         LOG.info("Refused AMQP link to {} from DPS registration {}: {}", DeviceAddresses.printable(address),
                 granted.address(), description);
-        if (link instanceof ProtonReceiver receiver) {
-            receiver.setTarget(null);
-        } else if (link instanceof ProtonSender sender) {
-            sender.setSource(null);
-        }
-        link.setCondition(new ErrorCondition(condition, description));
-        link.open();
-        link.close();
+        RefusedLinks.refuse(link, condition, description);
     }
 
     private static void closeWithPeer(ProtonLink<?> link) {
@@ -243,11 +229,6 @@ final class AmqpRegistrationConnection {
         });
     }
 
-    private String who() {
-        String container = connection.getRemoteContainer();
-        return container == null || container.isBlank()
-                ? "an AMQP client" : "AMQP container " + DeviceAddresses.printable(container);
-    }
 
     private void end() {
         if (ended) {
