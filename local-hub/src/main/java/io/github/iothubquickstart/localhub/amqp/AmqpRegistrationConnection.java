@@ -6,6 +6,7 @@ import io.github.iothubquickstart.localhub.provisioning.ProvisioningErrors;
 import io.github.iothubquickstart.localhub.provisioning.RegistrationOperation;
 import io.github.iothubquickstart.localhub.wire.ProvisioningJson;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonDelivery;
@@ -52,6 +53,8 @@ final class AmqpRegistrationConnection {
     private ProtonSender answers;
     /** Requests handed to the core and not answered yet. */
     private int requestsInFlight;
+    /** The last request handed to the core: the next waits for it. */
+    private Future<?> previous = Future.succeededFuture();
     private long expiryTimer = -1;
     private boolean ended;
 
@@ -154,8 +157,12 @@ final class AmqpRegistrationConnection {
             return;
         }
         requestsInFlight++;
-        // Ordered: a client's answers go out in the order of its requests.
-        context.executeBlocking(() -> handle(request), true).onComplete(done -> {
+        // One after another: a client's answers go out in the order of its requests (the context's own ordering would
+        // queue every connection of the event loop behind each other).
+        Future<RegistrationOperation> answered = previous.transform(ignored ->
+                context.executeBlocking(() -> handle(request), false));
+        previous = answered;
+        answered.onComplete(done -> {
             requestsInFlight--;
             if (done.succeeded()) {
                 Dispositions.settle(receiver, delivery, Accepted.getInstance());

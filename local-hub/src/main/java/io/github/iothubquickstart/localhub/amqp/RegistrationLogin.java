@@ -33,14 +33,17 @@ final class RegistrationLogin {
         return RegistrationAddress.parse(plain.user()).isPresent();
     }
 
-    /** Completes on {@code context} with the grant, or fails with the reason (already logged by the core when its). */
+    /**
+     * Completes on {@code context} with the grant, or fails with the reason (logged by the core when it refused).
+     * Unordered: one slow login does not hold up others on the same event loop.
+     */
     Future<Granted> login(Context context, SaslPlainResponse plain) {
         RegistrationAddress address = RegistrationAddress.parse(plain.user()).orElseThrow();
         return context.executeBlocking(() -> {
             AttestedDevice device = registrations.authenticate(address.idScope(), address.registrationId(),
                     plain.password());
             return new Granted(device, address, expiry(plain.password()));
-        });
+        }, false);
     }
 
     /** The token's expiry: the core verified the token, so it parses. */

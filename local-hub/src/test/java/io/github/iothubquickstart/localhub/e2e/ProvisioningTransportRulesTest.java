@@ -116,6 +116,18 @@ class ProvisioningTransportRulesTest {
     }
 
     @Test
+    void aRegistrationsConnectionEndsWhenItsTokenExpires() throws Exception {
+        String shortLived = SasSigner.sign(key, hub.hub.idScope() + "/registrations/rules-amqp",
+                Instant.now().plusSeconds(5).getEpochSecond(), null) + "&skn=";
+        try (RawAmqpDevices.Client client = amqp.connectWithSaslPlain(address("rules-amqp").substring(1),
+                shortLived)) {
+            assertThat(client.attachSender(address("rules-amqp")).closedWith(300)).isNull();
+            assertThat(String.valueOf(client.closed.get(15, TimeUnit.SECONDS).getCondition()))
+                    .isEqualTo("amqp:unauthorized-access");
+        }
+    }
+
+    @Test
     void malformedRequestsAreRejectedWithDpsErrorsAndTheConnectionGoesOn() throws Exception {
         try (RawAmqpDevices.Client client = loginAs("rules-amqp")) {
             RawAmqpDevices.Receiving answers = client.receive(address("rules-amqp"));
