@@ -87,18 +87,14 @@ public final class MqttConnectionHandler {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
             return;
         }
-<<<<<<< HEAD
         Optional<ProvisioningTopics.UserName> provisioningClient = ProvisioningTopics.userName(username);
         if (provisioningClient.isPresent()) {
             provisioning.handle(endpoint, provisioningClient.get(), password);
             return;
         }
-        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(clientId, username, password);
-=======
         DeviceAuthenticator.Outcome outcome = password == null && username != null && !peer.isEmpty()
                 ? authenticator.authenticateCertificate(clientId, username, peer.chain(), clock.instant())
                 : authenticator.authenticate(clientId, username, password);
->>>>>>> x509-auth
         if (!outcome.accepted()) {
             LOG.info("Refused device {} from {}: {}", printable(clientId), endpoint.remoteAddress(), printable(outcome.reason()));
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
