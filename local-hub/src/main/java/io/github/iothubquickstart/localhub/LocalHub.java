@@ -287,7 +287,7 @@ public final class LocalHub implements AutoCloseable {
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
         provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
         deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
-                verifier, hostName, clock);
+                verifier, hostName, clock, identity.caCertificates()::list);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames, new CertificateAuthenticator(identity.registry(), identity.registry(),
                         trustedCertificateAuthorities()));

@@ -70,6 +70,8 @@ final class AmqpClientConnection {
     private boolean ended;
     /** The TLS client certificate logs in at most one identity, tried once: IoT Hub's X.509 connections are single. */
     private boolean certificateTried;
+    /** Takes a DPS client that attests with its certificate; null where DPS is not served. */
+    private CertificateRegistrationLogin registrationByCertificate;
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
@@ -113,12 +115,14 @@ final class AmqpClientConnection {
             }
         });
         connection.receiverOpenHandler(receiver -> guarded(() -> {
-            if (admitted(receiver, receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress())) {
+            String address = receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress();
+            if (!handedOver(receiver, address) && admitted(receiver, address)) {
                 onClientSends(receiver);
             }
         }));
         connection.senderOpenHandler(sender -> guarded(() -> {
-            if (admitted(sender, sender.getRemoteSource() == null ? null : sender.getRemoteSource().getAddress())) {
+            String address = sender.getRemoteSource() == null ? null : sender.getRemoteSource().getAddress();
+            if (!handedOver(sender, address) && admitted(sender, address)) {
                 onClientReceives(sender);
             }
         }));
@@ -133,6 +137,32 @@ final class AmqpClientConnection {
                 closeConnection(AmqpError.RESOURCE_LIMIT_EXCEEDED, answer.description());
             }
         }
+    }
+
+    /** Lets {@code login} take this connection if it turns out to be a DPS client's with an X.509 certificate. */
+    AmqpClientConnection handingOverRegistrations(CertificateRegistrationLogin login) {
+        this.registrationByCertificate = login;
+        return this;
+    }
+
+    /**
+     * A DPS client attesting with X.509 opens no SASL and no $cbs, only its links to
+     * {@code {idScope}/registrations/{registrationId}}, on a connection whose TLS handshake presented its certificate:
+     * its first link hands the connection, untouched by any grant yet, over to {@link CertificateRegistrationLogin}.
+     */
+    private boolean handedOver(ProtonLink<?> link, String address) {
+        if (registrationByCertificate == null || ended || !grants.isEmpty() || !serviceGrants.isEmpty()
+                || !cbsLinks.isEmpty()) {
+            return false;
+        }
+        Optional<RegistrationAddress> registration = RegistrationAddress.parse(address);
+        PeerCertificates peer = connection.attachments().get(HubSaslAuthenticator.PEER, PeerCertificates.class);
+        if (registration.isEmpty() || peer == null || peer.isEmpty()) {
+            return false;
+        }
+        end();
+        registrationByCertificate.take(connection, link, registration.get(), peer, budget);
+        return true;
     }
 
     /** Whether the connection may open one more link; if not, the link is refused as IoT Hub does. */

@@ -182,6 +182,8 @@ public final class AmqpConnectionHandler {
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
                 methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
                 new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))
+                .handingOverRegistrations(registrations == null ? null
+                        : new CertificateRegistrationLogin(vertx, clock, registrations, containerId))
                 .start(containerId, authenticationTimeout);
     }
 }

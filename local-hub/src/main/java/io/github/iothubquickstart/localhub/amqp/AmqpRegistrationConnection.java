@@ -97,6 +97,18 @@ final class AmqpRegistrationConnection {
         scheduleExpiry();
     }
 
+    /**
+     * A link the client opened before this connection was made its registration's (an X.509 login, decided at its
+     * first link: {@link CertificateRegistrationLogin}); handled as if it opened now.
+     */
+    void attach(ProtonLink<?> link) {
+        if (link instanceof ProtonReceiver receiver) {
+            onRequestLink(receiver);
+        } else if (link instanceof ProtonSender sender) {
+            onAnswerLink(sender);
+        }
+    }
+
     /** The link the client sends its requests on. */
     private void onRequestLink(ProtonReceiver receiver) {
         String address = receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress();

@@ -8,26 +8,10 @@ import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
-import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * The one place where a device's or module's X.509 certificate is checked, whatever transport it came on: given the
@@ -42,7 +26,7 @@ import javax.naming.ldap.Rdn;
  */
 public final class CertificateAuthenticator {
     /** More certificates than any real chain has; a longer one is refused before anything is computed. */
-    static final int MAX_CHAIN_LENGTH = 10;
+    static final int MAX_CHAIN_LENGTH = X509Checks.MAX_CHAIN_LENGTH;
 
     private final DeviceRegistry registry;
     private final ModuleRegistry modules;
@@ -57,12 +41,9 @@ public final class CertificateAuthenticator {
 
     /** @param chain the client's certificates as TLS presented them, leaf first */
     public DeviceAuthenticator.Outcome authenticate(IdentityId identity, List<X509Certificate> chain, Instant now) {
-        if (chain.isEmpty()) {
-            return DeviceAuthenticator.Outcome.refused("no client certificate was presented");
-        }
-        if (chain.size() > MAX_CHAIN_LENGTH) {
-            return DeviceAuthenticator.Outcome.refused("the client certificate chain has " + chain.size()
-                    + " certificates, more than " + MAX_CHAIN_LENGTH);
+        Optional<String> unusable = X509Checks.unusableChain(chain);
+        if (unusable.isPresent()) {
+            return DeviceAuthenticator.Outcome.refused(unusable.get());
         }
         Optional<DeviceIdentity> device = registry.findDevice(identity.deviceId());
         if (device.isEmpty()) {
@@ -86,7 +67,7 @@ public final class CertificateAuthenticator {
                     + " authenticates with SAS tokens (sas), not a certificate");
         }
         X509Certificate leaf = chain.get(0);
-        Optional<String> invalid = outsideValidity(leaf, now);
+        Optional<String> invalid = X509Checks.outsideValidity(leaf, now);
         if (invalid.isPresent()) {
             return DeviceAuthenticator.Outcome.refused(invalid.get());
         }
@@ -102,85 +83,34 @@ public final class CertificateAuthenticator {
                         + ClientCertificates.sha1Thumbprint(leaf) + ")");
     }
 
-    private static Optional<String> outsideValidity(X509Certificate leaf, Instant now) {
-        try {
-            leaf.checkValidity(Date.from(now));
-            return Optional.empty();
-        } catch (CertificateExpiredException e) {
-            return Optional.of("client certificate expired: not valid after " + leaf.getNotAfter().toInstant());
-        } catch (CertificateNotYetValidException e) {
-            return Optional.of("client certificate not yet valid: not valid before " + leaf.getNotBefore().toInstant());
-        }
-    }
-
     /** selfSigned: the leaf's thumbprint, SHA-1 or SHA-256 as the registered one is, in any letter case. */
     private static Optional<String> thumbprintRefusal(X509Certificate leaf, Authentication authentication,
                                                       IdentityId identity) {
-        String sha1 = ClientCertificates.sha1Thumbprint(leaf);
-        String sha256 = ClientCertificates.sha256Thumbprint(leaf);
-        for (String registered : new String[] {authentication.primaryThumbprint(),
-                authentication.secondaryThumbprint()}) {
-            if (registered != null && (registered.equalsIgnoreCase(sha1) || registered.equalsIgnoreCase(sha256))) {
-                return Optional.empty();
-            }
+        if (X509Checks.thumbprintMatches(leaf, authentication.primaryThumbprint(),
+                authentication.secondaryThumbprint())) {
+            return Optional.empty();
         }
-        return Optional.of("unknown thumbprint: the client certificate's (SHA-1 " + sha1 + ", SHA-256 " + sha256
+        return Optional.of("unknown thumbprint: the client certificate's (SHA-1 "
+                + ClientCertificates.sha1Thumbprint(leaf) + ", SHA-256 " + ClientCertificates.sha256Thumbprint(leaf)
                 + ") is neither the primary nor the secondary thumbprint of " + identity);
     }
 
-    /** certificateAuthority: a PKIX path to a trusted CA (dates checked at {@code now}, no revocation), then the CN. */
+    /** certificateAuthority: a PKIX path to a trusted CA, then the CN. */
     private Optional<String> chainRefusal(IdentityId identity, List<X509Certificate> chain, Instant now) {
         List<X509Certificate> trusted = authorities.trustedCertificates();
-        Set<TrustAnchor> anchors = new LinkedHashSet<>();
-        trusted.forEach(certificate -> anchors.add(new TrustAnchor(certificate, null)));
-        // The path stops before the first certificate the hub trusts itself: a client may send its CA along.
-        List<X509Certificate> path = new ArrayList<>();
-        for (X509Certificate certificate : chain) {
-            if (trusted.contains(certificate)) {
-                break;
-            }
-            path.add(certificate);
-        }
-        if (path.isEmpty()) {
-            return Optional.of("untrusted chain: the client presented a trusted CA certificate itself as its own");
-        }
-        try {
-            PKIXParameters parameters = new PKIXParameters(anchors);
-            parameters.setRevocationEnabled(false);
-            parameters.setDate(Date.from(now));
-            CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
-        } catch (InvalidAlgorithmParameterException noAnchors) {
+        if (trusted.isEmpty()) {
             return Optional.of("untrusted chain: the hub trusts no CA certificate (add one with ca-certificate add)");
-        } catch (CertPathValidatorException e) {
-            return Optional.of("untrusted chain: " + e.getMessage() + " (issuer of the leaf: "
-                    + chain.get(0).getIssuerX500Principal().getName() + ")");
-        } catch (GeneralSecurityException e) {
-            return Optional.of("untrusted chain: " + e.getMessage());
+        }
+        Optional<String> untrusted = X509Checks.untrustedChain(chain, trusted, now);
+        if (untrusted.isPresent()) {
+            return untrusted;
         }
         String expected = identity.toString();
-        Optional<String> commonName = commonName(chain.get(0));
+        Optional<String> commonName = X509Checks.commonName(chain.get(0));
         if (commonName.isEmpty() || !commonName.get().equals(expected)) {
             return Optional.of("CN mismatch: the client certificate's subject CN is "
                     + commonName.map(name -> "\"" + name + "\"").orElse("missing") + ", not \"" + expected + "\"");
         }
         return Optional.empty();
     }
-
-    /** The most specific CN of the certificate's subject. */
-    private static Optional<String> commonName(X509Certificate certificate) {
-        try {
-            List<Rdn> rdns = new LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
-            // LdapName lists the RDNs from the least specific (rightmost in the string) to the most specific.
-            for (int i = rdns.size() - 1; i >= 0; i--) {
-                if ("CN".equalsIgnoreCase(rdns.get(i).getType())) {
-                    return Optional.of(String.valueOf(rdns.get(i).getValue()));
-                }
-            }
-            return Optional.empty();
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
-    }
-
 }

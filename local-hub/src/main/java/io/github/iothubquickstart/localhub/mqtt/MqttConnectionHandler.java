@@ -89,7 +89,7 @@ public final class MqttConnectionHandler {
         }
         Optional<ProvisioningTopics.UserName> provisioningClient = ProvisioningTopics.userName(username);
         if (provisioningClient.isPresent()) {
-            provisioning.handle(endpoint, provisioningClient.get(), password);
+            provisioning.handle(endpoint, provisioningClient.get(), password, peer);
             return;
         }
         DeviceAuthenticator.Outcome outcome = password == null && username != null && !peer.isEmpty()

@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.provisioning.AttestedDevice;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.provisioning.RegistrationOperation;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.wire.ProvisioningJson;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -47,8 +48,11 @@ public final class MqttProvisioning {
         this.clock = clock;
     }
 
-    /** A DPS client's CONNECT; runs on the connection's event loop. */
-    void handle(MqttEndpoint endpoint, ProvisioningTopics.UserName user, String password) {
+    /**
+     * A DPS client's CONNECT; runs on the connection's event loop. Without a password, the client attests with the
+     * X.509 certificate it presented in the TLS handshake ({@code peer}), as the provisioning SDKs connect then.
+     */
+    void handle(MqttEndpoint endpoint, ProvisioningTopics.UserName user, String password, PeerCertificates peer) {
         String clientId = endpoint.clientIdentifier();
         if (!user.registrationId().equals(clientId)) {
             LOG.info("Refused DPS client {} from {}: its client id is not the registration id of its user name ({})",
@@ -57,7 +61,10 @@ public final class MqttProvisioning {
             return;
         }
         Context context = Vertx.currentContext();
-        context.executeBlocking(() -> registrations.authenticate(user.idScope(), user.registrationId(), password))
+        boolean byCertificate = password == null && !peer.isEmpty();
+        context.executeBlocking(() -> byCertificate
+                        ? registrations.authenticateCertificate(user.idScope(), user.registrationId(), peer.chain())
+                        : registrations.authenticate(user.idScope(), user.registrationId(), password))
                 .onComplete(done -> {
                     if (done.failed()) {
                         if (!(done.cause() instanceof IotHubError)) {
@@ -87,8 +94,11 @@ public final class MqttProvisioning {
             LOG.debug("DPS connection of {} failed", device.registrationId(), error);
             endpoint.close();
         });
-        SasTokenExpiry expiry = SasTokenExpiry.start(context.owner(), clock, expiry(password), () -> {
-            LOG.info("The SAS token of DPS client {} expired; closing its MQTT connection", device.registrationId());
+        long expiresAt = device.certificate() != null
+                ? device.certificate().getNotAfter().toInstant().getEpochSecond() : expiry(password);
+        SasTokenExpiry expiry = SasTokenExpiry.start(context.owner(), clock, expiresAt, () -> {
+            LOG.info("The {} of DPS client {} expired; closing its MQTT connection",
+                    device.certificate() != null ? "certificate" : "SAS token", device.registrationId());
             endpoint.close();
         });
         endpoint.closeHandler(ignored -> {

@@ -1,14 +1,17 @@
 package io.github.iothubquickstart.localhub.provisioning;
 
+import java.security.cert.X509Certificate;
 import java.util.Objects;
 
 /**
  * A device that proved it may register as {@code registrationId} in {@code idScope}: through its individual
  * enrollment or one enrollment group (the other null), with the keys it proved (for a group, the derived ones), which
- * become its identity's keys. What a transport holds for the rest of the connection.
+ * become its identity's keys; or with the X.509 {@code certificate} it presented (then {@code keys} is null), which
+ * its identity authenticates with. What a transport holds for the rest of the connection.
  */
 public record AttestedDevice(String idScope, String registrationId, IndividualEnrollment individualEnrollment,
-                             EnrollmentGroup enrollmentGroup, SymmetricKeyAttestation keys) {
+                             EnrollmentGroup enrollmentGroup, SymmetricKeyAttestation keys,
+                             X509Certificate certificate) {
 
     public AttestedDevice {
         Objects.requireNonNull(idScope, "idScope");
@@ -16,6 +19,14 @@ public record AttestedDevice(String idScope, String registrationId, IndividualEn
         if ((individualEnrollment == null) == (enrollmentGroup == null)) {
             throw new IllegalArgumentException("a device registers through exactly one enrollment");
         }
+        if ((keys == null) == (certificate == null)) {
+            throw new IllegalArgumentException("a device attests with symmetric keys or a certificate");
+        }
+    }
+
+    public AttestedDevice(String idScope, String registrationId, IndividualEnrollment individualEnrollment,
+                          EnrollmentGroup enrollmentGroup, SymmetricKeyAttestation keys) {
+        this(idScope, registrationId, individualEnrollment, enrollmentGroup, keys, null);
     }
 
     public EnrollmentSettings settings() {

@@ -7,13 +7,17 @@ import io.github.iothubquickstart.localhub.auth.SasCheck;
 import io.github.iothubquickstart.localhub.auth.SasToken;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
+import io.github.iothubquickstart.localhub.registry.AuthenticationType;
+import io.github.iothubquickstart.localhub.registry.CaCertificate;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.DeviceUpdate;
 import io.github.iothubquickstart.localhub.registry.EdgeHierarchy;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.RequestedAuthentication;
 import io.github.iothubquickstart.localhub.twin.TwinSections;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.twin.TwinService;
+import java.security.cert.X509Certificate;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,15 +57,27 @@ public final class DeviceRegistrations {
     private final SasVerifier verifier;
     private final String assignedHub;
     private final Clock clock;
+    private final CertificateAttestation certificates;
     private final String operationPrefix;
     private final Map<String, KeptOperation> operations = new ConcurrentHashMap<>();
 
     private record KeptOperation(String registrationId, RegistrationOperation outcome, Instant createdAt) {
     }
 
-    /** @param assignedHub the host name devices reach this hub by (as in its connection strings) */
+    /** As the full constructor, with no trusted CA certificate for groups' {@code caReferences} to name. */
     public DeviceRegistrations(ProvisioningService service, ProvisioningStore store, RegistryService registry,
                                TwinService twins, SasVerifier verifier, String assignedHub, Clock clock) {
+        this(service, store, registry, twins, verifier, assignedHub, clock, List::of);
+    }
+
+    /**
+     * @param assignedHub the host name devices reach this hub by (as in its connection strings)
+     * @param trustedCas  the hub's trusted CA certificates ({@code ca-certificate add}), read at each X.509
+     *                    attestation: what X.509 groups' {@code caReferences} name
+     */
+    public DeviceRegistrations(ProvisioningService service, ProvisioningStore store, RegistryService registry,
+                               TwinService twins, SasVerifier verifier, String assignedHub, Clock clock,
+                               Supplier<List<CaCertificate>> trustedCas) {
         this.service = Objects.requireNonNull(service, "service");
         this.store = Objects.requireNonNull(store, "store");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -68,6 +85,7 @@ public final class DeviceRegistrations {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.assignedHub = Objects.requireNonNull(assignedHub, "assignedHub");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.certificates = new CertificateAttestation(store, trustedCas);
         byte[] instance = new byte[8];
         new SecureRandom().nextBytes(instance);
         this.operationPrefix = "4." + HexFormat.of().formatHex(instance) + ".";
@@ -126,6 +144,29 @@ public final class DeviceRegistrations {
         }
         throw refused(registrationId, "no individual enrollment, and no symmetric key enrollment group whose derived"
                 + " key signed the token");
+    }
+
+    /**
+     * Checks the X.509 chain a device presented in its TLS handshake (leaf first) for registration {@code
+     * registrationId}: the leaf's CN is the registration id, and it is its individual enrollment's certificate or
+     * chains to an X.509 group's CA ({@link CertificateAttestation}).
+     *
+     * @throws IotHubError 401 (401002) for any failure, as {@link #authenticate} (the reason is logged)
+     */
+    public AttestedDevice authenticateCertificate(String idScope, String registrationId,
+                                                  List<X509Certificate> chain) {
+        if (!service.idScope().equals(idScope)) {
+            throw refused(registrationId, "unknown ID scope '" + idScope + "' (this hub's is " + service.idScope()
+                    + ")");
+        }
+        if (!RegistrationIds.isValid(registrationId)) {
+            throw refused(registrationId, "the registration id is not valid");
+        }
+        try {
+            return certificates.attest(idScope, registrationId, chain, clock.instant());
+        } catch (CertificateAttestation.RegistrationRefusal refusal) {
+            throw refused(registrationId, "X.509: " + refusal.getMessage());
+        }
     }
 
     /**
@@ -201,10 +242,8 @@ public final class DeviceRegistrations {
 
     /** @return whether the identity was created (rather than found and given the attested keys) */
     private boolean createOrUpdateIdentity(AttestedDevice device) {
-        SymmetricKeyAttestation keys = device.keys();
         boolean iotEdge = device.settings().capabilities().iotEdge();
-        RequestedAuthentication authentication = RequestedAuthentication.sas(keys.primaryKey(),
-                keys.secondaryKey() != null ? keys.secondaryKey() : keys.primaryKey());
+        RequestedAuthentication authentication = attestedAuthentication(device);
         Optional<DeviceIdentity> existing = registry.identity(device.deviceId());
         if (existing.isEmpty()) {
             registry.create(device.deviceId(), new DeviceUpdate(authentication, true, null,
@@ -215,6 +254,25 @@ public final class DeviceRegistrations {
         registry.update(device.deviceId(), new DeviceUpdate(authentication, current.enabled(), null,
                 new EdgeHierarchy(iotEdge, null, null)), null);
         return false;
+    }
+
+    /**
+     * The identity's credentials: the attested keys; for a certificate, the CA when the hub trusts the group's CA
+     * ({@code caReferences}), else the device's own certificate by thumbprint (an individual enrollment, or a group
+     * whose signing certificate the hub does not trust itself), so the device connects with the certificate it
+     * registered with.
+     */
+    private static RequestedAuthentication attestedAuthentication(AttestedDevice device) {
+        if (device.certificate() == null) {
+            SymmetricKeyAttestation keys = device.keys();
+            return RequestedAuthentication.sas(keys.primaryKey(),
+                    keys.secondaryKey() != null ? keys.secondaryKey() : keys.primaryKey());
+        }
+        if (device.enrollmentGroup() != null && CertificateAttestation.byCaReference(device.enrollmentGroup())) {
+            return new RequestedAuthentication(AuthenticationType.CERTIFICATE_AUTHORITY, null, null, null, null);
+        }
+        String thumbprint = ClientCertificates.sha1Thumbprint(device.certificate());
+        return new RequestedAuthentication(AuthenticationType.SELF_SIGNED, null, null, thumbprint, thumbprint);
     }
 
     private void applyInitialTwin(String deviceId, InitialTwin twin) {

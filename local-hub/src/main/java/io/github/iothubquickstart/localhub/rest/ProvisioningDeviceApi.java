@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.provisioning.AttestedDevice;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.provisioning.ProvisioningErrors;
 import io.github.iothubquickstart.localhub.provisioning.RegistrationOperation;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.wire.ProvisioningJson;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The Device Provisioning Service's HTTPS API for devices (the provisioning SDKs' HTTPS transport), on the hub's HTTPS
  * listener: {@code PUT /{idScope}/registrations/{registrationId}/register} and
  * {@code GET /{idScope}/registrations/{registrationId}/operations/{operationId}}, each with the registration's SAS
- * token as {@code Authorization} (checked by the provisioning core), answered 202 with {@code Retry-After} while the
+ * token as {@code Authorization}, or none and the device's X.509 certificate in the TLS handshake (both checked by
+ * the provisioning core), answered 202 with {@code Retry-After} while the
  * operation is in progress and 200 once it ended. No IoT Hub path has this shape, so neither API takes the other's
  * requests; other paths under an ID scope ({@code /0ne...}) are DPS's too and answered 404 in its terms. Every
  * failure is DPS's error JSON ({@code errorCode}, {@code trackingId}, {@code message}), never IoT Hub's.
@@ -87,9 +89,13 @@ public final class ProvisioningDeviceApi {
         }
         String token = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         String body = register && context.body().buffer() != null ? context.body().asString() : null;
+        // Without a token, the device attests with the X.509 certificate of its TLS handshake, as the SDKs send it.
+        PeerCertificates peer = token == null ? PeerCertificates.of(context.request()::sslSession) : null;
         // The core reads its store and writes the registry: off the event loop.
         context.vertx().getOrCreateContext().executeBlocking(() -> {
-            AttestedDevice device = registrations.authenticate(path.idScope(), path.registrationId(), token);
+            AttestedDevice device = peer != null && !peer.isEmpty()
+                    ? registrations.authenticateCertificate(path.idScope(), path.registrationId(), peer.chain())
+                    : registrations.authenticate(path.idScope(), path.registrationId(), token);
             if (!register) {
                 return registrations.operationStatus(device, path.operationId());
             }
