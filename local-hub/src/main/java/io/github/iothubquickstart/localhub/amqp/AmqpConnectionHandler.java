@@ -183,7 +183,8 @@ public final class AmqpConnectionHandler {
                 methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
                 new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))
                 .handingOverRegistrations(registrations == null ? null
-                        : new CertificateRegistrationLogin(vertx, clock, registrations, containerId))
+                        : new CertificateRegistrationLogin(vertx, clock, registrations, containerId,
+                                authenticationTimeout))
                 .start(containerId, authenticationTimeout);
     }
 }

@@ -31,18 +31,29 @@ final class RegistrationAnswers {
     }
 
     static Message answer(RegistrationOperation operation, Object correlationId) {
+        Map<String, Object> applicationProperties = new HashMap<>();
+        if (operation.inProgress()) {
+            applicationProperties.put(RETRY_AFTER, String.valueOf(DeviceRegistrations.RETRY_AFTER_SECONDS));
+        }
+        return message(ProvisioningJson.operation(operation).toString(), applicationProperties, correlationId);
+    }
+
+    /**
+     * DPS's error JSON as the answer itself: what a client whose X.509 certificate attests nothing gets to each request
+     * (it has no SASL outcome to fail), and the Java SDK reads as the error.
+     */
+    static Message refusal(IotHubError error, Object correlationId, Instant now) {
+        return message(ProvisioningJson.error(error, now).toString(), new HashMap<>(), correlationId);
+    }
+
+    private static Message message(String json, Map<String, Object> applicationProperties, Object correlationId) {
         Message message = Message.Factory.create();
         Properties properties = new Properties();
         properties.setCorrelationId(correlationId);
         properties.setContentType(Symbol.valueOf("application/json"));
         message.setProperties(properties);
-        Map<String, Object> applicationProperties = new HashMap<>();
-        if (operation.inProgress()) {
-            applicationProperties.put(RETRY_AFTER, String.valueOf(DeviceRegistrations.RETRY_AFTER_SECONDS));
-        }
         message.setApplicationProperties(new ApplicationProperties(applicationProperties));
-        byte[] json = ProvisioningJson.operation(operation).toString().getBytes(StandardCharsets.UTF_8);
-        message.setBody(new Data(new Binary(json)));
+        message.setBody(new Data(new Binary(json.getBytes(StandardCharsets.UTF_8))));
         return message;
     }
 

@@ -58,7 +58,7 @@ record RegistrationRequest(Operation operation, String operationId, byte[] body,
     }
 
     /** The correlation id to answer with: the request's own, or its message id where it has none. */
-    private static Object correlationId(Message message) {
+    static Object correlationId(Message message) {
         if (message.getProperties() == null) {
             return null;
         }
