@@ -51,9 +51,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * CA only) over MQTT, MQTT_WS, AMQPS and HTTPS: through an individual enrollment holding its certificate, a group
  * holding a signing intermediate, and a group naming a root CA added to the hub ({@code ca-certificate add}); then a
  * {@code DeviceClient} made with the same security provider connects to the assigned hub and sends telemetry.
- * Refused, with no identity created: a certificate that is not the enrollment's, a chain that does not end at the
- * group's CA, an expired certificate, a disabled enrollment, and AMQPS_WS (whose WebSocket says it presents no client
- * certificate).
+ * Refused, with no identity created (and the right certificate registering afterwards): a certificate that is not the
+ * enrollment's, a chain that does not end at the group's CA, an expired certificate; a disabled enrollment; AMQPS_WS
+ * (whose WebSocket says it presents no client certificate).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProvisioningX509EndToEndTest {
@@ -147,37 +147,45 @@ class ProvisioningX509EndToEndTest {
 
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "AMQPS", "HTTPS"})
-    void aCertificateThatIsNotTheEnrollmentsIsRefused(ProvisioningDeviceClientTransportProtocol protocol) {
+    void aCertificateThatIsNotTheEnrollmentsIsRefusedAndTheEnrolledOneIsNot(
+            ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
         String registrationId = id("other-certificate", protocol);
-        hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
-                individual(ClientCertificates.selfSigned(registrationId, YEAR_AGO, YEAR_AHEAD)), null);
+        ClientCertificates.Issued enrolled = ClientCertificates.selfSigned(registrationId, YEAR_AGO, YEAR_AHEAD);
+        hub.hub.provisioning().putIndividualEnrollment(registrationId, null, individual(enrolled), null);
 
         assertRefused(protocol, ClientCertificates.selfSigned(registrationId, YEAR_AGO, YEAR_AHEAD));
+        assertAssigned(register(protocol, enrolled), registrationId);
     }
 
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "AMQPS", "HTTPS"})
-    void aChainThatDoesNotEndAtAGroupsCaIsRefused(ProvisioningDeviceClientTransportProtocol protocol) {
+    void aChainThatDoesNotEndAtAGroupsCaIsRefused(ProvisioningDeviceClientTransportProtocol protocol)
+            throws Exception {
+        String registrationId = id("untrusted", protocol);
         ClientCertificates.Issued otherRoot = ClientCertificates.rootCa("dps-x509-unknown-root", YEAR_AGO,
                 YEAR_AHEAD);
         ClientCertificates.Issued otherIntermediate = ClientCertificates.intermediateCa(otherRoot,
                 "dps-x509-intermediate", YEAR_AGO, YEAR_AHEAD);
 
-        assertRefused(protocol, ClientCertificates.leaf(otherIntermediate, id("untrusted", protocol), YEAR_AGO,
-                YEAR_AHEAD));
+        assertRefused(protocol, ClientCertificates.leaf(otherIntermediate, registrationId, YEAR_AGO, YEAR_AHEAD));
+        assertAssigned(register(protocol, ClientCertificates.leaf(INTERMEDIATE, registrationId, YEAR_AGO,
+                YEAR_AHEAD)), registrationId);
     }
 
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "AMQPS", "HTTPS"})
-    void anExpiredCertificateIsRefused(ProvisioningDeviceClientTransportProtocol protocol) {
+    void anExpiredCertificateIsRefused(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
         String registrationId = id("expired", protocol);
         ClientCertificates.Issued expired = ClientCertificates.selfSigned(registrationId, YEAR_AGO,
                 Instant.now().minus(Duration.ofDays(1)));
         hub.hub.provisioning().putIndividualEnrollment(registrationId, null, individual(expired), null);
+        String memberId = id("expired-member", protocol);
 
         assertRefused(protocol, expired);
-        assertRefused(protocol, ClientCertificates.leaf(INTERMEDIATE, id("expired-member", protocol), YEAR_AGO,
+        assertRefused(protocol, ClientCertificates.leaf(INTERMEDIATE, memberId, YEAR_AGO,
                 Instant.now().minus(Duration.ofDays(1))));
+        assertAssigned(register(protocol, ClientCertificates.leaf(INTERMEDIATE, memberId, YEAR_AGO, YEAR_AHEAD)),
+                memberId);
     }
 
     @ParameterizedTest
