@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CertificateRegistrationLogin {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateRegistrationLogin.class);
+    /** Links a client may open while its certificate is checked: the SDKs open two. */
+    private static final int MAX_WAITING_LINKS = 4;
 
     private final Vertx vertx;
     private final Clock clock;
@@ -57,8 +59,15 @@ final class CertificateRegistrationLogin {
         Context context = vertx.getOrCreateContext();
         List<ProtonLink<?>> waiting = new ArrayList<>(List.of(first));
         boolean[] gone = {false};
-        connection.receiverOpenHandler(waiting::add);
-        connection.senderOpenHandler(waiting::add);
+        Consumer<ProtonLink<?>> hold = link -> {
+            if (waiting.size() >= MAX_WAITING_LINKS) {
+                RefusedLinks.refuse(link, AmqpError.RESOURCE_LIMIT_EXCEEDED, "Wait for the registration's links.");
+            } else {
+                waiting.add(link);
+            }
+        };
+        connection.receiverOpenHandler(hold::accept);
+        connection.senderOpenHandler(hold::accept);
         connection.closeHandler(closed -> {
             gone[0] = true;
             connection.close();
@@ -77,7 +86,7 @@ final class CertificateRegistrationLogin {
                 if (!(done.cause() instanceof IotHubError)) {
                     LOG.error("DPS registration {}: X.509 attestation failed", address, done.cause());
                 }
-                answerRefusals(connection, waiting, address, gone);
+                answerRefusals(connection, waiting, address, gone, budget);
                 return;
             }
             AttestedDevice device = done.result();
@@ -93,7 +102,7 @@ final class CertificateRegistrationLogin {
 
     /** The registration's own links opened, each request answered with the refusal; any other link refused. */
     private void answerRefusals(ProtonConnection connection, List<ProtonLink<?>> waiting, RegistrationAddress address,
-                                boolean[] gone) {
+                                boolean[] gone, ConnectionBudget budget) {
         ProtonSender[] answers = {null};
         Consumer<ProtonLink<?>> open = link -> {
             String linkAddress = link instanceof ProtonReceiver receiver
@@ -102,6 +111,11 @@ final class CertificateRegistrationLogin {
             if (!address.isAddressedBy(linkAddress)) {
                 RefusedLinks.refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "This connection's certificate attests"
                         + " nothing.");
+                return;
+            }
+            if (!budget.admitLink(link)) {
+                RefusedLinks.refuse(link, AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                        "A connection may have at most " + budget.maxLinks() + " links open.");
                 return;
             }
             if (link instanceof ProtonReceiver receiver) {

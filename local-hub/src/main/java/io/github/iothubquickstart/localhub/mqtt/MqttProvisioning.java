@@ -19,6 +19,7 @@ import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,9 +62,9 @@ public final class MqttProvisioning {
             return;
         }
         Context context = Vertx.currentContext();
-        boolean byCertificate = password == null && !peer.isEmpty();
-        context.executeBlocking(() -> byCertificate
-                        ? registrations.authenticateCertificate(user.idScope(), user.registrationId(), peer.chain())
+        List<X509Certificate> chain = password == null ? peer.chain() : List.of();
+        context.executeBlocking(() -> !chain.isEmpty()
+                        ? registrations.authenticateCertificate(user.idScope(), user.registrationId(), chain)
                         : registrations.authenticate(user.idScope(), user.registrationId(), password))
                 .onComplete(done -> {
                     if (done.failed()) {

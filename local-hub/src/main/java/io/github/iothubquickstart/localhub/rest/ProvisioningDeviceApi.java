@@ -12,7 +12,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,11 +92,12 @@ public final class ProvisioningDeviceApi {
         String token = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         String body = register && context.body().buffer() != null ? context.body().asString() : null;
         // Without a token, the device attests with the X.509 certificate of its TLS handshake, as the SDKs send it.
-        PeerCertificates peer = token == null ? PeerCertificates.of(context.request()::sslSession) : null;
+        List<X509Certificate> chain = token == null ? PeerCertificates.of(context.request()::sslSession).chain()
+                : List.of();
         // The core reads its store and writes the registry: off the event loop.
         context.vertx().getOrCreateContext().executeBlocking(() -> {
-            AttestedDevice device = peer != null && !peer.isEmpty()
-                    ? registrations.authenticateCertificate(path.idScope(), path.registrationId(), peer.chain())
+            AttestedDevice device = !chain.isEmpty()
+                    ? registrations.authenticateCertificate(path.idScope(), path.registrationId(), chain)
                     : registrations.authenticate(path.idScope(), path.registrationId(), token);
             if (!register) {
                 return registrations.operationStatus(device, path.operationId());
