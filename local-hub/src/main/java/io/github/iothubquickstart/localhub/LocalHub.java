@@ -46,6 +46,17 @@ import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
+import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
+import io.github.iothubquickstart.localhub.provisioning.ProvisioningService;
+import io.github.iothubquickstart.localhub.mqtt.MqttProvisioning;
+import io.github.iothubquickstart.localhub.data.ProvisioningServicePolicy;
+import io.github.iothubquickstart.localhub.provisioning.ProvisioningServiceAuthenticator;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.rest.EnrollmentGroupRoutes;
+import io.github.iothubquickstart.localhub.rest.EnrollmentRoutes;
+import io.github.iothubquickstart.localhub.rest.ProvisioningServiceApi;
+import io.github.iothubquickstart.localhub.rest.RegistrationStateRoutes;
+import java.util.Optional;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
 import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
@@ -158,6 +169,9 @@ public final class LocalHub implements AutoCloseable {
     private int eventHubsPort;
     private RunningHub published;
     private DashboardToken dashboardToken;
+    private ProvisioningService provisioning;
+    private DeviceRegistrations deviceRegistrations;
+    private SharedAccessPolicy provisioningServicePolicy;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -269,6 +283,10 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
+        provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
+        deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
+                verifier, hostName, clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames, new CertificateAuthenticator(identity.registry(), identity.registry(),
                         trustedCertificateAuthorities()));
@@ -282,7 +300,8 @@ public final class LocalHub implements AutoCloseable {
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
-                        new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock));
+                        new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock,
+                        new MqttProvisioning(deviceRegistrations, clock)));
         EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
                 new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
                 createdAt(), serviceAuthenticator);
@@ -315,8 +334,23 @@ public final class LocalHub implements AutoCloseable {
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, webSockets::mountOn),
+                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn,
+                        webSockets::mountOn),
                 new HttpErrorResponder(clock));
+    }
+
+    /**
+     * DPS's service API (enrollments, registration states) beside IoT Hub's, for holders of the provisioning service's
+     * own policy; {@code ProvisioningServiceClient} reaches it on 443 only (its connection string takes no port).
+     */
+    private ProvisioningServiceApi provisioningServiceApi() {
+        provisioningServicePolicy = ProvisioningServicePolicy.loadOrCreate(dataDirectory);
+        SharedAccessPolicy policy = provisioningServicePolicy;
+        ProvisioningServiceAuthenticator authenticator = new ProvisioningServiceAuthenticator(
+                name -> Optional.of(policy).filter(known -> known.name().equals(name)), new SasVerifier(clock),
+                acceptedHostNames());
+        return new ProvisioningServiceApi(authenticator, new EnrollmentRoutes(provisioning),
+                new EnrollmentGroupRoutes(provisioning), new RegistrationStateRoutes(provisioning), clock);
     }
 
     /** Stops listening, drops every device connection and releases the data directory. Idempotent. */
@@ -492,6 +526,35 @@ public final class LocalHub implements AutoCloseable {
     public String dashboardUrl() {
         requireStarted();
         return dashboardToken.dashboardUrl(hostName, httpsPort);
+    }
+
+    /**
+     * The hub's Device Provisioning Service: enrollments and registration states (blocking calls: the data is in
+     * {@code provisioning.db}).
+     */
+    public ProvisioningService provisioning() {
+        requireStarted();
+        return provisioning;
+    }
+
+    /** What device transports call when a device registers through the Device Provisioning Service. */
+    public DeviceRegistrations deviceRegistrations() {
+        requireStarted();
+        return deviceRegistrations;
+    }
+
+    /**
+     * {@code HostName=<host>;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...}: what
+     * {@code ProvisioningServiceClient} takes. No port: the SDK accepts none and always connects to 443.
+     */
+    public String provisioningServiceConnectionString() {
+        requireStarted();
+        return ConnectionStrings.service(hostName, provisioningServicePolicy);
+    }
+
+    /** The ID scope devices register in ({@code 0ne...}), the same for the life of the data directory. */
+    public String idScope() {
+        return requireStarted().idScope();
     }
 
     /** The CA certificate clients must trust to talk to this hub. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 StartCommand.class,
                 DeviceCommand.class,
                 CaCertificateCommand.class,
+                EnrollmentCommand.class,
                 ConnectionStringCommand.class,
                 MonitorCommand.class,
                 CommandLine.HelpCommand.class},

@@ -2,7 +2,9 @@ package io.github.iothubquickstart.localhub.data;
 
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.storage.SqliteCaCertificates;
+import io.github.iothubquickstart.localhub.provisioning.IdScopes;
 import io.github.iothubquickstart.localhub.storage.SqliteDeviceRegistry;
+import io.github.iothubquickstart.localhub.storage.SqliteProvisioningStore;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import io.github.iothubquickstart.localhub.storage.SqliteTwinStore;
 import java.io.IOException;
@@ -12,12 +14,16 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Everything that makes a local hub "the same hub" across restarts: data directory, certificates, registry. */
+/**
+ * Everything that makes a local hub "the same hub" across restarts: data directory, certificates, registry, and the
+ * Device Provisioning Service's ID scope and enrollments.
+ */
 public final class HubIdentity implements AutoCloseable {
 
     /** Serialises first-time creation between processes sharing a data directory. */
@@ -30,6 +36,8 @@ public final class HubIdentity implements AutoCloseable {
     private final SqliteDeviceRegistry registry;
     private final SqliteTwinStore twins;
     private final SqliteCaCertificates caCertificates;
+    private final SqliteProvisioningStore provisioning;
+    private final String idScope;
 
     private HubIdentity(DataDirectory dataDirectory, HubCertificates certificates, SqliteDeviceRegistry registry,
                         Clock clock) {
@@ -39,6 +47,9 @@ public final class HubIdentity implements AutoCloseable {
         // Opened after the registry, which creates or migrates the schema the twin table belongs to.
         this.twins = SqliteTwinStore.open(registry.databaseFile(), clock);
         this.caCertificates = SqliteCaCertificates.open(registry.databaseFile(), clock);
+        this.provisioning = SqliteProvisioningStore.open(dataDirectory.provisioningDatabaseFile());
+        // Made once in a data directory's life (by the hub or the CLI, whichever comes first), kept in its file.
+        this.idScope = provisioning.idScope(() -> IdScopes.generate(new SecureRandom()));
     }
 
     /** For the hub: creates whatever is missing (CA, server certificate, seeded registry). */
@@ -99,9 +110,20 @@ public final class HubIdentity implements AutoCloseable {
         return caCertificates::trustedCertificates;
     }
 
+    /** The Device Provisioning Service's enrollments and registration states ({@code provisioning.db}). */
+    public SqliteProvisioningStore provisioning() {
+        return provisioning;
+    }
+
+    /** The ID scope devices register in ({@code 0ne} and 8 hex digits), the same for the life of the directory. */
+    public String idScope() {
+        return idScope;
+    }
+
     @Override
     public void close() {
         caCertificates.close();
+        provisioning.close();
         twins.close();
         registry.close();
     }

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class DeviceWebSockets implements Handler<RoutingContext> {
     /** Where the Azure device SDKs open their WebSocket ({@code wss://<host>/$iothub/websocket}). */
     public static final String PATH = "/$iothub/websocket";
+    /**
+     * Where the Java provisioning device client's MQTT_WS opens it: {@code wss://<host>:443} with no path, which its
+     * MQTT library (Paho) turns into {@code /mqtt}. The MQTT listener tells a DPS client by its user name.
+     */
+    public static final String PROVISIONING_MQTT_PATH = "/mqtt";
     /** The query parameter with which a device says it logs in without its TLS client certificate. */
     static final String NO_CLIENT_CERTIFICATE = "iothub-no-client-cert";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWebSockets.class);
@@ -45,6 +50,7 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
     /** Serves the upgrade on the hub's HTTPS listener, at the path the device SDKs use. */
     public void mountOn(Router router) {
         router.get(PATH).handler(this);
+        router.get(PROVISIONING_MQTT_PATH).handler(this);
     }
 
     @Override
