@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub;
 import io.github.iothubquickstart.localhub.amqp.AmqpConnectionHandler;
 import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
 import io.github.iothubquickstart.localhub.amqp.EventHubsEndpoint;
+import io.github.iothubquickstart.localhub.auth.CertificateAuthenticator;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
@@ -238,7 +239,9 @@ public final class LocalHub implements AutoCloseable {
         try {
             wire();
             mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
-            httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
+            // The HTTPS port asks for client certificates only when it is the devices' port (443) too.
+            httpsPort = await(httpServer.listen(requestedWebSocketPort != 0 && requestedWebSocketPort == requestedHttpsPort),
+                    "HTTPS", requestedHttpsPort);
             webSocketPort = listenForWebSockets();
             amqpPort = listenForAmqp();
             eventHubsPort = listenForEventHubs();
@@ -285,7 +288,8 @@ public final class LocalHub implements AutoCloseable {
         deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
                 verifier, hostName, clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
-                verifier, hubNames);
+                verifier, hubNames, new CertificateAuthenticator(identity.registry(), identity.registry(),
+                        trustedCertificateAuthorities()));
         dashboardToken = DashboardToken.random(new SecureRandom());
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
                 dashboardToken);
@@ -326,7 +330,7 @@ public final class LocalHub implements AutoCloseable {
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
                 new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
-                limits.maxConnectedDevices());
+                limits.maxConnectedDevices(), clock);
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,

@@ -17,7 +17,7 @@ final class DeviceAddresses {
     static final String CBS = "$cbs";
     private static final String DEVICES = "/devices/";
     private static final String MODULES = "/modules/";
-    private static final int MAX_ADDRESS_LENGTH = 1024;
+    static final int MAX_ADDRESS_LENGTH = 1024;
 
     /** What a device's or module's address leads to. */
     enum Node {
@@ -86,7 +86,9 @@ final class DeviceAddresses {
         if (owner.isPresent() && !granted.contains(owner.get().identity())) {
             IdentityId identity = owner.get().identity();
             return Decision.refused(AmqpError.UNAUTHORIZED_ACCESS, granted.isEmpty()
-                    ? "No valid SAS token was put on $cbs for this connection."
+                    ? "No valid SAS token was put on $cbs for this connection, and no client certificate of it"
+                    + " authenticates " + (identity.isModule() ? "module " : "device ") + printable(identity.toString())
+                    + "."
                     : "This connection's tokens do not grant " + (identity.isModule() ? "module " : "device ")
                     + printable(identity.toString()) + ".");
         }
