@@ -41,6 +41,7 @@ import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
+import io.github.iothubquickstart.localhub.rest.ProvisioningDeviceApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
@@ -308,7 +309,8 @@ public final class LocalHub implements AutoCloseable {
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
                 serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
-                hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs);
+                hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
+                .withProvisioning(deviceRegistrations);
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null
@@ -331,10 +333,13 @@ public final class LocalHub implements AutoCloseable {
                 new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
                 limits.maxConnectedDevices(), clock);
+        ProvisioningDeviceApi provisioningDevices = new ProvisioningDeviceApi(deviceRegistrations, clock,
+                limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn,
+                List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                        provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }
