@@ -164,6 +164,8 @@ final class AmqpRegistrationConnection {
             return;
         }
         if (requestsInFlight >= REQUEST_CREDIT) {
+            LOG.info("Rejected a DPS request of {} over AMQP: {} requests already wait for their answers",
+                    granted.address(), requestsInFlight);
             Dispositions.settle(receiver, delivery, RegistrationAnswers.rejection(new IotHubError(429, 429001,
                     "Too many requests at once: wait for the answers."), clock.instant()));
             return;

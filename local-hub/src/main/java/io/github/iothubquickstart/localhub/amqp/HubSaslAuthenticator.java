@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link AmqpClientConnection} to grant), or PLAIN as a Device Provisioning Service client with a symmetric key logs
  * in (user {@code {idScope}/registrations/{registrationId}}: {@link RegistrationLogin}; the grant goes under
  * {@link RegistrationLogin#GRANTED} for {@link AmqpRegistrationConnection}). Or none: a client that starts with the
- * plain AMQP header instead of the SASL one (the Node SDKs, rhea; the Java SDKs with an X.509 certificate) skips SASL,
+ * plain AMQP header instead of the SASL one (the Node SDKs, rhea; the Java SDK with an X.509 certificate) skips SASL,
  * as IoT Hub allows, and is then exactly like an ANONYMOUS one: no identity until its put-token on $cbs, or its TLS
  * client certificate ({@link #PEER}). Proton-J's server SASL layer decides this by the client's first 8 bytes ({@code allowSkip});
  * the skip is seen here once the client's AMQP open arrived with no SASL mechanism chosen. A client that has neither
@@ -47,16 +47,19 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     private final Vertx vertx;
     private final Duration deadline;
     private final SaslPlainLogin plain;
-    private final PeerCertificates peer;
     /** Null where Device Provisioning Service clients are not served (the Event Hubs emulator's plain listener). */
     private final RegistrationLogin registrations;
+    private final PeerCertificates peer;
     private Sasl sasl;
     private ProtonConnection connection;
     private NetSocket socket;
     private long deadlineTimer = -1;
     private boolean succeeded;
 
-    /** @param peer the client's certificates; null: those of the socket's own TLS session */
+    /**
+     * @param registrations null where DPS clients are not served
+     * @param peer the client's certificates; null: those of the socket's own TLS session
+     */
     HubSaslAuthenticator(Vertx vertx, Duration deadline, SaslPlainLogin plain, RegistrationLogin registrations,
                          PeerCertificates peer) {
         this.vertx = vertx;
