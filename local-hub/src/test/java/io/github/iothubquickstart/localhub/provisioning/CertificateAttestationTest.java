@@ -110,8 +110,9 @@ class CertificateAttestationTest {
                         "c2VjcmV0LWtleS1vZi10aGUtZW5yb2xsbWVudC0xMjM0NQ==", null)), null);
         service.putEnrollmentGroup("line-4", signing(INTERMEDIATE), null);
 
-        // The CN is not the registration id the device asks for.
-        assertUnauthorized(() -> registrations.authenticateCertificate(SCOPE, "cam-2", enrolled.chain()));
+        // The CN is not the registration id the device asks for (the chain itself would do for the group).
+        assertUnauthorized(() -> registrations.authenticateCertificate(SCOPE, "press-6",
+                ClientCertificates.leaf(INTERMEDIATE, "press-5", BEFORE, AFTER).chain()));
         // Another certificate with the enrolled CN.
         assertUnauthorized(() -> registrations.authenticateCertificate(SCOPE, "cam-1",
                 ClientCertificates.selfSigned("cam-1", BEFORE, AFTER).chain()));
