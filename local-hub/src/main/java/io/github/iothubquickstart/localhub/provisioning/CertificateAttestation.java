@@ -37,23 +37,30 @@ final class CertificateAttestation {
     }
 
     AttestedDevice attest(String idScope, String registrationId, List<X509Certificate> chain, Instant now) {
-        X509Checks.unusableChain(chain).ifPresent(CertificateAttestation::refuse);
+        Optional<String> unusable = X509Checks.unusableChain(chain);
+        if (unusable.isPresent()) {
+            throw new RegistrationRefusal(unusable.get());
+        }
         X509Certificate leaf = chain.get(0);
-        X509Checks.outsideValidity(leaf, now).ifPresent(CertificateAttestation::refuse);
+        Optional<String> invalid = X509Checks.outsideValidity(leaf, now);
+        if (invalid.isPresent()) {
+            throw new RegistrationRefusal(invalid.get());
+        }
         Optional<String> commonName = X509Checks.commonName(leaf);
         if (commonName.isEmpty() || !commonName.get().equals(registrationId)) {
-            refuse("the registration id is not the client certificate's subject CN ("
+            throw new RegistrationRefusal("the registration id is not the client certificate's subject CN ("
                     + commonName.map(name -> "\"" + name + "\"").orElse("none") + ")");
         }
         Optional<IndividualEnrollment> individual = store.individualEnrollment(registrationId);
         if (individual.isPresent()) {
             X509Certificates enrolled = clientCertificates(individual.get().settings().attestation());
             if (enrolled == null) {
-                refuse("its individual enrollment does not attest by an X.509 client certificate");
+                throw new RegistrationRefusal("its individual enrollment does not attest by an X.509 client"
+                        + " certificate");
             }
             if (!leaf.equals(parse(enrolled.primary())) && !leaf.equals(parse(enrolled.secondary()))) {
-                refuse("the client certificate is neither the primary nor the secondary certificate of its"
-                        + " individual enrollment");
+                throw new RegistrationRefusal("the client certificate is neither the primary nor the secondary"
+                        + " certificate of its individual enrollment");
             }
             return new AttestedDevice(idScope, registrationId, individual.get(), null, null, leaf);
         }
@@ -69,9 +76,8 @@ final class CertificateAttestation {
             }
             reasons.add("group " + group.enrollmentGroupId() + ": " + untrusted.get());
         }
-        refuse("no individual enrollment, and no X.509 enrollment group whose CA the chain ends at"
-                + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")"));
-        throw new IllegalStateException("unreachable");
+        throw new RegistrationRefusal("no individual enrollment, and no X.509 enrollment group whose CA the chain"
+                + " ends at" + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")"));
     }
 
     /** Whether the group holds the CA by reference (the hub's trusted store) rather than by its own certificate. */
@@ -108,9 +114,5 @@ final class CertificateAttestation {
 
     private static X509Certificate parse(String certificate) {
         return EnrollmentCertificates.parse(certificate).orElse(null);
-    }
-
-    private static void refuse(String reason) {
-        throw new RegistrationRefusal(reason);
     }
 }
