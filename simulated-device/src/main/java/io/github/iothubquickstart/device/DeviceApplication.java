@@ -12,6 +12,7 @@ import java.util.Random;
  */
 public final class DeviceApplication implements AutoCloseable {
     private final DeviceRunner runner;
+    private final DpsProvisioner provisioner;
     private final LocalHubDefault localHub;
     private final DeviceCommand command;
     private final PrintStream out;
@@ -30,7 +31,9 @@ public final class DeviceApplication implements AutoCloseable {
         ConnectionSettingsResolver<DeviceConnectionSettings> resolver = new ConnectionSettingsResolver<>(
                 ConnectionSettingsResolver.DEVICE_VARIABLE, environment,
                 text -> DeviceConnectionStrings.parse(text, environment), localHub);
-        this.command = new DeviceCommand(resolver, runner, err);
+        this.provisioner = new DpsProvisioner(out);
+        this.command = new DeviceCommand(resolver, new ProvisioningRequests(environment, localHub::enrollment),
+                provisioner, runner, err);
     }
 
     /** Runs until the count is reached, {@link #stop()} is called, or connecting fails; returns the exit status. */
@@ -40,6 +43,7 @@ public final class DeviceApplication implements AutoCloseable {
 
     /** Stops sending and closes the connection; {@link #run} then returns 0. */
     public void stop() {
+        provisioner.stop();
         runner.stop();
     }
 

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * With no connection string, the device uses the local hub of its data directory: the one already running, found
@@ -61,6 +62,15 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         }
     }
 
+    /**
+     * For {@code --provision} without values: an individual enrollment on the local hub (created if missing), as
+     * {@link #settings()} creates the device's identity.
+     */
+    public ProvisioningSettings enrollment() throws ConfigurationException {
+        throw new ConfigurationException("--provision alone needs a local hub with a Device Provisioning Service, "
+                + "which this version does not have: give --id-scope, --registration-id and --symmetric-key");
+    }
+
     private DeviceConnectionSettings fromRunningHub(Path dataDirectory, RunningHub hub) throws ConfigurationException {
         if (hub.mqttPort() != PORT) {
             throw new ConfigurationException("the local hub of " + dataDirectory + " takes devices on port "
@@ -69,7 +79,7 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         }
         String connectionString = LocalHubRegistryClient.forHub(dataDirectory, hub).deviceConnectionString(DEVICE_ID);
         return DeviceConnectionSettings.of(DeviceConnectionString.parse(connectionString),
-                CaTrust.trustingOnly(hub.caCertificateFile(dataDirectory)));
+                trustingOnly(hub.caCertificateFile(dataDirectory)));
     }
 
     private DeviceConnectionSettings startHub(Path dataDirectory) throws ConfigurationException {
@@ -92,7 +102,7 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         out.println("In another terminal: java -jar back-end-application/target/back-end-application.jar --interval 3");
         try {
             return DeviceConnectionSettings.of(DeviceConnectionString.parse(startedHere.deviceConnectionString(DEVICE_ID)),
-                    CaTrust.trustingOnly(startedHere.caCertificateFile()));
+                    trustingOnly(startedHere.caCertificateFile()));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("the local hub has no device " + DEVICE_ID + ": create it with "
                     + "'java -jar local-hub/target/local-hub.jar device create " + DEVICE_ID + "'");
@@ -111,6 +121,10 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         // Still unpublished: find() names the hub of another data directory; else the start failure stands.
         return LocalHubFinder.find(dataDirectory, host, PORT).orElseThrow(() ->
                 new ConfigurationException("cannot start the local hub: " + startFailure.getMessage()));
+    }
+
+    private static X509TrustManager trustingOnly(Path caFile) {
+        return CaTrust.trustManagerFor(CaTrust.readCertificate(caFile));
     }
 
     @Override
