@@ -3,9 +3,11 @@ package io.github.iothubquickstart.localhub;
 import io.github.iothubquickstart.localhub.amqp.AmqpConnectionHandler;
 import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
 import io.github.iothubquickstart.localhub.amqp.EventHubsEndpoint;
+import io.github.iothubquickstart.localhub.auth.CertificateAuthenticator;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
@@ -121,6 +123,7 @@ public final class LocalHub implements AutoCloseable {
     private final int requestedMqttPort;
     private final int requestedHttpsPort;
     private final int requestedWebSocketPort;
+    private final TrustedCertificateAuthorities trustedCertificateAuthorities;
     private final int requestedAmqpPort;
     private final int requestedEventHubsPort;
     private final String hubName;
@@ -174,6 +177,7 @@ public final class LocalHub implements AutoCloseable {
         this.telemetryDurability = builder.telemetryDurability;
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
+        this.trustedCertificateAuthorities = builder.trustedCertificateAuthorities;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -219,7 +223,9 @@ public final class LocalHub implements AutoCloseable {
         try {
             wire();
             mqttPort = await(mqttServer.listen(), "MQTT", requestedMqttPort);
-            httpsPort = await(httpServer.listen(), "HTTPS", requestedHttpsPort);
+            // The HTTPS port asks for client certificates only when it is the devices' port (443) too.
+            httpsPort = await(httpServer.listen(requestedWebSocketPort != 0 && requestedWebSocketPort == requestedHttpsPort),
+                    "HTTPS", requestedHttpsPort);
             webSocketPort = listenForWebSockets();
             amqpPort = listenForAmqp();
             eventHubsPort = listenForEventHubs();
@@ -262,7 +268,8 @@ public final class LocalHub implements AutoCloseable {
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
-                verifier, hubNames);
+                verifier, hubNames, new CertificateAuthenticator(identity.registry(), identity.registry(),
+                        trustedCertificateAuthorities));
         dashboardToken = DashboardToken.random(new SecureRandom());
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
                 dashboardToken);
@@ -300,7 +307,7 @@ public final class LocalHub implements AutoCloseable {
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
-                limits.maxConnectedDevices());
+                limits.maxConnectedDevices(), clock);
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
@@ -700,8 +707,18 @@ public final class LocalHub implements AutoCloseable {
         private HubLimits limits = HubLimits.DEFAULT;
         private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
+        private TrustedCertificateAuthorities trustedCertificateAuthorities = TrustedCertificateAuthorities.none();
 
         private Builder() {
+        }
+
+        /**
+         * The CA certificates whose chains let {@code certificateAuthority} devices and modules in, read at each such
+         * login; default none (selfSigned identities need no CA).
+         */
+        public Builder trustedCertificateAuthorities(TrustedCertificateAuthorities trustedCertificateAuthorities) {
+            this.trustedCertificateAuthorities = Objects.requireNonNull(trustedCertificateAuthorities);
+            return this;
         }
 
         /** Threads that serve connections, MQTT and HTTPS alike; default {@link EventLoopListeners#defaultEventLoops()}. */

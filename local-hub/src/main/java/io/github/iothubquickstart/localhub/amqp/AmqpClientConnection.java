@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -66,6 +68,8 @@ final class AmqpClientConnection {
     private Duration authenticationTimeout;
     private long authenticationTimer = -1;
     private boolean ended;
+    /** The TLS client certificate logs in at most one identity, tried once: IoT Hub's X.509 connections are single. */
+    private boolean certificateTried;
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
@@ -211,6 +215,7 @@ final class AmqpClientConnection {
             }
             return;
         }
+        grantByCertificate(address);
         DeviceAddresses.Decision decision =
                 DeviceAddresses.decide(address, DeviceAddresses.Direction.FROM_DEVICE, grants.keySet());
         if (!decision.allowed()) {
@@ -253,6 +258,7 @@ final class AmqpClientConnection {
             }
             return;
         }
+        grantByCertificate(address);
         DeviceAddresses.Decision decision =
                 DeviceAddresses.decide(address, DeviceAddresses.Direction.TO_DEVICE, grants.keySet());
         if (!decision.allowed()) {
@@ -309,6 +315,38 @@ final class AmqpClientConnection {
             });
         }
         sender.open();
+    }
+
+    /**
+     * The Azure SDKs' X.509 login on AMQP: no SASL, no $cbs, a link to one of the device's (or module's) nodes on a
+     * connection whose TLS handshake presented its certificate. The first such link that names an identity no token
+     * granted tries the certificate for that identity ({@code auth.CertificateAuthenticator}, via
+     * {@link ClaimsBasedSecurity#decideCertificate}); granted, the identity is the connection's until the certificate
+     * expires, as a token's would be. A refusal is logged once; that link and later ones are refused as unauthorized.
+     */
+    private void grantByCertificate(String address) {
+        if (certificateTried || ended || address == null || address.length() > DeviceAddresses.MAX_ADDRESS_LENGTH) {
+            return;
+        }
+        Optional<DeviceAddresses.DeviceAddress> target = DeviceAddresses.parse(address);
+        if (target.isEmpty() || grants.containsKey(target.get().identity())) {
+            return;
+        }
+        PeerCertificates peer = connection.attachments().get(HubSaslAuthenticator.PEER, PeerCertificates.class);
+        if (peer == null || peer.isEmpty()) {
+            return;
+        }
+        certificateTried = true;
+        IdentityId identity = target.get().identity();
+        ClaimsBasedSecurity.Decision decision = security.decideCertificate(identity, peer.chain(), clock.instant());
+        if (decision.claim() == null) {
+            LOG.info("Refused the client certificate of {} for {}: {}", who(), identity, decision.reason());
+            return;
+        }
+        CbsAnswer answer = grant(decision.claim());
+        if (answer.status() != CbsAnswer.OK.status()) {
+            LOG.info("Refused {} with a client certificate from {}: {}", identity, who(), answer.description());
+        }
     }
 
     private void stopTwin(DeviceGrant grant, ProtonSender sender) {

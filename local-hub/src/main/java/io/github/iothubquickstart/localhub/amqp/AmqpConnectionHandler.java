@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
@@ -17,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs), then
+ * Takes each new AMQP connection: devices authenticate with claims-based security (a SAS token put on $cbs) or with
+ * their TLS client certificate (X.509: the first link to one of their nodes), then
  * send telemetry, answer direct methods, use their twins and receive cloud-to-device messages on their own links;
  * back-ends send cloud-to-device messages and read their feedback. Shared by every listener; the state of one
  * connection is its {@link AmqpClientConnection}.
@@ -136,7 +138,12 @@ public final class AmqpConnectionHandler {
      */
     public ProtonSaslAuthenticatorFactory saslAuthenticators() {
         SaslPlainLogin plain = new SaslPlainLogin(hubName, security);
-        return () -> new HubSaslAuthenticator(vertx, authenticationTimeout, plain);
+        return () -> new HubSaslAuthenticator(vertx, authenticationTimeout, plain, null);
+    }
+
+    /** As {@link #saslAuthenticators()}, for one connection whose client certificates are {@code peer}. */
+    HubSaslAuthenticator saslAuthenticator(PeerCertificates peer) {
+        return new HubSaslAuthenticator(vertx, authenticationTimeout, new SaslPlainLogin(hubName, security), peer);
     }
 
     /** Handles one new connection once its SASL exchange succeeded; runs on the connection's event loop. */

@@ -26,7 +26,8 @@ public final class AmqpDeviceServer {
 
     public AmqpDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate,
                             Path privateKey, AmqpConnectionHandler handler) {
-        this(vertx, eventLoops, bindAddress, port, handler, new ProtonServerOptions()
+        // Devices with an X.509 identity log in with their TLS client certificate.
+        this(vertx, eventLoops, bindAddress, port, handler, SslEngines.requestClientCertificates(new ProtonServerOptions())
                 .setSsl(true)
                 .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
                 .setSslEngineOptions(SslEngines.fastest()));

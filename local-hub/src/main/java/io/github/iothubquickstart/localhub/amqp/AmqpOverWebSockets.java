@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.websocket.WebSocketSubprotocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -45,12 +46,12 @@ public final class AmqpOverWebSockets implements WebSocketSubprotocol {
     }
 
     @Override
-    public void serve(NetSocketInternal socket) {
+    public void serve(NetSocketInternal socket, PeerCertificates peer) {
         socket.exceptionHandler(error -> LOG.debug("AMQP over WebSockets connection from {} failed",
                 socket.remoteAddress(), error));
         // The same SASL exchange as on 5671, with its deadline: the upgrade took the HTTPS idle timeout away.
         AdoptedProtonConnections.serve(Vertx.currentContext().owner(), socket, hostName,
                 new ProtonTransportOptions().setMaxFrameSize(AmqpDeviceServer.MAX_FRAME_BYTES),
-                handler.saslAuthenticators().create(), handler::handle);
+                handler.saslAuthenticator(peer), handler::handle);
     }
 }

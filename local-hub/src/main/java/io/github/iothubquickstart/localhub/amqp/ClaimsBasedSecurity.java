@@ -8,6 +8,9 @@ import io.github.iothubquickstart.localhub.auth.InvalidSasTokenException;
 import io.github.iothubquickstart.localhub.auth.SasToken;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -116,6 +119,23 @@ final class ClaimsBasedSecurity {
         }
         return new Decision(CbsAnswer.OK, new Claim.Device(identity, outcome.generationId(),
                 token.expiresAtEpochSecond()), outcome.reason());
+    }
+
+    /**
+     * A device or module that logs in with the connection's TLS client certificate {@code chain} (leaf first) instead
+     * of a token: the Azure SDKs' X.509 devices on AMQP, which open no $cbs link. The claim lasts as long as the leaf.
+     */
+    Decision decideCertificate(IdentityId identity, List<X509Certificate> chain, Instant now) {
+        if (devices == null) {
+            return Decision.refused("devices do not connect on this listener (it serves the Event Hubs-compatible"
+                    + " endpoint only)");
+        }
+        DeviceAuthenticator.Outcome outcome = devices.certificates().authenticate(identity, chain, now);
+        if (!outcome.accepted()) {
+            return Decision.refused(outcome.reason());
+        }
+        return new Decision(CbsAnswer.OK, new Claim.Device(identity, outcome.generationId(),
+                outcome.expiresAtEpochSecond()), outcome.reason());
     }
 
     /**

@@ -17,7 +17,7 @@ final class DeviceAddresses {
     static final String CBS = "$cbs";
     private static final String DEVICES = "/devices/";
     private static final String MODULES = "/modules/";
-    private static final int MAX_ADDRESS_LENGTH = 1024;
+    static final int MAX_ADDRESS_LENGTH = 1024;
 
     /** What a device's or module's address leads to. */
     enum Node {

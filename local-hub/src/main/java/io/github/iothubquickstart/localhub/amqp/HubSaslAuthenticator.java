@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * the Azure SDKs open it (their token follows on $cbs), or PLAIN with a SAS token as the password
  * ({@link SaslPlainLogin}; the claim goes to the connection's attachments under {@link #CLAIM} for
  * {@link AmqpClientConnection} to grant). Or none: a client that starts with the plain AMQP header instead of the SASL
- * one (the Node SDKs, rhea) skips SASL, as IoT Hub allows, and is then exactly like an ANONYMOUS one: no identity until
- * its put-token on $cbs. Proton-J's server SASL layer decides this by the client's first 8 bytes ({@code allowSkip});
+ * one (the Node SDKs, rhea; the Java SDK with an X.509 certificate) skips SASL, as IoT Hub allows, and is then exactly
+ * like an ANONYMOUS one: no identity until its put-token on $cbs, or its TLS client certificate ({@link #PEER}). Proton-J's server SASL layer decides this by the client's first 8 bytes ({@code allowSkip});
  * the skip is seen here once the client's AMQP open arrived with no SASL mechanism chosen. A client that has neither
  * finished SASL nor opened without it within the authentication timeout is closed: until then nothing else would ever
  * close it. Being the one piece every AMQP listener hands its socket to, it
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     /** Where a PLAIN login's claim waits for the connection handler. */
     static final String CLAIM = "localhub.sasl-plain-claim";
+    /** Where the connection's TLS client certificate chain waits for the links that log in with it (X.509). */
+    static final String PEER = "localhub.peer-certificates";
     /** Where the connection's {@link ReadBackPressure} waits for the links that send unasked (Event Hubs receivers). */
     static final String WRITES = "localhub.read-back-pressure";
     static final String ANONYMOUS = "ANONYMOUS";
@@ -39,22 +42,28 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     private final Vertx vertx;
     private final Duration deadline;
     private final SaslPlainLogin plain;
+    private final PeerCertificates peer;
     private Sasl sasl;
     private ProtonConnection connection;
     private NetSocket socket;
     private long deadlineTimer = -1;
     private boolean succeeded;
 
-    HubSaslAuthenticator(Vertx vertx, Duration deadline, SaslPlainLogin plain) {
+    /** @param peer the client's certificates; null: those of the socket's own TLS session */
+    HubSaslAuthenticator(Vertx vertx, Duration deadline, SaslPlainLogin plain, PeerCertificates peer) {
         this.vertx = vertx;
         this.deadline = deadline;
         this.plain = plain;
+        this.peer = peer;
     }
 
     @Override
     public void init(NetSocket socket, ProtonConnection connection, Transport transport) {
         this.socket = socket;
         this.connection = connection;
+        // Read by the first link that logs in with it: the Azure SDKs' X.509 devices skip SASL and $cbs.
+        connection.attachments().set(PEER, PeerCertificates.class,
+                peer != null ? peer : PeerCertificates.of(socket::sslSession));
         if (socket instanceof NetSocketInternal internal) {
             connection.attachments().set(WRITES, ReadBackPressure.class, ReadBackPressure.install(internal));
         }

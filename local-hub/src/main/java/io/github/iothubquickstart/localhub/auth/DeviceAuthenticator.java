@@ -7,6 +7,8 @@ import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleRegistry;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +21,9 @@ import java.util.stream.Stream;
  * password is a SAS token for {@code <host>/devices/<id>} (a module: {@code <host>/devices/<id>/modules/<module id>})
  * signed with one of that identity's own keys and not expired. A module's token may also be signed with one of its
  * device's keys, as IoT Hub takes it (the Java SDK's own end-to-end suite connects every module so): the token still
- * grants that module only.
+ * grants that module only. A CONNECT with no password from a client that presented a TLS client certificate is
+ * decided by the {@link CertificateAuthenticator} instead ({@link #authenticateCertificate}); an X.509 identity never
+ * logs in with a SAS token.
  */
 public final class DeviceAuthenticator {
     static final int MAX_CREDENTIAL_LENGTH = 4096;
@@ -28,6 +32,7 @@ public final class DeviceAuthenticator {
     private final ModuleRegistry modules;
     private final SasVerifier verifier;
     private final Set<String> hubHostNames;
+    private final CertificateAuthenticator certificates;
 
     /**
      * Why a device was let in or not; the reason goes to the hub's log, never to the device. {@code generationId} is
@@ -46,12 +51,41 @@ public final class DeviceAuthenticator {
         }
     }
 
+    /** An authenticator that trusts no CA: selfSigned identities can still log in with their certificates. */
     public DeviceAuthenticator(DeviceRegistry registry, ModuleRegistry modules, SasVerifier verifier,
                                Set<String> hubHostNames) {
+        this(registry, modules, verifier, hubHostNames,
+                new CertificateAuthenticator(registry, modules, TrustedCertificateAuthorities.none()));
+    }
+
+    public DeviceAuthenticator(DeviceRegistry registry, ModuleRegistry modules, SasVerifier verifier,
+                               Set<String> hubHostNames, CertificateAuthenticator certificates) {
         this.registry = registry;
         this.modules = modules;
         this.verifier = verifier;
         this.hubHostNames = Set.copyOf(hubHostNames);
+        this.certificates = certificates;
+    }
+
+    /** The checks of certificates, for transports that authenticate an identity by its TLS client certificate alone. */
+    public CertificateAuthenticator certificates() {
+        return certificates;
+    }
+
+    /**
+     * An MQTT CONNECT without a password, from a client whose TLS handshake presented {@code chain} (leaf first): the
+     * client id and user name as for a SAS token ({@link #authenticate}), then the certificate for that identity.
+     */
+    public Outcome authenticateCertificate(String clientId, String username, List<X509Certificate> chain,
+                                           Instant now) {
+        IdentityId identity = clientId == null ? null : identityOf(clientId);
+        if (identity == null) {
+            return Outcome.refused("client id is not a valid device id nor <device id>/<module id>");
+        }
+        if (username == null || username.length() > MAX_CREDENTIAL_LENGTH || hostNameOf(username, clientId) == null) {
+            return Outcome.refused("user name is not <hub host name>/" + clientId + "/?api-version=...");
+        }
+        return certificates.authenticate(identity, chain, now);
     }
 
     public Outcome authenticate(String clientId, String username, String password) {
@@ -143,10 +177,10 @@ public final class DeviceAuthenticator {
                 : Outcome.refused(describe(check, audience));
     }
 
-    /** An X.509 identity has no key to check a SAS token with; certificates are not checked yet (issue 20). */
+    /** An X.509 identity has no key to check a SAS token with: it logs in with its certificate only. */
     private static String x509Only(Authentication authentication) {
         return "identity authenticates with an X.509 certificate (" + authentication.type().wireName()
-                + "), not a SAS token; the local hub stores X.509 identities but does not authenticate them yet";
+                + "), not a SAS token";
     }
 
     /** {@code <device id>} or {@code <device id>/<module id>}; null when it is neither. */

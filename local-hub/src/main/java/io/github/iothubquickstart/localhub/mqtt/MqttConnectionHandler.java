@@ -14,6 +14,7 @@ import io.github.iothubquickstart.localhub.methods.MethodResult;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -68,8 +69,11 @@ public final class MqttConnectionHandler {
         this.maxConnectedDevices = maxConnectedDevices;
     }
 
-    /** Handles one new connection; runs on the connection's event loop. */
-    public void handle(MqttEndpoint endpoint) {
+    /**
+     * Handles one new connection; runs on the connection's event loop. {@code peer} is the certificate chain its TLS
+     * handshake presented: a CONNECT without a password logs in with it (X.509), one with a password with a SAS token.
+     */
+    public void handle(MqttEndpoint endpoint, PeerCertificates peer) {
         String clientId = endpoint.clientIdentifier();
         String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
@@ -79,7 +83,9 @@ public final class MqttConnectionHandler {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
             return;
         }
-        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(clientId, username, password);
+        DeviceAuthenticator.Outcome outcome = password == null && username != null && !peer.isEmpty()
+                ? authenticator.authenticateCertificate(clientId, username, peer.chain(), clock.instant())
+                : authenticator.authenticate(clientId, username, password);
         if (!outcome.accepted()) {
             LOG.info("Refused device {} from {}: {}", printable(clientId), endpoint.remoteAddress(), printable(outcome.reason()));
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
@@ -120,7 +126,7 @@ public final class MqttConnectionHandler {
         });
         SasTokenExpiry expiry = SasTokenExpiry.start(Vertx.currentContext().owner(), clock,
                 outcome.expiresAtEpochSecond(), () -> {
-                    LOG.info("The SAS token of {} expired; closing its MQTT connection", clientId);
+                    LOG.info("The SAS token or certificate of {} expired; closing its MQTT connection", clientId);
                     endpoint.close();
                 });
         endpoint.closeHandler(ignored -> {

@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.mqtt;
 
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,7 +41,8 @@ public final class MqttDeviceServer {
         this.port = port;
         this.handler = handler;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
-        this.options = new MqttServerOptions()
+        // Devices with an X.509 identity log in with their TLS client certificate.
+        this.options = SslEngines.requestClientCertificates(new MqttServerOptions())
                 .setHost(bindAddress)
                 .setSsl(true)
                 .setKeyCertOptions(SslEngines.serverKeyCert(vertx, certificate, privateKey))
@@ -70,7 +72,8 @@ public final class MqttDeviceServer {
 
     private void serve(NetSocketInternal socket) {
         ReadBackPressure.install(socket);
-        AdoptedMqttConnections.serve(socket, options, handler::handle,
+        PeerCertificates peer = PeerCertificates.of(socket::sslSession);
+        AdoptedMqttConnections.serve(socket, options, endpoint -> handler.handle(endpoint, peer),
                 error -> LOG.debug("MQTT connection failed before CONNECT", error));
     }
 

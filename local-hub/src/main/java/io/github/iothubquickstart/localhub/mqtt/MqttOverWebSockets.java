@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
 import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.websocket.WebSocketSubprotocol;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttServerOptions;
@@ -36,10 +37,10 @@ public final class MqttOverWebSockets implements WebSocketSubprotocol {
     }
 
     @Override
-    public void serve(NetSocketInternal socket) {
+    public void serve(NetSocketInternal socket, PeerCertificates peer) {
         ReadBackPressure.install(socket);
         // MQTT's CONNECT timeout (set by AdoptedMqttConnections) is the deadline for a client that says nothing.
-        AdoptedMqttConnections.serve(socket, options, handler::handle,
+        AdoptedMqttConnections.serve(socket, options, endpoint -> handler.handle(endpoint, peer),
                 error -> LOG.debug("MQTT over WebSockets connection failed before CONNECT", error));
     }
 }

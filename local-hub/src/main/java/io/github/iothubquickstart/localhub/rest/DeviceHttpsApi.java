@@ -8,12 +8,14 @@ import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@code POST /devices/{id}/messages/events}, a module's under {@code /devices/{id}/modules/{mid}/}), and a device's
  * cloud-to-device messages ({@link HttpsCloudToDevice}). Each request carries its own SAS token
  * ({@code Authorization}), checked as an MQTT CONNECT is ({@link DeviceAuthenticator}), for the identity in its path:
- * a device's token does nothing for another device (401). A request is activity (lastActivityTime) but never a
+ * a device's token does nothing for another device (401). A request without one, on a connection whose TLS handshake
+ * presented a client certificate (the SDKs' X.509 devices, on 443), is authenticated by that certificate for the
+ * identity in its path ({@code auth.CertificateAuthenticator}). A request is activity (lastActivityTime) but never a
  * connection: IoT Hub shows HTTPS devices as disconnected.
  */
 public final class DeviceHttpsApi {
@@ -39,6 +43,7 @@ public final class DeviceHttpsApi {
     private final TelemetryFeed telemetry;
     private final HttpsCloudToDevice cloudToDevice;
     private final int maxRequestsInFlight;
+    private final Clock clock;
     private final AtomicInteger requestsInFlight = new AtomicInteger();
 
     /**
@@ -46,7 +51,8 @@ public final class DeviceHttpsApi {
      *                            request is a device at work); past it IoT Hub's 429 ThrottlingException
      */
     public DeviceHttpsApi(DeviceAuthenticator authenticator, ConnectedDevices devices, TelemetryFeed telemetry,
-                          CloudToDeviceQueues queues, int maxRequestsInFlight) {
+                          CloudToDeviceQueues queues, int maxRequestsInFlight, Clock clock) {
+        this.clock = clock;
         this.authenticator = authenticator;
         this.devices = devices;
         this.telemetry = telemetry;
@@ -157,7 +163,7 @@ public final class DeviceHttpsApi {
         IdentityId identity = moduleId == null ? IdentityId.device(deviceId) : IdentityId.module(deviceId, moduleId);
         String header = context.request().getHeader("Authorization");
         if (header == null) {
-            throw IotHubErrors.unauthorized("The Authorization header with the device's SAS token is missing.");
+            return authenticateCertificate(context, identity);
         }
         DeviceAuthenticator.Outcome outcome;
         try {
@@ -170,6 +176,26 @@ public final class DeviceHttpsApi {
                     outcome.reason());
             throw IotHubErrors.unauthorized("The SAS token does not grant " + identity + " (unregistered or disabled,"
                     + " another identity's token, a wrong signature or an expired token).");
+        }
+        devices.activeWithoutConnection(identity);
+        return outcome;
+    }
+
+    /** No Authorization header: the connection's TLS client certificate, if it presented one, for the path's identity. */
+    private DeviceAuthenticator.Outcome authenticateCertificate(RoutingContext context, IdentityId identity) {
+        PeerCertificates peer = PeerCertificates.of(context.request()::sslSession);
+        if (peer.isEmpty()) {
+            throw IotHubErrors.unauthorized("The Authorization header with the device's SAS token is missing, and the"
+                    + " connection presented no client certificate.");
+        }
+        DeviceAuthenticator.Outcome outcome =
+                authenticator.certificates().authenticate(identity, peer.chain(), clock.instant());
+        if (!outcome.accepted()) {
+            LOG.info("Refused an HTTPS request of {} from {}: {}", identity, context.request().remoteAddress(),
+                    outcome.reason());
+            throw IotHubErrors.unauthorized("The client certificate does not authenticate " + identity
+                    + " (unregistered or disabled, not an X.509 identity, an unknown thumbprint, an untrusted chain,"
+                    + " an expired certificate or another identity's).");
         }
         devices.activeWithoutConnection(identity);
         return outcome;

@@ -65,15 +65,32 @@ public final class RestServer {
         options.setReuseAddress(true);
     }
 
-    /** One HTTPS server per event loop, all on the same port. */
-    public Future<Integer> listen() {
-        return listen(port);
+    /**
+     * One HTTPS server per event loop, all on the same port.
+     *
+     * @param forDevices whether devices reach it too (it is also the WebSocket port): see {@link #listen(int)}
+     */
+    public Future<Integer> listen(boolean forDevices) {
+        return listen(port, forDevices);
     }
 
-    /** The same endpoint on one more port (443 for MQTT over WebSockets); completes with the port. */
+    /**
+     * The same endpoint on one more port (443, where the device SDKs open HTTPS, MQTT and AMQP over WebSockets);
+     * completes with the port. Only a port for devices asks TLS clients for a certificate (X.509 devices log in with
+     * it): on the main HTTPS port, where browsers open the dashboard, a browser with client certificates installed
+     * would ask its user to pick one for nothing.
+     */
     public Future<Integer> listen(int port) {
+        return listen(port, true);
+    }
+
+    private Future<Integer> listen(int port, boolean forDevices) {
+        HttpServerOptions portOptions = new HttpServerOptions(options);
+        if (forDevices) {
+            SslEngines.requestClientCertificates(portOptions);
+        }
         return listeners.listen(port, actualPort -> {
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(actualPort)).requestHandler(router);
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions(portOptions).setPort(actualPort)).requestHandler(router);
             servers.add(server);
             return server.listen().map(HttpServer::actualPort);
         });

@@ -3,10 +3,13 @@ package io.github.iothubquickstart.localhub.tls;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
 
 /**
@@ -24,6 +27,17 @@ public final class SslEngines {
     /** For the start-up log line. */
     public static String fastestName() {
         return OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "JDK";
+    }
+
+    /**
+     * Makes a device listener ask each client for a certificate without requiring one (a device with a SAS token has
+     * none) and take whatever chain it presents ({@link AnyClientCertificate}): the device's certificate is checked
+     * at login, for the identity it claims ({@link PeerCertificates}). The same with BoringSSL and the JDK engine.
+     */
+    public static <T extends NetServerOptions> T requestClientCertificates(T options) {
+        options.setClientAuth(ClientAuth.REQUEST);
+        options.setTrustOptions(TrustOptions.wrap(AnyClientCertificate.INSTANCE));
+        return options;
     }
 
     /**

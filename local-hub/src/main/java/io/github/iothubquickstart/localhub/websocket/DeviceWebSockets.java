@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.websocket;
 
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class DeviceWebSockets implements Handler<RoutingContext> {
     /** Where the Azure device SDKs open their WebSocket ({@code wss://<host>/$iothub/websocket}). */
     public static final String PATH = "/$iothub/websocket";
+    /** The query parameter with which a device says it logs in without its TLS client certificate. */
+    static final String NO_CLIENT_CERTIFICATE = "iothub-no-client-cert";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWebSockets.class);
 
     private final Map<String, WebSocketSubprotocol> subprotocols = new LinkedHashMap<>();
@@ -66,14 +69,19 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
                 .set("Connection", "Upgrade")
                 .set("Sec-WebSocket-Accept", WebSocketHandshake.acceptKey(request.getHeader("Sec-WebSocket-Key")))
                 .set("Sec-WebSocket-Protocol", subprotocol.name());
+        // The Azure SDKs say iothub-no-client-cert=true when they log in with a SAS token: IoT Hub then asks for no
+        // client certificate, so a certificate such a client still presents authenticates nothing (AMQPS_WS says it
+        // always, which is why the SDKs cannot use X.509 on AMQPS_WS with IoT Hub).
+        boolean withheld = "true".equalsIgnoreCase(request.getParam(NO_CLIENT_CERTIFICATE));
         // Writes the 101 with those headers and hands over the raw TLS connection, HTTP codec removed.
         request.toNetSocket()
-                .onSuccess(socket -> serve((NetSocketInternal) socket, subprotocol))
+                .onSuccess(socket -> serve((NetSocketInternal) socket, subprotocol, withheld
+                        ? PeerCertificates.withheld() : PeerCertificates.of(socket::sslSession)))
                 .onFailure(error -> LOG.debug("WebSocket upgrade from {} failed", request.remoteAddress(), error));
     }
 
     /** Runs on the connection's event loop, before it reads another byte. */
-    private static void serve(NetSocketInternal socket, WebSocketSubprotocol subprotocol) {
+    private static void serve(NetSocketInternal socket, WebSocketSubprotocol subprotocol, PeerCertificates peer) {
         ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
         // The HTTPS idle timeout no longer applies: the protocol's own deadlines and keep-alive take over.
         IdleStateHandler httpIdle = pipeline.get(IdleStateHandler.class);
@@ -89,6 +97,6 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
                 .maxFramePayloadLength(subprotocol.maxFramePayloadBytes())
                 .build()));
         pipeline.addBefore("handler", "webSocketFrames", new WebSocketFrames());
-        subprotocol.serve(socket);
+        subprotocol.serve(socket, peer);
     }
 }

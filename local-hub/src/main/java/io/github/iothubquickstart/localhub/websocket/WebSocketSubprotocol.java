@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.websocket;
 
+import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.vertx.core.internal.net.NetSocketInternal;
 
 /** A protocol the devices' WebSocket endpoint serves, chosen by the subprotocol the client asks for in its upgrade. */
@@ -13,7 +14,8 @@ public interface WebSocketSubprotocol {
     /**
      * Serves one upgraded connection. The socket's pipeline already turns binary frames into bytes and each write
      * into one binary frame; runs on the connection's event loop before it reads another byte. The HTTPS idle timeout
-     * is gone: the protocol sets its own deadline for a client that says nothing.
+     * is gone: the protocol sets its own deadline for a client that says nothing. {@code peer} is the client
+     * certificate chain of the TLS connection, withheld when the upgrade said {@code iothub-no-client-cert=true}.
      */
-    void serve(NetSocketInternal socket);
+    void serve(NetSocketInternal socket, PeerCertificates peer);
 }
