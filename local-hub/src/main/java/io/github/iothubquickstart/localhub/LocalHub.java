@@ -45,6 +45,9 @@ import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
+import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
+import io.github.iothubquickstart.localhub.provisioning.ProvisioningService;
+import io.github.iothubquickstart.localhub.mqtt.MqttProvisioning;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
 import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
@@ -156,6 +159,8 @@ public final class LocalHub implements AutoCloseable {
     private int eventHubsPort;
     private RunningHub published;
     private DashboardToken dashboardToken;
+    private ProvisioningService provisioning;
+    private DeviceRegistrations deviceRegistrations;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -267,6 +272,10 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
+        provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
+        deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
+                verifier, hostName, clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames, new CertificateAuthenticator(identity.registry(), identity.registry(),
                         trustedCertificateAuthorities));
@@ -279,7 +288,8 @@ public final class LocalHub implements AutoCloseable {
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
-                        new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock));
+                        new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock,
+                        new MqttProvisioning(deviceRegistrations, clock)));
         EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
                 new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
                 createdAt(), serviceAuthenticator);
@@ -488,6 +498,26 @@ public final class LocalHub implements AutoCloseable {
     public String dashboardUrl() {
         requireStarted();
         return dashboardToken.dashboardUrl(hostName, httpsPort);
+    }
+
+    /**
+     * The hub's Device Provisioning Service: enrollments and registration states (blocking calls: the data is in
+     * {@code provisioning.db}).
+     */
+    public ProvisioningService provisioning() {
+        requireStarted();
+        return provisioning;
+    }
+
+    /** What device transports call when a device registers through the Device Provisioning Service. */
+    public DeviceRegistrations deviceRegistrations() {
+        requireStarted();
+        return deviceRegistrations;
+    }
+
+    /** The ID scope devices register in ({@code 0ne...}), the same for the life of the data directory. */
+    public String idScope() {
+        return requireStarted().idScope();
     }
 
     /** The CA certificate clients must trust to talk to this hub. */

@@ -62,7 +62,9 @@ public final class SasToken {
         String resource = decode(RESOURCE, rawResource, false);
         byte[] signature = decodeSignature(decode(SIGNATURE, rawSignature, true));
         long expiry = parseExpiry(decode(EXPIRY, rawExpiry, false));
-        String keyName = rawKeyName == null ? null : nonEmpty(KEY_NAME, decode(KEY_NAME, rawKeyName, false));
+        // An empty skn is no key name: the Java provisioning device client signs "...&se=..&skn=".
+        String keyName = rawKeyName == null || rawKeyName.isEmpty() ? null
+                : nonEmpty(KEY_NAME, decode(KEY_NAME, rawKeyName, false));
         return new SasToken(nonEmpty(RESOURCE, resource), rawResource, signature, expiry, keyName);
     }
 

@@ -23,6 +23,8 @@ public final class DataDirectory {
     public static final String ENVIRONMENT_VARIABLE = LocalHubDataDirectory.ENVIRONMENT_VARIABLE;
     public static final String DEFAULT_DIRECTORY_NAME = LocalHubDataDirectory.DEFAULT_DIRECTORY_NAME;
     public static final String REGISTRY_DATABASE = "registry.db";
+    /** The Device Provisioning Service's ID scope, enrollments and registration states. */
+    public static final String PROVISIONING_DATABASE = "provisioning.db";
 
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
     private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.complementOf(
@@ -90,6 +92,10 @@ public final class DataDirectory {
 
     public Path registryDatabaseFile() {
         return path.resolve(REGISTRY_DATABASE);
+    }
+
+    public Path provisioningDatabaseFile() {
+        return path.resolve(PROVISIONING_DATABASE);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.github.iothubquickstart.localhub.data;
 
+import io.github.iothubquickstart.localhub.provisioning.IdScopes;
 import io.github.iothubquickstart.localhub.storage.SqliteDeviceRegistry;
+import io.github.iothubquickstart.localhub.storage.SqliteProvisioningStore;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import io.github.iothubquickstart.localhub.storage.SqliteTwinStore;
 import java.io.IOException;
@@ -10,12 +12,16 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Everything that makes a local hub "the same hub" across restarts: data directory, certificates, registry. */
+/**
+ * Everything that makes a local hub "the same hub" across restarts: data directory, certificates, registry, and the
+ * Device Provisioning Service's ID scope and enrollments.
+ */
 public final class HubIdentity implements AutoCloseable {
 
     /** Serialises first-time creation between processes sharing a data directory. */
@@ -27,6 +33,8 @@ public final class HubIdentity implements AutoCloseable {
     private final HubCertificates certificates;
     private final SqliteDeviceRegistry registry;
     private final SqliteTwinStore twins;
+    private final SqliteProvisioningStore provisioning;
+    private final String idScope;
 
     private HubIdentity(DataDirectory dataDirectory, HubCertificates certificates, SqliteDeviceRegistry registry,
                         Clock clock) {
@@ -35,6 +43,9 @@ public final class HubIdentity implements AutoCloseable {
         this.registry = registry;
         // Opened after the registry, which creates or migrates the schema the twin table belongs to.
         this.twins = SqliteTwinStore.open(registry.databaseFile(), clock);
+        this.provisioning = SqliteProvisioningStore.open(dataDirectory.provisioningDatabaseFile());
+        // Made once in a data directory's life (by the hub or the CLI, whichever comes first), kept in its file.
+        this.idScope = provisioning.idScope(() -> IdScopes.generate(new SecureRandom()));
     }
 
     /** For the hub: creates whatever is missing (CA, server certificate, seeded registry). */
@@ -82,8 +93,19 @@ public final class HubIdentity implements AutoCloseable {
         return twins;
     }
 
+    /** The Device Provisioning Service's enrollments and registration states ({@code provisioning.db}). */
+    public SqliteProvisioningStore provisioning() {
+        return provisioning;
+    }
+
+    /** The ID scope devices register in ({@code 0ne} and 8 hex digits), the same for the life of the directory. */
+    public String idScope() {
+        return idScope;
+    }
+
     @Override
     public void close() {
+        provisioning.close();
         twins.close();
         registry.close();
     }

@@ -53,12 +53,16 @@ public final class MqttConnectionHandler {
     private final PersistentSessions persistentSessions;
     private final CloudToDeviceQueues cloudToDevice;
     private final Clock clock;
+    private final MqttProvisioning provisioning;
 
+    /** @param provisioning serves the Device Provisioning Service's clients, told apart by their user name */
     public MqttConnectionHandler(DeviceAuthenticator authenticator, ConnectedDevices devices,
                                  PersistentSessions persistentSessions, DirectMethodService methods,
                                  TelemetryFeed telemetry, MqttTwinRequests twinRequests,
-                                 CloudToDeviceQueues cloudToDevice, int maxConnectedDevices, Clock clock) {
+                                 CloudToDeviceQueues cloudToDevice, int maxConnectedDevices, Clock clock,
+                                 MqttProvisioning provisioning) {
         this.clock = clock;
+        this.provisioning = provisioning;
         this.cloudToDevice = cloudToDevice;
         this.authenticator = authenticator;
         this.devices = devices;
@@ -81,6 +85,11 @@ public final class MqttConnectionHandler {
             LOG.info("Refused {} from {}: MQTT protocol version {} (IoT Hub speaks 3.1.1)",
                     clientId, endpoint.remoteAddress(), endpoint.protocolVersion());
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+            return;
+        }
+        Optional<ProvisioningTopics.UserName> provisioningClient = ProvisioningTopics.userName(username);
+        if (provisioningClient.isPresent()) {
+            provisioning.handle(endpoint, provisioningClient.get(), password);
             return;
         }
         DeviceAuthenticator.Outcome outcome = password == null && username != null && !peer.isEmpty()
@@ -333,7 +342,7 @@ public final class MqttConnectionHandler {
         endpoint.close();
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         if (text == null) {
             return "(none)";
         }

@@ -30,6 +30,11 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
     public static final String PATH = "/$iothub/websocket";
     /** The query parameter with which a device says it logs in without its TLS client certificate. */
     static final String NO_CLIENT_CERTIFICATE = "iothub-no-client-cert";
+    /**
+     * Where the Java provisioning device client's MQTT_WS opens it: {@code wss://<host>:443} with no path, which its
+     * MQTT library (Paho) turns into {@code /mqtt}. The MQTT listener tells a DPS client by its user name.
+     */
+    public static final String PROVISIONING_MQTT_PATH = "/mqtt";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWebSockets.class);
 
     private final Map<String, WebSocketSubprotocol> subprotocols = new LinkedHashMap<>();
@@ -45,6 +50,7 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
     /** Serves the upgrade on the hub's HTTPS listener, at the path the device SDKs use. */
     public void mountOn(Router router) {
         router.get(PATH).handler(this);
+        router.get(PROVISIONING_MQTT_PATH).handler(this);
     }
 
     @Override

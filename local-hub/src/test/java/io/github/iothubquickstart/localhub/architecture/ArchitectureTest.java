@@ -18,7 +18,8 @@ class ArchitectureTest {
     private static final String HUB = "io.github.iothubquickstart.localhub";
     private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".amqp..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
     private static final String[] FEATURES = {HUB + ".connections..", HUB + ".methods..", HUB + ".twin..",
-            HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query..", HUB + ".cloudtodevice.."};
+            HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query..", HUB + ".cloudtodevice..",
+            HUB + ".provisioning.."};
 
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
