@@ -4,6 +4,7 @@ import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.Environment;
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.util.Random;
 
 /**
@@ -27,7 +28,7 @@ public final class DeviceApplication implements AutoCloseable {
         this.out = out;
         this.err = err;
         this.runner = new DeviceRunner(out, err, random);
-        this.localHub = new LocalHubDefault(environment, out, localHubAddress);
+        this.localHub = new LocalHubDefault(environment, out, localHubAddress, new SecureRandom());
         ConnectionSettingsResolver<DeviceConnectionSettings> resolver = new ConnectionSettingsResolver<>(
                 ConnectionSettingsResolver.DEVICE_VARIABLE, environment,
                 text -> DeviceConnectionStrings.parse(text, environment), localHub);

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Random;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -30,6 +31,8 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionSettings>, AutoCloseable {
     static final String DEVICE_ID = "MyJavaDevice";
+    /** The registration id, and so the device id, of {@code --provision} on the local hub. */
+    static final String PROVISIONED_DEVICE_ID = "my-provisioned-device";
     private static final int PORT = LocalHubDefaults.MQTT_PORT;
     /** A hub that won the race to start listens a moment before it publishes itself. */
     private static final Duration PUBLICATION_WAIT = Duration.ofSeconds(10);
@@ -37,13 +40,19 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
     private final Environment environment;
     private final PrintStream out;
     private final String host;
+    private final Random random;
     private LocalHub startedHere;
+    private LocalHubException lastStartFailure;
 
-    /** @param host the loopback address of the local hub: 127.0.0.1 for users, another one in tests */
-    public LocalHubDefault(Environment environment, PrintStream out, String host) {
+    /**
+     * @param host   the loopback address of the local hub: 127.0.0.1 for users, another one in tests
+     * @param random makes the key of the local hub's enrollment for {@code --provision}
+     */
+    public LocalHubDefault(Environment environment, PrintStream out, String host, Random random) {
         this.environment = environment;
         this.out = out;
         this.host = host;
+        this.random = random;
     }
 
     @Override
@@ -63,12 +72,33 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
     }
 
     /**
-     * For {@code --provision} without values: an individual enrollment on the local hub (created if missing), as
-     * {@link #settings()} creates the device's identity.
+     * For {@code --provision} without values: an individual enrollment on the local hub this device starts (created
+     * with a random key the first time, kept in the hub's data directory), as {@link #settings()} creates the
+     * device's identity. A hub already running elsewhere publishes no provisioning credentials: that is named.
      */
     public ProvisioningSettings enrollment() throws ConfigurationException {
-        throw new ConfigurationException("--provision alone needs a local hub with a Device Provisioning Service, "
-                + "which this version does not have: give --id-scope, --registration-id and --symmetric-key");
+        Path dataDirectory = LocalHubDataDirectory.resolve(null, environment::get);
+        try {
+            Optional<RunningHub> running = LocalHubFinder.find(dataDirectory, host, PORT);
+            if (running.isPresent()) {
+                throw runningHubHasNoEnrollmentApi(running.get());
+            }
+            if (!startHub(dataDirectory, PROVISIONED_DEVICE_ID)) {
+                throw runningHubHasNoEnrollmentApi(awaitOtherHub(dataDirectory, lastStartFailure));
+            }
+        } catch (LocalHubClientException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        LocalHubEnrollment enrollment = new LocalHubEnrollment(startedHere.provisioning(), random);
+        return new ProvisioningSettings(startedHere.hostName(), startedHere.idScope(), PROVISIONED_DEVICE_ID,
+                enrollment.symmetricKey(PROVISIONED_DEVICE_ID), trustingOnly(startedHere.caCertificateFile()));
+    }
+
+    private static ConfigurationException runningHubHasNoEnrollmentApi(RunningHub hub) {
+        return new ConfigurationException("--provision alone enrolls the device on a local hub it starts, but one "
+                + "already runs on " + hub.hostName() + ":" + hub.mqttPort() + ": enroll it there with 'java -jar "
+                + "local-hub/target/local-hub.jar enrollment create ...' and pass the values it prints "
+                + "(--provisioning-host, --id-scope, --registration-id, --symmetric-key)");
     }
 
     private DeviceConnectionSettings fromRunningHub(Path dataDirectory, RunningHub hub) throws ConfigurationException {
@@ -83,14 +113,34 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
     }
 
     private DeviceConnectionSettings startHub(Path dataDirectory) throws ConfigurationException {
+        if (!startHub(dataDirectory, DEVICE_ID)) {
+            out.println("Another local hub started at the same moment; using it.");
+            return fromRunningHub(dataDirectory, awaitOtherHub(dataDirectory, lastStartFailure));
+        }
+        try {
+            return DeviceConnectionSettings.of(DeviceConnectionString.parse(startedHere.deviceConnectionString(DEVICE_ID)),
+                    trustingOnly(startedHere.caCertificateFile()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("the local hub has no device " + DEVICE_ID + ": create it with "
+                    + "'java -jar local-hub/target/local-hub.jar device create " + DEVICE_ID + "'");
+        }
+    }
+
+    /**
+     * Starts the hub in this process; false when another one won the race to the port (then
+     * {@link #lastStartFailure} says why this one did not start).
+     *
+     * @param deviceId the device the back-end is then pointed at
+     */
+    private boolean startHub(Path dataDirectory, String deviceId) throws ConfigurationException {
         out.println("No connection string given and no local hub on " + host + ":" + PORT
                 + ": starting one inside this process (data in " + dataDirectory + ").");
         try {
             startedHere = LocalHub.builder().bindAddress(host).dataDirectory(dataDirectory).build().start();
         } catch (LocalHubException e) {
             if (LocalHubProbe.isListening(host, PORT)) {
-                out.println("Another local hub started at the same moment; using it.");
-                return fromRunningHub(dataDirectory, awaitOtherHub(dataDirectory, e));
+                lastStartFailure = e;
+                return false;
             }
             throw new ConfigurationException("cannot start the local hub: " + e.getMessage());
         } catch (StorageException | CertificateStoreException e) {
@@ -99,14 +149,9 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
         out.println("Local hub ready: devices on " + host + ":" + startedHere.mqttPort() + ", services on " + host
                 + ":" + startedHere.httpsPort() + ". It stops when this device stops.");
         out.println("Dashboard: " + startedHere.dashboardUrl());
-        out.println("In another terminal: java -jar back-end-application/target/back-end-application.jar --interval 3");
-        try {
-            return DeviceConnectionSettings.of(DeviceConnectionString.parse(startedHere.deviceConnectionString(DEVICE_ID)),
-                    trustingOnly(startedHere.caCertificateFile()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("the local hub has no device " + DEVICE_ID + ": create it with "
-                    + "'java -jar local-hub/target/local-hub.jar device create " + DEVICE_ID + "'");
-        }
+        out.println("In another terminal: java -jar back-end-application/target/back-end-application.jar"
+                + (deviceId.equals(DEVICE_ID) ? "" : " --device-id " + deviceId) + " --interval 3");
+        return true;
     }
 
     private RunningHub awaitOtherHub(Path dataDirectory, LocalHubException startFailure) throws ConfigurationException {

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.device;
 import io.github.iothubquickstart.common.ConfigurationException;
 import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.Environment;
+import io.github.iothubquickstart.localhub.provisioning.RegistrationIds;
 import io.github.iothubquickstart.localhubclient.LocalHubTrust;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,8 +24,6 @@ final class ProvisioningRequests {
     /** Azure DPS's global device endpoint, as in Azure's samples. */
     static final String GLOBAL_ENDPOINT = "global.azure-devices-provisioning.net";
 
-    /** DPS: up to 128 alphanumerics and '-', '.', '_', ':'. */
-    private static final Pattern REGISTRATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** The scope goes into MQTT user names and URL paths: no separators, no spaces. */
     private static final Pattern ID_SCOPE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -112,9 +111,9 @@ final class ProvisioningRequests {
             throw new ConfigurationException("the ID scope '" + idScope + "' is not one (letters and digits, as "
                     + "the provisioning service's overview shows it, e.g. 0ne00000000)");
         }
-        if (!REGISTRATION_ID.matcher(registrationId).matches()) {
+        if (!RegistrationIds.isValid(registrationId)) {
             throw new ConfigurationException("the registration ID '" + registrationId + "' is not one: up to 128 "
-                    + "letters, digits and '-', '.', '_', ':'");
+                    + "letters, digits and '-', '.', '_', ':', ending in a letter, digit or '-'");
         }
         requireBase64(symmetricKey);
         // A provisioning service on this machine is the local hub's: trust its CA too.
