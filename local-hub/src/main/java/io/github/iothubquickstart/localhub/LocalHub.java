@@ -48,6 +48,14 @@ import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.provisioning.ProvisioningService;
 import io.github.iothubquickstart.localhub.mqtt.MqttProvisioning;
+import io.github.iothubquickstart.localhub.data.ProvisioningServicePolicy;
+import io.github.iothubquickstart.localhub.provisioning.ProvisioningServiceAuthenticator;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.rest.EnrollmentGroupRoutes;
+import io.github.iothubquickstart.localhub.rest.EnrollmentRoutes;
+import io.github.iothubquickstart.localhub.rest.ProvisioningServiceApi;
+import io.github.iothubquickstart.localhub.rest.RegistrationStateRoutes;
+import java.util.Optional;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
 import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
@@ -161,6 +169,7 @@ public final class LocalHub implements AutoCloseable {
     private DashboardToken dashboardToken;
     private ProvisioningService provisioning;
     private DeviceRegistrations deviceRegistrations;
+    private SharedAccessPolicy provisioningServicePolicy;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -321,8 +330,23 @@ public final class LocalHub implements AutoCloseable {
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, webSockets::mountOn),
+                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn,
+                        webSockets::mountOn),
                 new HttpErrorResponder(clock));
+    }
+
+    /**
+     * DPS's service API (enrollments, registration states) beside IoT Hub's, for holders of the provisioning service's
+     * own policy; {@code ProvisioningServiceClient} reaches it on 443 only (its connection string takes no port).
+     */
+    private ProvisioningServiceApi provisioningServiceApi() {
+        provisioningServicePolicy = ProvisioningServicePolicy.loadOrCreate(dataDirectory);
+        SharedAccessPolicy policy = provisioningServicePolicy;
+        ProvisioningServiceAuthenticator authenticator = new ProvisioningServiceAuthenticator(
+                name -> Optional.of(policy).filter(known -> known.name().equals(name)), new SasVerifier(clock),
+                acceptedHostNames());
+        return new ProvisioningServiceApi(authenticator, new EnrollmentRoutes(provisioning),
+                new EnrollmentGroupRoutes(provisioning), new RegistrationStateRoutes(provisioning), clock);
     }
 
     /** Stops listening, drops every device connection and releases the data directory. Idempotent. */
@@ -513,6 +537,15 @@ public final class LocalHub implements AutoCloseable {
     public DeviceRegistrations deviceRegistrations() {
         requireStarted();
         return deviceRegistrations;
+    }
+
+    /**
+     * {@code HostName=<host>;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=...}: what
+     * {@code ProvisioningServiceClient} takes. No port: the SDK accepts none and always connects to 443.
+     */
+    public String provisioningServiceConnectionString() {
+        requireStarted();
+        return ConnectionStrings.service(hostName, provisioningServicePolicy);
     }
 
     /** The ID scope devices register in ({@code 0ne...}), the same for the life of the data directory. */

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.cli;
 import io.github.iothubquickstart.localhub.ConnectionStrings;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
+import io.github.iothubquickstart.localhub.data.ProvisioningServicePolicy;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "connection-string", mixinStandardHelpOptions = true,
         description = {"Print a connection string: a device's with --device (a module's with --device and --module),"
                 + " the Event Hubs-compatible endpoint's with --event-hubs (to read telemetry with an Event Hubs client),"
+                + " the Device Provisioning Service's with --provisioning (its ID scope alone with --id-scope),"
                 + " else a service policy's.",
                 "Pipe it to an app, e.g. IOTHUB_DEVICE_CONNECTION_STRING=$(java -jar local-hub.jar connection-string --device MyJavaDevice)"})
 final class ConnectionStringCommand implements Callable<Integer> {
@@ -61,10 +63,24 @@ final class ConnectionStringCommand implements Callable<Integer> {
     @Option(names = "--tls", description = "With --event-hubs: AMQP over TLS on the AMQP port instead of emulator mode.")
     boolean tls;
 
+    @Option(names = "--provisioning",
+            description = "Print the Device Provisioning Service's connection string (policy "
+                    + ProvisioningServicePolicy.OWNER + ") for ProvisioningServiceClient; no port: the SDK takes none"
+                    + " and connects to 443, where the hub serves it.")
+    boolean provisioning;
+
+    @Option(names = "--id-scope",
+            description = "Print the Device Provisioning Service's ID scope alone, for ProvisioningDeviceClient.")
+    boolean idScope;
+
     @Override
     public Integer call() {
         if (tls && !eventHubs) {
             throw new IllegalArgumentException("--tls goes with --event-hubs");
+        }
+        if ((provisioning || idScope) && (eventHubs || deviceId != null || moduleId != null || provisioning == idScope)) {
+            throw new IllegalArgumentException("--provisioning and --id-scope go alone (one of them, without --device,"
+                    + " --module or --event-hubs)");
         }
         Path data = dataDirectory.resolve();
         try (HubIdentity identity = HubIdentity.openExisting(data)) {
@@ -73,7 +89,13 @@ final class ConnectionStringCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println(target.origin());
             spec.commandLine().getOut().println(connectionString);
-            if (!eventHubs && deviceId == null && target.httpsPort() != 443) {
+            if (provisioning) {
+                err.println("ProvisioningServiceClient connects to port 443 of " + target.hostName() + " (it takes no"
+                        + " other), where the hub serves the provisioning service unless started with --websocket-port 0.");
+            } else if (idScope) {
+                err.println("Devices register with ProvisioningDeviceClient.create(\"" + target.hostName() + "\", \""
+                        + connectionString + "\", protocol, security): the hub's host is their global endpoint.");
+            } else if (!eventHubs && deviceId == null && target.httpsPort() != 443) {
                 err.println("Note: the Java service SDK takes a port only as new DirectMethodsClient(\""
                         + target.serviceHost() + "\", new AzureSasCredential(sas)); its connection-string"
                         + " constructors always use port 443.");
@@ -83,6 +105,13 @@ final class ConnectionStringCommand implements Callable<Integer> {
     }
 
     private String connectionString(HubIdentity identity, ConnectionTarget target) {
+        if (idScope) {
+            return identity.idScope();
+        }
+        if (provisioning) {
+            return ConnectionStrings.service(target.hostName(),
+                    ProvisioningServicePolicy.loadOrCreate(identity.dataDirectory().path()));
+        }
         if (eventHubs) {
             if (deviceId != null || moduleId != null) {
                 throw new IllegalArgumentException("--event-hubs does not go with --device or --module: the"

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 StartCommand.class,
                 DeviceCommand.class,
+                EnrollmentCommand.class,
                 ConnectionStringCommand.class,
                 MonitorCommand.class,
                 CommandLine.HelpCommand.class},

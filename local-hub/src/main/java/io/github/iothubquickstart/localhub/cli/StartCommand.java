@@ -177,6 +177,7 @@ final class StartCommand implements Callable<Integer> {
                 .orElse("(MyJavaDevice was deleted; see 'local-hub device create')"));
         out.println("Service connection string (policy 'service'; the host name carries the HTTPS port):");
         out.println("  " + hub.serviceConnectionString("service"));
+        ProvisioningBanner.print(hub, out);
         if (hub.eventHubsPort() != 0) {
             out.println("Event Hubs-compatible connection string (read telemetry with an Event Hubs client; emulator mode):");
             out.println("  " + hub.eventHubsConnectionString("service", false));

@@ -271,14 +271,17 @@ public final class DeviceRegistrations {
     }
 
     private static IotHubError refused(String registrationId, String reason) {
-        LOG.info("DPS registration {} refused (401002 Unauthorized): {}", abbreviate(registrationId), reason);
+        LOG.info("DPS registration {} refused (401002 Unauthorized): {}", abbreviate(registrationId),
+                abbreviate(reason));
         return ProvisioningErrors.unauthorized();
     }
 
+    /** Shortened, and printable ASCII only: what devices send reaches the log. */
     private static String abbreviate(String text) {
         if (text == null) {
             return "null";
         }
-        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+        String shortened = text.length() <= 200 ? text : text.substring(0, 200) + "...";
+        return shortened.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

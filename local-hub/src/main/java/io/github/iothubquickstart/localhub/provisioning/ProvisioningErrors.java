@@ -24,12 +24,24 @@ public final class ProvisioningErrors {
         return new IotHubError(400, 400004, message);
     }
 
+    /** An individual enrollment: 404201, as DPS answers the service SDKs' end-to-end tests. */
     public static IotHubError enrollmentNotFound(String what) {
-        return new IotHubError(404, 404202, what + " not found");
+        return new IotHubError(404, 404201, what + " not found");
     }
 
+    /** An enrollment group: 404204, as DPS answers the service SDKs' end-to-end tests. */
+    public static IotHubError enrollmentGroupNotFound(String what) {
+        return new IotHubError(404, 404204, what + " not found");
+    }
+
+    /** A registration state (the local hub's code: no SDK test shows DPS's). */
     public static IotHubError registrationNotFound(String registrationId) {
-        return new IotHubError(404, 404201, "Registration '" + registrationId + "' not found");
+        return new IotHubError(404, 404202, "Registration '" + registrationId + "' not found");
+    }
+
+    /** A bulk {@code create} of an enrollment that exists. */
+    public static IotHubError enrollmentAlreadyExists(String registrationId) {
+        return new IotHubError(409, 409201, "Enrollment '" + registrationId + "' already exists");
     }
 
     public static IotHubError operationNotFound(String operationId) {

@@ -93,7 +93,7 @@ public final class ProvisioningService {
         boolean deleted = store.deleteEnrollmentGroup(enrollmentGroupId,
                 existing -> requireMatch(existing.etag(), ifMatch, "enrollment group"));
         if (!deleted) {
-            throw ProvisioningErrors.enrollmentNotFound("Enrollment group '" + enrollmentGroupId + "'");
+            throw ProvisioningErrors.enrollmentGroupNotFound("Enrollment group '" + enrollmentGroupId + "'");
         }
     }
 

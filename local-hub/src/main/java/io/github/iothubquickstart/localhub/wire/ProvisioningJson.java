@@ -53,7 +53,26 @@ public final class ProvisioningJson {
             id = registrationId.getAsString();
         }
         JsonElement payload = request.get("payload");
-        return new RegisterRequest(id, payload == null || payload.isJsonNull() ? null : payload);
+        return new RegisterRequest(id, payload == null || payload.isJsonNull() ? null : unwrapped(payload));
+    }
+
+    /**
+     * The Java provisioning device client sends its payload as a JSON string holding the JSON object (Gson of a
+     * String field); the C# and Node clients send the object. Both mean the object, and the Java client only reads
+     * an object back.
+     */
+    private static JsonElement unwrapped(JsonElement payload) {
+        if (payload.isJsonPrimitive() && payload.getAsJsonPrimitive().isString()) {
+            try {
+                JsonElement inside = JsonParser.parseString(payload.getAsString());
+                if (inside.isJsonObject()) {
+                    return inside;
+                }
+            } catch (JsonParseException notJson) {
+                // a plain string: kept as sent
+            }
+        }
+        return payload;
     }
 
     /** {@code {"operationId":..,"status":..[,"registrationState":{..}]}} */

@@ -1,0 +1,81 @@
+package io.github.iothubquickstart.localhub.data;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.iothubquickstart.localhub.files.SecureFiles;
+import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The Device Provisioning Service's own shared access policy, {@code provisioningserviceowner}, as DPS has one apart
+ * from the hub's policies: its keys are made once per data directory (by the first hub or CLI command that needs
+ * them) and kept in {@value #FILE}, readable by its owner only.
+ */
+public final class ProvisioningServicePolicy {
+    public static final String OWNER = "provisioningserviceowner";
+    static final String FILE = "provisioning-service-policy.json";
+
+    private ProvisioningServicePolicy() {
+    }
+
+    /** The policy of {@code dataDirectory}, made now if it has none. */
+    public static SharedAccessPolicy loadOrCreate(Path dataDirectory) {
+        Path file = dataDirectory.resolve(FILE);
+        if (!Files.exists(file)) {
+            create(file);
+        }
+        return read(file);
+    }
+
+    /**
+     * Written completely beside the file, then linked into place: a link never replaces an existing file, so when two
+     * processes race the first one's keys are everyone's, and nobody reads a half-written file.
+     */
+    private static void create(Path file) {
+        JsonObject json = new JsonObject();
+        json.addProperty("name", OWNER);
+        json.addProperty("primaryKey", SymmetricKeys.random());
+        json.addProperty("secondaryKey", SymmetricKeys.random());
+        Path temporary = file.resolveSibling("." + FILE + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
+        try {
+            Files.deleteIfExists(temporary);
+            SecureFiles.createOwnerOnlyFile(temporary);
+            Files.write(temporary, json.toString().getBytes(StandardCharsets.UTF_8));
+            try {
+                Files.createLink(file, temporary);
+            } catch (FileAlreadyExistsException raced) {
+                // Another process made it first: its keys stand.
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file + " (" + e + ")", e);
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // a stray temporary file holds keys nobody uses
+            }
+        }
+    }
+
+    private static SharedAccessPolicy read(Path file) {
+        try {
+            JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            return new SharedAccessPolicy(json.get("name").getAsString(), json.get("primaryKey").getAsString(),
+                    json.get("secondaryKey").getAsString(), Set.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " (" + e + ")", e);
+        } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
+            throw new IllegalStateException(file + " is damaged (" + e.getMessage() + "): delete it and a new"
+                    + " provisioningserviceowner key is made on the next start", e);
+        }
+    }
+}
