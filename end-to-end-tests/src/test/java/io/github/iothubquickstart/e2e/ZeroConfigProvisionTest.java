@@ -76,6 +76,22 @@ class ZeroConfigProvisionTest {
         }
     }
 
+    @Test
+    void aProvisioningHostWhereNothingListensIsNamed() {
+        ConsoleCapture device = new ConsoleCapture();
+        Environment environment = Map.of("LOCAL_IOTHUB_DATA_DIR", dataDirectory.resolve("none").toString())::get;
+        try (DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(4),
+                ADDRESS)) {
+            assertThat(app.run("--provision", "--provisioning-host", ADDRESS, "--id-scope", "0ne00000000",
+                    "--registration-id", "sensor-1", "--symmetric-key", "c2Vuc29yLTEta2V5", "--count", "1"))
+                    .as(device.toString()).isEqualTo(1);
+        }
+        assertThat(device.stderr()).startsWith("error: cannot reach the provisioning service at " + ADDRESS + " (")
+                .contains("Connection refused").endsWith("): check --provisioning-host (or PROVISIONING_HOST) and the"
+                        + " network" + System.lineSeparator());
+        assertThat(device.stdout()).doesNotContain("starting one");
+    }
+
     private static void waitFor(BooleanSupplier condition, ConsoleCapture console) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {

@@ -132,7 +132,8 @@ final class DpsProvisioner implements DeviceProvisioner {
     static String describe(Throwable e) {
         Set<String> messages = new LinkedHashSet<>();
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            String message = cause.getMessage();
+            String message = cause instanceof UnknownHostException ? "unknown host " + cause.getMessage()
+                    : cause.getMessage();
             Throwable next = cause.getCause();
             if (message != null && next != null && next != cause) {
                 message = message.replace(next.toString(), "").replaceAll("[:\\s]+$", ""); // new X(cause) repeats it
