@@ -3,6 +3,7 @@ package io.vertx.mqtt.impl;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleState;
@@ -13,6 +14,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttServerOptions;
+import java.util.function.BiConsumer;
 
 /**
  * Serves MQTT on a socket that some other server accepted, exactly as vertx-mqtt's own {@code MqttServer} serves the
@@ -31,12 +33,14 @@ public final class AdoptedMqttConnections {
     }
 
     /**
-     * Adds the MQTT codec in front of the socket's Vert.x handler and hands each CONNECT to {@code endpointHandler}.
-     * Bytes must reach the socket's pipeline as {@code ByteBuf}s (a transport framing such as WebSocket is unwrapped
-     * by handlers added before this call).
+     * Adds the MQTT codec in front of the socket's Vert.x handler and hands each CONNECT to {@code endpointHandler},
+     * with the CONNECT's user name: vertx-mqtt's {@code MqttEndpoint.auth()} carries it only beside a password, and a
+     * device that logs in with its X.509 certificate sends a user name and no password. Bytes must reach the
+     * socket's pipeline as {@code ByteBuf}s (a transport framing such as WebSocket is unwrapped by handlers added
+     * before this call).
      */
-    public static void serve(NetSocketInternal socket, MqttServerOptions options, Handler<MqttEndpoint> endpointHandler,
-                             Handler<Throwable> exceptionHandler) {
+    public static void serve(NetSocketInternal socket, MqttServerOptions options,
+                             BiConsumer<MqttEndpoint, String> endpointHandler, Handler<Throwable> exceptionHandler) {
         ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
         pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
         pipeline.addBefore("handler", "mqttDecoder",
@@ -52,10 +56,16 @@ public final class AdoptedMqttConnections {
                 super.userEventTriggered(ctx, evt);
             }
         });
-        MqttServerConnection connection = new MqttServerConnection(socket, endpointHandler, exceptionHandler, options);
+        String[] userName = new String[1];
+        MqttServerConnection connection = new MqttServerConnection(socket,
+                endpoint -> endpointHandler.accept(endpoint, userName[0]), exceptionHandler, options);
         socket.eventHandler(ReferenceCountUtil::release);
         socket.messageHandler(message -> {
             synchronized (connection) {
+                // Read before vertx-mqtt handles the CONNECT, which calls the endpoint handler within.
+                if (message instanceof MqttConnectMessage connect && connect.variableHeader().hasUserName()) {
+                    userName[0] = connect.payload().userName();
+                }
                 connection.handleMessage(message);
             }
         });

@@ -86,7 +86,9 @@ final class DeviceAddresses {
         if (owner.isPresent() && !granted.contains(owner.get().identity())) {
             IdentityId identity = owner.get().identity();
             return Decision.refused(AmqpError.UNAUTHORIZED_ACCESS, granted.isEmpty()
-                    ? "No valid SAS token was put on $cbs for this connection."
+                    ? "No valid SAS token was put on $cbs for this connection, and no client certificate of it"
+                    + " authenticates " + (identity.isModule() ? "module " : "device ") + printable(identity.toString())
+                    + "."
                     : "This connection's tokens do not grant " + (identity.isModule() ? "module " : "device ")
                     + printable(identity.toString()) + ".");
         }

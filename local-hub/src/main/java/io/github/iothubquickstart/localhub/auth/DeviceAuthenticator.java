@@ -94,7 +94,8 @@ public final class DeviceAuthenticator {
             return Outcome.refused("client id is not a valid device id nor <device id>/<module id>");
         }
         if (username == null || password == null) {
-            return Outcome.refused("no user name or password (a SAS token is required)");
+            return Outcome.refused("no user name or password (a SAS token; a device that presented a TLS client"
+                    + " certificate sends its user name without a password)");
         }
         if (username.length() > MAX_CREDENTIAL_LENGTH || password.length() > MAX_CREDENTIAL_LENGTH) {
             return Outcome.refused("user name or password too long");

@@ -74,12 +74,12 @@ public final class MqttConnectionHandler {
     }
 
     /**
-     * Handles one new connection; runs on the connection's event loop. {@code peer} is the certificate chain its TLS
+     * Handles one new connection; runs on the connection's event loop. {@code username} is its CONNECT's (null for
+     * none), {@code peer} the certificate chain its TLS
      * handshake presented: a CONNECT without a password logs in with it (X.509), one with a password with a SAS token.
      */
-    public void handle(MqttEndpoint endpoint, PeerCertificates peer) {
+    public void handle(MqttEndpoint endpoint, String username, PeerCertificates peer) {
         String clientId = endpoint.clientIdentifier();
-        String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
         if (endpoint.protocolVersion() != 4) {
             LOG.info("Refused {} from {}: MQTT protocol version {} (IoT Hub speaks 3.1.1)",

@@ -73,7 +73,7 @@ public final class MqttDeviceServer {
     private void serve(NetSocketInternal socket) {
         ReadBackPressure.install(socket);
         PeerCertificates peer = PeerCertificates.of(socket::sslSession);
-        AdoptedMqttConnections.serve(socket, options, endpoint -> handler.handle(endpoint, peer),
+        AdoptedMqttConnections.serve(socket, options, (endpoint, userName) -> handler.handle(endpoint, userName, peer),
                 error -> LOG.debug("MQTT connection failed before CONNECT", error));
     }
 

@@ -40,7 +40,7 @@ public final class MqttOverWebSockets implements WebSocketSubprotocol {
     public void serve(NetSocketInternal socket, PeerCertificates peer) {
         ReadBackPressure.install(socket);
         // MQTT's CONNECT timeout (set by AdoptedMqttConnections) is the deadline for a client that says nothing.
-        AdoptedMqttConnections.serve(socket, options, endpoint -> handler.handle(endpoint, peer),
+        AdoptedMqttConnections.serve(socket, options, (endpoint, userName) -> handler.handle(endpoint, userName, peer),
                 error -> LOG.debug("MQTT over WebSockets connection failed before CONNECT", error));
     }
 }

@@ -10,9 +10,11 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CertificateAuthenticatorTest {
@@ -207,6 +209,28 @@ class CertificateAuthenticatorTest {
         assertRefused(authenticator.authenticate(IdentityId.device("camera"), List.of(), NOW),
                 "no client certificate");
         assertRefused(authenticator.authenticate(IdentityId.device("camera"), overlong, NOW), "more than");
+    }
+
+    @Test
+    void anMqttConnectWithACertificateMustNameThisHubAndItsClientIdInItsUserName() {
+        ClientCertificates.Issued certificate = selfSigned("gateway/lens");
+        registry.createDevice("gateway");
+        registry.createModule("gateway", "lens", Authentication.selfSigned(
+                ClientCertificates.sha1Thumbprint(certificate.certificate()), null), null);
+        DeviceAuthenticator mqtt = new DeviceAuthenticator(registry, registry,
+                new SasVerifier(Clock.fixed(NOW, ZoneOffset.UTC)), Set.of("hub.local"),
+                authenticator);
+
+        assertThat(mqtt.authenticateCertificate("gateway/lens", "hub.local/gateway/lens/?api-version=2021-04-12",
+                certificate.chain(), NOW).identity()).contains(IdentityId.module("gateway", "lens"));
+        assertRefused(mqtt.authenticateCertificate("gateway/lens", "other.hub/gateway/lens/?api-version=2021-04-12",
+                certificate.chain(), NOW), "user name is not");
+        assertRefused(mqtt.authenticateCertificate("gateway/lens", "hub.local/gateway/?api-version=2021-04-12",
+                certificate.chain(), NOW), "user name is not");
+        assertRefused(mqtt.authenticateCertificate("gateway/lens", null, certificate.chain(), NOW), "user name is not");
+        // The module's certificate does not log its device in.
+        assertRefused(mqtt.authenticateCertificate("gateway", "hub.local/gateway/?api-version=2021-04-12",
+                certificate.chain(), NOW), "not an X.509 identity");
     }
 
     private DeviceAuthenticator.Outcome authenticate(IdentityId identity, ClientCertificates.Issued certificate) {

@@ -24,6 +24,8 @@ import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.testing.ClientTls;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +95,31 @@ final class TestHub implements AutoCloseable {
         DeviceClient client = new DeviceClient(connectionString, protocol, options);
         devices.add(client);
         return client;
+    }
+
+    /**
+     * A DeviceClient that logs in with an X.509 certificate: {@code HostName=...;DeviceId=...;x509=true} and a TLS
+     * context holding {@code certificate}'s chain and key, trusting the hub's CA only.
+     */
+    DeviceClient x509Device(String deviceId, ClientCertificates.Issued certificate, IotHubClientProtocol protocol) {
+        DeviceClient client = new DeviceClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId + ";x509=true",
+                protocol, ClientOptions.builder().sslContext(presenting(certificate)).build());
+        devices.add(client);
+        return client;
+    }
+
+    /** As {@link #x509Device}, for a module ({@code ...;ModuleId=...;x509=true}). */
+    ModuleClient x509Module(String deviceId, String moduleId, ClientCertificates.Issued certificate,
+                            IotHubClientProtocol protocol) {
+        ModuleClient client = new ModuleClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId + ";ModuleId="
+                + moduleId + ";x509=true", protocol, ClientOptions.builder().sslContext(presenting(certificate)).build());
+        modules.add(client);
+        return client;
+    }
+
+    /** A TLS client context that presents {@code certificate} (its chain and key) and trusts the hub's CA only. */
+    SSLContext presenting(ClientCertificates.Issued certificate) {
+        return ClientTls.presenting(certificate, TrustedCa.trustManagerFor(hub.caCertificateFile()));
     }
 
     /** A ModuleClient of a registered module, with the module's own connection string. */

@@ -17,8 +17,27 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
+import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +51,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * X.509 identities (selfSigned with thumbprints, certificateAuthority) through the real RegistryClient: stored, read
- * back, listed, updated and removed in IoT Hub's JSON shape. Certificate authentication is not offered yet (issue
- * 20), and a SAS token never logs such an identity in, on any transport.
+ * back, listed, updated and removed in IoT Hub's JSON shape; the real DeviceClient and ModuleClient log in with their
+ * certificates (x509=true and a TLS context holding the certificate) on MQTT, AMQPS, MQTT_WS and HTTPS, and send
+ * telemetry, answer methods and use their twins; bad certificates are refused as IoT Hub refuses them, a SAS token
+ * never logs such an identity in, and a certificate never logs a SAS identity in.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class X509IdentitiesEndToEndTest {
@@ -42,6 +63,11 @@ class X509IdentitiesEndToEndTest {
     private static final String SHA1_B = "1111111111111111111111111111111111111111";
     private static final String SHA256_A = "AB".repeat(32);
     private static final String SHA256_B = "cd".repeat(32);
+    private static final Instant NOW = Instant.now();
+    private static final ClientCertificates.Issued FLEET_CA =
+            ClientCertificates.rootCa("Fleet Root CA", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)));
+    private static final ClientCertificates.Issued FLEET_INTERMEDIATE = ClientCertificates.intermediateCa(FLEET_CA,
+            "Fleet Intermediate CA", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)));
 
     @TempDir
     static Path dataDirectory;
@@ -52,10 +78,16 @@ class X509IdentitiesEndToEndTest {
     @BeforeAll
     static void startHub() {
         hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT));
+                .webSocketPort(WebSocketPort.PORT)
+                .trustedCertificateAuthorities(() -> List.of(FLEET_CA.certificate())));
         WebSocketPort.requireListening(hub);
         registry = hub.registryClient("registryReadWrite");
         http = new ServiceHttp(hub);
+    }
+
+    @AfterEach
+    void closeClients() {
+        hub.closeDevices();
     }
 
     @AfterAll
@@ -212,6 +244,267 @@ class X509IdentitiesEndToEndTest {
         ModuleClient client = hub.moduleWithConnectionString(withDeviceKey, protocol);
         assertThatThrownBy(() -> client.open(false)).isInstanceOfSatisfying(IotHubClientException.class,
                 e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED));
+    }
+
+    // --- Logging in with a certificate ---
+
+    static Stream<Arguments> deviceRows() {
+        return Stream.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.AMQPS, IotHubClientProtocol.MQTT_WS)
+                .flatMap(protocol -> Stream.of(Arguments.of(protocol, AuthenticationType.SELF_SIGNED),
+                        Arguments.of(protocol, AuthenticationType.CERTIFICATE_AUTHORITY)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("deviceRows")
+    void anX509DeviceSendsTelemetryAnswersAMethodAndReportsToItsTwin(IotHubClientProtocol protocol,
+                                                                     AuthenticationType type) throws Exception {
+        String deviceId = TestHub.idFor("x509-" + type.name().toLowerCase(Locale.ROOT), protocol);
+        ClientCertificates.Issued certificate = registerX509Device(deviceId, type);
+        DeviceClient client = hub.x509Device(deviceId, certificate, protocol);
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            client.open(false);
+            assertThat(registry.getDevice(deviceId).getConnectionState()).isEqualTo(DeviceConnectionState.Connected);
+
+            client.sendEvent(new Message("{\"temperature\":21.5}"));
+
+            TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
+            assertThat(arrived).isNotNull();
+            assertThat(arrived.deviceId()).isEqualTo(deviceId);
+            assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("{\"temperature\":21.5}");
+        }
+        client.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("ran", name)),
+                null);
+        var answer = hub.methodsClient("service").invoke(deviceId, "reboot",
+                DirectMethodRequestOptions.builder().payload(null).methodResponseTimeoutSeconds(30).build());
+        assertThat(answer.getStatus()).isEqualTo(200);
+        assertThat(answer.getPayloadAsJsonElement().getAsJsonObject().get("ran").getAsString()).isEqualTo("reboot");
+
+        LinkedBlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> desired = new LinkedBlockingQueue<>();
+        client.subscribeToDesiredProperties((twin, context) -> desired.add(twin), null);
+        Twin patch = new Twin(deviceId);
+        patch.getDesiredProperties().put("interval", 5);
+        hub.twinClient("service").patch(patch);
+        assertThat(desired.poll(10, TimeUnit.SECONDS)).isNotNull()
+                .satisfies(twin -> assertThat(twin.getDesiredProperties().get("interval")).isEqualTo(5L));
+        TwinCollection reported = new TwinCollection();
+        reported.put("firmware", "2.0");
+        TwinRequests.updateReportedProperties(client, reported);
+        assertThat(hub.twinClient("service").get(deviceId).getReportedProperties().get("firmware")).isEqualTo("2.0");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("deviceRows")
+    void anX509ModuleSendsTelemetryAnswersAMethodAndReportsToItsTwin(IotHubClientProtocol protocol,
+                                                                     AuthenticationType type) throws Exception {
+        String deviceId = TestHub.idFor("x509-host-" + type.name().toLowerCase(Locale.ROOT), protocol);
+        registry.addDevice(new Device(deviceId));
+        ClientCertificates.Issued certificate = type == AuthenticationType.SELF_SIGNED
+                ? selfSigned(deviceId + "/lens") : caSigned(deviceId + "/lens");
+        Module module = new Module(deviceId, "lens", type);
+        if (type == AuthenticationType.SELF_SIGNED) {
+            module.setThumbprint(ClientCertificates.sha1Thumbprint(certificate.certificate()), null);
+        }
+        registry.addModule(module);
+        ModuleClient client = hub.x509Module(deviceId, "lens", certificate, protocol);
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            client.open(false);
+
+            client.sendEvent(new Message("{\"focus\":3}"));
+
+            TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
+            assertThat(arrived).isNotNull();
+            assertThat(arrived.deviceId()).isEqualTo(deviceId);
+            assertThat(arrived.moduleId()).isEqualTo("lens");
+        }
+        assertThat(registry.getModule(deviceId, "lens").getConnectionState())
+                .isEqualTo(DeviceConnectionState.Connected);
+        client.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("ran", name)),
+                null);
+        var answer = hub.methodsClient("service").invoke(deviceId, "lens", "refocus",
+                DirectMethodRequestOptions.builder().payload(null).methodResponseTimeoutSeconds(30).build());
+        assertThat(answer.getStatus()).isEqualTo(200);
+
+        client.subscribeToDesiredProperties((twin, context) -> { }, null);
+        TwinCollection reported = new TwinCollection();
+        reported.put("zoom", 4);
+        TwinRequests.updateReportedProperties(client, reported);
+        assertThat(hub.twinClient("service").get(deviceId, "lens").getReportedProperties().get("zoom"))
+                .isEqualTo(4L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AuthenticationType.class, names = {"SELF_SIGNED", "CERTIFICATE_AUTHORITY"})
+    void overHttpsAnX509DeviceSendsTelemetryWithoutAnAuthorizationHeader(AuthenticationType type) throws Exception {
+        String deviceId = "x509-https-" + type.name().toLowerCase(Locale.ROOT);
+        DeviceClient client = hub.x509Device(deviceId, registerX509Device(deviceId, type), IotHubClientProtocol.HTTPS);
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            client.open(false);
+
+            client.sendEvent(new Message("{\"door\":\"open\"}"));
+
+            TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
+            assertThat(arrived).isNotNull();
+            assertThat(arrived.deviceId()).isEqualTo(deviceId);
+        }
+    }
+
+    @Test
+    void aCertificateBelowATrustedRootsIntermediateLogsInWhenTheDeviceSendsTheIntermediateAlong() throws Exception {
+        registry.addDevice(new Device("x509-intermediate", AuthenticationType.CERTIFICATE_AUTHORITY));
+        ClientCertificates.Issued leaf = ClientCertificates.leaf(FLEET_INTERMEDIATE, "x509-intermediate",
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)));
+
+        hub.x509Device("x509-intermediate", leaf, IotHubClientProtocol.MQTT).open(false);
+
+        assertThat(hub.hub.isDeviceConnected("x509-intermediate")).isTrue();
+    }
+
+    // --- Refusals ---
+
+    static Stream<IotHubClientProtocol> certificateProtocols() {
+        return Stream.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.AMQPS, IotHubClientProtocol.MQTT_WS,
+                IotHubClientProtocol.HTTPS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("certificateProtocols")
+    void aCertificateOfNeitherRegisteredThumbprintIsRefused(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("x509-unknown-thumbprint", protocol);
+        registerX509Device(deviceId, AuthenticationType.SELF_SIGNED);
+
+        assertRefused(hub.x509Device(deviceId, selfSigned(deviceId), protocol), deviceId);
+    }
+
+    @ParameterizedTest
+    @MethodSource("certificateProtocols")
+    void aChainToACaTheHubDoesNotTrustIsRefused(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("x509-untrusted", protocol);
+        registerX509Device(deviceId, AuthenticationType.CERTIFICATE_AUTHORITY);
+        ClientCertificates.Issued otherCa = ClientCertificates.rootCa("Fleet Root CA", NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(365)));
+
+        assertRefused(hub.x509Device(deviceId, ClientCertificates.leaf(otherCa, deviceId,
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30))), protocol), deviceId);
+    }
+
+    @ParameterizedTest
+    @MethodSource("certificateProtocols")
+    void anExpiredCertificateIsRefusedThoughItsThumbprintIsRegistered(IotHubClientProtocol protocol)
+            throws Exception {
+        String deviceId = TestHub.idFor("x509-expired", protocol);
+        ClientCertificates.Issued expired = ClientCertificates.selfSigned(deviceId, NOW.minus(Duration.ofDays(30)),
+                NOW.minus(Duration.ofDays(1)));
+        Device device = new Device(deviceId, AuthenticationType.SELF_SIGNED);
+        device.setThumbprint(ClientCertificates.sha1Thumbprint(expired.certificate()), null);
+        registry.addDevice(device);
+
+        assertRefused(hub.x509Device(deviceId, expired, protocol), deviceId);
+    }
+
+    @ParameterizedTest
+    @MethodSource("certificateProtocols")
+    void aTrustedCertificateOfAnotherDeviceIsRefused(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("x509-cn-mismatch", protocol);
+        registerX509Device(deviceId, AuthenticationType.CERTIFICATE_AUTHORITY);
+
+        assertRefused(hub.x509Device(deviceId, caSigned("some-other-device"), protocol), deviceId);
+    }
+
+    @ParameterizedTest
+    @MethodSource("certificateProtocols")
+    void aCertificateDoesNotLogInASasDevice(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("x509-sas-device", protocol);
+        registry.addDevice(new Device(deviceId));
+
+        assertRefused(hub.x509Device(deviceId, caSigned(deviceId), protocol), deviceId);
+    }
+
+    /**
+     * The Azure SDKs cannot use X.509 on AMQPS_WS with IoT Hub (the Java SDK's readme says so): their AMQP WebSocket
+     * always says iothub-no-client-cert=true, so the hub does not take the certificate the TLS handshake carried.
+     */
+    @Test
+    void overAmqpsWebSocketsTheCertificateLogsNothingInAsOnIotHub() throws Exception {
+        String deviceId = "x509-amqps-ws";
+        ClientCertificates.Issued certificate = registerX509Device(deviceId, AuthenticationType.SELF_SIGNED);
+
+        assertRefused(hub.x509Device(deviceId, certificate, IotHubClientProtocol.AMQPS_WS), deviceId);
+        hub.x509Device(deviceId, certificate, IotHubClientProtocol.MQTT_WS).open(false);
+        assertThat(hub.hub.isDeviceConnected(deviceId)).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void aRefusedCertificateLeavesTheConnectedDevicesAlone(IotHubClientProtocol protocol) throws Exception {
+        String connectedId = TestHub.idFor("x509-neighbour", protocol);
+        DeviceClient connected = hub.x509Device(connectedId,
+                registerX509Device(connectedId, AuthenticationType.CERTIFICATE_AUTHORITY), protocol);
+        connected.open(false);
+        String refusedId = TestHub.idFor("x509-intruder", protocol);
+        registerX509Device(refusedId, AuthenticationType.SELF_SIGNED);
+
+        // The neighbour's own trusted certificate, for another identity.
+        assertRefused(hub.x509Device(refusedId, caSigned(connectedId), protocol), refusedId);
+
+        assertThat(hub.hub.isDeviceConnected(connectedId)).isTrue();
+        LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add)) {
+            connected.sendEvent(new Message("{}"));
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isNotNull()
+                    .satisfies(message -> assertThat(message.deviceId()).isEqualTo(connectedId));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS", "MQTT_WS"})
+    void aDisabledX509DeviceIsDisconnected(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("x509-disabled", protocol);
+        hub.x509Device(deviceId, registerX509Device(deviceId, AuthenticationType.SELF_SIGNED), protocol).open(false);
+        assertThat(hub.hub.isDeviceConnected(deviceId)).isTrue();
+
+        Device device = registry.getDevice(deviceId);
+        device.setStatus(DeviceStatus.Disabled);
+        registry.updateDevice(device);
+
+        TestHub.awaitThat(() -> !hub.hub.isDeviceConnected(deviceId), Duration.ofSeconds(10),
+                deviceId + " is disconnected");
+    }
+
+    /** Registers {@code deviceId} as selfSigned (its certificate's SHA-1 thumbprint) or certificateAuthority. */
+    private static ClientCertificates.Issued registerX509Device(String deviceId, AuthenticationType type)
+            throws Exception {
+        Device device = new Device(deviceId, type);
+        ClientCertificates.Issued certificate;
+        if (type == AuthenticationType.SELF_SIGNED) {
+            certificate = selfSigned(deviceId);
+            device.setThumbprint(ClientCertificates.sha1Thumbprint(certificate.certificate()), null);
+        } else {
+            certificate = caSigned(deviceId);
+        }
+        registry.addDevice(device);
+        return certificate;
+    }
+
+    private static ClientCertificates.Issued selfSigned(String commonName) {
+        return ClientCertificates.selfSigned(commonName, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)));
+    }
+
+    private static ClientCertificates.Issued caSigned(String commonName) {
+        return ClientCertificates.leaf(FLEET_CA, commonName, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(30)));
+    }
+
+    /** The SDK's open (or, on HTTPS, which opens nothing, its first request) fails as unauthorized. */
+    private static void assertRefused(DeviceClient client, String deviceId) {
+        assertThatThrownBy(() -> {
+            client.open(false);
+            client.sendEvent(new Message("{}"));
+        }).isInstanceOfSatisfying(IotHubClientException.class,
+                e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED));
+        assertThat(hub.hub.isDeviceConnected(deviceId)).isFalse();
     }
 
     private static JsonObject listedDevice(String deviceId) throws Exception {
