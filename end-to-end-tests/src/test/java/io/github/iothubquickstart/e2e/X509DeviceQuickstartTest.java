@@ -37,7 +37,7 @@ class X509DeviceQuickstartTest {
     Path directory;
 
     @ParameterizedTest
-    @ValueSource(strings = {"AMQPS"})
+    @ValueSource(strings = {"MQTT", "MQTT_WS", "AMQPS"})
     void aCertificateDeviceSendsAndTheBackEndChangesItsInterval(String protocol) throws Exception {
         String deviceId = "x509-device-" + protocol.toLowerCase();
         Instant now = Instant.now();

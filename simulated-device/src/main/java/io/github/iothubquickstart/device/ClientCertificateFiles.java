@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.InvalidKeyException;
 import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
@@ -62,16 +66,19 @@ final class ClientCertificateFiles {
         }
     }
 
-    /** Signs with the key and verifies with the certificate: true only for the key the certificate names. */
-    private static boolean matches(PrivateKey key, X509Certificate certificate) {
-        if (!key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
-            return false;
+    /**
+     * Signs with the key and verifies with the certificate: true only for the key the certificate names. The
+     * signature follows the key's type, not its algorithm name (providers name EC keys "EC" or "ECDSA").
+     */
+    private static boolean matches(PrivateKey key, X509Certificate certificate) throws ConfigurationException {
+        String algorithm;
+        if (key instanceof ECPrivateKey) {
+            algorithm = "SHA256withECDSA";
+        } else if (key instanceof RSAPrivateKey) {
+            algorithm = "SHA256withRSA";
+        } else {
+            algorithm = key.getAlgorithm(); // Ed25519, Ed448 sign as themselves
         }
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> key.getAlgorithm(); // Ed25519, Ed448 sign as themselves
-        };
         byte[] probe = "simulated-device key check".getBytes(StandardCharsets.US_ASCII);
         try {
             Signature signer = Signature.getInstance(algorithm);
@@ -82,8 +89,11 @@ final class ClientCertificateFiles {
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             return verifier.verify(signature);
+        } catch (InvalidKeyException | SignatureException e) {
+            return false; // a key of another type than the certificate's
         } catch (GeneralSecurityException e) {
-            return false;
+            throw new ConfigurationException("cannot check the " + key.getAlgorithm() + " key against the "
+                    + "certificate: " + e.getMessage());
         }
     }
 
