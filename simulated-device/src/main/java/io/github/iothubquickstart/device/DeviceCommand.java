@@ -31,14 +31,15 @@ import picocli.CommandLine.Spec;
                     + ConnectionSettingsResolver.DEVICE_VARIABLE + ", else the local hub.",
             "Provisioning: with --provision, or when " + ProvisioningRequests.ID_SCOPE_VARIABLE + ", "
                     + ProvisioningRequests.REGISTRATION_ID_VARIABLE + " and " + ProvisioningRequests.SYMMETRIC_KEY_VARIABLE
-                    + " are set (and " + ProvisioningRequests.HOST_VARIABLE + " unless "
+                    + " are set (" + ProvisioningRequests.HOST_VARIABLE + " defaults to "
                     + ProvisioningRequests.GLOBAL_ENDPOINT + "), the device registers through the Device Provisioning "
                     + "Service first and connects to the hub it assigns. --provision alone enrolls it on the local hub.",
             "Certificate: with a connection string ending x509=true, --x509-cert and --x509-key (PEM) log the device "
                     + "in with its certificate.",
             "SetTelemetryInterval takes a JSON number of seconds from " + SetTelemetryInterval.MIN_SECONDS
                     + " to " + SetTelemetryInterval.MAX_SECONDS + " (e.g. 10, or \"10\").",
-            "Exit status: 0 stopped normally, 1 could not connect or failed, 2 bad option or connection string."
+            "Exit status: 0 stopped normally, 1 could not connect, was not provisioned or failed, 2 bad option, "
+                    + "connection string, provisioning value or certificate file."
         })
 public final class DeviceCommand implements Callable<Integer> {
 
