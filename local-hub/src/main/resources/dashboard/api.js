@@ -109,6 +109,11 @@ export class HubApi {
     return this.request('GET', `/twins/${encodeURIComponent(deviceId)}`);
   }
 
+  /** The trusted CA certificates, read-only: they are added and removed with the CLI. */
+  caCertificates() {
+    return this.request('GET', '/certificates');
+  }
+
   patchTwin(deviceId, patch) {
     return this.request('PATCH', `/twins/${encodeURIComponent(deviceId)}`, { body: patch, ifMatch: '*' });
   }

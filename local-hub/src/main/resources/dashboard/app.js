@@ -6,6 +6,7 @@ import { DevicesPanel } from './devices.js';
 import { TelemetryPanel } from './telemetry.js';
 import { MethodsPanel } from './methods.js';
 import { TwinPanel } from './twin.js';
+import { CertificatesPanel } from './certificates.js';
 
 const STORAGE_KEY = 'local-hub-dashboard-secret';
 
@@ -43,7 +44,11 @@ function start(api) {
     methods.devicesChanged(list);
     twin.devicesChanged(list);
   });
-  setUpTabs(name => twin.shown(name === 'twin'));
+  const certificates = new CertificatesPanel(api);
+  setUpTabs(name => {
+    twin.shown(name === 'twin');
+    certificates.shown(name === 'certificates');
+  });
   devices.start();
   telemetry.start();
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.device.DeviceApplication;
 import io.github.iothubquickstart.localhub.junit.LocalIotHubExtension;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -182,6 +183,35 @@ class DashboardBrowserTest {
         chromium.driver.switchTo().alert().accept();
         await(() -> chromium.driver.findElements(By.cssSelector("tr[data-device-id='madeInDashboard']")).isEmpty());
         assertThat(hub.hub().identity().registry().findDevice("madeInDashboard")).isEmpty();
+    }
+
+    @Test
+    void theTrustedCaCertificatesAreShownReadOnlyAndFollowTheCli() throws Exception {
+        Instant now = Instant.now();
+        ClientCertificates.Issued root = ClientCertificates.rootCa("Browser Root CA", now.minusSeconds(60),
+                now.plus(Duration.ofDays(30)));
+        hub.hub().identity().caCertificates().add("browser-root", root.certificate());
+        try {
+            open(hub.hub().dashboardUrl());
+            await(() -> element("tabs").isDisplayed());
+            click("tab-certificates");
+            By row = By.cssSelector("tr[data-certificate-name='browser-root']");
+            await(() -> !chromium.driver.findElements(row).isEmpty());
+            List<String> cells = chromium.driver.findElement(row).findElements(By.cssSelector("th, td")).stream()
+                    .map(WebElement::getText).toList();
+            assertThat(cells).hasSize(4);
+            assertThat(cells.subList(0, 3)).containsExactly("browser-root", "CN=Browser Root CA",
+                    ClientCertificates.sha1Thumbprint(root.certificate()));
+            assertThat(cells.get(3)).isNotBlank().isNotEqualTo("never");
+            assertThat(element("certificates-empty").isDisplayed()).isFalse();
+            assertThat(chromium.driver.findElements(By.cssSelector("#panel-certificates button, #panel-certificates"
+                    + " form, #panel-certificates input"))).as("read-only: the CLI changes them").isEmpty();
+        } finally {
+            hub.hub().identity().caCertificates().remove("browser-root");
+        }
+        // Removed beside the page (as the CLI does): the open tab follows without a reload.
+        await(() -> element("certificates-empty").isDisplayed());
+        assertThat(chromium.driver.findElements(By.cssSelector("#certificates-table tbody tr"))).isEmpty();
     }
 
     @Test

@@ -31,6 +31,7 @@ import io.github.iothubquickstart.localhub.registry.BulkRegistryOperations;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
+import io.github.iothubquickstart.localhub.rest.CaCertificateRoutes;
 import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -40,6 +41,7 @@ import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
+import io.github.iothubquickstart.localhub.rest.ProvisioningDeviceApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
@@ -134,7 +136,6 @@ public final class LocalHub implements AutoCloseable {
     private final int requestedMqttPort;
     private final int requestedHttpsPort;
     private final int requestedWebSocketPort;
-    private final TrustedCertificateAuthorities trustedCertificateAuthorities;
     private final int requestedAmqpPort;
     private final int requestedEventHubsPort;
     private final String hubName;
@@ -146,6 +147,8 @@ public final class LocalHub implements AutoCloseable {
     private final TelemetryDurability telemetryDurability;
     private final int eventLoops;
     private final HubLimits limits;
+    /** Null: the data directory's CA certificates ({@code local-hub ca-certificate add}). */
+    private final TrustedCertificateAuthorities requestedCertificateAuthorities;
 
     private Vertx vertx;
     private HubIdentity identity;
@@ -191,7 +194,7 @@ public final class LocalHub implements AutoCloseable {
         this.telemetryDurability = builder.telemetryDurability;
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
-        this.trustedCertificateAuthorities = builder.trustedCertificateAuthorities;
+        this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -287,11 +290,12 @@ public final class LocalHub implements AutoCloseable {
                 verifier, hostName, clock);
         DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(identity.registry(), identity.registry(),
                 verifier, hubNames, new CertificateAuthenticator(identity.registry(), identity.registry(),
-                        trustedCertificateAuthorities));
+                        trustedCertificateAuthorities()));
         dashboardToken = DashboardToken.random(new SecureRandom());
         ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(identity.registry(), verifier, hubNames,
                 dashboardToken);
-        Dashboard dashboard = new Dashboard(new DashboardAssets(), new SameOriginGuard(hubNames));
+        DashboardAssets dashboardAssets = new DashboardAssets();
+        Dashboard dashboard = new Dashboard(dashboardAssets, new SameOriginGuard(hubNames, dashboardAssets));
         Path certificate = identity.certificates().serverCertificateFile();
         Path key = identity.certificates().serverKeyFile();
         mqttServer = new MqttDeviceServer(vertx, eventLoops, bindAddress, requestedMqttPort, certificate, key,
@@ -305,7 +309,8 @@ public final class LocalHub implements AutoCloseable {
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
                 serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
-                hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs);
+                hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
+                .withProvisioning(deviceRegistrations);
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null
@@ -324,13 +329,17 @@ public final class LocalHub implements AutoCloseable {
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
-                new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice));
+                new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
+                new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
                 limits.maxConnectedDevices(), clock);
+        ProvisioningDeviceApi provisioningDevices = new ProvisioningDeviceApi(deviceRegistrations, clock,
+                limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, deviceHttps::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn,
+                List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                        provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }
@@ -562,6 +571,13 @@ public final class LocalHub implements AutoCloseable {
         return requireStarted();
     }
 
+    /** The CAs a device's certificate chain must end at: the builder's, else the data directory's (read at each check). */
+    public TrustedCertificateAuthorities trustedCertificateAuthorities() {
+        HubIdentity started = requireStarted();
+        return requestedCertificateAuthorities != null ? requestedCertificateAuthorities
+                : started.certificateAuthorities();
+    }
+
     /** Every device-to-cloud message the hub accepts, as it arrives. */
     public TelemetryFeed telemetry() {
         if (telemetry == null) {
@@ -770,15 +786,12 @@ public final class LocalHub implements AutoCloseable {
         private HubLimits limits = HubLimits.DEFAULT;
         private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
-        private TrustedCertificateAuthorities trustedCertificateAuthorities = TrustedCertificateAuthorities.none();
+        private TrustedCertificateAuthorities trustedCertificateAuthorities;
 
         private Builder() {
         }
 
-        /**
-         * The CA certificates whose chains let {@code certificateAuthority} devices and modules in, read at each such
-         * login; default none (selfSigned identities need no CA).
-         */
+        /** The CAs devices' certificates may be signed by; default: the data directory's ({@code ca-certificate add}). */
         public Builder trustedCertificateAuthorities(TrustedCertificateAuthorities trustedCertificateAuthorities) {
             this.trustedCertificateAuthorities = Objects.requireNonNull(trustedCertificateAuthorities);
             return this;

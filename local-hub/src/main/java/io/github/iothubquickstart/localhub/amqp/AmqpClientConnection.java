@@ -108,19 +108,9 @@ final class AmqpClientConnection {
             gone.disconnect();
         });
         connection.sessionOpenHandler(session -> {
-            if (!budget.admitSession()) {
+            if (!budget.open(session)) {
                 LOG.info("Refused a session from {}: it has {} open", who(), budget.maxSessions());
-                session.setCondition(new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
-                        "A connection may have at most " + budget.maxSessions() + " sessions."));
-                session.open();
-                session.close();
-                return;
             }
-            session.closeHandler(closed -> {
-                budget.sessionEnded();
-                session.close();
-            });
-            session.open();
         });
         connection.receiverOpenHandler(receiver -> guarded(() -> {
             if (admitted(receiver, receiver.getRemoteTarget() == null ? null : receiver.getRemoteTarget().getAddress())) {
@@ -455,15 +445,7 @@ final class AmqpClientConnection {
 
     private void refuse(ProtonLink<?> link, String address, Symbol condition, String description) {
         LOG.info("Refused AMQP link to {} from {}: {}", DeviceAddresses.printable(address), who(), description);
-        // An attach without a terminus, then the detach that says why: how AMQP refuses a link.
-        if (link instanceof ProtonReceiver receiver) {
-            receiver.setTarget(null);
-        } else if (link instanceof ProtonSender sender) {
-            sender.setSource(null);
-        }
-        link.setCondition(new ErrorCondition(condition, description));
-        link.open();
-        link.close();
+        RefusedLinks.refuse(link, condition, description);
     }
 
     /** A link the peer closes or detaches is closed here too and forgotten by the grant it was attached under. */
@@ -647,11 +629,8 @@ final class AmqpClientConnection {
         connection.disconnect();
     }
 
-    /** The client's AMQP container id, for the log: the socket is vertx-proton's own. */
     private String who() {
-        String container = connection.getRemoteContainer();
-        return container == null || container.isBlank()
-                ? "an AMQP client" : "AMQP container " + DeviceAddresses.printable(container);
+        return RefusedLinks.who(connection);
     }
 
     /** Every device of this connection is gone. Idempotent. */

@@ -6,6 +6,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
+import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.twin.TwinService;
@@ -40,6 +41,8 @@ public final class AmqpConnectionHandler {
     private final String containerId;
     private final String hubName;
     private final Duration authenticationTimeout;
+    /** Null where Device Provisioning Service clients are not served. */
+    private final DeviceRegistrations registrations;
 
     /**
      * @param maxSessionsPerConnection sessions one connection may have open
@@ -83,6 +86,7 @@ public final class AmqpConnectionHandler {
         this.containerId = containerId;
         this.hubName = hubName;
         this.authenticationTimeout = authenticationTimeout;
+        this.registrations = null;
     }
 
     /**
@@ -93,9 +97,15 @@ public final class AmqpConnectionHandler {
         return new AmqpOverWebSockets(this, containerId);
     }
 
-    /** A copy that takes another security and other nodes: for {@link #withEventHubs} and {@link #servicesOnly}. */
+    /** A copy that takes another security and other nodes: for {@link #withEventHubs} and {@link #eventHubsOnly}. */
     private AmqpConnectionHandler(AmqpConnectionHandler original, ClaimsBasedSecurity security,
                                   List<ServiceNode> serviceNodes) {
+        this(original, security, serviceNodes, original.registrations);
+    }
+
+    /** A copy with other nodes and another provisioning service (null: none). */
+    private AmqpConnectionHandler(AmqpConnectionHandler original, ClaimsBasedSecurity security,
+                                  List<ServiceNode> serviceNodes, DeviceRegistrations registrations) {
         this.vertx = original.vertx;
         this.clock = original.clock;
         this.serviceNodes = List.copyOf(serviceNodes);
@@ -111,6 +121,16 @@ public final class AmqpConnectionHandler {
         this.containerId = original.containerId;
         this.hubName = original.hubName;
         this.authenticationTimeout = original.authenticationTimeout;
+        this.registrations = registrations;
+    }
+
+    /**
+     * This handler, also serving Device Provisioning Service clients: a SASL PLAIN login as
+     * {@code {idScope}/registrations/{registrationId}} with the registration's SAS token makes the connection one that
+     * can only register ({@link AmqpRegistrationConnection}).
+     */
+    public AmqpConnectionHandler withProvisioning(DeviceRegistrations deviceRegistrations) {
+        return new AmqpConnectionHandler(this, security, serviceNodes, deviceRegistrations);
     }
 
     /** This handler, also serving the Event Hubs-compatible endpoint's nodes ($management and the partitions). */
@@ -129,7 +149,7 @@ public final class AmqpConnectionHandler {
     public AmqpConnectionHandler eventHubsOnly(EventHubsEndpoint endpoint) {
         List<ServiceNode> nodes = List.copyOf(endpoint.nodes());
         return new AmqpConnectionHandler(this, security.withDevices(false).withServicePaths(
-                path -> nodes.stream().anyMatch(node -> node.coversAudience(path))), nodes);
+                path -> nodes.stream().anyMatch(node -> node.coversAudience(path))), nodes, null);
     }
 
     /**
@@ -138,16 +158,27 @@ public final class AmqpConnectionHandler {
      */
     public ProtonSaslAuthenticatorFactory saslAuthenticators() {
         SaslPlainLogin plain = new SaslPlainLogin(hubName, security);
-        return () -> new HubSaslAuthenticator(vertx, authenticationTimeout, plain, null);
+        RegistrationLogin registrationLogin = registrations == null ? null : new RegistrationLogin(registrations);
+        return () -> new HubSaslAuthenticator(vertx, authenticationTimeout, plain, registrationLogin, null);
     }
 
     /** As {@link #saslAuthenticators()}, for one connection whose client certificates are {@code peer}. */
     HubSaslAuthenticator saslAuthenticator(PeerCertificates peer) {
-        return new HubSaslAuthenticator(vertx, authenticationTimeout, new SaslPlainLogin(hubName, security), peer);
+        RegistrationLogin registrationLogin = registrations == null ? null : new RegistrationLogin(registrations);
+        return new HubSaslAuthenticator(vertx, authenticationTimeout, new SaslPlainLogin(hubName, security),
+                registrationLogin, peer);
     }
 
     /** Handles one new connection once its SASL exchange succeeded; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
+        RegistrationLogin.Granted registration =
+                connection.attachments().get(RegistrationLogin.GRANTED, RegistrationLogin.Granted.class);
+        if (registration != null && registrations != null) {
+            new AmqpRegistrationConnection(connection, vertx, vertx.getOrCreateContext(), clock, registrations,
+                    registration, new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))
+                    .start(containerId);
+            return;
+        }
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
                 methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
                 new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))

@@ -1,8 +1,11 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import io.vertx.proton.ProtonLink;
+import io.vertx.proton.ProtonSession;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 
 /**
  * How many sessions and links one AMQP connection may hold open ({@code HubLimits}): what one client makes the hub
@@ -42,6 +45,26 @@ final class ConnectionBudget {
 
     void sessionEnded() {
         sessions = Math.max(0, sessions - 1);
+    }
+
+    /**
+     * Opens a session the client began, counted until it ends; past the budget refuses it as IoT Hub does (begin, then
+     * end with {@code amqp:resource-limit-exceeded}) and returns false.
+     */
+    boolean open(ProtonSession session) {
+        if (!admitSession()) {
+            session.setCondition(new ErrorCondition(AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                    "A connection may have at most " + maxSessions + " sessions."));
+            session.open();
+            session.close();
+            return false;
+        }
+        session.closeHandler(closed -> {
+            sessionEnded();
+            session.close();
+        });
+        session.open();
+        return true;
     }
 
     boolean admitLink(ProtonLink<?> link) {

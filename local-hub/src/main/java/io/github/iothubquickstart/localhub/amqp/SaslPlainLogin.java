@@ -3,7 +3,6 @@ package io.github.iothubquickstart.localhub.amqp;
 import io.github.iothubquickstart.localhub.auth.InvalidSasTokenException;
 import io.github.iothubquickstart.localhub.auth.SasToken;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -14,8 +13,7 @@ import java.util.Optional;
  * same checks, same claim, expiring with the token.
  */
 final class SaslPlainLogin {
-    /** authzid, authcid and password with their separators: a SAS token and a name fit many times over. */
-    static final int MAX_RESPONSE_BYTES = 8 * 1024;
+    static final int MAX_RESPONSE_BYTES = SaslPlainResponse.MAX_BYTES;
     private static final String SERVICE_SUFFIX = "@sas.root.";
     private static final String DEVICE_SUFFIX = "@sas.";
 
@@ -33,14 +31,20 @@ final class SaslPlainLogin {
             return ClaimsBasedSecurity.Decision.refused("the SASL PLAIN response is longer than " + MAX_RESPONSE_BYTES
                     + " bytes");
         }
-        String[] fields = new String(response, StandardCharsets.UTF_8).split("\0", -1);
-        if (fields.length != 3) {
+        Optional<SaslPlainResponse> plain = SaslPlainResponse.parse(response);
+        if (plain.isEmpty()) {
             return ClaimsBasedSecurity.Decision.refused("not a SASL PLAIN response (authzid NUL user NUL password)");
         }
-        String user = fields[1];
+        return decide(plain.get());
+    }
+
+    /** The decision on a PLAIN login already split into user and password. */
+    ClaimsBasedSecurity.Decision decide(SaslPlainResponse plain) {
+        String user = plain.user();
+        String password = plain.password();
         SasToken token;
         try {
-            token = SasToken.parse(fields[2]);
+            token = SasToken.parse(password);
         } catch (InvalidSasTokenException e) {
             return ClaimsBasedSecurity.Decision.refused("the password is not a valid SAS token: " + e.getMessage());
         }
@@ -51,7 +55,7 @@ final class SaslPlainLogin {
                         + " names another policy than the SAS token's skn");
             }
             // A back-end's audience is the hub itself: the token's resource, which the policy check requires.
-            return security.decide(new CbsPutToken(null, token.resource(), fields[2]));
+            return security.decide(new CbsPutToken(null, token.resource(), password));
         }
         Optional<String> deviceId = nameBefore(user, DEVICE_SUFFIX);
         if (deviceId.isEmpty()) {
@@ -64,7 +68,7 @@ final class SaslPlainLogin {
                     + " and the SAS token's resource " + DeviceAddresses.printable(token.resource())
                     + " name different devices");
         }
-        return security.decide(new CbsPutToken(null, token.resource(), fields[2]));
+        return security.decide(new CbsPutToken(null, token.resource(), password));
     }
 
     /** The name in {@code <name><suffix><this hub's name>}; the hub name is case-insensitive, as a host name. */

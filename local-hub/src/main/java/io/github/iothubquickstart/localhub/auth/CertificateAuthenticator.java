@@ -37,7 +37,8 @@ import javax.naming.ldap.Rdn;
  * thumbprint is the identity's primary or secondary one, and for {@code certificateAuthority} the chain leads from the
  * leaf through the presented intermediates to a CA the hub trusts ({@link TrustedCertificateAuthorities}, read on
  * every check) and the leaf's subject CN names the identity: the device id, or {@code <device id>/<module id>} for a
- * module. The outcome's expiry is the leaf's notAfter.
+ * module (IoT Hub's module identity name, as IoT Hub takes it). A selfSigned leaf's CN is not read: its thumbprint is
+ * registered. The outcome's expiry is the leaf's notAfter.
  */
 public final class CertificateAuthenticator {
     /** More certificates than any real chain has; a longer one is refused before anything is computed. */

@@ -89,6 +89,9 @@ final class ConnectionStringCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println(target.origin());
             spec.commandLine().getOut().println(connectionString);
+            if (connectionString.endsWith(";x509=true")) {
+                err.println(certificateHint());
+            }
             if (provisioning) {
                 err.println("ProvisioningServiceClient connects to port 443 of " + target.hostName() + " (it takes no"
                         + " other), where the hub serves the provisioning service unless started with --websocket-port 0.");
@@ -135,6 +138,18 @@ final class ConnectionStringCommand implements Callable<Integer> {
             return ConnectionStrings.device(target.hostName(), device);
         }
         return ConnectionStrings.service(target.serviceHost(), policy(identity));
+    }
+
+    /** An X.509 identity's string holds no secret: the SDK needs the certificate and key besides. */
+    private String certificateHint() {
+        if (moduleId != null) {
+            return "Note: module " + deviceId + "/" + moduleId + " authenticates with an X.509 certificate: give the"
+                    + " SDK its certificate and private key with this string.";
+        }
+        return "Note: device " + deviceId + " authenticates with an X.509 certificate: give the SDK its certificate"
+                + " and private key with this string (for a device made by 'device create " + deviceId + " --auth"
+                + " x509-self-signed': " + deviceId + "-cert.pem and " + deviceId + "-key.pem, in the directory it was"
+                + " run in or its --output-dir).";
     }
 
     private SharedAccessPolicy policy(HubIdentity identity) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 StartCommand.class,
                 DeviceCommand.class,
+                CaCertificateCommand.class,
                 EnrollmentCommand.class,
                 ConnectionStringCommand.class,
                 MonitorCommand.class,
@@ -43,6 +44,6 @@ public final class LocalHubCli implements Runnable {
     @Override
     public void run() {
         // Options without a command ("local-hub --data-dir x") also start the hub.
-        throw new CommandLine.ParameterException(new CommandLine(this), "Name a command: start, device, connection-string or monitor.");
+        throw new CommandLine.ParameterException(new CommandLine(this), "Name a command: start, device, ca-certificate, connection-string or monitor.");
     }
 }

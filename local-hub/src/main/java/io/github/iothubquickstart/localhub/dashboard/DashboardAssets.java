@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.dashboard;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,8 @@ public final class DashboardAssets implements Handler<RoutingContext> {
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
             + "frame-ancestors 'none'";
     private static final List<String> OWN_FILES = List.of("index.html", "style.css", "app.js", "api.js",
-            "event-stream.js", "devices.js", "telemetry.js", "chart.js", "methods.js", "twin.js", "ui.js");
+            "event-stream.js", "devices.js", "telemetry.js", "chart.js", "methods.js", "twin.js", "ui.js",
+            "certificates.js");
     private static final String UPLOT = "META-INF/resources/webjars/uplot/";
 
     private final Map<String, Asset> byPath = new LinkedHashMap<>();
@@ -39,9 +41,13 @@ public final class DashboardAssets implements Handler<RoutingContext> {
         byPath.put(PREFIX + "vendor/uPlot.LICENSE.txt", load(uplot + "LICENSE"));
     }
 
-    /** Whether {@code path} is the dashboard's (public) rather than the API's. */
-    static boolean isAssetPath(String path) {
-        return path != null && (path.equals("/") || path.startsWith(PREFIX));
+    /**
+     * Whether {@code request} reads one of the dashboard's (public) files rather than calling the API: a GET or HEAD
+     * of exactly a file's path. Only exact paths: the router serves the normalized path, so a prefix test would let
+     * {@code /dashboard/../devices/x} through as a file.
+     */
+    boolean isAssetRequest(HttpMethod method, String rawPath) {
+        return (method == HttpMethod.GET || method == HttpMethod.HEAD) && byPath.containsKey(rawPath);
     }
 
     @Override

@@ -11,12 +11,15 @@ import java.util.Set;
 /**
  * Refuses API calls that a browser makes for another site's page (403, before any route runs): the
  * {@code Sec-Fetch-Site} a browser sets must be same-origin (or none: typed by the user), and an {@code Origin}
- * must be the hub's own. SDKs send neither header and pass. The dashboard's own files are public and not guarded.
+ * must be the hub's own. SDKs send neither header and pass. The dashboard's own files are public and not guarded:
+ * exactly their paths, read with GET or HEAD; anything else is the API, whatever it looks like before normalizing.
  */
 public final class SameOriginGuard implements Handler<RoutingContext> {
     private final Set<String> hubHostNames;
+    private final DashboardAssets assets;
 
-    public SameOriginGuard(Set<String> hubHostNames) {
+    public SameOriginGuard(Set<String> hubHostNames, DashboardAssets assets) {
+        this.assets = assets;
         this.hubHostNames = hubHostNames.stream().map(name -> name.toLowerCase(Locale.ROOT))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
@@ -24,7 +27,7 @@ public final class SameOriginGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext context) {
         context.response().putHeader("X-Content-Type-Options", "nosniff");
-        if (DashboardAssets.isAssetPath(context.request().path())) {
+        if (assets.isAssetRequest(context.request().method(), context.request().path())) {
             context.next();
             return;
         }

@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.data;
 
+import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
+import io.github.iothubquickstart.localhub.storage.SqliteCaCertificates;
 import io.github.iothubquickstart.localhub.provisioning.IdScopes;
 import io.github.iothubquickstart.localhub.storage.SqliteDeviceRegistry;
 import io.github.iothubquickstart.localhub.storage.SqliteProvisioningStore;
@@ -33,6 +35,7 @@ public final class HubIdentity implements AutoCloseable {
     private final HubCertificates certificates;
     private final SqliteDeviceRegistry registry;
     private final SqliteTwinStore twins;
+    private final SqliteCaCertificates caCertificates;
     private final SqliteProvisioningStore provisioning;
     private final String idScope;
 
@@ -43,6 +46,7 @@ public final class HubIdentity implements AutoCloseable {
         this.registry = registry;
         // Opened after the registry, which creates or migrates the schema the twin table belongs to.
         this.twins = SqliteTwinStore.open(registry.databaseFile(), clock);
+        this.caCertificates = SqliteCaCertificates.open(registry.databaseFile(), clock);
         this.provisioning = SqliteProvisioningStore.open(dataDirectory.provisioningDatabaseFile());
         // Made once in a data directory's life (by the hub or the CLI, whichever comes first), kept in its file.
         this.idScope = provisioning.idScope(() -> IdScopes.generate(new SecureRandom()));
@@ -93,6 +97,19 @@ public final class HubIdentity implements AutoCloseable {
         return twins;
     }
 
+    /** The CA certificates the hub trusts ({@code local-hub ca-certificate}), in the registry's database. */
+    public SqliteCaCertificates caCertificates() {
+        return caCertificates;
+    }
+
+    /**
+     * The same CA certificates as a device's chain is checked against: read on every call, so a certificate added or
+     * removed by another process on this data directory (the CLI while the hub runs) counts at once.
+     */
+    public TrustedCertificateAuthorities certificateAuthorities() {
+        return caCertificates::trustedCertificates;
+    }
+
     /** The Device Provisioning Service's enrollments and registration states ({@code provisioning.db}). */
     public SqliteProvisioningStore provisioning() {
         return provisioning;
@@ -105,6 +122,7 @@ public final class HubIdentity implements AutoCloseable {
 
     @Override
     public void close() {
+        caCertificates.close();
         provisioning.close();
         twins.close();
         registry.close();

@@ -20,11 +20,13 @@ public final class ServiceApi {
     private final TwinRoutes twins;
     private final QueryRoute queries;
     private final CloudToDeviceRoutes cloudToDevice;
+    private final CaCertificateRoutes caCertificates;
 
     public ServiceApi(MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, ModuleRoutes modules,
                       BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                      QueryRoute queries, CloudToDeviceRoutes cloudToDevice) {
+                      QueryRoute queries, CloudToDeviceRoutes cloudToDevice, CaCertificateRoutes caCertificates) {
         this.cloudToDevice = cloudToDevice;
+        this.caCertificates = caCertificates;
         this.methods = methods;
         this.monitor = monitor;
         this.registry = registry;
@@ -71,5 +73,6 @@ public final class ServiceApi {
         router.post("/twins/:deviceId/modules/:moduleId").handler(twins::postWithMethodOverride);
         router.put("/twins/:deviceId/modules/:moduleId").handler(twins::replace);
         router.get("/monitor/events").handler(monitor);
+        router.get("/certificates").handler(new ApiVersionCheck()).handler(caCertificates::list);
     }
 }

@@ -15,18 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry database's schema: devices, shared access policies and twins, with its version in the file header
- * ({@code PRAGMA user_version}; 0 means never initialised). Creates it once, brings older files up to date one step
- * per transaction, and refuses files it does not understand with a message saying what to do.
+ * The registry database's schema: devices, shared access policies, twins and trusted CA certificates, with its
+ * version in the file header ({@code PRAGMA user_version}; 0 means never initialised). Creates it once, brings older
+ * files up to date one step per transaction, and refuses files it does not understand with a message saying what to
+ * do.
  */
 final class RegistrySchema {
     /**
      * Version 1: devices and policies. Version 2: the device status reason and the twin table. Version 3: the
      * device's place in an IoT Edge hierarchy. Version 4: when each twin property was last written (IoT Hub's
      * {@code $metadata}). Version 5: module identities and their twins. Version 6: X.509 identities (the authentication
-     * type and thumbprints of devices and modules; keys only for SAS ones).
+     * type and thumbprints of devices and modules; keys only for SAS ones). Version 7: the CA certificates the hub
+     * trusts to sign devices' certificates.
      */
-    static final int VERSION = 6;
+    static final int VERSION = 7;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -95,6 +97,7 @@ final class RegistrySchema {
             toVersion4(statement);
             toVersion5(statement);
             toVersion6(statement);
+            toVersion7(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -128,6 +131,12 @@ final class RegistrySchema {
             if (version() == 5) {
                 toVersion6(statement);
                 LOG.info("migrated registry database {} from schema version 5 to 6 (X.509 identities)", file);
+            }
+        });
+        inImmediateTransaction(statement -> {
+            if (version() == 6) {
+                toVersion7(statement);
+                LOG.info("migrated registry database {} from schema version 6 to 7 (trusted CA certificates)", file);
             }
         });
     }
@@ -211,6 +220,13 @@ final class RegistrySchema {
         copyAndReplace(statement, "module",
                 "device_id, module_id, primary_key, secondary_key, managed_by, created_at_millis");
         statement.execute("PRAGMA user_version = 6");
+    }
+
+    /** The trusted CA certificates: a name, the certificate as PEM, and when it was added. */
+    private static void toVersion7(Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE ca_certificate (name TEXT PRIMARY KEY NOT NULL, certificate_pem TEXT NOT NULL,"
+                + " sha1_thumbprint TEXT NOT NULL UNIQUE, added_at_millis INTEGER NOT NULL)");
+        statement.execute("PRAGMA user_version = 7");
     }
 
     private static void copyAndReplace(Statement statement, String table, String columns) throws SQLException {

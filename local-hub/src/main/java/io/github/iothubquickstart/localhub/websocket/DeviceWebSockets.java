@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class DeviceWebSockets implements Handler<RoutingContext> {
     /** Where the Azure device SDKs open their WebSocket ({@code wss://<host>/$iothub/websocket}). */
     public static final String PATH = "/$iothub/websocket";
-    /** The query parameter with which a device says it logs in without its TLS client certificate. */
-    static final String NO_CLIENT_CERTIFICATE = "iothub-no-client-cert";
     /**
      * Where the Java provisioning device client's MQTT_WS opens it: {@code wss://<host>:443} with no path, which its
      * MQTT library (Paho) turns into {@code /mqtt}. The MQTT listener tells a DPS client by its user name.
      */
     public static final String PROVISIONING_MQTT_PATH = "/mqtt";
+    /** The query parameter with which a device says it logs in without its TLS client certificate. */
+    static final String NO_CLIENT_CERTIFICATE = "iothub-no-client-cert";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWebSockets.class);
 
     private final Map<String, WebSocketSubprotocol> subprotocols = new LinkedHashMap<>();

@@ -46,6 +46,15 @@ class SasTokenTest {
     }
 
     @Test
+    void anEmptyKeyNameIsNoKeyNameAsTheJavaProvisioningClientSendsIt() throws Exception {
+        // RegisterTask: "SharedAccessSignature sr=%s&sig=%s&se=%s&skn=" (provisioning-device-client 2.1.3)
+        SasToken token = SasToken.parse("SharedAccessSignature sr=0ne0000ABCD/registrations/r1&sig=" + SIG
+                + "&se=1&skn=");
+        assertThat(token.keyName()).isEmpty();
+        assertThat(token.resource()).isEqualTo("0ne0000ABCD/registrations/r1");
+    }
+
+    @Test
     void keepsAPlusInAnUnencodedSignature() throws Exception {
         assertThat(SasToken.parse("SharedAccessSignature sr=h&sig=ab+c/d==&se=1").signature()).isEqualTo(SIG_BYTES);
     }

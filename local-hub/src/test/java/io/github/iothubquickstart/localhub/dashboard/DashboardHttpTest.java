@@ -2,10 +2,14 @@ package io.github.iothubquickstart.localhub.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -135,6 +139,59 @@ class DashboardHttpTest {
         assertThat(hub.identity().registry().findDevice("fromOtherSite")).isEmpty();
     }
 
+    /**
+     * The router serves the normalized path, so a path that only looks like a dashboard file (dot segments, encoded
+     * dots, doubled or encoded slashes, a matrix parameter, another case) is an API call and guarded as one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/dashboard/../devices/", "/dashboard/%2e%2e/devices/", "/dashboard/%2E%2E/devices/",
+            "/dashboard/./../devices/", "/dashboard/app.js/../../devices/", "/dashboard/..%2fdevices/",
+            "/dashboard//../devices/", "//devices/", "/dashboard/;/../devices/", "/DASHBOARD/../devices/",
+            "/dashboard/%2e%2e%2fdevices/", "/./dashboard/../devices/"})
+    void aCrossSiteWriteDressedAsADashboardFileIsRefused(String prefix) throws Exception {
+        String deviceId = "evil" + Integer.toHexString(prefix.hashCode());
+        HttpRequest.Builder create = HttpRequest.newBuilder(URI.create(base + prefix + deviceId + API))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("Origin", "https://evil.example")
+                .header("Sec-Fetch-Site", "cross-site")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"" + deviceId + "\"}"));
+
+        HttpResponse<String> answer = send(create);
+
+        assertThat(answer.statusCode()).as(answer.body()).isIn(403, 404);
+        assertThat(hub.identity().registry().findDevice(deviceId)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DELETE", "PATCH", "POST"})
+    void otherWritesDressedAsADashboardFileAreRefused(String method) throws Exception {
+        hub.identity().registry().findDevice("MyJavaDevice").orElseThrow();
+        String path = switch (method) {
+            case "DELETE" -> "/dashboard/%2e%2e/devices/MyJavaDevice";
+            case "PATCH" -> "/dashboard/%2e%2e/twins/MyJavaDevice";
+            default -> "/dashboard/%2e%2e/twins/MyJavaDevice/methods";
+        };
+        String body = switch (method) {
+            case "PATCH" -> "{\"properties\":{\"desired\":{\"evil\":1}}}";
+            case "POST" -> "{\"methodName\":\"SetTelemetryInterval\",\"payload\":1,\"responseTimeoutInSeconds\":5}";
+            default -> "";
+        };
+        HttpRequest.Builder write = HttpRequest.newBuilder(URI.create(base + path + API))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("If-Match", "*")
+                .header("Origin", "https://evil.example")
+                .header("Sec-Fetch-Site", "cross-site")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+
+        HttpResponse<String> answer = send(write);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+        assertThat(hub.identity().registry().findDevice("MyJavaDevice")).isPresent();
+        assertThat(hub.identity().twins().load(IdentityId.device("MyJavaDevice")).toString()).doesNotContain("evil");
+    }
+
     @Test
     void anOriginOnAnotherPortOfTheSameHostIsAnotherOrigin() throws Exception {
         HttpResponse<String> answer = send(createDevice("fromOtherPort",
@@ -175,6 +232,36 @@ class DashboardHttpTest {
                 line = lines.readLine();
             } while (line != null && !line.startsWith("data: "));
             assertThat(line).contains("\"deviceId\":\"MyJavaDevice\"").contains("\"temperature\":21.5");
+        }
+    }
+
+    @Test
+    void theTrustedCaCertificatesAreListedForTheDashboardWithTheToken() throws Exception {
+        Instant now = Instant.now();
+        ClientCertificates.Issued root = ClientCertificates.rootCa("Dashboard Root", now.minusSeconds(60),
+                now.plus(Duration.ofDays(30)));
+        hub.identity().caCertificates().add("dashboard-root", root.certificate());
+        try {
+            HttpResponse<String> answer = send(get("/certificates" + API).header("Authorization", "Bearer " + token));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonObject entry = JsonParser.parseString(answer.body()).getAsJsonObject().getAsJsonArray("value")
+                    .get(0).getAsJsonObject();
+            assertThat(entry.get("name").getAsString()).isEqualTo("dashboard-root");
+            JsonObject properties = entry.getAsJsonObject("properties");
+            assertThat(properties.get("subject").getAsString()).isEqualTo("CN=Dashboard Root");
+            assertThat(properties.get("thumbprint").getAsString())
+                    .isEqualTo(ClientCertificates.sha1Thumbprint(root.certificate()));
+            assertThat(properties.get("thumbprintSha256").getAsString())
+                    .isEqualTo(ClientCertificates.sha256Thumbprint(root.certificate()));
+            assertThat(Instant.parse(properties.get("expiry").getAsString()))
+                    .isEqualTo(root.certificate().getNotAfter().toInstant());
+            assertThat(properties.get("isVerified").getAsBoolean()).isTrue();
+            assertThat(send(get("/certificates" + API)).statusCode()).as("no token").isEqualTo(401);
+            assertThat(send(request("/certificates" + API).header("Authorization", "Bearer " + token)
+                    .DELETE()).statusCode()).as("read-only").isNotEqualTo(200);
+        } finally {
+            hub.identity().caCertificates().remove("dashboard-root");
         }
     }
 

@@ -17,6 +17,8 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientT
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceHubException;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
 import io.github.iothubquickstart.localhub.provisioning.InitialTwin;
@@ -59,7 +61,9 @@ class ProvisioningMqttEndToEndTest {
 
     @BeforeAll
     static void startHub() {
-        hub = WebSocketPort.startHub(dataDirectory);
+        // 443 when this process may bind it: the MQTT_WS rows need it, the MQTT rows run without it.
+        hub = new TestHub(LocalHub.builder().bindAddress(LoopbackAddresses.pickFree(8883, WebSocketPort.PORT))
+                .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
     }
 
     @AfterAll
@@ -73,6 +77,7 @@ class ProvisioningMqttEndToEndTest {
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
     void individualEnrollmentProvisionsADeviceThatSendsTelemetryAndHasTheInitialTwin(
             ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
+        requireListening(protocol);
         String registrationId = idFor("individual", protocol);
         String deviceId = registrationId + "-device";
         String key = randomKey();
@@ -108,6 +113,7 @@ class ProvisioningMqttEndToEndTest {
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
     void groupEnrollmentProvisionsADeviceWithItsDerivedKey(ProvisioningDeviceClientTransportProtocol protocol)
             throws Exception {
+        requireListening(protocol);
         String groupId = idFor("group", protocol);
         String groupKey = randomKey();
         hub.hub.provisioning().putEnrollmentGroup(groupId,
@@ -131,6 +137,7 @@ class ProvisioningMqttEndToEndTest {
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
     void aWrongKeyIsRefusedAndCreatesNoDevice(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
+        requireListening(protocol);
         String registrationId = idFor("wrong-key", protocol);
         hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
                 EnrollmentSettings.of(Attestation.symmetricKey(randomKey(), randomKey())), null);
@@ -145,6 +152,7 @@ class ProvisioningMqttEndToEndTest {
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
     void anUnknownRegistrationIsRefused(ProvisioningDeviceClientTransportProtocol protocol) {
+        requireListening(protocol);
         String registrationId = idFor("never-enrolled", protocol);
 
         assertThatThrownBy(() -> provisioningClient(protocol, registrationId, randomKey()).registerDeviceSync(60))
@@ -156,6 +164,7 @@ class ProvisioningMqttEndToEndTest {
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
     void aDisabledEnrollmentIsRefusedWithStatusDisabled(ProvisioningDeviceClientTransportProtocol protocol) {
+        requireListening(protocol);
         String registrationId = idFor("disabled", protocol);
         String key = randomKey();
         hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
@@ -169,6 +178,13 @@ class ProvisioningMqttEndToEndTest {
         assertThat(hub.hub.identity().registry().findDevice(registrationId)).isEmpty();
         assertThat(hub.hub.provisioning().registrationState(registrationId).orElseThrow().status())
                 .isEqualTo(RegistrationStatus.DISABLED);
+    }
+
+    /** MQTT_WS needs the hub on 443 (skipped or failed as {@link WebSocketPort} says where it could not bind it). */
+    private static void requireListening(ProvisioningDeviceClientTransportProtocol protocol) {
+        if (protocol == ProvisioningDeviceClientTransportProtocol.MQTT_WS) {
+            WebSocketPort.requireListening(hub);
+        }
     }
 
     private static ProvisioningDeviceClient provisioningClient(ProvisioningDeviceClientTransportProtocol protocol,

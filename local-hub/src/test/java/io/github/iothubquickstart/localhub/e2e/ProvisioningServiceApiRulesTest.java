@@ -83,6 +83,15 @@ class ProvisioningServiceApiRulesTest {
     }
 
     @Test
+    void aDevicesRegistrationPathIsNotTheServiceApis() throws Exception {
+        HttpResponse<String> response = send("PUT", "/" + hub.hub.idScope() + "/registrations/device-r/register",
+                "{\"registrationId\":\"device-r\"}", null, List.of());
+
+        // Whatever answers a device's registration (another route, or 501), the service API's token check did not.
+        assertThat(response.body()).doesNotContain("The Authorization header with a SAS token is missing.");
+    }
+
+    @Test
     void unknownRecordsAreNotFoundWithDpsCodes() throws Exception {
         assertThat(errorCode(send("GET", "/enrollments/nobody", null, dpsToken(), List.of()))).isEqualTo(404201);
         assertThat(errorCode(send("DELETE", "/enrollments/nobody", null, dpsToken(), List.of()))).isEqualTo(404201);

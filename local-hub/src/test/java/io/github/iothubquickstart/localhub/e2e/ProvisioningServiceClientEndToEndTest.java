@@ -317,6 +317,24 @@ class ProvisioningServiceClientEndToEndTest {
     }
 
     @Test
+    void anIndividualEnrollmentShowsItsDevicesRegistrationOnceRegistered() throws Exception {
+        IndividualEnrollment enrollment = client.createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment("registered-individual", new SymmetricKeyAttestation("", "")));
+        assertThat(enrollment.getDeviceRegistrationState()).isNull();
+        String key = ((SymmetricKeyAttestation) enrollment.getAttestation()).getPrimaryKey();
+
+        ProvisioningDeviceClient.create(hub.hub.hostName(), hub.hub.idScope(),
+                ProvisioningDeviceClientTransportProtocol.MQTT, new HubTrustingSymmetricKey(key, "registered-individual",
+                        TrustedCa.trustingOnly(hub.hub.caCertificateFile()))).registerDeviceSync(60);
+
+        DeviceRegistrationState state = client.getIndividualEnrollment("registered-individual")
+                .getDeviceRegistrationState();
+        assertThat(state.getStatus()).isEqualTo(EnrollmentStatus.ASSIGNED);
+        assertThat(state.getDeviceId()).isEqualTo("registered-individual");
+        assertThat(state.getAssignedHub()).isEqualTo(hub.hub.hostName());
+    }
+
+    @Test
     void theCliPrintsAConnectionStringTheSdkUsesAsItIsAndItsEnrollmentsReachTheRunningHub() throws Exception {
         String printed = cli("connection-string", "--provisioning").get(0);
         assertThat(cli("enrollment", "create", "--registration-id", "cli-enrolled", "--desired", "{\"interval\":9}"))

@@ -97,6 +97,46 @@ final class RawAmqpConversation {
     }
 
     /**
+     * What a Device Provisioning Service client sends after its SASL PLAIN login, without waiting for the hub: open,
+     * begin, its receiving and sending links at {@code address} ({@code /{idScope}/registrations/{registrationId}}),
+     * credit for the answer and an {@code iotdps-register} request.
+     */
+    static byte[] registration(String hubHostName, String address, String registrationId) {
+        Message register = Message.Factory.create();
+        register.setApplicationProperties(new ApplicationProperties(Map.of("iotdps-operation-type",
+                "iotdps-register")));
+        register.setBody(new Data(new Binary(("{\"registrationId\":\"" + registrationId + "\"}")
+                .getBytes(StandardCharsets.UTF_8))));
+        Open open = new Open();
+        open.setContainerId("dps-fuzzer");
+        open.setHostname(hubHostName);
+        Begin begin = new Begin();
+        begin.setNextOutgoingId(UnsignedInteger.ZERO);
+        begin.setIncomingWindow(UnsignedInteger.valueOf(100));
+        begin.setOutgoingWindow(UnsignedInteger.valueOf(100));
+        Attach answers = new Attach();
+        answers.setName("provision_receiver_link");
+        answers.setHandle(UnsignedInteger.ZERO);
+        answers.setRole(Role.RECEIVER);
+        Source from = new Source();
+        from.setAddress(address);
+        answers.setSource(from);
+        answers.setTarget(new Target());
+        Flow credit = new Flow();
+        credit.setNextIncomingId(UnsignedInteger.ZERO);
+        credit.setIncomingWindow(UnsignedInteger.valueOf(100));
+        credit.setNextOutgoingId(UnsignedInteger.ZERO);
+        credit.setOutgoingWindow(UnsignedInteger.valueOf(100));
+        credit.setHandle(UnsignedInteger.ZERO);
+        credit.setDeliveryCount(UnsignedInteger.ZERO);
+        credit.setLinkCredit(UnsignedInteger.valueOf(10));
+        return concat(AMQP_HEADER, frame(0, open, new byte[0]), frame(0, begin, new byte[0]),
+                frame(0, answers, new byte[0]), frame(0, credit, new byte[0]),
+                frame(0, attach("provision_sender_link", 1, address), new byte[0]),
+                frame(0, transfer(1, 0), encode(register)));
+    }
+
+    /**
      * {@code count} more telemetry messages on the telemetry link of {@link #conversation} (delivery ids from
      * {@code firstDeliveryId}, the first free one being 2), sent whatever credit the hub granted.
      */

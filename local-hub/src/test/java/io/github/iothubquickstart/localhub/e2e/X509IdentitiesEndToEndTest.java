@@ -473,6 +473,20 @@ class X509IdentitiesEndToEndTest {
                 deviceId + " is disconnected");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void aDeletedX509DeviceIsDisconnected(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = TestHub.idFor("x509-deleted", protocol);
+        hub.x509Device(deviceId, registerX509Device(deviceId, AuthenticationType.CERTIFICATE_AUTHORITY), protocol)
+                .open(false);
+        assertThat(hub.hub.isDeviceConnected(deviceId)).isTrue();
+
+        registry.removeDevice(deviceId);
+
+        TestHub.awaitThat(() -> !hub.hub.isDeviceConnected(deviceId), Duration.ofSeconds(10),
+                deviceId + " is disconnected");
+    }
+
     /** Registers {@code deviceId} as selfSigned (its certificate's SHA-1 thumbprint) or certificateAuthority. */
     private static ClientCertificates.Issued registerX509Device(String deviceId, AuthenticationType type)
             throws Exception {

@@ -168,7 +168,7 @@ class RegistrySchemaMigrationTest {
 
     /**
      * Exactly what the version 4 hub created: the version 2 file migrated by this hub to version 4 (the migrations up
-     * to 4 are unchanged), i.e. this hub's schema without the two module tables.
+     * to 4 are unchanged), i.e. this hub's schema without the two module tables and the CA certificates (version 7).
      */
     private static void writeVersionFourDatabase(Path file) throws Exception {
         writeVersionTwoDatabase(file);
@@ -179,6 +179,7 @@ class RegistrySchemaMigrationTest {
              Statement statement = raw.createStatement()) {
             statement.execute("DROP TABLE module");
             statement.execute("DROP TABLE module_twin");
+            statement.execute("DROP TABLE ca_certificate");
             statement.execute("PRAGMA user_version = 4");
         }
     }
