@@ -21,12 +21,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The quickstart with a provisioned device: an individual enrollment on the local hub's Device Provisioning Service,
  * the simulated device registers through it with the unmodified provisioning client (the variables Azure's samples
- * read, or {@code --provision} and its options), prints the assigned hub and device id, sends telemetry as that device,
- * and the back-end's {@code --device-id <assigned id> --interval 3} changes its interval.
+ * read, or {@code --provision} and its options, over each device transport), prints the assigned hub and device id,
+ * sends telemetry as that device, and the back-end's {@code --device-id <assigned id> --interval 3} changes its
+ * interval (over HTTPS, which has no methods, telemetry only).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProvisionedQuickstartTest {
@@ -60,14 +63,37 @@ class ProvisionedQuickstartTest {
         runAndChangeTheInterval(variables::get, "provisioned-sensor-1", "--protocol", "MQTT");
     }
 
-    @Test
-    void provisionWithOptionsOverWebSockets() throws Exception {
-        enroll("provisioned-sensor-2", ProvisioningStatus.ENABLED);
+    @ParameterizedTest
+    @ValueSource(strings = {"MQTT_WS", "AMQPS", "AMQPS_WS"})
+    void provisionWithOptionsOverTheDevicesProtocol(String protocol) throws Exception {
+        String registrationId = "provisioned-" + protocol.toLowerCase();
+        enroll(registrationId, ProvisioningStatus.ENABLED);
         LocalHub local = hub.hub();
 
-        runAndChangeTheInterval(dataDirectory()::get, "provisioned-sensor-2", "--provision",
+        runAndChangeTheInterval(dataDirectory()::get, registrationId, "--provision",
                 "--provisioning-host", local.hostName(), "--id-scope", local.idScope(),
-                "--registration-id", "provisioned-sensor-2", "--symmetric-key", PRIMARY_KEY, "--protocol", "MQTT_WS");
+                "--registration-id", registrationId, "--symmetric-key", PRIMARY_KEY, "--protocol", protocol);
+    }
+
+    @Test
+    void provisionOverHttpsThenSendTelemetry() throws Exception {
+        enroll("provisioned-https", ProvisioningStatus.ENABLED);
+        ReceivedTelemetry telemetry = new ReceivedTelemetry();
+        ConsoleCapture device = new ConsoleCapture();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
+             DeviceApplication app = new DeviceApplication(dataDirectory()::get, device.out(), device.err(),
+                     new Random(17), hub.hub().bindAddress())) {
+            CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run("--provision",
+                    "--provisioning-host", hub.hub().hostName(), "--id-scope", hub.hub().idScope(),
+                    "--registration-id", "provisioned-https", "--symmetric-key", PRIMARY_KEY, "--protocol", "HTTPS",
+                    "--interval", "1", "--count", "2"));
+
+            assertThat(X509DeviceQuickstartTest.takeOrShow(telemetry, 2, device))
+                    .extracting(TelemetryMessage::deviceId).containsOnly("provisioned-https");
+            assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
+            assertThat(device.stdout()).contains("over HTTPS...")
+                    .contains("Provisioned: assigned hub " + hub.hub().hostName() + ", device id provisioned-https");
+        }
     }
 
     @Test
