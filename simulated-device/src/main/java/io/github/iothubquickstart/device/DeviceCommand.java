@@ -178,6 +178,11 @@ public final class DeviceCommand implements Callable<Integer> {
             throw new ConfigurationException("--x509-cert needs a connection string ending x509=true (this one "
                     + "has a SharedAccessKey): HostName=<hub>;DeviceId=<device>;x509=true");
         }
+        if (x509 && protocol == Protocol.AMQPS_WS) {
+            // AmqpsIotHubConnection opens its WebSocket with iothub-no-client-cert=true whatever the authentication.
+            throw new ConfigurationException("the Java device SDK presents no certificate over AMQPS_WS (it tells the "
+                    + "hub it has none): use --protocol MQTT, MQTT_WS, AMQPS or HTTPS for a certificate device");
+        }
         return x509 ? settings.withClientCertificate(ClientCertificateFiles.load(x509Certificate, x509Key)) : settings;
     }
 }

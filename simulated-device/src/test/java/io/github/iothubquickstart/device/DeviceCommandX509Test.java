@@ -137,6 +137,16 @@ class DeviceCommandX509Test {
     }
 
     @Test
+    void amqpOverWebSocketsIsRefusedBeforeConnecting() {
+        assertThat(harness.run("--connection-string", X509_STRING, "--x509-cert", files.certificateFile().toString(),
+                "--x509-key", files.privateKeyFile().toString(), "--protocol", "AMQPS_WS")).isEqualTo(2);
+
+        assertThat(harness.stderr()).contains("presents no certificate over AMQPS_WS")
+                .contains("use --protocol MQTT, MQTT_WS, AMQPS or HTTPS");
+        assertThat(harness.launched).hasNullValue();
+    }
+
+    @Test
     void provisioningWithACertificateIsRefused() {
         assertThat(harness.run("--provision", "--id-scope", "s", "--registration-id", "r", "--symmetric-key",
                 CommandHarness.KEY, "--x509-cert", files.certificateFile().toString(), "--x509-key",
