@@ -9,6 +9,9 @@ import io.github.iothubquickstart.localhub.junit.LocalIotHubExtension;
 import io.github.iothubquickstart.localhub.registry.Authentication;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
+import io.github.iothubquickstart.localhub.cli.LocalHubCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +20,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * The quickstart with a device that logs in with its certificate: a self-signed certificate registered by its
@@ -73,6 +78,37 @@ class X509DeviceQuickstartTest {
             assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
             assertThat(device.stdout()).contains("as device " + deviceId + " over " + protocol)
                     .contains("Stopped after 5 message(s).");
+        }
+    }
+
+    /** The README's walk-through: the CLI makes the files and prints the string, the device runs with them as given. */
+    @Test
+    void aDeviceMadeByDeviceCreateRunsWithTheFilesAndStringTheCliGives() throws Exception {
+        String data = hub.hub().dataDirectory().toString();
+        assertThat(LocalHubCli.newCommandLine().execute("device", "create", "cli-x509-device", "--auth",
+                "x509-self-signed", "--output-dir", directory.toString(), "--data-dir", data)).isZero();
+        StringWriter printed = new StringWriter();
+        CommandLine connectionString = LocalHubCli.newCommandLine();
+        connectionString.setOut(new PrintWriter(printed, true));
+        connectionString.setErr(new PrintWriter(new StringWriter(), true));
+        assertThat(connectionString.execute("connection-string", "--device", "cli-x509-device", "--data-dir", data))
+                .isZero();
+        assertThat(printed.toString().strip()).endsWith(";DeviceId=cli-x509-device;x509=true");
+
+        Environment environment = Map.of("LOCAL_IOTHUB_DATA_DIR", data)::get;
+        ReceivedTelemetry telemetry = new ReceivedTelemetry();
+        ConsoleCapture device = new ConsoleCapture();
+        try (AutoCloseable subscription = hub.telemetry().subscribe(telemetry);
+             DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(14),
+                     hub.hub().bindAddress())) {
+            CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run(
+                    "--connection-string", printed.toString().strip(),
+                    "--x509-cert", directory.resolve("cli-x509-device-cert.pem").toString(),
+                    "--x509-key", directory.resolve("cli-x509-device-key.pem").toString(), "--count", "2"));
+
+            assertThat(takeOrShow(telemetry, 2, device)).extracting(TelemetryMessage::deviceId)
+                    .containsOnly("cli-x509-device");
+            assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
         }
     }
 
