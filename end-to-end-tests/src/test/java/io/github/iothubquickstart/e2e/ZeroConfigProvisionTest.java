@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --provision} with no values: the device starts a local hub in its own process, enrolls itself there
  * (an individual enrollment with a random key, kept for the next run), registers through the hub's DPS and runs as
- * the device it was assigned; the back-end, with no connection string either, changes that device's interval.
+ * the device it was assigned; the back-end, with no connection string either, changes that device's interval. A hub
+ * already running is enrolled on through its provisioning service API, with the policy it publishes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ZeroConfigProvisionTest {
@@ -59,20 +60,31 @@ class ZeroConfigProvisionTest {
     }
 
     @Test
-    void provisionAloneNamesTheEnrollmentCommandWhenAHubAlreadyRuns() {
+    void provisionAloneEnrollsThroughTheProvisioningServiceOfAHubAlreadyRunning() throws Exception {
         Path hubData = dataDirectory.resolve("running");
         Environment environment = Map.of("LOCAL_IOTHUB_DATA_DIR", hubData.toString())::get;
         try (LocalHub hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(hubData).build().start()) {
             ConsoleCapture device = new ConsoleCapture();
             try (DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(3),
                     ADDRESS)) {
-                assertThat(app.run("--provision", "--count", "1")).as(device.toString()).isEqualTo(2);
+                CompletableFuture<Integer> deviceExit = CompletableFuture.supplyAsync(() -> app.run("--provision",
+                        "--interval", "1"));
+                waitFor(() -> device.stdout().contains("Message 1 acknowledged"), device);
+                assertThat(device.stdout()).contains("enrolling my-provisioned-device on the local hub running on "
+                        + ADDRESS + ":8883").doesNotContain("starting one")
+                        .contains("Provisioned: assigned hub " + ADDRESS + ", device id my-provisioned-device");
+
+                ConsoleCapture backEnd = new ConsoleCapture();
+                assertThat(BackEndApplication.run(environment, backEnd.out(), backEnd.err(), ADDRESS,
+                        "--device-id", "my-provisioned-device", "--interval", "2")).as(backEnd.toString()).isZero();
+                assertThat(backEnd.stdout()).contains("my-provisioned-device answered status 200");
+
+                app.stop();
+                assertThat(deviceExit.get(20, TimeUnit.SECONDS)).as(device.toString()).isZero();
             }
-            assertThat(device.stderr().strip()).isEqualTo("error: --provision alone enrolls the device on a local hub"
-                    + " it starts, but one already runs on " + hub.hostName() + ":8883: enroll it there with 'java -jar"
-                    + " local-hub/target/local-hub.jar enrollment create ...' and pass the values it prints"
-                    + " (--provisioning-host, --id-scope, --registration-id, --symmetric-key)");
-            assertThat(hub.provisioning().individualEnrollments()).isEmpty();
+            assertThat(hub.provisioning().individualEnrollment("my-provisioned-device")).isPresent();
+            assertThat(LocalHubProbe.isListening(ADDRESS, 8883)).as("a hub the device did not start keeps running")
+                    .isTrue();
         }
     }
 

@@ -13,6 +13,7 @@ import io.github.iothubquickstart.localhubclient.CaTrust;
 import io.github.iothubquickstart.localhubclient.LocalHubClientException;
 import io.github.iothubquickstart.localhubclient.LocalHubDataDirectory;
 import io.github.iothubquickstart.localhubclient.LocalHubDefaults;
+import io.github.iothubquickstart.localhubclient.LocalHubEnrollmentClient;
 import io.github.iothubquickstart.localhubclient.LocalHubFinder;
 import io.github.iothubquickstart.localhubclient.LocalHubProbe;
 import io.github.iothubquickstart.localhubclient.LocalHubRegistryClient;
@@ -74,17 +75,20 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
     /**
      * For {@code --provision} without values: an individual enrollment on the local hub this device starts (created
      * with a random key the first time, kept in the hub's data directory), as {@link #settings()} creates the
-     * device's identity. A hub already running elsewhere publishes no provisioning credentials: that is named.
+     * device's identity; on a hub already running, through its provisioning service API.
      */
     public ProvisioningSettings enrollment() throws ConfigurationException {
         Path dataDirectory = LocalHubDataDirectory.resolve(null, environment::get);
         try {
             Optional<RunningHub> running = LocalHubFinder.find(dataDirectory, host, PORT);
             if (running.isPresent()) {
-                throw runningHubHasNoEnrollmentApi(running.get());
+                out.println("No provisioning values given: enrolling " + PROVISIONED_DEVICE_ID + " on the local hub"
+                        + " running on " + running.get().hostName() + ":" + running.get().mqttPort() + " (data in "
+                        + dataDirectory + ").");
+                return enrollOnRunningHub(dataDirectory, running.get());
             }
             if (!startHub(dataDirectory, PROVISIONED_DEVICE_ID)) {
-                throw runningHubHasNoEnrollmentApi(awaitOtherHub(dataDirectory, lastStartFailure));
+                return enrollOnRunningHub(dataDirectory, awaitOtherHub(dataDirectory, lastStartFailure));
             }
         } catch (LocalHubClientException e) {
             throw new ConfigurationException(e.getMessage());
@@ -94,11 +98,24 @@ public final class LocalHubDefault implements LocalHubFallback<DeviceConnectionS
                 enrollment.symmetricKey(PROVISIONED_DEVICE_ID), trustingOnly(startedHere.caCertificateFile()));
     }
 
-    private static ConfigurationException runningHubHasNoEnrollmentApi(RunningHub hub) {
-        return new ConfigurationException("--provision alone enrolls the device on a local hub it starts, but one "
-                + "already runs on " + hub.hostName() + ":" + hub.mqttPort() + ": enroll it there with 'java -jar "
-                + "local-hub/target/local-hub.jar enrollment create ...' and pass the values it prints "
-                + "(--provisioning-host, --id-scope, --registration-id, --symmetric-key)");
+    /** Through the hub's provisioning service API, with the policy it published: its files stay its own. */
+    private ProvisioningSettings enrollOnRunningHub(Path dataDirectory, RunningHub hub) throws ConfigurationException {
+        if (hub.mqttPort() != PORT) {
+            throw new ConfigurationException("the local hub of " + dataDirectory + " takes devices on port "
+                    + hub.mqttPort() + " but the Azure provisioning and device SDKs only connect to " + PORT
+                    + ": restart the hub without --mqtt-port");
+        }
+        if (!hub.publishesProvisioning()) {
+            throw new ConfigurationException("--provision alone enrolls the device on the local hub, but the one "
+                    + "running on " + hub.hostName() + ":" + hub.mqttPort() + " publishes no provisioning service (an "
+                    + "older hub): restart it with this version, or enroll with 'java -jar local-hub/target/local-hub.jar"
+                    + " enrollment create ...' and pass the values it prints (--provisioning-host, --id-scope, "
+                    + "--registration-id, --symmetric-key)");
+        }
+        String key = LocalHubEnrollmentClient.forHub(dataDirectory, hub).symmetricKey(PROVISIONED_DEVICE_ID,
+                LocalHubEnrollment.newKey(random), LocalHubEnrollment.newKey(random));
+        return new ProvisioningSettings(hub.hostName(), hub.idScope(), PROVISIONED_DEVICE_ID, key,
+                trustingOnly(hub.caCertificateFile(dataDirectory)));
     }
 
     private DeviceConnectionSettings fromRunningHub(Path dataDirectory, RunningHub hub) throws ConfigurationException {

@@ -33,7 +33,7 @@ final class LocalHubEnrollment {
             return primaryKeyOf(existing.get());
         }
         return primaryKeyOf(provisioning.putIndividualEnrollment(registrationId, null,
-                EnrollmentSettings.of(Attestation.symmetricKey(newKey(), newKey())), null));
+                EnrollmentSettings.of(Attestation.symmetricKey(newKey(random), newKey(random))), null));
     }
 
     private static String primaryKeyOf(IndividualEnrollment enrollment) throws ConfigurationException {
@@ -43,13 +43,15 @@ final class LocalHubEnrollment {
         if (keys.isEmpty()) {
             throw new ConfigurationException("the local hub's enrollment " + enrollment.registrationId() + " has no "
                     + "symmetric key (" + attestation.type() + " attestation): delete it with 'java -jar "
-                    + "local-hub/target/local-hub.jar enrollment delete " + enrollment.registrationId() + "' or give "
+                    + "local-hub/target/local-hub.jar enrollment delete --registration-id " + enrollment.registrationId()
+                    + "' or give "
                     + "--id-scope, --registration-id and --symmetric-key of another one");
         }
         return keys.get(0);
     }
 
-    private String newKey() {
+    /** A new enrollment key: 32 random bytes, base64, as DPS generates them. */
+    static String newKey(Random random) {
         byte[] key = new byte[KEY_BYTES];
         random.nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
