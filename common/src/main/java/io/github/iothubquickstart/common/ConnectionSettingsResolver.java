@@ -61,6 +61,12 @@ public final class ConnectionSettingsResolver<S> {
         return fallback.settings();
     }
 
+    /** Whether {@link #resolve} would fall back to the local hub: no option, no (non-blank) environment variable. */
+    public boolean fallsBackToLocalHub(String optionValue) {
+        String fromEnvironment = environment.get(environmentVariable);
+        return optionValue == null && (fromEnvironment == null || fromEnvironment.isBlank());
+    }
+
     private S parseFrom(String source, String connectionString) throws ConfigurationException {
         try {
             return parser.parse(connectionString);

@@ -62,6 +62,30 @@ class ConnectionStringTest {
     }
 
     @Test
+    void anX509StringNeedsNoKey() throws Exception {
+        DeviceConnectionString parsed = DeviceConnectionString.parse("HostName=myhub.azure-devices.net;DeviceId=d;x509=true");
+
+        assertThat(parsed.x509()).isTrue();
+        assertThat(parsed.deviceId()).isEqualTo("d");
+        assertThat(parsed.value()).isEqualTo("HostName=myhub.azure-devices.net;DeviceId=d;x509=true");
+        assertThat(DeviceConnectionString.parse(DEVICE).x509()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "HostName=h.example.com;DeviceId=d;x509=false                              | x509 must be 'true'",
+        "HostName=h.example.com;DeviceId=d;x509=TRUE                               | x509 must be 'true'",
+        "HostName=h.example.com;DeviceId=d;SharedAccessKey=" + KEY + ";x509=true   | both SharedAccessKey and x509=true",
+        "HostName=h.example.com;x509=true                                          | missing DeviceId"
+    })
+    void x509StringErrorsNameTheField(String connectionString, String expected) {
+        assertThatThrownBy(() -> DeviceConnectionString.parse(connectionString))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(expected)
+                .hasMessageNotContaining(KEY);
+    }
+
+    @Test
     void emptyStringIsReportedAsEmpty() {
         assertThatThrownBy(() -> DeviceConnectionString.parse(" "))
                 .hasMessage("the connection string is empty");

@@ -49,7 +49,12 @@ public final class CaTrust {
     }
 
     public static SSLContext trustingSystemAnd(X509Certificate ca) {
-        return context(new EitherTrustManager(List.of(trustManagerFor(ca), systemTrustManager())));
+        return context(trustManagerForSystemAnd(ca));
+    }
+
+    /** A trust manager accepting what the JDK's default trust store accepts, and chains ending at {@code ca}. */
+    public static X509ExtendedTrustManager trustManagerForSystemAnd(X509Certificate ca) {
+        return new EitherTrustManager(List.of(trustManagerFor(ca), systemTrustManager()));
     }
 
     /** A PKIX trust manager whose only trust anchor is {@code ca}. */

@@ -18,10 +18,20 @@ import java.util.Optional;
  * @param hubName        the hub's name: the event hub of its Event Hubs-compatible endpoint (null from older hubs)
  * @param eventHubsPort  the endpoint's plain AMQP port for the Event Hubs SDKs' emulator mode; 0 when off
  * @param amqpPort       AMQP over TLS (devices, back-ends, the Event Hubs endpoint over TLS); 0 when off
+ * @param idScope        the ID scope of its Device Provisioning Service (null from older hubs)
+ * @param provisioningPolicy the provisioning service's policy, to create enrollments (null from older hubs)
  */
 public record RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
                          String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy, String hubName,
-                         int eventHubsPort, int amqpPort) {
+                         int eventHubsPort, int amqpPort, String idScope, PolicyKey provisioningPolicy) {
+
+    /** A hub that publishes no provisioning service (older hubs). */
+    public RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
+                      String caFile, PolicyKey servicePolicy, PolicyKey registryPolicy, String hubName,
+                      int eventHubsPort, int amqpPort) {
+        this(hostName, bindAddress, mqttPort, httpsPort, pid, startTime, caFile, servicePolicy, registryPolicy, hubName,
+                eventHubsPort, amqpPort, null, null);
+    }
 
     /** A hub without the Event Hubs-compatible endpoint's plain port. */
     public RunningHub(String hostName, String bindAddress, int mqttPort, int httpsPort, long pid, Instant startTime,
@@ -60,6 +70,11 @@ public record RunningHub(String hostName, String bindAddress, int mqttPort, int 
             return Optional.empty();
         }
         return Optional.of(EventHubsConnectionStrings.emulator(hostName, eventHubsPort, hubName, servicePolicy));
+    }
+
+    /** Whether it publishes its provisioning service: an ID scope and a policy to create enrollments with. */
+    public boolean publishesProvisioning() {
+        return idScope != null && provisioningPolicy != null;
     }
 
     public Path caCertificateFile(Path dataDirectory) {

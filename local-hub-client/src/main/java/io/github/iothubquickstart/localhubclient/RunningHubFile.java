@@ -48,6 +48,10 @@ public final class RunningHubFile {
     private static final String EVENT_HUBS_PORT = "eventHubsPort";
     /** Optional too: a file without it is from a hub that listened on the default AMQP port. */
     private static final String AMQP_PORT = "amqpPort";
+    /** Added with the Device Provisioning Service; absent from older hubs' files. */
+    private static final String ID_SCOPE = "idScope";
+    private static final String PROVISIONING_POLICY_NAME = "provisioningPolicyName";
+    private static final String PROVISIONING_POLICY_KEY = "provisioningPolicyKey";
 
     private RunningHubFile() {
     }
@@ -126,6 +130,11 @@ public final class RunningHubFile {
         properties.setProperty(REGISTRY_POLICY_NAME, hub.registryPolicy().name());
         properties.setProperty(REGISTRY_POLICY_KEY, hub.registryPolicy().key());
         properties.setProperty(AMQP_PORT, Integer.toString(hub.amqpPort()));
+        if (hub.publishesProvisioning()) {
+            properties.setProperty(ID_SCOPE, hub.idScope());
+            properties.setProperty(PROVISIONING_POLICY_NAME, hub.provisioningPolicy().name());
+            properties.setProperty(PROVISIONING_POLICY_KEY, hub.provisioningPolicy().key());
+        }
         if (hub.hubName() != null) {
             properties.setProperty(HUB_NAME, hub.hubName());
             properties.setProperty(EVENT_HUBS_PORT, Integer.toString(hub.eventHubsPort()));
@@ -156,7 +165,10 @@ public final class RunningHubFile {
                     properties.containsKey(HUB_NAME) ? fields.text(HUB_NAME) : null,
                     properties.containsKey(HUB_NAME) ? (int) fields.number(EVENT_HUBS_PORT, 0, 65535) : 0,
                     properties.containsKey(AMQP_PORT) ? (int) fields.number(AMQP_PORT, 0, 65535)
-                            : LocalHubDefaults.AMQP_PORT);
+                            : LocalHubDefaults.AMQP_PORT,
+                    properties.containsKey(ID_SCOPE) ? fields.text(ID_SCOPE) : null,
+                    properties.containsKey(ID_SCOPE) ? new PolicyKey(fields.text(PROVISIONING_POLICY_NAME),
+                            fields.text(PROVISIONING_POLICY_KEY)) : null);
         } catch (IOException | IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }

@@ -56,6 +56,21 @@ class RunningHubFileTest {
     }
 
     @Test
+    void theProvisioningServiceIsReadBackAndAnOlderFileHasNone() throws Exception {
+        RunningHub withProvisioning = new RunningHub("127.0.0.1", "127.0.0.1", 8883, 8443, 4242, HUB.startTime(),
+                "ca.pem", HUB.servicePolicy(), HUB.registryPolicy(), "myhub", 5672, 5671, "0ne00ABCDEF",
+                new PolicyKey("provisioningserviceowner", "cHJvdmlzaW9uaW5n"));
+        RunningHubFile.write(dataDirectory, withProvisioning);
+
+        RunningHub read = RunningHubFile.read(dataDirectory).orElseThrow();
+        assertThat(read).isEqualTo(withProvisioning);
+        assertThat(read.publishesProvisioning()).isTrue();
+
+        RunningHubFile.write(dataDirectory, HUB);
+        assertThat(RunningHubFile.read(dataDirectory).orElseThrow().publishesProvisioning()).isFalse();
+    }
+
+    @Test
     void noFileMeansNoPublishedHub() {
         assertThat(RunningHubFile.read(dataDirectory)).isEmpty();
     }

@@ -247,7 +247,7 @@ public final class LocalHub implements AutoCloseable {
             amqpPort = listenForAmqp();
             eventHubsPort = listenForEventHubs();
             published = RunningHubPublication.publish(dataDirectory, hostName, bindAddress, mqttPort, httpsPort, identity,
-                    hubName, eventHubsPort, amqpPort);
+                    hubName, eventHubsPort, amqpPort, provisioningServicePolicy);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -23,11 +23,14 @@ final class RunningHubPublication {
 
     /** Call once both endpoints listen. */
     static RunningHub publish(Path dataDirectory, String hostName, String bindAddress, int mqttPort, int httpsPort,
-                              HubIdentity identity, String hubName, int eventHubsPort, int amqpPort) {
+                              HubIdentity identity, String hubName, int eventHubsPort, int amqpPort,
+                              SharedAccessPolicy provisioningPolicy) {
         RunningHub hub = new RunningHub(hostName, bindAddress, mqttPort, httpsPort, ProcessHandle.current().pid(),
                 // The wall clock, not the hub's (perhaps fixed) clock: clients compare it with the OS's process start.
                 Instant.now(), identity.certificates().caCertificateFile().getFileName().toString(),
-                policyKey(identity, SERVICE_POLICY), policyKey(identity, REGISTRY_POLICY), hubName, eventHubsPort, amqpPort);
+                policyKey(identity, SERVICE_POLICY), policyKey(identity, REGISTRY_POLICY), hubName, eventHubsPort, amqpPort,
+                // For the simulated device's --provision: it enrolls itself through the provisioning service API.
+                identity.idScope(), new PolicyKey(provisioningPolicy.name(), provisioningPolicy.primaryKey()));
         RunningHubFile.write(dataDirectory, hub);
         return hub;
     }

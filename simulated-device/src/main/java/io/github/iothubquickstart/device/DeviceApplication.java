@@ -4,6 +4,7 @@ import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.Environment;
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.util.Random;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Random;
  */
 public final class DeviceApplication implements AutoCloseable {
     private final DeviceRunner runner;
+    private final DpsProvisioner provisioner;
     private final LocalHubDefault localHub;
     private final DeviceCommand command;
     private final PrintStream out;
@@ -26,11 +28,13 @@ public final class DeviceApplication implements AutoCloseable {
         this.out = out;
         this.err = err;
         this.runner = new DeviceRunner(out, err, random);
-        this.localHub = new LocalHubDefault(environment, out, localHubAddress);
+        this.localHub = new LocalHubDefault(environment, out, localHubAddress, new SecureRandom());
         ConnectionSettingsResolver<DeviceConnectionSettings> resolver = new ConnectionSettingsResolver<>(
                 ConnectionSettingsResolver.DEVICE_VARIABLE, environment,
                 text -> DeviceConnectionStrings.parse(text, environment), localHub);
-        this.command = new DeviceCommand(resolver, runner, err);
+        this.provisioner = new DpsProvisioner(out);
+        this.command = new DeviceCommand(resolver, new ProvisioningRequests(environment, localHub::enrollment),
+                provisioner, runner, err);
     }
 
     /** Runs until the count is reached, {@link #stop()} is called, or connecting fails; returns the exit status. */
@@ -40,6 +44,7 @@ public final class DeviceApplication implements AutoCloseable {
 
     /** Stops sending and closes the connection; {@link #run} then returns 0. */
     public void stop() {
+        provisioner.stop();
         runner.stop();
     }
 

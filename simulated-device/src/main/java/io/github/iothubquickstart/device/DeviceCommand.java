@@ -5,7 +5,9 @@ import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.SetTelemetryInterval;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,9 +29,17 @@ import picocli.CommandLine.Spec;
         footer = {
             "Connection string: --connection-string, else the environment variable "
                     + ConnectionSettingsResolver.DEVICE_VARIABLE + ", else the local hub.",
+            "Provisioning: with --provision, or when " + ProvisioningRequests.ID_SCOPE_VARIABLE + ", "
+                    + ProvisioningRequests.REGISTRATION_ID_VARIABLE + " and " + ProvisioningRequests.SYMMETRIC_KEY_VARIABLE
+                    + " are set (" + ProvisioningRequests.HOST_VARIABLE + " defaults to "
+                    + ProvisioningRequests.GLOBAL_ENDPOINT + "), the device registers through the Device Provisioning "
+                    + "Service first and connects to the hub it assigns. --provision alone enrolls it on the local hub.",
+            "Certificate: with a connection string ending x509=true, --x509-cert and --x509-key (PEM) log the device "
+                    + "in with its certificate.",
             "SetTelemetryInterval takes a JSON number of seconds from " + SetTelemetryInterval.MIN_SECONDS
                     + " to " + SetTelemetryInterval.MAX_SECONDS + " (e.g. 10, or \"10\").",
-            "Exit status: 0 stopped normally, 1 could not connect or failed, 2 bad option or connection string."
+            "Exit status: 0 stopped normally, 1 could not connect, was not provisioned or failed, 2 bad option, "
+                    + "connection string, provisioning value or certificate file."
         })
 public final class DeviceCommand implements Callable<Integer> {
 
@@ -55,6 +65,39 @@ public final class DeviceCommand implements Callable<Integer> {
             description = "Transport: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Protocol protocol = Protocol.MQTT;
 
+    @Option(names = "--provision",
+            description = "Register through a Device Provisioning Service first (symmetric key enrollment); alone, "
+                    + "on the local hub with an enrollment created there.")
+    boolean provision;
+
+    @Option(names = "--id-scope", paramLabel = "SCOPE",
+            description = "The provisioning service's ID scope (default: " + ProvisioningRequests.ID_SCOPE_VARIABLE
+                    + ").")
+    String idScope;
+
+    @Option(names = "--registration-id", paramLabel = "ID",
+            description = "The enrollment's registration ID (default: " + ProvisioningRequests.REGISTRATION_ID_VARIABLE
+                    + ").")
+    String registrationId;
+
+    @Option(names = "--symmetric-key", paramLabel = "KEY",
+            description = "The enrollment's primary key, or for a group the key derived for this registration ID "
+                    + "(default: " + ProvisioningRequests.SYMMETRIC_KEY_VARIABLE + ").")
+    String symmetricKey;
+
+    @Option(names = "--provisioning-host", paramLabel = "HOST",
+            description = "The provisioning service's global endpoint (default: " + ProvisioningRequests.HOST_VARIABLE
+                    + ", else " + ProvisioningRequests.GLOBAL_ENDPOINT + ").")
+    String provisioningHost;
+
+    @Option(names = "--x509-cert", paramLabel = "FILE",
+            description = "The device's certificate (PEM; may hold its chain, device certificate first), for a "
+                    + "connection string ending x509=true.")
+    Path x509Certificate;
+
+    @Option(names = "--x509-key", paramLabel = "FILE", description = "The certificate's private key (PEM).")
+    Path x509Key;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -62,12 +105,17 @@ public final class DeviceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final ConnectionSettingsResolver<DeviceConnectionSettings> resolver;
+    private final ProvisioningRequests provisioningRequests;
+    private final DeviceProvisioner provisioner;
     private final DeviceLauncher launcher;
     private final PrintStream err;
 
-    public DeviceCommand(ConnectionSettingsResolver<DeviceConnectionSettings> resolver, DeviceLauncher launcher,
-            PrintStream err) {
+    DeviceCommand(ConnectionSettingsResolver<DeviceConnectionSettings> resolver,
+                  ProvisioningRequests provisioningRequests, DeviceProvisioner provisioner, DeviceLauncher launcher,
+                  PrintStream err) {
         this.resolver = resolver;
+        this.provisioningRequests = provisioningRequests;
+        this.provisioner = provisioner;
         this.launcher = launcher;
         this.err = err;
     }
@@ -81,14 +129,60 @@ public final class DeviceCommand implements Callable<Integer> {
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
         }
+        if ((x509Certificate == null) != (x509Key == null)) {
+            throw new ParameterException(spec.commandLine(), x509Certificate == null
+                    ? "--x509-key needs --x509-cert (the certificate it belongs to)"
+                    : "--x509-cert needs --x509-key (the certificate's private key)");
+        }
         DeviceConnectionSettings settings;
         try {
-            settings = resolver.resolve(connectionString);
+            Optional<ProvisioningSettings> provisioning = provisioningRequests.resolve(new ProvisioningOptions(
+                    provision, idScope, registrationId, symmetricKey, provisioningHost), connectionString);
+            if (provisioning.isPresent() && x509Certificate != null) {
+                throw new ConfigurationException("--x509-cert is for a connection string ending x509=true: the "
+                        + "simulated device provisions with a symmetric key only");
+            }
+            if (provisioning.isEmpty() && x509Certificate != null && resolver.fallsBackToLocalHub(connectionString)) {
+                throw new ConfigurationException("--x509-cert needs a connection string ending x509=true "
+                        + "(--connection-string or " + ConnectionSettingsResolver.DEVICE_VARIABLE + "), e.g. from "
+                        + "'local-hub connection-string --device ID' for a device created with --auth x509-self-signed");
+            }
+            if (provisioning.isPresent()) {
+                Optional<DeviceConnectionSettings> assigned = provisioner.provision(provisioning.get(), protocol);
+                if (assigned.isEmpty()) {
+                    return EXIT_OK; // stopped while registering
+                }
+                settings = assigned.get();
+            } else {
+                settings = withCertificate(resolver.resolve(connectionString));
+            }
         } catch (ConfigurationException e) {
             err.println("error: " + e.getMessage());
             return EXIT_BAD_INPUT;
+        } catch (DeviceProvisioner.ProvisioningFailure e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_FAILURE;
         }
         return launcher.launch(new DeviceConfig(settings, protocol, Duration.ofSeconds(intervalSeconds),
                 count == null ? 0 : count));
+    }
+
+    /** An {@code x509=true} connection string and the certificate options come together, or not at all. */
+    private DeviceConnectionSettings withCertificate(DeviceConnectionSettings settings) throws ConfigurationException {
+        boolean x509 = settings.connectionString().x509();
+        if (x509 && x509Certificate == null) {
+            throw new ConfigurationException("the connection string ends x509=true: give the device's certificate "
+                    + "with --x509-cert FILE --x509-key FILE");
+        }
+        if (!x509 && x509Certificate != null) {
+            throw new ConfigurationException("--x509-cert needs a connection string ending x509=true (this one "
+                    + "has a SharedAccessKey): HostName=<hub>;DeviceId=<device>;x509=true");
+        }
+        if (x509 && protocol == Protocol.AMQPS_WS) {
+            // AmqpsIotHubConnection opens its WebSocket with iothub-no-client-cert=true whatever the authentication.
+            throw new ConfigurationException("the Java device SDK presents no certificate over AMQPS_WS (it tells the "
+                    + "hub it has none): use --protocol MQTT, MQTT_WS, AMQPS or HTTPS for a certificate device");
+        }
+        return x509 ? settings.withClientCertificate(ClientCertificateFiles.load(x509Certificate, x509Key)) : settings;
     }
 }

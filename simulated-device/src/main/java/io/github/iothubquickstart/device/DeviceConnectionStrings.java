@@ -16,7 +16,7 @@ final class DeviceConnectionStrings {
 
     static DeviceConnectionSettings parse(String text, Environment environment) throws ConfigurationException {
         DeviceConnectionSettings settings = DeviceConnectionSettings.fromConnectionString(text);
-        return LocalHubTrust.forHost(settings.connectionString().connectHost(), environment::get)
+        return LocalHubTrust.trustManagerForHost(settings.connectionString().connectHost(), environment::get)
                 .map(trust -> DeviceConnectionSettings.of(settings.connectionString(), trust))
                 .orElse(settings);
     }

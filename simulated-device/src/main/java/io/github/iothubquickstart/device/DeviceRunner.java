@@ -80,7 +80,9 @@ final class DeviceRunner implements DeviceLauncher {
                 return DeviceCommand.EXIT_OK; // closed while still connecting: that is a normal stop
             }
             err.println("error: cannot connect to the hub at " + connection.connectHost() + " ("
-                    + describe(e) + "): check the connection string and that the hub is reachable");
+                    + describe(e) + "): " + (config.connection().hasClientCertificate()
+                    ? "check that the device's identity holds this certificate's thumbprint (or trusts its CA)"
+                    : "check the connection string") + " and that the hub is reachable");
             return DeviceCommand.EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

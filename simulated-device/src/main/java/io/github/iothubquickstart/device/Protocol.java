@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.device;
 
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 
 /**
  * The transports offered on the command line. Over HTTPS IoT Hub offers devices telemetry and cloud-to-device
@@ -21,6 +22,11 @@ public enum Protocol {
 
     public IotHubClientProtocol sdkProtocol() {
         return sdkProtocol;
+    }
+
+    /** The provisioning SDK's transport of the same name: the device registers over the transport it then uses. */
+    public ProvisioningDeviceClientTransportProtocol provisioningProtocol() {
+        return ProvisioningDeviceClientTransportProtocol.valueOf(name());
     }
 
     /** Whether IoT Hub serves direct methods and the device twin on this transport (all but HTTPS). */

@@ -2,14 +2,7 @@ package io.github.iothubquickstart.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.common.ConfigurationException;
-import io.github.iothubquickstart.common.ConnectionSettingsResolver;
-import io.github.iothubquickstart.common.DeviceConnectionSettings;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -19,31 +12,20 @@ class DeviceCommandTest {
     static final String KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==";
     static final String CONNECTION_STRING = "HostName=myhub.azure-devices.net;DeviceId=MyJavaDevice;SharedAccessKey=" + KEY;
 
-    private final ByteArrayOutputStream outBuffer = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
-    private final PrintStream out = new PrintStream(outBuffer, true, StandardCharsets.UTF_8);
-    private final PrintStream err = new PrintStream(errBuffer, true, StandardCharsets.UTF_8);
-    private final Map<String, String> environment = new HashMap<>();
-    private final AtomicReference<DeviceConfig> launched = new AtomicReference<>();
+    private final CommandHarness harness = new CommandHarness();
+    private final Map<String, String> environment = harness.environment;
+    private final AtomicReference<DeviceConfig> launched = harness.launched;
 
     private int run(String... args) {
-        ConnectionSettingsResolver<DeviceConnectionSettings> resolver = ConnectionSettingsResolver.forDevice(
-                environment::get, () -> {
-                    throw new ConfigurationException("no local hub in this test");
-                });
-        DeviceCommand command = new DeviceCommand(resolver, config -> {
-            launched.set(config);
-            return 0;
-        }, err);
-        return DeviceCli.commandLine(command, out, err).execute(args);
+        return harness.run(args);
     }
 
     private String stdout() {
-        return outBuffer.toString(StandardCharsets.UTF_8);
+        return harness.stdout();
     }
 
     private String stderr() {
-        return errBuffer.toString(StandardCharsets.UTF_8);
+        return harness.stderr();
     }
 
     @Test
@@ -51,7 +33,10 @@ class DeviceCommandTest {
         assertThat(run("--help")).isZero();
 
         assertThat(stdout()).contains("--interval", "--count", "--connection-string", "--protocol", "--help",
-                "IOTHUB_DEVICE_CONNECTION_STRING", "1 to 3600", "MQTT, MQTT_WS, AMQPS, AMQPS_WS, HTTPS");
+                "IOTHUB_DEVICE_CONNECTION_STRING", "1 to 3600", "MQTT, MQTT_WS, AMQPS, AMQPS_WS, HTTPS",
+                "--provision", "--id-scope", "--registration-id", "--symmetric-key", "--provisioning-host",
+                "PROVISIONING_IDSCOPE", "PROVISIONING_REGISTRATION_ID", "PROVISIONING_SYMMETRIC_KEY",
+                "PROVISIONING_HOST", "global.azure-devices-provisioning.net", "--x509-cert", "--x509-key", "x509=true");
         assertThat(launched).hasNullValue();
     }
 
@@ -109,7 +94,7 @@ class DeviceCommandTest {
         assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "0")).isEqualTo(2);
         assertThat(stderr()).contains("--interval must be from 1 to 3600 seconds, got 0");
 
-        errBuffer.reset();
+        harness.resetOutput();
         assertThat(run("--connection-string", CONNECTION_STRING, "--interval", "3601")).isEqualTo(2);
         assertThat(stderr()).contains("got 3601");
         assertThat(launched).hasNullValue();

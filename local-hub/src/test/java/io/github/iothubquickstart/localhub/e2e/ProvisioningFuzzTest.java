@@ -41,13 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the hub's: mutated SASL PLAIN registration logins, mutated registration conversations after a valid login (open,
  * begin, the two links at the registration's address, an {@code iotdps-register} request), the same over WebSockets,
  * and mutated HTTPS register and operation-status requests (request line, path, headers, JSON). Every 50 inputs a
- * well-behaved device must still register over HTTPS and log in over AMQP. {@code -Dfuzz.iterations} (default 300)
+ * well-behaved device must still register over HTTPS and log in over AMQP. {@code -Dfuzz.iterations} (default 150)
  * and {@code -Dfuzz.seed}.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProvisioningFuzzTest {
     private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
-    private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 300);
+    /** Fewer than the hub's own fuzz tests: the parsers behind it are also fuzzed alone (RegistrationPathTest, ...). */
+    private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 150);
     private static final long SEED = Long.getLong("fuzz.seed", 20261206L);
     private static final int FUZZ_WAIT_MILLIS = 250;
 

@@ -228,7 +228,8 @@ class ProvisioningMqttEndToEndTest {
             assertThat(stored).isNotNull();
             assertThat(stored.deviceId()).isEqualTo(deviceId);
             device.subscribeToDesiredProperties((patch, context) -> { }, null);
-            Twin twin = device.getTwin();
+            // Not device.getTwin(): the SDK 2.5.0 loses a received answer now and then (docs/sdk-twin-race.md).
+            Twin twin = TwinRequests.getTwin(device);
             assertThat(((Number) twin.getDesiredProperties().get("interval")).intValue()).isEqualTo(interval);
         }
     }

@@ -31,7 +31,7 @@ class TwinAnswerRaceTest {
     @Test
     void theHubAnswersEveryReportedPropertiesUpdate() throws Exception {
         int perDevice = Integer.getInteger("twin.race.requests") / DEVICES;
-        int resendsBefore = TwinRequests.resends();
+        int recoveredBefore = TwinRequests.recoveredAnswers();
         ExecutorService devices = Executors.newFixedThreadPool(DEVICES);
         try (TestHub hub = TestHub.forDevices(dataDirectory)) {
             List<Future<?>> runs = new ArrayList<>();
@@ -54,7 +54,7 @@ class TwinAnswerRaceTest {
         } finally {
             devices.shutdownNow();
         }
-        int lost = TwinRequests.resends() - resendsBefore;
+        int lost = TwinRequests.recoveredAnswers() - recoveredBefore;
         System.out.println("TwinAnswerRaceTest: " + perDevice * DEVICES + " reported-properties updates, all answered"
                 + " by the hub; the device SDK lost " + lost + " answer(s) it had received, each read from the received answer");
         assertThat(lost).isLessThan(perDevice * DEVICES);

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Device twins between the real service SDK's TwinClient and the real device SDK's twin API. The device's twin
- * requests go through {@link TwinRequests}, which resends one only when the SDK lost the hub's answer. Each test runs
+ * requests go through {@link TwinRequests}, which reads the outcome from the hub's answer when the SDK lost it. Each test runs
  * {@code -Dtwin.repeat} times (once by default).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -68,8 +68,8 @@ class TwinEndToEndTest {
     @AfterAll
     static void stopHub() {
         hub.close();
-        System.out.println("TwinEndToEndTest: " + RUNS.get() + " test run(s); twin requests resent because the SDK"
-                + " lost the answer: " + TwinRequests.resends());
+        System.out.println("TwinEndToEndTest: " + RUNS.get() + " test run(s); twin answers the SDK lost, read from"
+                + " the received answer: " + TwinRequests.recoveredAnswers());
     }
 
     @RepeatedByProperty

@@ -22,25 +22,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The device SDK's twin GET and reported-properties update, each waited for at most {@link #ANSWER_TIMEOUT}. The
  * device SDK 2.5.0 can lose the hub's answer after receiving it (docs/sdk-twin-race.md); it has then called
- * {@code onResponseAcknowledged} but never {@code onResponseReceived}. Only in that case is the answer recovered: a
- * reported update's outcome is read from the answer the SDK received (its status and version: sending the patch
- * again would not be idempotent, a versioned one would get 412 after the first was applied); a GET is sent again.
- * Each recovery is logged and counted (at most twice per request); a hub that did not answer fails the test.
+ * {@code onResponseAcknowledged} with that answer but never {@code onResponseReceived}. Only in that case is the
+ * outcome read from the answer the SDK received, as the SDK would have read it (a GET's twin from its body, a
+ * reported update's status and version from its topic); nothing is sent again. Each recovery is logged and counted;
+ * a hub that did not answer fails the test.
  */
 final class TwinRequests {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
     /** How long after the SDK acknowledged an answer it may still hand it over before it counts as lost. */
     static final Duration LOST_AFTER = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final int MAX_ATTEMPTS = 3;
-    private static final AtomicInteger RESENDS = new AtomicInteger();
+    private static final AtomicInteger RECOVERED = new AtomicInteger();
     private static final Logger LOG = LoggerFactory.getLogger(TwinRequests.class);
 
     private TwinRequests() {
     }
 
     static Twin getTwin(InternalClient device) throws IotHubClientException, InterruptedException {
-        return send("twin GET", null, attempt -> device.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
+        return send("twin GET", TwinRequests::getOutcome, attempt -> device.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
             @Override
             public void onRequestQueued(Message message, Object context) {
             }
@@ -96,21 +95,32 @@ final class TwinRequests {
                 }, null));
     }
 
-    /** How many requests were sent again because the SDK lost an answer, since this JVM started. */
-    static int resends() {
-        return RESENDS.get();
+    /** How many answers the SDK received and lost were read from the received answer, since this JVM started. */
+    static int recoveredAnswers() {
+        return RECOVERED.get();
+    }
+
+    /** The twin the hub answered a GET with, from the answer message the SDK received and did not hand over. */
+    private static Twin getOutcome(Message answer) {
+        failIfRefused((IotHubTransportMessage) answer);
+        // As the SDK's DeviceTwin reads a GET's answer before handing it over.
+        return Twin.createFromPropertiesJson(new String(answer.getBytes(), Message.DEFAULT_IOTHUB_MESSAGE_CHARSET));
     }
 
     /** What the hub answered to a reported update, from the answer message the SDK received and did not hand over. */
     private static ReportedPropertiesUpdateResponse reportedUpdateOutcome(Message answer) {
         IotHubTransportMessage message = (IotHubTransportMessage) answer;
-        int status = Integer.parseInt(message.getStatus());
-        if (status >= 300) {
-            throw new LostAnswerFailure(new IotHubClientException(IotHubStatusCode.getIotHubStatusCode(status),
-                    "Received an unsuccessful operation error code from the service: "
-                            + IotHubStatusCode.getIotHubStatusCode(status)));
-        }
+        failIfRefused(message);
         return new ReportedPropertiesUpdateResponse(message.getVersion());
+    }
+
+    /** A refusal in a lost answer, as the SDK would have reported it (IotHubTransport.onMessageReceived). */
+    private static void failIfRefused(IotHubTransportMessage answer) {
+        IotHubStatusCode status = IotHubStatusCode.getIotHubStatusCode(Integer.parseInt(answer.getStatus()));
+        if (!IotHubStatusCode.isSuccessful(status)) {
+            throw new LostAnswerFailure(new IotHubClientException(status,
+                    "Received an unsuccessful operation error code from the service: " + status));
+        }
     }
 
     /** Carries a refusal read from a lost answer out of the decoding function. */
@@ -122,43 +132,29 @@ final class TwinRequests {
         }
     }
 
-    /**
-     * @param fromLostAnswer reads the outcome from an answer the SDK received but lost; null: send the request again
-     */
+    /** @param fromLostAnswer reads the outcome from an answer the SDK received but lost */
     private static <T> T send(String what, Function<Message, T> fromLostAnswer, Consumer<Attempt<T>> request)
             throws IotHubClientException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            Attempt<T> sent = new Attempt<>();
-            request.accept(sent);
-            if (sent.awaitAnswer()) {
-                if (sent.failure != null) {
-                    // As the SDK's synchronous call does: a hub's refusal, thrown on the caller's thread.
-                    throw new IotHubClientException(sent.failure.getStatusCode(), sent.failure.getMessage(), sent.failure);
-                }
-                return sent.result;
+        Attempt<T> sent = new Attempt<>();
+        request.accept(sent);
+        if (sent.awaitAnswer()) {
+            if (sent.failure != null) {
+                // As the SDK's synchronous call does: a hub's refusal, thrown on the caller's thread.
+                throw new IotHubClientException(sent.failure.getStatusCode(), sent.failure.getMessage(), sent.failure);
             }
-            if (sent.receivedAnswer == null) {
-                throw new AssertionError("the hub did not answer the " + what + " within " + ANSWER_TIMEOUT.toSeconds()
-                        + " s (attempt " + attempt + "): the device SDK never received an answer");
-            }
-            if (attempt == MAX_ATTEMPTS) {
-                throw new AssertionError("the device SDK lost the hub's answer to the " + what + " " + MAX_ATTEMPTS
-                        + " times in a row (docs/sdk-twin-race.md)");
-            }
-            int resends = RESENDS.incrementAndGet();
-            if (fromLostAnswer != null) {
-                LOG.warn("The device SDK received the hub's answer to the {} (request id {}) but never handed it over "
-                        + "(docs/sdk-twin-race.md): read from the received answer; recoveries in this JVM: {}", what,
-                        sent.receivedAnswer.getCorrelationId(), resends);
-                try {
-                    return fromLostAnswer.apply(sent.receivedAnswer);
-                } catch (LostAnswerFailure refused) {
-                    throw (IotHubClientException) refused.getCause();
-                }
-            }
-            LOG.warn("The device SDK received the hub's answer to the {} (request id {}) but never handed it over "
-                    + "(docs/sdk-twin-race.md): sending it again; resends in this JVM: {}", what,
-                    sent.receivedAnswer.getCorrelationId(), resends);
+            return sent.result;
+        }
+        if (sent.receivedAnswer == null) {
+            throw new AssertionError("the hub did not answer the " + what + " within " + ANSWER_TIMEOUT.toSeconds()
+                    + " s: the device SDK never received an answer");
+        }
+        LOG.warn("The device SDK received the hub's answer to the {} (request id {}) but never handed it over "
+                + "(docs/sdk-twin-race.md): read from the received answer; recoveries in this JVM: {}", what,
+                sent.receivedAnswer.getCorrelationId(), RECOVERED.incrementAndGet());
+        try {
+            return fromLostAnswer.apply(sent.receivedAnswer);
+        } catch (LostAnswerFailure refused) {
+            throw (IotHubClientException) refused.getCause();
         }
     }
 
