@@ -63,6 +63,7 @@ import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
@@ -153,6 +154,7 @@ public final class LocalHub implements AutoCloseable {
     private Vertx vertx;
     private HubIdentity identity;
     private TelemetryFeed telemetry;
+    private FaultInjector faults;
     private PersistentSessions persistentSessions;
     private CloudToDeviceStore cloudToDeviceStore;
     private ScheduledExecutorService cloudToDeviceThread;
@@ -269,6 +271,7 @@ public final class LocalHub implements AutoCloseable {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
         devices = new ConnectedDevices(vertx, clock);
+        faults = new FaultInjector(vertx, devices);
         methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         cloudToDeviceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -302,12 +305,12 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock,
-                        new MqttProvisioning(deviceRegistrations, clock)));
+                        new MqttProvisioning(deviceRegistrations, clock), faults));
         EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
                 new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
                 createdAt(), serviceAuthenticator);
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
+                serviceAuthenticator, devices, telemetry, faults, methods, twins, cloudToDevice, feedback,
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);

@@ -6,6 +6,7 @@ import static io.github.iothubquickstart.localhub.amqp.Dispositions.settle;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonDelivery;
@@ -31,11 +32,13 @@ final class DeviceMessages {
     private final Clock clock;
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
+    private final FaultInjector faults;
     private final DirectMethodService methods;
     private final AmqpTwinRequests twinRequests;
 
     DeviceMessages(Context context, Clock clock, ConnectedDevices devices, TelemetryFeed telemetry,
-                   DirectMethodService methods, AmqpTwinRequests twinRequests) {
+                   FaultInjector faults, DirectMethodService methods, AmqpTwinRequests twinRequests) {
+        this.faults = faults;
         this.context = context;
         this.clock = clock;
         this.devices = devices;
@@ -54,6 +57,12 @@ final class DeviceMessages {
         } catch (AmqpTelemetry.InvalidTelemetryException e) {
             LOG.info("Rejected a telemetry message of {}: {}", grant.identity(), e.getMessage());
             settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
+            return;
+        }
+        if (faults.onTelemetry(grant.connection, parsed.applicationProperties())
+                == FaultInjector.Outcome.FAULT_SCHEDULED) {
+            // Accepted, not stored, as IoT Hub does: the SDKs' error-injection tests expect the send to succeed.
+            settle(receiver, delivery, Accepted.getInstance());
             return;
         }
         // Accepted only once stored: a device never loses a message the hub has settled.
