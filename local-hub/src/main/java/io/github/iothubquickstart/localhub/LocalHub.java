@@ -271,7 +271,7 @@ public final class LocalHub implements AutoCloseable {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
         devices = new ConnectedDevices(vertx, clock);
-        faults = new FaultInjector(vertx, devices);
+        faults = new FaultInjector(vertx, clock, devices);
         methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         cloudToDeviceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -18,7 +18,13 @@ public enum FaultType {
     KILL_AMQP_TWIN_LINK_REQ("KillAmqpTwinLinkReq", ConnectionFault.KILL_AMQP_TWIN_REQUEST_LINK),
     KILL_AMQP_TWIN_LINK_RESP("KillAmqpTwinLinkResp", ConnectionFault.KILL_AMQP_TWIN_RESPONSE_LINK),
     SHUT_DOWN_AMQP("ShutDownAmqp", ConnectionFault.SHUT_DOWN_AMQP),
-    SHUT_DOWN_MQTT("ShutDownMqtt", ConnectionFault.SHUT_DOWN_MQTT);
+    SHUT_DOWN_MQTT("ShutDownMqtt", ConnectionFault.SHUT_DOWN_MQTT),
+    /** The device's telemetry refused as throttled for the duration. */
+    INVOKE_THROTTLING("InvokeThrottling", null),
+    /** The device's telemetry refused as over the hub's daily message quota for the duration. */
+    INVOKE_MAX_MESSAGE_QUOTA("InvokeMaxMessageQuota", null),
+    /** The device's telemetry refused as unauthorized for the duration. */
+    INVOKE_AUTH_ERROR("InvokeAuthError", null);
 
     private final String wireName;
     private final ConnectionFault connectionFault;
@@ -33,8 +39,14 @@ public enum FaultType {
         return wireName;
     }
 
+    /** The break this fault inflicts on the connection; null for those that refuse telemetry for a while instead. */
     public ConnectionFault connectionFault() {
         return connectionFault;
+    }
+
+    /** Whether this fault refuses the device's telemetry for its duration rather than breaking its connection. */
+    public boolean refusesTelemetry() {
+        return connectionFault == null;
     }
 
     /** The type named {@code wireName} (exact spelling, as IoT Hub compares it), or empty. */

@@ -274,10 +274,23 @@ public final class MqttConnectionHandler {
             refuse(session, endpoint, "malformed property bag in " + printable(message.topicName()));
             return;
         }
-        if (faults.onTelemetry(session.connection(), properties.get().applicationProperties())
-                == FaultInjector.Outcome.FAULT_SCHEDULED) {
-            // Neither stored nor acknowledged, as IoT Hub does: the connection is about to break.
-            return;
+        FaultInjector.Verdict verdict = faults.onTelemetry(session.connection(), properties.get().applicationProperties());
+        switch (verdict) {
+            case BREAK_SCHEDULED -> {
+                // Neither stored nor acknowledged, as IoT Hub does: the connection is about to break.
+                return;
+            }
+            case REFUSAL_SCHEDULED -> {
+                acknowledge(endpoint, message);
+                return;
+            }
+            case THROTTLED, QUOTA_EXCEEDED, UNAUTHORIZED -> {
+                // MQTT 3.1.1 cannot refuse one PUBLISH: unacknowledged, the device sends it again after reconnecting.
+                refuse(session, endpoint, "telemetry refused by an injected fault: " + verdict);
+                return;
+            }
+            default -> {
+            }
         }
         // Acknowledged only once stored: a device never loses a message the hub has PUBACKed.
         CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.identity(), session.generationId(),

@@ -8,6 +8,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
+import com.microsoft.azure.sdk.iot.device.transport.NoRetry;
 import com.microsoft.azure.sdk.iot.device.IotHubConnectionStatusChangeReason;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FaultInjectionEndToEndTest {
     private static final int DELAY_SECONDS = 1;
+    private static final int DURATION_SECONDS = 3;
     private static final Duration RECOVERY = Duration.ofSeconds(30);
 
     @TempDir
@@ -128,13 +130,89 @@ class FaultInjectionEndToEndTest {
         }
     }
 
-    /** As the SDK's ErrorInjectionHelper builds it. */
+    static Stream<Arguments> amqpRefusals() {
+        return Stream.of(IotHubClientProtocol.AMQPS, IotHubClientProtocol.AMQPS_WS).flatMap(protocol -> Stream.of(
+                Arguments.of(protocol, "InvokeThrottling", IotHubStatusCode.THROTTLED),
+                Arguments.of(protocol, "InvokeMaxMessageQuota", IotHubStatusCode.IO_ERROR),
+                Arguments.of(protocol, "InvokeAuthError", IotHubStatusCode.UNAUTHORIZED)));
+    }
+
+    /**
+     * As {@code SendMessagesErrInjTests.sendMessagesWithThrottlingNoRetry} and its quota and authentication siblings:
+     * the fault message is accepted; after the delay the device's telemetry is refused with what the SDK reports as
+     * {@code expected}, while another device's is not; once the duration is over it is accepted again.
+     */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("amqpRefusals")
+    void telemetryIsRefusedForTheDurationOnAmqp(IotHubClientProtocol protocol, String fault, IotHubStatusCode expected)
+            throws Exception {
+        DeviceClient device = hub.device(hub.registerDevice(TestHub.idFor("refused-" + fault, protocol)), protocol);
+        DeviceClient bystander = hub.device(hub.registerDevice(TestHub.idFor("unrefused-" + fault, protocol)),
+                protocol);
+        device.setRetryPolicy(new NoRetry());
+        device.open(false);
+        bystander.open(false);
+        long sent = System.nanoTime();
+        send(device, faultMessage(fault, protocol, DURATION_SECONDS), protocol);
+        TestHub.pause(DELAY_SECONDS * 1000L + 300);
+
+        assertThat(sendStatus(device)).isEqualTo(expected);
+        assertThat(sendStatus(bystander)).as("another device's telemetry").isEqualTo(IotHubStatusCode.OK);
+
+        long over = sent + TimeUnit.SECONDS.toNanos(DELAY_SECONDS + DURATION_SECONDS) + TimeUnit.MILLISECONDS.toNanos(300);
+        TestHub.pause(Math.max(0, TimeUnit.NANOSECONDS.toMillis(over - System.nanoTime())));
+        assertThat(sendStatus(device)).as("after the duration").isEqualTo(IotHubStatusCode.OK);
+        device.close();
+        bystander.close();
+    }
+
+    /**
+     * On MQTT, where one PUBLISH cannot be refused, a throttled device's connection is closed instead: the SDK
+     * reconnects and sends again, and its message is acknowledged once the duration is over.
+     */
+    @ParameterizedTest(name = "InvokeThrottling over {0}")
+    @MethodSource("mqttProtocols")
+    void aThrottledMqttDeviceIsDisconnectedUntilTheDurationIsOver(IotHubClientProtocol protocol) throws Exception {
+        DeviceClient device = hub.device(hub.registerDevice(TestHub.idFor("throttled", protocol)), protocol);
+        List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+        device.setConnectionStatusChangeCallback(context -> statuses.add(context.getNewStatus()), null);
+        device.open(false);
+        long sent = System.nanoTime();
+        // Acknowledged at once: this fault does not break the connection it came on.
+        device.sendEvent(faultMessage("InvokeThrottling", IotHubClientProtocol.AMQPS, DURATION_SECONDS));
+        TestHub.pause(DELAY_SECONDS * 1000L + 300);
+
+        device.sendEvent(new Message("throttled"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("acknowledged once the duration was over")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(DELAY_SECONDS + DURATION_SECONDS));
+        assertThat(statuses).contains(IotHubConnectionStatus.DISCONNECTED_RETRYING)
+                .endsWith(IotHubConnectionStatus.CONNECTED);
+        device.close();
+    }
+
+    static Stream<IotHubClientProtocol> mqttProtocols() {
+        return Stream.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.MQTT_WS);
+    }
+
+    private static IotHubStatusCode sendStatus(DeviceClient device) throws Exception {
+        CompletableFuture<IotHubStatusCode> result = new CompletableFuture<>();
+        device.sendEventAsync(new Message("after"), (sent, exception, context) -> result.complete(
+                exception == null ? IotHubStatusCode.OK : exception.getStatusCode()), null);
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
     private static Message faultMessage(String fault, IotHubClientProtocol protocol) {
+        return faultMessage(fault, protocol, 1);
+    }
+
+    /** As the SDK's ErrorInjectionHelper builds it. */
+    private static Message faultMessage(String fault, IotHubClientProtocol protocol, int durationSeconds) {
         Message message = new Message("fault " + fault);
         message.setProperty("AzIoTHub_FaultOperationType", fault);
         message.setProperty("AzIoTHub_FaultOperationCloseReason", fault.startsWith("ShutDown") ? "byebye" : "Boom");
         message.setProperty("AzIoTHub_FaultOperationDelayInSecs", String.valueOf(DELAY_SECONDS));
-        message.setProperty("AzIoTHub_FaultOperationDurationInSecs", "1");
+        message.setProperty("AzIoTHub_FaultOperationDurationInSecs", String.valueOf(durationSeconds));
         if (protocol == IotHubClientProtocol.MQTT || protocol == IotHubClientProtocol.MQTT_WS) {
             // As the SDK's tests do: IoT Hub does not acknowledge it on MQTT, and it must not be sent again.
             message.setExpiryTime(1000);
