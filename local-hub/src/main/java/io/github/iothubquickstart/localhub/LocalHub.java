@@ -32,6 +32,7 @@ import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.CaCertificateRoutes;
+import io.github.iothubquickstart.localhub.rest.FaultRoutes;
 import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -333,7 +334,8 @@ public final class LocalHub implements AutoCloseable {
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
-                new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()));
+                new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()),
+                new FaultRoutes(serviceAuthenticator, faults));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
                 limits.maxConnectedDevices(), clock);
         ProvisioningDeviceApi provisioningDevices = new ProvisioningDeviceApi(deviceRegistrations, clock,

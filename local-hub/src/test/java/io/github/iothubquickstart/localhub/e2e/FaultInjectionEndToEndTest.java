@@ -15,7 +15,12 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
+import io.github.iothubquickstart.localhub.cli.LocalHubCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -189,6 +196,80 @@ class FaultInjectionEndToEndTest {
         assertThat(statuses).contains(IotHubConnectionStatus.DISCONNECTED_RETRYING)
                 .endsWith(IotHubConnectionStatus.CONNECTED);
         device.close();
+    }
+
+    /** {@code local-hub fault} reaches the running hub: a device that sent nothing loses its connection and comes back. */
+    @Test
+    void theCliBreaksAConnectedDevicesConnection() throws Exception {
+        String deviceId = hub.registerDevice("cli-killed");
+        DeviceClient device = hub.device(deviceId, IotHubClientProtocol.MQTT);
+        List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+        device.setConnectionStatusChangeCallback(context -> statuses.add(context.getNewStatus()), null);
+        device.open(false);
+
+        Run run = run("fault", "--device", deviceId, "--type", "KillTcp");
+
+        assertThat(run.status()).as(run.err().toString()).isZero();
+        assertThat(run.out()).containsExactly("KillTcp set off for cli-killed now");
+        TestHub.awaitThat(() -> statuses.contains(IotHubConnectionStatus.DISCONNECTED_RETRYING), RECOVERY,
+                "the device sees its connection break: " + statuses);
+        TestHub.awaitThat(() -> statuses.get(statuses.size() - 1) == IotHubConnectionStatus.CONNECTED, RECOVERY,
+                "the device reconnects by itself: " + statuses);
+        device.sendEvent(new Message("after"));
+        device.close();
+    }
+
+    @Test
+    void theCliThrottlesADeviceForTheDuration() throws Exception {
+        String deviceId = hub.registerDevice("cli-throttled");
+        DeviceClient device = hub.device(deviceId, IotHubClientProtocol.AMQPS);
+        device.setRetryPolicy(new NoRetry());
+        device.open(false);
+
+        Run run = run("fault", "--device", deviceId, "--type", "InvokeThrottling", "--duration", "2");
+
+        assertThat(run.status()).as(run.err().toString()).isZero();
+        assertThat(run.out()).containsExactly("InvokeThrottling set off for cli-throttled now, lasting 2 s");
+        assertThat(sendStatus(device)).isEqualTo(IotHubStatusCode.THROTTLED);
+        TestHub.pause(2_200);
+        assertThat(sendStatus(device)).isEqualTo(IotHubStatusCode.OK);
+        device.close();
+    }
+
+    /** The route behind the CLI: a service-connect token, a known type, a connected device, each checked. */
+    @Test
+    void theFaultRouteRefusesWhatItCannotDo() throws Exception {
+        String deviceId = hub.registerDevice("not-connected");
+        ServiceHttp http = new ServiceHttp(hub);
+        String killTcp = "{\"type\":\"KillTcp\"}";
+
+        assertThat(http.post("/devices/" + deviceId + "/faults", killTcp, "registryRead").statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> unknown = http.post("/devices/" + deviceId + "/faults", "{\"type\":\"KillAll\"}",
+                "service");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("ArgumentInvalid");
+        HttpResponse<String> notConnected = http.post("/devices/" + deviceId + "/faults", killTcp, "service");
+        assertThat(notConnected.statusCode()).isEqualTo(404);
+        assertThat(notConnected.body()).contains("404103");
+        Run run = run("fault", "--device", deviceId, "--type", "KillTcp");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).singleElement().asString().startsWith("local-hub fault: the hub answered HTTP 404");
+    }
+
+    record Run(int status, List<String> out, List<String> err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = LocalHubCli.newCommandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        List<String> withDataDirectory = new ArrayList<>(List.of(args));
+        withDataDirectory.addAll(List.of("--data-dir", dataDirectory.toString()));
+        int status = commandLine.execute(withDataDirectory.toArray(String[]::new));
+        return new Run(status, out.toString().lines().toList(), err.toString().lines().toList());
     }
 
     static Stream<IotHubClientProtocol> mqttProtocols() {
