@@ -662,7 +662,7 @@ final class AmqpClientConnection {
         }
     }
 
-    /** The device's session ends with an error, taking its links with it. */
+    /** The device's session ends with an error, its links closed. */
     private void killSession(DeviceGrant grant, String reason) {
         List<ProtonLink<?>> links = grant.connection.takeLinks();
         if (links.isEmpty()) {
@@ -675,6 +675,10 @@ final class AmqpClientConnection {
         devices.acceptsMethods(grant.device, false);
         grant.device.acceptDesiredProperties(false);
         ProtonSession session = links.get(0).getSession();
+        // Its links closed first: Proton-J (the Java SDK's) fails on an end that finds its links still attached.
+        for (ProtonLink<?> link : links) {
+            link.close();
+        }
         session.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, reason));
         session.close();
     }

@@ -2,11 +2,14 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.MultiplexingClient;
+import com.microsoft.azure.sdk.iot.device.MultiplexingClientOptions;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.transport.NoRetry;
 import com.microsoft.azure.sdk.iot.device.IotHubConnectionStatusChangeReason;
@@ -255,6 +258,59 @@ class FaultInjectionEndToEndTest {
         Run run = run("fault", "--device", deviceId, "--type", "KillTcp");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).singleElement().asString().startsWith("local-hub fault: the hub answered HTTP 404");
+    }
+
+    static Stream<Arguments> multiplexedFaults() {
+        return Stream.of(IotHubClientProtocol.AMQPS, IotHubClientProtocol.AMQPS_WS).flatMap(protocol -> Stream.of(
+                Arguments.of(protocol, "KillAmqpSession"), Arguments.of(protocol, "KillTcp")));
+    }
+
+    /**
+     * As {@code MultiplexingClientTests.multiplexedConnectionRecoversFromDeviceSessionDropsSequential} and
+     * {@code ...FromTcpConnectionDrop}: devices sharing one AMQP connection; a session drop asked for by one device
+     * takes its session alone (the others see nothing), a TCP drop takes them all; every device then sends again.
+     */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("multiplexedFaults")
+    void multiplexedDevicesRecover(IotHubClientProtocol protocol, String fault) throws Exception {
+        MultiplexingClient multiplexing = new MultiplexingClient(hub.hub.hostName(), protocol,
+                MultiplexingClientOptions.builder().sslContext(hub.trustHubCa).build());
+        List<DeviceClient> devices = new ArrayList<>();
+        List<List<IotHubConnectionStatus>> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String deviceId = hub.registerDevice(TestHub.idFor("mux-" + fault + "-" + i, protocol));
+            // The multiplexed connection takes its TLS context from its devices' options.
+            DeviceClient device = new DeviceClient(hub.hub.deviceConnectionString(deviceId), protocol,
+                    ClientOptions.builder().sslContext(hub.trustHubCa).build());
+            List<IotHubConnectionStatus> seen = new CopyOnWriteArrayList<>();
+            device.setConnectionStatusChangeCallback(context -> seen.add(context.getNewStatus()), null);
+            devices.add(device);
+            statuses.add(seen);
+        }
+        List<IotHubConnectionStatus> connectionStatuses = new CopyOnWriteArrayList<>();
+        multiplexing.setConnectionStatusChangeCallback(context -> connectionStatuses.add(context.getNewStatus()), null);
+        multiplexing.registerDeviceClients(devices);
+        multiplexing.open(false);
+        try {
+            send(devices.get(0), faultMessage(fault, protocol), protocol);
+
+            TestHub.awaitThat(() -> statuses.get(0).contains(IotHubConnectionStatus.DISCONNECTED_RETRYING), RECOVERY,
+                    "the faulted device sees its session break: " + statuses.get(0));
+            TestHub.awaitThat(() -> statuses.stream().allMatch(seen ->
+                    seen.get(seen.size() - 1) == IotHubConnectionStatus.CONNECTED), RECOVERY,
+                    "every device connected again: " + statuses);
+            if (fault.equals("KillAmqpSession")) {
+                assertThat(statuses.subList(1, 3)).as("the devices whose sessions were not dropped")
+                        .allSatisfy(seen -> assertThat(seen).containsExactly(IotHubConnectionStatus.CONNECTED));
+                assertThat(connectionStatuses).as("the shared connection").doesNotContain(
+                        IotHubConnectionStatus.DISCONNECTED_RETRYING);
+            }
+            for (DeviceClient device : devices) {
+                assertThat(sendStatus(device)).isEqualTo(IotHubStatusCode.OK);
+            }
+        } finally {
+            multiplexing.close();
+        }
     }
 
     record Run(int status, List<String> out, List<String> err) {
