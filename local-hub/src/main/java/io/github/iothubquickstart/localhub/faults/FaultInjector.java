@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,11 @@ public final class FaultInjector {
     private final ConnectedDevices devices;
     /** At most one per identity, the newest asked for; removed once over. */
     private final Map<IdentityId, Refusal> refusals = new ConcurrentHashMap<>();
+    /**
+     * Connections with a break waiting: one at a time each (the first breaks the connection anyway), so that a
+     * device repeating fault messages cannot pile up timers.
+     */
+    private final Set<DeviceConnection> pendingBreaks = ConcurrentHashMap.newKeySet();
 
     /** @param vertx its timers wait out the delays */
     public FaultInjector(Vertx vertx, Clock clock, ConnectedDevices devices) {
@@ -132,9 +138,16 @@ public final class FaultInjector {
     }
 
     private void scheduleBreak(DeviceConnection connection, FaultRequest request) {
+        if (!pendingBreaks.add(connection)) {
+            LOG.info("Fault {} on {} ignored: a break is already waiting", request.type().wireName(), connection);
+            return;
+        }
         LOG.info("Fault {} ({}) on {} in {} s", request.type().wireName(), request.reason(), connection,
                 request.delay().toSeconds());
-        Runnable fault = () -> connection.suffer(request.type().connectionFault(), request.reason());
+        Runnable fault = () -> {
+            pendingBreaks.remove(connection);
+            connection.suffer(request.type().connectionFault(), request.reason());
+        };
         if (request.delay().isZero()) {
             fault.run();
         } else {
