@@ -15,6 +15,7 @@ import com.microsoft.azure.sdk.iot.device.transport.NoRetry;
 import com.microsoft.azure.sdk.iot.device.IotHubConnectionStatusChangeReason;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
@@ -22,6 +23,7 @@ import io.github.iothubquickstart.localhub.cli.LocalHubCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -57,12 +60,14 @@ class FaultInjectionEndToEndTest {
     @TempDir
     static Path dataDirectory;
     static TestHub hub;
+    static MessagingClient messaging;
 
     @BeforeAll
-    static void startHub() {
+    static void startHub() throws Exception {
         hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
                 .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
         WebSocketPort.requireListening(hub);
+        messaging = hub.messagingClient("service");
     }
 
     @AfterAll
@@ -107,7 +112,11 @@ class FaultInjectionEndToEndTest {
             device.setConnectionStatusChangeCallback(context -> statuses.add(
                     new StatusChange(context.getNewStatus(), context.getNewStatusReason())), null);
             // Every link a fault may name is open: cloud-to-device, methods, twin.
-            device.setMessageCallback((message, context) -> IotHubMessageResult.COMPLETE, null);
+            LinkedBlockingQueue<String> cloudToDevice = new LinkedBlockingQueue<>();
+            device.setMessageCallback((message, context) -> {
+                cloudToDevice.add(new String(message.getBytes(), StandardCharsets.UTF_8));
+                return IotHubMessageResult.COMPLETE;
+            }, null);
             device.open(false);
             device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("name", name)),
                     null);
@@ -125,8 +134,13 @@ class FaultInjectionEndToEndTest {
                     .extracting(StatusChange::reason)
                     .allMatch(reason -> reason == IotHubConnectionStatusChangeReason.NO_NETWORK
                             || reason == IotHubConnectionStatusChangeReason.COMMUNICATION_ERROR, "a retryable reason");
+            // What the SDK's ErrInj tests check after the reconnect: telemetry, a method, a message to the device.
+            // (Not getTwin: right after an AMQP reconnect it hung now and then, after KillTcp too; see the report.)
             device.sendEvent(new Message("after the fault"));
             assertThat(invokeUntilSubscribedAgain(deviceId)).isEqualTo(200);
+            messaging.send(deviceId,
+                    new com.microsoft.azure.sdk.iot.service.messaging.Message("to the device"));
+            assertThat(cloudToDevice.poll(20, TimeUnit.SECONDS)).isEqualTo("to the device");
 
             assertThat(bystanderStatuses).as("the other device's connection").containsExactly(
                     IotHubConnectionStatus.CONNECTED);
