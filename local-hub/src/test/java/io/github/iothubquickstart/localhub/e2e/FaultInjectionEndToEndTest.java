@@ -214,6 +214,31 @@ class FaultInjectionEndToEndTest {
         device.close();
     }
 
+    /** A fault the device's protocol does not have (AMQP's, over MQTT) is an ordinary message: acknowledged, stored. */
+    @ParameterizedTest
+    @MethodSource("mqttProtocols")
+    void aFaultTheProtocolDoesNotHaveIsOrdinaryTelemetry(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = hub.registerDevice(TestHub.idFor("unfaulted", protocol));
+        List<TelemetryMessage> stored = new CopyOnWriteArrayList<>();
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            DeviceClient device = hub.device(deviceId, protocol);
+            List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+            device.setConnectionStatusChangeCallback(context -> statuses.add(context.getNewStatus()), null);
+            device.open(false);
+
+            device.sendEvent(faultMessage("ShutDownAmqp", IotHubClientProtocol.AMQPS));
+
+            TestHub.awaitThat(() -> !stored.isEmpty(), RECOVERY, "the message is stored");
+            assertThat(stored).singleElement().satisfies(message -> {
+                assertThat(message.deviceId()).isEqualTo(deviceId);
+                assertThat(message.applicationProperties()).containsEntry("AzIoTHub_FaultOperationType", "ShutDownAmqp");
+            });
+            TestHub.pause(DELAY_SECONDS * 1000L + 500);
+            assertThat(statuses).containsExactly(IotHubConnectionStatus.CONNECTED);
+            device.close();
+        }
+    }
+
     /** {@code local-hub fault} reaches the running hub: a device that sent nothing loses its connection and comes back. */
     @Test
     void theCliBreaksAConnectedDevicesConnection() throws Exception {
