@@ -32,6 +32,7 @@ import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.CaCertificateRoutes;
+import io.github.iothubquickstart.localhub.rest.FaultRoutes;
 import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -63,6 +64,7 @@ import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
@@ -153,6 +155,7 @@ public final class LocalHub implements AutoCloseable {
     private Vertx vertx;
     private HubIdentity identity;
     private TelemetryFeed telemetry;
+    private FaultInjector faults;
     private PersistentSessions persistentSessions;
     private CloudToDeviceStore cloudToDeviceStore;
     private ScheduledExecutorService cloudToDeviceThread;
@@ -269,6 +272,7 @@ public final class LocalHub implements AutoCloseable {
         Set<String> hubNames = acceptedHostNames();
         SasVerifier verifier = new SasVerifier(clock);
         devices = new ConnectedDevices(vertx, clock);
+        faults = new FaultInjector(vertx, clock, devices);
         methods = new DirectMethodService(identity.registry(), identity.registry(), devices, new PendingMethodCalls(vertx),
                 limits.maxMethodCallsPerDevice(), limits.maxMethodCallsInFlight());
         cloudToDeviceThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -302,12 +306,12 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock,
-                        new MqttProvisioning(deviceRegistrations, clock)));
+                        new MqttProvisioning(deviceRegistrations, clock), faults));
         EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
                 new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
                 createdAt(), serviceAuthenticator);
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice, feedback,
+                serviceAuthenticator, devices, telemetry, faults, methods, twins, cloudToDevice, feedback,
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
@@ -330,7 +334,8 @@ public final class LocalHub implements AutoCloseable {
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
-                new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()));
+                new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()),
+                new FaultRoutes(serviceAuthenticator, faults));
         DeviceHttpsApi deviceHttps = new DeviceHttpsApi(deviceAuthenticator, devices, telemetry, cloudToDevice,
                 limits.maxConnectedDevices(), clock);
         ProvisioningDeviceApi provisioningDevices = new ProvisioningDeviceApi(deviceRegistrations, clock,

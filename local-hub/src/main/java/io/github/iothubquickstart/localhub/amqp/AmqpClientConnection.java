@@ -2,17 +2,22 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.connections.ConnectionFault;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
+import io.github.iothubquickstart.localhub.eventloop.AbruptClose;
 import io.vertx.core.Context;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
+import io.vertx.proton.ProtonSession;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +30,7 @@ import java.util.function.Consumer;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ConnectionError;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.LinkError;
 import org.apache.qpid.proton.message.Message;
@@ -75,7 +81,7 @@ final class AmqpClientConnection {
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
-                         DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
+                         FaultInjector faults, DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
                          List<ServiceNode> serviceNodes, int maxConnectedDevices, ConnectionBudget budget) {
         this.connection = connection;
         this.vertx = vertx;
@@ -83,7 +89,7 @@ final class AmqpClientConnection {
         this.clock = clock;
         this.security = security;
         this.devices = devices;
-        this.messages = new DeviceMessages(context, clock, devices, telemetry, methods, twinRequests);
+        this.messages = new DeviceMessages(context, clock, devices, telemetry, faults, methods, twinRequests);
         this.cloudToDevice = cloudToDevice;
         this.serviceNodes = List.copyOf(serviceNodes);
         this.maxConnectedDevices = maxConnectedDevices;
@@ -253,7 +259,11 @@ final class AmqpClientConnection {
                     guarded(() -> messages.telemetry(grant, receiver, delivery, message)));
         }
         keepClosedWithPeer(receiver, grant.connection::remove);
-        grant.connection.add(receiver);
+        grant.connection.add(receiver, switch (decision.address().node()) {
+            case METHODS -> ConnectionFault.KILL_AMQP_METHOD_RESPONSE_LINK;
+            case TWIN -> ConnectionFault.KILL_AMQP_TWIN_REQUEST_LINK;
+            default -> ConnectionFault.KILL_AMQP_TELEMETRY_LINK;
+        });
         receiver.open();
         LOG.debug("{} opened its {} link", grant.identity(), decision.address().node());
     }
@@ -288,7 +298,11 @@ final class AmqpClientConnection {
         DeviceGrant grant = grants.get(decision.address().identity());
         sender.setSource(sender.getRemoteSource());
         keepClosedWithPeer(sender, grant.connection::remove);
-        grant.connection.add(sender);
+        grant.connection.add(sender, switch (decision.address().node()) {
+            case METHODS -> ConnectionFault.KILL_AMQP_METHOD_REQUEST_LINK;
+            case TWIN -> ConnectionFault.KILL_AMQP_TWIN_RESPONSE_LINK;
+            default -> ConnectionFault.KILL_AMQP_CLOUD_TO_DEVICE_LINK;
+        });
         if (decision.address().node() == DeviceAddresses.Node.METHODS) {
             // Method requests go as IoT Hub sends them over MQTT too: once, settled, no redelivery.
             sender.setQoS(ProtonQoS.AT_MOST_ONCE);
@@ -597,7 +611,8 @@ final class AmqpClientConnection {
             return new CbsAnswer(503, "The hub has as many devices connected as it takes; try again later.");
         }
         vertx.cancelTimer(authenticationTimer);
-        AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(identity, who(), context, this::revoke);
+        AmqpDeviceConnection deviceConnection = new AmqpDeviceConnection(identity, who(), context, this::revoke,
+                this::suffer);
         DeviceGrant grant = new DeviceGrant(deviceConnection, devices.connected(deviceConnection),
                 granted.generationId(), granted.expiresAtEpochSecond());
         grants.put(identity, grant);
@@ -631,6 +646,90 @@ final class AmqpClientConnection {
         }
     }
 
+    /**
+     * IoT Hub's fault injection on this connection, asked for by {@code device} (ignored once it is gone from here):
+     * the socket, the connection, the device's session or one of its links closed with an error whose description is
+     * the fault's reason; the client sees what it would see from IoT Hub and reconnects.
+     */
+    private void suffer(AmqpDeviceConnection device, ConnectionFault fault, String reason) {
+        DeviceGrant grant = grants.get(device.identity());
+        if (ended || grant == null || grant.connection != device) {
+            return;
+        }
+        LOG.info("Fault {} ({}) on {} from {}", fault, reason, device.identity(), who());
+        switch (fault) {
+            case KILL_TCP -> {
+                end();
+                NetSocket socket = connection.attachments().get(HubSaslAuthenticator.SOCKET, NetSocket.class);
+                if (socket == null) {
+                    connection.disconnect();
+                } else {
+                    AbruptClose.reset(socket);
+                }
+            }
+            case KILL_AMQP_CONNECTION -> closeConnection(ConnectionError.CONNECTION_FORCED, reason);
+            case SHUT_DOWN_AMQP -> closeConnection(null, reason);
+            case KILL_AMQP_SESSION -> killSession(grant, reason);
+            case KILL_AMQP_CBS_REQUEST_LINK, KILL_AMQP_CBS_RESPONSE_LINK -> {
+                Class<?> kind = fault == ConnectionFault.KILL_AMQP_CBS_REQUEST_LINK ? ProtonReceiver.class
+                        : ProtonSender.class;
+                for (ProtonLink<?> link : List.copyOf(cbsLinks)) {
+                    if (kind.isInstance(link)) {
+                        cbsLinks.remove(link);
+                        detach(link, reason);
+                    }
+                }
+            }
+            default -> {
+                ProtonLink<?> link = device.linkKilledBy(fault);
+                if (link == null) {
+                    LOG.info("{} has no link {} breaks; nothing done", device.identity(), fault);
+                    return;
+                }
+                forget(grant, link, fault);
+                detach(link, reason);
+            }
+        }
+    }
+
+    /** The device's session ends with an error, its links closed. */
+    private void killSession(DeviceGrant grant, String reason) {
+        List<ProtonLink<?>> links = grant.connection.takeLinks();
+        if (links.isEmpty()) {
+            LOG.info("{} has no session of its own open; nothing done", grant.identity());
+            return;
+        }
+        stopCloudToDevice(grant);
+        grant.connection.methodRequests(null);
+        grant.connection.twin(null);
+        devices.acceptsMethods(grant.device, false);
+        grant.device.acceptDesiredProperties(false);
+        ProtonSession session = links.get(0).getSession();
+        // Its links closed first: Proton-J (the Java SDK's) fails on an end that finds its links still attached.
+        for (ProtonLink<?> link : links) {
+            link.close();
+        }
+        session.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, reason));
+        session.close();
+    }
+
+    /** What the hub kept about a link a fault is about to detach: it sends nothing more on it. */
+    private void forget(DeviceGrant grant, ProtonLink<?> link, ConnectionFault fault) {
+        grant.connection.remove(link);
+        switch (fault) {
+            case KILL_AMQP_CLOUD_TO_DEVICE_LINK -> stopCloudToDevice(grant);
+            case KILL_AMQP_METHOD_REQUEST_LINK -> stopMethods(grant, (ProtonSender) link);
+            case KILL_AMQP_TWIN_RESPONSE_LINK -> stopTwin(grant, (ProtonSender) link);
+            default -> {
+            }
+        }
+    }
+
+    private static void detach(ProtonLink<?> link, String reason) {
+        link.setCondition(new ErrorCondition(LinkError.DETACH_FORCED, reason));
+        link.close();
+    }
+
     private void end(DeviceGrant grant, Symbol condition, String description) {
         grant.revoke();
         stopCloudToDevice(grant);
@@ -652,9 +751,10 @@ final class AmqpClientConnection {
         cbsReplies.send(answer.toMessage(requestMessageId, replyTo));
     }
 
+    /** @param condition null for a close without error */
     private void closeConnection(Symbol condition, String description) {
         end();
-        connection.setCondition(new ErrorCondition(condition, description));
+        connection.setCondition(condition == null ? null : new ErrorCondition(condition, description));
         connection.close();
         connection.disconnect();
     }

@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.twin.TwinService;
@@ -31,6 +32,7 @@ public final class AmqpConnectionHandler {
     private final ClaimsBasedSecurity security;
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
+    private final FaultInjector faults;
     private final DirectMethodService methods;
     private final AmqpTwinRequests twinRequests;
     private final CloudToDeviceQueues cloudToDevice;
@@ -53,11 +55,12 @@ public final class AmqpConnectionHandler {
      */
     public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                                  ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
-                                 TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
-                                 CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
+                                 TelemetryFeed telemetry, FaultInjector faults, DirectMethodService methods,
+                                 TwinService twins, CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
                                  int maxConnectedDevices, int maxSessionsPerConnection, int maxLinksPerConnection,
                                  String containerId, String hubName, Duration authenticationTimeout) {
-        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, methods, twins, cloudToDevice,
+        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, faults, methods, twins,
+                cloudToDevice,
                 List.of(new CloudToDeviceNode(cloudToDevice), new FeedbackNode(feedback)),
                 maxConnectedDevices, maxSessionsPerConnection, maxLinksPerConnection, containerId, hubName,
                 authenticationTimeout);
@@ -66,8 +69,8 @@ public final class AmqpConnectionHandler {
     /** @param serviceNodes the nodes back-ends may attach to, beside the devices' own */
     AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                           ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
-                          TelemetryFeed telemetry, DirectMethodService methods, TwinService twins,
-                          CloudToDeviceQueues cloudToDevice, List<ServiceNode> serviceNodes,
+                          TelemetryFeed telemetry, FaultInjector faults, DirectMethodService methods,
+                          TwinService twins, CloudToDeviceQueues cloudToDevice, List<ServiceNode> serviceNodes,
                           int maxConnectedDevices, int maxSessionsPerConnection, int maxLinksPerConnection,
                           String containerId, String hubName, Duration authenticationTimeout) {
         this.vertx = vertx;
@@ -77,6 +80,7 @@ public final class AmqpConnectionHandler {
                 path -> this.serviceNodes.stream().anyMatch(node -> node.coversAudience(path)));
         this.devices = devices;
         this.telemetry = telemetry;
+        this.faults = faults;
         this.methods = methods;
         this.twinRequests = new AmqpTwinRequests(twins);
         this.cloudToDevice = cloudToDevice;
@@ -112,6 +116,7 @@ public final class AmqpConnectionHandler {
         this.security = security;
         this.devices = original.devices;
         this.telemetry = original.telemetry;
+        this.faults = original.faults;
         this.methods = original.methods;
         this.twinRequests = original.twinRequests;
         this.cloudToDevice = original.cloudToDevice;
@@ -180,7 +185,7 @@ public final class AmqpConnectionHandler {
             return;
         }
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
+                faults, methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
                 new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))
                 .handingOverRegistrations(registrations == null ? null
                         : new CertificateRegistrationLogin(vertx, clock, registrations, containerId,

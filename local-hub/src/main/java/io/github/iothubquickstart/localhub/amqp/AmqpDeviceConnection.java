@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.amqp;
 
 import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.connections.ConnectionFault;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.twin.TwinRequestsInFlight;
@@ -9,6 +10,8 @@ import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonSender;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -33,16 +36,32 @@ final class AmqpDeviceConnection implements DeviceConnection {
     private final String remoteAddress;
     private final Context context;
     private final Consumer<AmqpDeviceConnection> closer;
+    private final FaultHandler faults;
     private final TwinRequestsInFlight twinRequestsInFlight = new TwinRequestsInFlight();
     /** Confined to the connection's event loop. */
     private final List<ProtonLink<?>> links = new ArrayList<>();
+    /** Each link by the fault that detaches it; confined to the connection's event loop. */
+    private final Map<ConnectionFault, ProtonLink<?>> linksByFault = new EnumMap<>(ConnectionFault.class);
     private ProtonSender methodRequests;
     private ProtonSender twin;
     private AmqpCloudToDeviceLink cloudToDevice;
 
-    /** @param closer ends this device on its AMQP connection (on the connection's event loop) */
+    /** Breaks the AMQP connection, session or link a fault names, for one device; on the connection's event loop. */
+    @FunctionalInterface
+    interface FaultHandler {
+        void suffer(AmqpDeviceConnection device, ConnectionFault fault, String reason);
+    }
+
+    /** The faults an AMQP connection can suffer (every one but MQTT's). */
+    private static final EnumSet<ConnectionFault> FAULTS = EnumSet.complementOf(EnumSet.of(ConnectionFault.SHUT_DOWN_MQTT));
+
+    /**
+     * @param closer ends this device on its AMQP connection (on the connection's event loop)
+     * @param faults breaks what a fault names (on the connection's event loop)
+     */
     AmqpDeviceConnection(IdentityId identity, String remoteAddress, Context context,
-                         Consumer<AmqpDeviceConnection> closer) {
+                         Consumer<AmqpDeviceConnection> closer, FaultHandler faults) {
+        this.faults = faults;
         this.identity = identity;
         this.remoteAddress = remoteAddress;
         this.context = context;
@@ -102,6 +121,23 @@ final class AmqpDeviceConnection implements DeviceConnection {
         context.runOnContext(ignored -> closer.accept(this));
     }
 
+    @Override
+    public boolean canSuffer(ConnectionFault fault) {
+        return FAULTS.contains(fault);
+    }
+
+    @Override
+    public void suffer(ConnectionFault fault, String reason) {
+        if (canSuffer(fault)) {
+            context.runOnContext(ignored -> faults.suffer(this, fault, reason));
+        }
+    }
+
+    /** The device's open link that {@code fault} detaches, or null; confined to the connection's event loop. */
+    ProtonLink<?> linkKilledBy(ConnectionFault fault) {
+        return linksByFault.get(fault);
+    }
+
     /** The link method requests go out on; confined to the connection's event loop. */
     void methodRequests(ProtonSender sender) {
         this.methodRequests = sender;
@@ -129,18 +165,22 @@ final class AmqpDeviceConnection implements DeviceConnection {
         this.cloudToDevice = link;
     }
 
-    void add(ProtonLink<?> link) {
+    /** @param killedBy the fault that detaches this link */
+    void add(ProtonLink<?> link, ConnectionFault killedBy) {
         links.add(link);
+        linksByFault.put(killedBy, link);
     }
 
     void remove(ProtonLink<?> link) {
         links.remove(link);
+        linksByFault.values().remove(link);
     }
 
     /** Takes the links away from this device, e.g. to close them. */
     List<ProtonLink<?>> takeLinks() {
         List<ProtonLink<?>> taken = new ArrayList<>(links);
         links.clear();
+        linksByFault.clear();
         return taken;
     }
 

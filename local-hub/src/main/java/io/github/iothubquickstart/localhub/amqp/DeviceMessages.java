@@ -6,6 +6,7 @@ import static io.github.iothubquickstart.localhub.amqp.Dispositions.settle;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.vertx.core.Context;
 import io.vertx.proton.ProtonDelivery;
@@ -26,16 +27,20 @@ import org.slf4j.LoggerFactory;
 final class DeviceMessages {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceMessages.class);
     static final String METHOD_STATUS = "IoThub-status";
+    /** IoT Hub's condition for a throttled device; the Azure device SDK reports it as THROTTLED. */
+    static final Symbol DEVICE_THROTTLED = Symbol.valueOf("com.microsoft:device-container-throttled");
 
     private final Context context;
     private final Clock clock;
     private final ConnectedDevices devices;
     private final TelemetryFeed telemetry;
+    private final FaultInjector faults;
     private final DirectMethodService methods;
     private final AmqpTwinRequests twinRequests;
 
     DeviceMessages(Context context, Clock clock, ConnectedDevices devices, TelemetryFeed telemetry,
-                   DirectMethodService methods, AmqpTwinRequests twinRequests) {
+                   FaultInjector faults, DirectMethodService methods, AmqpTwinRequests twinRequests) {
+        this.faults = faults;
         this.context = context;
         this.clock = clock;
         this.devices = devices;
@@ -55,6 +60,31 @@ final class DeviceMessages {
             LOG.info("Rejected a telemetry message of {}: {}", grant.identity(), e.getMessage());
             settle(receiver, delivery, rejected(e.condition(), e.getMessage()));
             return;
+        }
+        FaultInjector.Verdict verdict = faults.onTelemetry(grant.connection, parsed.applicationProperties());
+        switch (verdict) {
+            case BREAK_SCHEDULED, REFUSAL_SCHEDULED -> {
+                // Accepted, not stored, as IoT Hub does: the SDKs' error-injection tests expect the send to succeed.
+                settle(receiver, delivery, Accepted.getInstance());
+                return;
+            }
+            case THROTTLED -> {
+                settle(receiver, delivery, rejected(DEVICE_THROTTLED,
+                        "ErrorCode:ThrottlingException;The device is throttled (injected fault); try again later."));
+                return;
+            }
+            case QUOTA_EXCEEDED -> {
+                settle(receiver, delivery, rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED,
+                        "ErrorCode:IotHubQuotaExceeded;The hub's daily message quota is used up (injected fault)."));
+                return;
+            }
+            case UNAUTHORIZED -> {
+                settle(receiver, delivery, rejected(AmqpError.UNAUTHORIZED_ACCESS,
+                        "ErrorCode:IotHubUnauthorizedAccess;The device is not authorized (injected fault)."));
+                return;
+            }
+            default -> {
+            }
         }
         // Accepted only once stored: a device never loses a message the hub has settled.
         telemetry.accept(grant.identity(), grant.generationId, parsed.systemProperties(), parsed.applicationProperties(),

@@ -40,6 +40,8 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     static final String PEER = "localhub.peer-certificates";
     /** Where the connection's {@link ReadBackPressure} waits for the links that send unasked (Event Hubs receivers). */
     static final String WRITES = "localhub.read-back-pressure";
+    /** The connection's socket, for a fault that kills it ({@code KillTcp}). */
+    static final String SOCKET = "localhub.socket";
     static final String ANONYMOUS = "ANONYMOUS";
     static final String PLAIN = "PLAIN";
     private static final Logger LOG = LoggerFactory.getLogger(HubSaslAuthenticator.class);
@@ -76,6 +78,7 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
         // Read by the first link that logs in with it: the Azure SDKs' X.509 devices skip SASL and $cbs.
         connection.attachments().set(PEER, PeerCertificates.class,
                 peer != null ? peer : PeerCertificates.of(socket::sslSession));
+        connection.attachments().set(SOCKET, NetSocket.class, socket);
         if (socket instanceof NetSocketInternal internal) {
             connection.attachments().set(WRITES, ReadBackPressure.class, ReadBackPressure.install(internal));
         }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 EnrollmentCommand.class,
                 ConnectionStringCommand.class,
                 MonitorCommand.class,
+                FaultCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Environment:",

@@ -34,4 +34,17 @@ public interface DeviceConnection {
 
     /** Drops the connection, e.g. because the device was disabled or connected again elsewhere. */
     void close();
+
+    /** Whether {@code fault} exists on this connection's protocol; none do by default. */
+    default boolean canSuffer(ConnectionFault fault) {
+        return false;
+    }
+
+    /**
+     * Breaks this connection as {@code fault} says (IoT Hub's fault injection), {@code reason} going in the error
+     * description where the protocol has one; does nothing when it {@linkplain #canSuffer cannot suffer} it or has
+     * closed already.
+     */
+    default void suffer(ConnectionFault fault, String reason) {
+    }
 }

@@ -12,6 +12,7 @@ import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.methods.MethodResult;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.faults.FaultInjector;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
@@ -54,13 +55,18 @@ public final class MqttConnectionHandler {
     private final CloudToDeviceQueues cloudToDevice;
     private final Clock clock;
     private final MqttProvisioning provisioning;
+    private final FaultInjector faults;
 
-    /** @param provisioning serves the Device Provisioning Service's clients, told apart by their user name */
+    /**
+     * @param provisioning serves the Device Provisioning Service's clients, told apart by their user name
+     * @param faults       sees every telemetry message first, for the fault requests among them
+     */
     public MqttConnectionHandler(DeviceAuthenticator authenticator, ConnectedDevices devices,
                                  PersistentSessions persistentSessions, DirectMethodService methods,
                                  TelemetryFeed telemetry, MqttTwinRequests twinRequests,
                                  CloudToDeviceQueues cloudToDevice, int maxConnectedDevices, Clock clock,
-                                 MqttProvisioning provisioning) {
+                                 MqttProvisioning provisioning, FaultInjector faults) {
+        this.faults = faults;
         this.clock = clock;
         this.provisioning = provisioning;
         this.cloudToDevice = cloudToDevice;
@@ -267,6 +273,24 @@ public final class MqttConnectionHandler {
         if (properties.isEmpty()) {
             refuse(session, endpoint, "malformed property bag in " + printable(message.topicName()));
             return;
+        }
+        FaultInjector.Verdict verdict = faults.onTelemetry(session.connection(), properties.get().applicationProperties());
+        switch (verdict) {
+            case BREAK_SCHEDULED -> {
+                // Neither stored nor acknowledged, as IoT Hub does: the connection is about to break.
+                return;
+            }
+            case REFUSAL_SCHEDULED -> {
+                acknowledge(endpoint, message);
+                return;
+            }
+            case THROTTLED, QUOTA_EXCEEDED, UNAUTHORIZED -> {
+                // MQTT 3.1.1 cannot refuse one PUBLISH: unacknowledged, the device sends it again after reconnecting.
+                refuse(session, endpoint, "telemetry refused by an injected fault: " + verdict);
+                return;
+            }
+            default -> {
+            }
         }
         // Acknowledged only once stored: a device never loses a message the hub has PUBACKed.
         CompletableFuture<TelemetryMessage> stored = telemetry.accept(session.identity(), session.generationId(),

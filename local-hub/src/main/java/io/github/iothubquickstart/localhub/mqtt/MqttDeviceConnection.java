@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
 import com.google.gson.JsonObject;
+import io.github.iothubquickstart.localhub.connections.ConnectionFault;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.github.iothubquickstart.localhub.mqtt.DeviceTopics.Subscription;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
@@ -85,6 +86,27 @@ final class MqttDeviceConnection implements DeviceConnection {
                 endpoint.close();
             }
         });
+    }
+
+    @Override
+    public boolean canSuffer(ConnectionFault fault) {
+        return fault == ConnectionFault.KILL_TCP || fault == ConnectionFault.SHUT_DOWN_MQTT;
+    }
+
+    /**
+     * Both close the socket: MQTT 3.1.1 gives a server no way to say goodbye, so the device sees its connection lost
+     * either way and reconnects.
+     */
+    @Override
+    public void suffer(ConnectionFault fault, String reason) {
+        if (canSuffer(fault)) {
+            context.runOnContext(ignored -> {
+                if (endpoint.isConnected()) {
+                    LOG.info("Fault {} ({}) on {}", fault, reason, this);
+                    endpoint.close();
+                }
+            });
+        }
     }
 
     TwinRequestsInFlight twinRequestsInFlight() {

@@ -21,10 +21,13 @@ public final class ServiceApi {
     private final QueryRoute queries;
     private final CloudToDeviceRoutes cloudToDevice;
     private final CaCertificateRoutes caCertificates;
+    private final FaultRoutes faults;
 
     public ServiceApi(MethodsRoute methods, MonitorRoute monitor, RegistryRoutes registry, ModuleRoutes modules,
                       BulkRegistryRoute bulkRegistry, StatisticsRoutes statistics, TwinRoutes twins,
-                      QueryRoute queries, CloudToDeviceRoutes cloudToDevice, CaCertificateRoutes caCertificates) {
+                      QueryRoute queries, CloudToDeviceRoutes cloudToDevice, CaCertificateRoutes caCertificates,
+                      FaultRoutes faults) {
+        this.faults = faults;
         this.cloudToDevice = cloudToDevice;
         this.caCertificates = caCertificates;
         this.methods = methods;
@@ -59,6 +62,8 @@ public final class ServiceApi {
         router.get("/devices/:deviceId/modules").handler(modules::list);
         router.post("/devices").handler(bulkRegistry);
         router.delete("/devices/:deviceId/commands").handler(cloudToDevice::purge);
+        router.post("/devices/:deviceId/faults").handler(faults::post);
+        router.post("/devices/:deviceId/modules/:moduleId/faults").handler(faults::post);
         router.route("/statistics/*").handler(new ApiVersionCheck());
         router.get("/statistics/devices").handler(statistics::devices);
         router.get("/statistics/service").handler(statistics::service);

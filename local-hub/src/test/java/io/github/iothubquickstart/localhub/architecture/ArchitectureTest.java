@@ -19,7 +19,7 @@ class ArchitectureTest {
     private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".amqp..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
     private static final String[] FEATURES = {HUB + ".connections..", HUB + ".methods..", HUB + ".twin..",
             HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query..", HUB + ".cloudtodevice..",
-            HUB + ".provisioning.."};
+            HUB + ".provisioning..", HUB + ".faults.."};
 
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
