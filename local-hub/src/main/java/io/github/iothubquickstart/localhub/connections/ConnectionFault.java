@@ -29,6 +29,12 @@ public enum ConnectionFault {
     KILL_AMQP_TWIN_RESPONSE_LINK,
     /** The AMQP connection closed without an error, as a hub going away for maintenance does. */
     SHUT_DOWN_AMQP,
+    /**
+     * The device's telemetry refused, message by message, for a while (throttling, quota, authorization): AMQP's
+     * disposition can refuse one message. An MQTT PUBLISH cannot be refused, only its connection closed, and IoT
+     * Hub's refusal faults are AMQP's (the device SDK's own throttling tests skip MQTT).
+     */
+    REFUSE_TELEMETRY,
     /** The MQTT connection closed in order (MQTT 3.1.1 has no server DISCONNECT: the socket closes once flushed). */
     SHUT_DOWN_MQTT
 }

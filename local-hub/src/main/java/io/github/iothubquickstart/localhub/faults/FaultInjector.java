@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.faults;
 
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.connections.ConnectionFault;
 import io.github.iothubquickstart.localhub.connections.DeviceConnection;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.vertx.core.Vertx;
@@ -80,6 +81,11 @@ public final class FaultInjector {
             return Verdict.TELEMETRY;
         }
         if (request.get().type().refusesTelemetry()) {
+            if (!connection.canSuffer(ConnectionFault.REFUSE_TELEMETRY)) {
+                LOG.info("{} asked for fault {}, which its protocol does not have; stored as telemetry", connection,
+                        request.get().type().wireName());
+                return Verdict.TELEMETRY;
+            }
             refuse(connection.identity(), request.get());
             return Verdict.REFUSAL_SCHEDULED;
         }
@@ -95,14 +101,17 @@ public final class FaultInjector {
     /**
      * The same fault set off from outside (the CLI, the service API) for {@code identity}: a break on its current
      * connection (false when it has none, or its protocol does not have that break), a refusal whether it is
-     * connected or not.
+     * connected or not, unless it is connected on a protocol that cannot refuse one message (MQTT).
      */
     public boolean inject(IdentityId identity, FaultRequest request) {
+        Optional<DeviceConnection> connection = devices.current(identity).map(device -> device.connection());
         if (request.type().refusesTelemetry()) {
+            if (connection.isPresent() && !connection.get().canSuffer(ConnectionFault.REFUSE_TELEMETRY)) {
+                return false;
+            }
             refuse(identity, request);
             return true;
         }
-        Optional<DeviceConnection> connection = devices.current(identity).map(device -> device.connection());
         if (connection.isEmpty() || !connection.get().canSuffer(request.type().connectionFault())) {
             return false;
         }

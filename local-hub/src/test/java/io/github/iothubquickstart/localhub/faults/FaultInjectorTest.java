@@ -46,6 +46,18 @@ class FaultInjectorTest {
     }
 
     @Test
+    void aRefusalAskedForOnAConnectionThatCannotRefuseAMessageIsOrdinaryTelemetry() {
+        RecordingConnection mqttLike = new RecordingConnection("mqtt-like", false);
+        Map<String, String> throttle = Map.of("AzIoTHub_FaultOperationType", "InvokeThrottling",
+                "AzIoTHub_FaultOperationDelayInSecs", "0", "AzIoTHub_FaultOperationDurationInSecs", "5");
+
+        assertThat(faults.onTelemetry(mqttLike, throttle)).isEqualTo(FaultInjector.Verdict.TELEMETRY);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(faults.onTelemetry(mqttLike, Map.of())).isEqualTo(FaultInjector.Verdict.TELEMETRY);
+        assertThat(mqttLike.suffered).isEmpty();
+    }
+
+    @Test
     void aRefusalHoldsFromTheDelayForTheDurationForItsIdentityOnly() {
         RecordingConnection refused = new RecordingConnection("refused");
         RecordingConnection other = new RecordingConnection("other");
@@ -81,8 +93,16 @@ class FaultInjectorTest {
         final List<ConnectionFault> suffered = new CopyOnWriteArrayList<>();
         private final String deviceId;
 
+        private final boolean refusesMessages;
+
+        /** As an AMQP connection: it can refuse one message. */
         RecordingConnection(String deviceId) {
+            this(deviceId, true);
+        }
+
+        RecordingConnection(String deviceId, boolean refusesMessages) {
             this.deviceId = deviceId;
+            this.refusesMessages = refusesMessages;
         }
 
         @Override
@@ -109,7 +129,7 @@ class FaultInjectorTest {
 
         @Override
         public boolean canSuffer(ConnectionFault fault) {
-            return fault == ConnectionFault.KILL_TCP;
+            return fault == ConnectionFault.KILL_TCP || (refusesMessages && fault == ConnectionFault.REFUSE_TELEMETRY);
         }
 
         @Override
