@@ -1,19 +1,12 @@
 package io.github.iothubquickstart.localhubclient;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
@@ -23,18 +16,13 @@ import javax.net.ssl.SSLContext;
  */
 public final class LocalHubRegistryClient {
     static final String API_VERSION = "2021-04-12";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration TOKEN_VALIDITY = Duration.ofMinutes(5);
 
     private final RunningHub hub;
-    private final HttpClient http;
-    private final Clock clock;
+    private final HubResourceCalls calls;
 
     public LocalHubRegistryClient(RunningHub hub, SSLContext trust, Clock clock) {
         this.hub = hub;
-        this.clock = clock;
-        this.http = HttpClient.newBuilder().sslContext(trust).connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.calls = new HubResourceCalls(hub, trust, clock, "devices", "device", hub.registryPolicy(), API_VERSION);
     }
 
     /** A client trusting only the hub's CA, from its data directory. */
@@ -53,11 +41,11 @@ public final class LocalHubRegistryClient {
 
     /** The device's primary key, or empty if the hub has no such device. */
     public Optional<String> primaryKey(String deviceId) {
-        HttpResponse<String> response = send(request(deviceId).GET(), "GET", deviceId);
+        HttpResponse<String> response = calls.send(calls.request(deviceId).GET(), "GET", deviceId);
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
-        requireSuccess(response, "GET", deviceId);
+        calls.requireSuccess(response, "GET", deviceId);
         return Optional.of(primaryKeyIn(response, deviceId));
     }
 
@@ -65,46 +53,14 @@ public final class LocalHubRegistryClient {
     public String create(String deviceId) {
         JsonObject body = new JsonObject();
         body.addProperty("deviceId", deviceId);
-        HttpResponse<String> response = send(request(deviceId).header("Content-Type", "application/json")
+        HttpResponse<String> response = calls.send(calls.request(deviceId).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), "PUT", deviceId);
         if (response.statusCode() == 409) {
             // Created by someone else since we looked: theirs is as good.
-            return primaryKey(deviceId).orElseThrow(() -> failure("PUT", deviceId, response));
+            return primaryKey(deviceId).orElseThrow(() -> calls.failure("PUT", deviceId, response));
         }
-        requireSuccess(response, "PUT", deviceId);
+        calls.requireSuccess(response, "PUT", deviceId);
         return primaryKeyIn(response, deviceId);
-    }
-
-    private HttpRequest.Builder request(String deviceId) {
-        URI uri = URI.create("https://" + hub.hostName() + ":" + hub.httpsPort() + "/devices/"
-                + URLEncoder.encode(deviceId, StandardCharsets.UTF_8).replace("+", "%20") + "?api-version=" + API_VERSION);
-        return HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Authorization", ServiceSasToken.create(hub.hostName(), hub.registryPolicy(),
-                        clock.instant().plus(TOKEN_VALIDITY)))
-                .header("Accept", "application/json");
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request, String method, String deviceId) {
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new LocalHubClientException("cannot reach the local hub at " + hub.hostName() + ":" + hub.httpsPort()
-                    + " to " + method + " device " + deviceId + " (" + e + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LocalHubClientException("interrupted while asking the local hub for device " + deviceId, e);
-        }
-    }
-
-    private void requireSuccess(HttpResponse<String> response, String method, String deviceId) {
-        if (response.statusCode() / 100 != 2) {
-            throw failure(method, deviceId, response);
-        }
-    }
-
-    private LocalHubClientException failure(String method, String deviceId, HttpResponse<String> response) {
-        return new LocalHubClientException("the local hub at " + hub.hostName() + ":" + hub.httpsPort() + " answered "
-                + method + " /devices/" + deviceId + " with HTTP " + response.statusCode() + messageIn(response.body()));
     }
 
     private String primaryKeyIn(HttpResponse<String> response, String deviceId) {
@@ -120,14 +76,5 @@ public final class LocalHubRegistryClient {
         }
         throw new LocalHubClientException("the local hub's answer for device " + deviceId
                 + " has no authentication.symmetricKey.primaryKey (a device with X.509 authentication?)");
-    }
-
-    private static String messageIn(String body) {
-        try {
-            JsonElement message = JsonParser.parseString(body).getAsJsonObject().get("message");
-            return message != null && message.isJsonPrimitive() ? ": " + message.getAsString() : "";
-        } catch (JsonParseException | IllegalStateException e) {
-            return "";
-        }
     }
 }
