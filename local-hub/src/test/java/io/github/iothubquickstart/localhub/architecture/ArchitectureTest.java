@@ -19,7 +19,8 @@ class ArchitectureTest {
     private static final String[] TRANSPORTS = {HUB + ".mqtt..", HUB + ".amqp..", HUB + ".rest..", HUB + ".dashboard..", HUB + ".cli.."};
     private static final String[] FEATURES = {HUB + ".connections..", HUB + ".methods..", HUB + ".twin..",
             HUB + ".registry..", HUB + ".telemetry..", HUB + ".auth..", HUB + ".query..", HUB + ".cloudtodevice..",
-            HUB + ".provisioning..", HUB + ".faults.."};
+            HUB + ".provisioning..", HUB + ".faults..", HUB + ".blobs..", HUB + ".fileupload..",
+            HUB + ".digitaltwins..", HUB + ".configurations..", HUB + ".jobs..", HUB + ".importexport.."};
 
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
