@@ -25,6 +25,9 @@ public interface BlobStorage {
      */
     String blobWriteSas(String container, String blobName, Instant expiry);
 
+    /** Creates the container unless it exists (IoT Hub's file upload container, made when the hub starts). */
+    CompletableFuture<Void> createContainerIfMissing(String container);
+
     /** The blob's size and last-modified time, or empty when there is no such blob. */
     CompletableFuture<Optional<BlobProperties>> properties(String container, String blobName);
 
