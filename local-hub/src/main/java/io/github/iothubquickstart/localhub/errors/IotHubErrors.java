@@ -94,6 +94,20 @@ public final class IotHubErrors {
         return new IotHubError(501, 501, what + " is not supported by the local hub; see the README's differences from Azure IoT Hub.");
     }
 
+    /** IoT Hub runs one import or export job at a time; another one is refused until it ends. */
+    public static IotHubError jobQuotaExceeded(String message) {
+        return new IotHubError(403, 403003, message);
+    }
+
+    public static IotHubError jobNotFound(String jobId) {
+        return new IotHubError(404, 404002, "There is no import or export job " + jobId + ".");
+    }
+
+    /** An import line that is not a device or module in IoT Hub's shape, as {@code importErrors.log} reports it. */
+    public static IotHubError deserializationError(String message) {
+        return new IotHubError(400, 400012, message);
+    }
+
     public static IotHubError serverError(String message) {
         return new IotHubError(500, 500001, message);
     }
@@ -110,8 +124,11 @@ public final class IotHubErrors {
             case 400004 -> "ArgumentInvalid";
             case 400006 -> "IotHubFormatError";
             case 400011 -> "DeviceDefinedMultipleTimes";
+            case 400012 -> "DeserializationError";
             case 401002 -> "IotHubUnauthorizedAccess";
+            case 403003 -> "JobQuotaExceeded";
             case 404001 -> "DeviceNotFound";
+            case 404002 -> "JobNotFound";
             case 404010 -> "ModuleNotFound";
             case 404103 -> "DeviceNotOnline";
             case 409001 -> "DeviceAlreadyExists";
