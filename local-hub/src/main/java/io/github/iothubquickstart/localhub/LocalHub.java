@@ -44,6 +44,11 @@ import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
 import io.github.iothubquickstart.localhub.rest.ProvisioningDeviceApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
+import io.github.iothubquickstart.localhub.rest.ExportImportDeviceJson;
+import io.github.iothubquickstart.localhub.rest.ImportExportJobRoutes;
+import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.importexport.ImportExportJobs;
+import io.github.iothubquickstart.localhub.storage.SqliteImportExportJobStore;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
@@ -87,6 +92,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,6 +103,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +138,7 @@ public final class LocalHub implements AutoCloseable {
     private static final String EARLIER_TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
     static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
+    static final String IMPORT_EXPORT_JOBS = "import-export-jobs.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -158,6 +167,9 @@ public final class LocalHub implements AutoCloseable {
     private FaultInjector faults;
     private PersistentSessions persistentSessions;
     private CloudToDeviceStore cloudToDeviceStore;
+    private final BlobStorage blobStorage;
+    private SqliteImportExportJobStore importExportJobStore;
+    private ImportExportJobs importExportJobs;
     private ScheduledExecutorService cloudToDeviceThread;
     private CloudToDeviceQueues cloudToDevice;
     private ConnectedDevices devices;
@@ -198,6 +210,7 @@ public final class LocalHub implements AutoCloseable {
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
+        this.blobStorage = builder.blobStorage;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -223,6 +236,7 @@ public final class LocalHub implements AutoCloseable {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
             warnOfEarlierTelemetryJournal();
             cloudToDeviceStore = SqliteCloudToDeviceStore.open(dataDirectory.resolve(CLOUD_TO_DEVICE_STORE));
+            importExportJobStore = SqliteImportExportJobStore.open(dataDirectory.resolve(IMPORT_EXPORT_JOBS));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),
@@ -234,6 +248,7 @@ public final class LocalHub implements AutoCloseable {
             if (cloudToDeviceStore != null) {
                 cloudToDeviceStore.close();
             }
+            closeImportExport();
             closeIdentity();
             throw e;
         }
@@ -342,10 +357,16 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
+        importExportJobs = blobStorage == null ? null : new ImportExportJobs(importExportJobStore, blobStorage,
+                registryService, moduleService, twins, new ExportImportDeviceJson(), clock);
+        List<Consumer<Router>> surfaces = new ArrayList<>(List.of(dashboard::mountOn, provisioningDevices::mountOn,
+                deviceHttps::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn));
+        if (importExportJobs != null) {
+            surfaces.add(new ImportExportJobRoutes(serviceAuthenticator, importExportJobs)::mountOn);
+        }
+        surfaces.add(webSockets::mountOn);
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
-                        provisioningServiceApi()::mountOn,
-                        webSockets::mountOn),
+                surfaces,
                 new HttpErrorResponder(clock));
     }
 
@@ -411,6 +432,7 @@ public final class LocalHub implements AutoCloseable {
             telemetry = null;
             closeCloudToDevice();
             persistentSessions.close();
+            closeImportExport();
             closeIdentity();
         }
         LOG.info("Local IoT hub {} stopped", hostName);
@@ -435,6 +457,18 @@ public final class LocalHub implements AutoCloseable {
         }
         cloudToDeviceStore.close();
         cloudToDeviceStore = null;
+    }
+
+    /** Stops the running import or export job (it ends failed, as after a crash), then closes its store. */
+    private void closeImportExport() {
+        if (importExportJobs != null) {
+            importExportJobs.close();
+            importExportJobs = null;
+        }
+        if (importExportJobStore != null) {
+            importExportJobStore.close();
+            importExportJobStore = null;
+        }
     }
 
     private void closeIdentity() {
@@ -792,8 +826,15 @@ public final class LocalHub implements AutoCloseable {
         private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
         private TrustedCertificateAuthorities trustedCertificateAuthorities;
+        private BlobStorage blobStorage;
 
         private Builder() {
+        }
+
+        /** The blob storage import and export jobs read and write containers of. */
+        public Builder blobStorage(BlobStorage blobStorage) {
+            this.blobStorage = Objects.requireNonNull(blobStorage);
+            return this;
         }
 
         /** The CAs devices' certificates may be signed by; default: the data directory's ({@code ca-certificate add}). */

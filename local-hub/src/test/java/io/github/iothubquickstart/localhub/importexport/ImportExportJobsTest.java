@@ -14,6 +14,7 @@ import io.github.iothubquickstart.localhub.registry.RegisteredDevice;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
 import io.github.iothubquickstart.localhub.rest.ExportImportDeviceJson;
 import io.github.iothubquickstart.localhub.storage.SqliteImportExportJobStore;
+import io.github.iothubquickstart.localhub.testing.InMemoryBlobStorage;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.InMemoryTwinStore;
 import io.github.iothubquickstart.localhub.testing.RecordingPresence;

@@ -1,4 +1,4 @@
-package io.github.iothubquickstart.localhub.importexport;
+package io.github.iothubquickstart.localhub.testing;
 
 import io.github.iothubquickstart.localhub.blobs.BlobAccessException;
 import io.github.iothubquickstart.localhub.blobs.BlobContainer;
@@ -14,35 +14,35 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Blob storage in memory for the import/export core's tests: containers by name ({@code https://blobs.test/<name>}),
- * the rights of a container SAS taken from its {@code sp} (r read, w write), refusals as {@link BlobAccessException}s
+ * the rights of a container SAS taken from its {@code sp} (r read, w write; all without a SAS), refusals as {@link BlobAccessException}s
  * like a real storage's. {@link #holdReads()} keeps reads unanswered until {@link #releaseReads()}, to see a job running.
  */
-final class InMemoryBlobStorage implements BlobStorage {
+public final class InMemoryBlobStorage implements BlobStorage {
     private final Map<String, Map<String, byte[]>> containers = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> readGate = CompletableFuture.completedFuture(null);
 
-    void createContainer(String name) {
+    public void createContainer(String name) {
         containers.putIfAbsent(name, new ConcurrentHashMap<>());
     }
 
     /** A container SAS URI with the given rights ({@code "rw"}, {@code "r"}). */
-    static String sasUri(String container, String rights) {
+    public static String sasUri(String container, String rights) {
         return "https://blobs.test/" + container + "?sv=2020-10-02&sr=c&sp=" + rights + "&sig=c2lnbmF0dXJl";
     }
 
-    void put(String container, String blob, String content) {
+    public void put(String container, String blob, String content) {
         containers.get(container).put(blob, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    Optional<String> text(String container, String blob) {
+    public Optional<String> text(String container, String blob) {
         return Optional.ofNullable(containers.get(container).get(blob)).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
-    void holdReads() {
+    public void holdReads() {
         readGate = new CompletableFuture<>();
     }
 
-    void releaseReads() {
+    public void releaseReads() {
         readGate.complete(null);
     }
 
@@ -53,7 +53,8 @@ final class InMemoryBlobStorage implements BlobStorage {
         }
         String name = containerUri.getPath().substring(1);
         String query = containerUri.getQuery() == null ? "" : containerUri.getQuery();
-        String rights = query.replaceAll(".*sp=([a-z]*).*", "$1");
+        // Without a SAS, the hub's own identity: every right.
+        String rights = query.contains("sig=") ? query.replaceAll(".*sp=([a-z]*).*", "$1") : "rw";
         return new BlobContainer() {
             @Override
             public CompletableFuture<Optional<byte[]>> read(String blobName) {
