@@ -105,28 +105,40 @@ class ImportExportJobsTest {
     }
 
     @Test
-    void exportDeleteImportBringsBackTheSameDevicesModulesKeysAndTwins() {
+    void anExportImportedIntoAnotherHubBringsTheSameDevicesModulesKeysAndTwins() {
         registerSample();
         finished(jobs.create(JobRequest.export(InMemoryBlobStorage.sasUri("out", "rw"), false)));
-        TwinDocument twinBefore = twins.get("thermostat");
-        devices.delete("thermostat", null);
-        devices.delete("plain", null);
-
-        ImportExportJob job = finished(jobs.create(JobRequest.importFrom(InMemoryBlobStorage.sasUri("out", "rw"),
-                InMemoryBlobStorage.sasUri("out", "rw"))));
+        InMemoryDeviceRegistry otherRegistry = new InMemoryDeviceRegistry(CLOCK);
+        RegistryService otherDevices = new RegistryService(otherRegistry, new RecordingPresence(Instant.EPOCH));
+        ModuleService otherModules = new ModuleService(otherRegistry, otherRegistry,
+                new RecordingPresence(Instant.EPOCH));
+        TwinService otherTwins = new TwinService(new InMemoryTwinStore(otherRegistry, CLOCK), (id, patch, v) -> { },
+                CLOCK);
+        ImportExportJob job;
+        try (SqliteImportExportJobStore otherStore = SqliteImportExportJobStore.open(directory.resolve("other.db"));
+             ImportExportJobs otherJobs = new ImportExportJobs(otherStore, storage, otherDevices, otherModules,
+                     otherTwins, new ExportImportDeviceJson(), CLOCK)) {
+            job = finished(otherJobs, otherJobs.create(JobRequest.importFrom(InMemoryBlobStorage.sasUri("out", "rw"),
+                    InMemoryBlobStorage.sasUri("out", "rw"))));
+        }
 
         assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(storage.text("out", "importErrors.log")).contains("");
-        assertThat(devices.get("thermostat").identity().primaryKey()).isEqualTo(KEY_A);
-        assertThat(devices.get("thermostat").identity().statusReason()).isEqualTo("kept warm");
-        assertThat(devices.get("plain").identity().enabled()).isFalse();
-        assertThat(modules.get("thermostat", "sensor").identity().secondaryKey()).isEqualTo(KEY_A);
-        TwinDocument twinAfter = twins.get("thermostat");
-        assertThat(twinAfter.tags()).isEqualTo(twinBefore.tags());
-        assertThat(twinAfter.desired()).isEqualTo(twinBefore.desired());
-        assertThat(twinAfter.reported()).isEqualTo(twinBefore.reported());
-        assertThat(twins.get(IdentityId.module("thermostat", "sensor")).tags().get("kind").getAsString())
-                .isEqualTo("probe");
+        assertThat(otherDevices.list()).extracting(device -> device.identity().deviceId())
+                .containsExactlyInAnyOrder("thermostat", "plain");
+        assertThat(otherDevices.get("thermostat").identity().authentication())
+                .isEqualTo(devices.get("thermostat").identity().authentication());
+        assertThat(otherDevices.get("thermostat").identity().statusReason()).isEqualTo("kept warm");
+        assertThat(otherDevices.get("plain").identity().enabled()).isFalse();
+        assertThat(otherModules.get("thermostat", "sensor").identity().authentication())
+                .isEqualTo(modules.get("thermostat", "sensor").identity().authentication());
+        TwinDocument before = twins.get("thermostat");
+        TwinDocument after = otherTwins.get("thermostat");
+        assertThat(after.tags()).isEqualTo(before.tags());
+        assertThat(after.desired()).isEqualTo(before.desired());
+        assertThat(after.reported()).isEqualTo(before.reported());
+        assertThat(otherTwins.get(IdentityId.module("thermostat", "sensor")).tags())
+                .isEqualTo(twins.get(IdentityId.module("thermostat", "sensor")).tags());
     }
 
     @Test
@@ -296,6 +308,10 @@ class ImportExportJobsTest {
     }
 
     private ImportExportJob finished(ImportExportJob job) {
+        return finished(jobs, job);
+    }
+
+    private static ImportExportJob finished(ImportExportJobs jobs, ImportExportJob job) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             ImportExportJob now = jobs.get(job.jobId());
