@@ -677,8 +677,7 @@ public final class LocalHub implements AutoCloseable {
      */
     public String storageConnectionString() {
         requireStarted();
-        return "DefaultEndpointsProtocol=https;AccountName=" + builtInBlobs.account().name() + ";AccountKey="
-                + builtInBlobs.account().base64Key() + ";BlobEndpoint=" + builtInBlobs.blobEndpoint() + ";";
+        return BuiltInBlobStorage.connectionString(builtInBlobs.account(), serviceHostAndPort());
     }
 
     /** {@code host:port} of the HTTPS endpoint, the port always written (the Azure Storage SDKs' path-style URLs). */

@@ -52,6 +52,15 @@ public final class BuiltInBlobStorage implements BlobStorage {
         return "https://" + uploadHostName();
     }
 
+    /**
+     * What the Azure Storage SDKs take ({@code new BlobServiceClientBuilder().connectionString(...)}) for the built-in
+     * endpoint at {@code hostAndPort}.
+     */
+    public static String connectionString(StorageAccount account, String hostAndPort) {
+        return "DefaultEndpointsProtocol=https;AccountName=" + account.name() + ";AccountKey=" + account.base64Key()
+                + ";BlobEndpoint=https://" + hostAndPort + "/" + account.name() + ";";
+    }
+
     @Override
     public String uploadHostName() {
         return hostAndPort.get() + "/" + account.name();
