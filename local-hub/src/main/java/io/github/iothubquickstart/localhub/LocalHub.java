@@ -8,6 +8,13 @@ import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
+import io.github.iothubquickstart.localhub.blobs.BlobAccess;
+import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
+import io.github.iothubquickstart.localhub.blobs.StorageAccount;
+import io.github.iothubquickstart.localhub.data.BlobAccountKey;
+import io.github.iothubquickstart.localhub.rest.BlobRoutes;
+import io.github.iothubquickstart.localhub.storage.DiskBlobStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
@@ -46,7 +53,6 @@ import io.github.iothubquickstart.localhub.rest.ProvisioningDeviceApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ExportImportDeviceJson;
 import io.github.iothubquickstart.localhub.rest.ImportExportJobRoutes;
-import io.github.iothubquickstart.localhub.blobs.BlobStorage;
 import io.github.iothubquickstart.localhub.importexport.ImportExportJobs;
 import io.github.iothubquickstart.localhub.storage.SqliteImportExportJobStore;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
@@ -92,7 +98,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,8 +108,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
-import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +170,7 @@ public final class LocalHub implements AutoCloseable {
     private FaultInjector faults;
     private PersistentSessions persistentSessions;
     private CloudToDeviceStore cloudToDeviceStore;
-    private final BlobStorage blobStorage;
+    private final BlobStorage requestedBlobStorage;
     private SqliteImportExportJobStore importExportJobStore;
     private ImportExportJobs importExportJobs;
     private ScheduledExecutorService cloudToDeviceThread;
@@ -188,6 +191,8 @@ public final class LocalHub implements AutoCloseable {
     private ProvisioningService provisioning;
     private DeviceRegistrations deviceRegistrations;
     private SharedAccessPolicy provisioningServicePolicy;
+    private BuiltInBlobStorage builtInBlobs;
+    private BlobStorage blobStorage;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -210,7 +215,7 @@ public final class LocalHub implements AutoCloseable {
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
-        this.blobStorage = builder.blobStorage;
+        this.requestedBlobStorage = builder.blobStorage;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -357,17 +362,34 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
-        importExportJobs = blobStorage == null ? null : new ImportExportJobs(importExportJobStore, blobStorage,
-                registryService, moduleService, twins, new ExportImportDeviceJson(), clock);
-        List<Consumer<Router>> surfaces = new ArrayList<>(List.of(dashboard::mountOn, provisioningDevices::mountOn,
-                deviceHttps::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn));
-        if (importExportJobs != null) {
-            surfaces.add(new ImportExportJobRoutes(serviceAuthenticator, importExportJobs)::mountOn);
+        BlobRoutes blobRoutes = builtInBlobStorage();
+        if (requestedBlobStorage != null) {
+            blobStorage = requestedBlobStorage;
         }
-        surfaces.add(webSockets::mountOn);
+        importExportJobs = new ImportExportJobs(importExportJobStore, blobStorage, registryService, moduleService,
+                twins, new ExportImportDeviceJson(), clock);
+        ImportExportJobRoutes importExportRoutes = new ImportExportJobRoutes(serviceAuthenticator, importExportJobs);
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                surfaces,
+                List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                        importExportRoutes::mountOn, provisioningServiceApi()::mountOn,
+                        webSockets::mountOn),
                 new HttpErrorResponder(clock));
+    }
+
+    /**
+     * The built-in blob endpoint ({@code /localhub/...} on the HTTPS listener) and the blob storage the features use,
+     * its files under the data directory, its account key made once per data directory.
+     */
+    private BlobRoutes builtInBlobStorage() {
+        StorageAccount account = BlobAccountKey.loadOrCreate(dataDirectory);
+        DiskBlobStore store = DiskBlobStore.open(dataDirectory);
+        builtInBlobs = new BuiltInBlobStorage(account, store, this::serviceHostAndPort,
+                work -> vertx.executeBlocking(() -> {
+                    work.run();
+                    return null;
+                }, false), clock);
+        blobStorage = builtInBlobs;
+        return new BlobRoutes(new BlobAccess(account, clock), store, clock, BuiltInBlobStorage.MAX_BLOB_BYTES);
     }
 
     /**
@@ -672,6 +694,27 @@ public final class LocalHub implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("No shared access policy " + policyName + ".")));
     }
 
+    /** The blob storage devices upload files to and import/export jobs use: the built-in endpoint by default. */
+    public BlobStorage blobStorage() {
+        requireStarted();
+        return blobStorage;
+    }
+
+    /**
+     * The connection string of the built-in blob endpoint's account, for the Azure Storage SDKs
+     * ({@code new BlobServiceClientBuilder().connectionString(...)}):
+     * {@code DefaultEndpointsProtocol=https;AccountName=localhub;AccountKey=...;BlobEndpoint=https://host:port/localhub;}.
+     */
+    public String storageConnectionString() {
+        requireStarted();
+        return BuiltInBlobStorage.connectionString(builtInBlobs.account(), serviceHostAndPort());
+    }
+
+    /** {@code host:port} of the HTTPS endpoint, the port always written (the Azure Storage SDKs' path-style URLs). */
+    private String serviceHostAndPort() {
+        return hostName + ":" + httpsPort;
+    }
+
     /** {@code host:port} of the service endpoint, the form the Java service SDK takes with a SAS credential. */
     public String serviceHost() {
         return httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
@@ -831,7 +874,10 @@ public final class LocalHub implements AutoCloseable {
         private Builder() {
         }
 
-        /** The blob storage import and export jobs read and write containers of. */
+        /**
+         * The blob storage the hub's features work with instead of the built-in endpoint (an embedding application's
+         * own, or a test's); the built-in endpoint still serves its own containers.
+         */
         public Builder blobStorage(BlobStorage blobStorage) {
             this.blobStorage = Objects.requireNonNull(blobStorage);
             return this;
