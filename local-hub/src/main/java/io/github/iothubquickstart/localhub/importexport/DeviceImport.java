@@ -68,11 +68,11 @@ final class DeviceImport {
             return format.errorLine(null, null, IotHubErrors.deserializationError(
                     "Invalid device format in line " + lineNumber + ": it is not UTF-8 text."));
         }
-        if (line.isBlank() || (lineNumber == 1 && line.equals("\uFEFF"))) {
-            return null;
-        }
         if (lineNumber == 1 && line.startsWith("\uFEFF")) {
-            line = line.substring(1);
+            line = line.substring(1); // a byte order mark, as .NET's StreamWriter writes one
+        }
+        if (line.isBlank()) {
+            return null;
         }
         ImportEntry entry;
         try {
