@@ -252,6 +252,31 @@ class ImportExportEndToEndTest {
         assertThat(keyBased.getFailureReason()).contains("no SAS token");
     }
 
+    @Test
+    void badJobRequestsAreRefusedInIotHubsShapeAndStartNothing() throws Exception {
+        int before = JsonParser.parseString(http.get("/jobs", "registryRead").body()).getAsJsonArray().size();
+        String uri = InMemoryBlobStorage.sasUri("bad-requests", "rw");
+
+        assertRefused(http.post("/jobs/create", "{\"type\":\"backup\",\"outputBlobContainerUri\":\"" + uri + "\"}",
+                "registryReadWrite"), 400, 400004, "type must be export or import");
+        assertRefused(http.post("/jobs/create", "{\"type\":\"import\"}", "registryReadWrite"), 400, 400004,
+                "inputBlobContainerUri");
+        assertRefused(http.post("/jobs/create", "{\"type\":\"export\"", "registryReadWrite"), 400, 400006,
+                "not valid JSON");
+        assertRefused(http.post("/jobs/create", "{\"type\":\"import\",\"inputBlobContainerUri\":\"" + uri + "\"}",
+                "registryRead"), 401, 401002, "");
+        assertRefused(http.post("/jobs/create", "{\"type\":\"export\",\"outputBlobContainerUri\":\"" + uri
+                + "\",\"includeConfigurations\":true}", "registryReadWrite"), 501, 501, "includeConfigurations");
+        assertRefused(http.get("/jobs/no-such-job", "registryRead"), 404, 404002, "no-such-job");
+
+        assertThat(JsonParser.parseString(http.get("/jobs", "registryRead").body()).getAsJsonArray()).hasSize(before);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, int errorCode, String message) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.body()).contains(Integer.toString(errorCode)).contains(message);
+    }
+
     private static RegistryJob.JobStatus status(String jobId) {
         try {
             return registry.getJob(jobId).getStatus();
