@@ -441,6 +441,8 @@ public final class LocalHub implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("The endpoints did not shut down cleanly", e);
         }
+        // Before Vert.x: a running import or export may be waiting on blob storage served by its threads.
+        closeImportExport();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
