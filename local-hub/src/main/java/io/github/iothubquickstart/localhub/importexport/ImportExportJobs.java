@@ -39,6 +39,8 @@ public final class ImportExportJobs implements AutoCloseable {
             + " (an import may have applied some of its lines).";
     /** How long one blob read or write may take before the job fails. */
     private static final Duration BLOB_TIMEOUT = Duration.ofMinutes(5);
+    /** How often a wait on storage looks whether the job was cancelled or the hub is stopping. */
+    private static final Duration WAIT_SLICE = Duration.ofMillis(50);
     /** Progress is stored at most this often. */
     private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
 
@@ -139,6 +141,10 @@ public final class ImportExportJobs implements AutoCloseable {
                 finish(stopping ? active.failed(STOPPED_REASON, now())
                         : cancelRequested ? active.cancelled(now()) : outcome);
             }
+        } catch (JobInterrupted e) {
+            synchronized (this) {
+                finish(stopping ? active.failed(STOPPED_REASON, now()) : active.cancelled(now()));
+            }
         } catch (JobFailure e) {
             LOG.info("Import/export job {} failed: {}", jobId, e.getMessage());
             synchronized (this) {
@@ -214,20 +220,38 @@ public final class ImportExportJobs implements AutoCloseable {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future, String what) {
+    /**
+     * Waits for storage, a slice at a time, so that a cancel or the hub stopping ends the wait at once.
+     */
+    private <T> T await(CompletableFuture<T> future, String what) {
+        long deadline = System.nanoTime() + BLOB_TIMEOUT.toNanos();
         try {
-            return future.get(BLOB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    return future.get(WAIT_SLICE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (interrupted()) {
+                        future.cancel(true);
+                        throw new JobInterrupted();
+                    }
+                    if (System.nanoTime() > deadline) {
+                        future.cancel(true);
+                        throw new JobFailure("Could not " + what + ": storage did not answer within "
+                                + BLOB_TIMEOUT.toMinutes() + " minutes.");
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new JobFailure("Could not " + what + ": " + (cause == null ? e.getMessage() : cause.getMessage()));
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new JobFailure("Could not " + what + ": storage did not answer within "
-                    + BLOB_TIMEOUT.toMinutes() + " minutes.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JobFailure("Could not " + what + ": the hub is stopping.");
+            throw new JobInterrupted();
         }
+    }
+
+    private synchronized boolean interrupted() {
+        return cancelRequested || stopping;
     }
 
     private JobProgress progress() {
@@ -251,9 +275,7 @@ public final class ImportExportJobs implements AutoCloseable {
 
             @Override
             public boolean cancelled() {
-                synchronized (ImportExportJobs.this) {
-                    return cancelRequested || stopping;
-                }
+                return interrupted();
             }
         };
     }
@@ -293,6 +315,15 @@ public final class ImportExportJobs implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The job was cancelled, or the hub is stopping, while it waited. */
+    private static final class JobInterrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        JobInterrupted() {
+            super(null, null, false, false);
         }
     }
 

@@ -262,6 +262,25 @@ class ImportExportJobsTest {
     }
 
     @Test
+    void stoppingTheHubEndsAJobWaitingOnStorageFailedAtOnce() {
+        storage.put("in", "devices.txt", "{\"id\":\"never\",\"importMode\":\"create\"}");
+        storage.holdReads();
+        ImportExportJob job = jobs.create(JobRequest.importFrom(InMemoryBlobStorage.sasUri("in", "r"),
+                InMemoryBlobStorage.sasUri("out", "rw")));
+        awaitStatus(job.jobId(), JobStatus.RUNNING);
+
+        long start = System.nanoTime();
+        jobs.close();
+
+        assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+        ImportExportJob stopped = store.find(job.jobId()).orElseThrow();
+        assertThat(stopped.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(stopped.failureReason()).contains("The hub stopped");
+        storage.releaseReads();
+        assertThat(devices.identity("never")).isEmpty();
+    }
+
+    @Test
     void aJobTheHubStoppedInTheMiddleOfEndsFailedAfterARestart() {
         storage.put("in", "devices.txt", "{\"id\":\"never\",\"importMode\":\"create\"}");
         storage.holdReads();
