@@ -16,6 +16,7 @@ import io.github.iothubquickstart.localhub.dashboard.Dashboard;
 import io.github.iothubquickstart.localhub.dashboard.DashboardAssets;
 import io.github.iothubquickstart.localhub.dashboard.DashboardToken;
 import io.github.iothubquickstart.localhub.dashboard.SameOriginGuard;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
@@ -288,6 +289,7 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        ModelAnnouncements modelAnnouncements = new ModelAnnouncements(identity.twins());
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
         provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
         deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
@@ -306,12 +308,13 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock,
-                        new MqttProvisioning(deviceRegistrations, clock), faults));
+                        new MqttProvisioning(deviceRegistrations, clock), faults, modelAnnouncements));
         EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
                 new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
                 createdAt(), serviceAuthenticator);
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                serviceAuthenticator, devices, telemetry, faults, methods, twins, cloudToDevice, feedback,
+                serviceAuthenticator, devices, telemetry, faults, methods, twins, modelAnnouncements, cloudToDevice,
+                feedback,
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
