@@ -16,6 +16,8 @@ import io.github.iothubquickstart.localhub.dashboard.Dashboard;
 import io.github.iothubquickstart.localhub.dashboard.DashboardAssets;
 import io.github.iothubquickstart.localhub.dashboard.DashboardToken;
 import io.github.iothubquickstart.localhub.dashboard.SameOriginGuard;
+import io.github.iothubquickstart.localhub.digitaltwins.DigitalTwinCommands;
+import io.github.iothubquickstart.localhub.digitaltwins.DigitalTwins;
 import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
@@ -43,6 +45,7 @@ import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
+import io.github.iothubquickstart.localhub.rest.DigitalTwinRoutes;
 import io.github.iothubquickstart.localhub.rest.ProvisioningDeviceApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
@@ -347,6 +350,8 @@ public final class LocalHub implements AutoCloseable {
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                        new DigitalTwinRoutes(serviceAuthenticator, new DigitalTwins(twins),
+                                new DigitalTwinCommands(methods))::mountOn,
                         provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
