@@ -9,6 +9,7 @@ import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
+import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.digitaltwin.DigitalTwinClient;
@@ -140,6 +141,16 @@ class DigitalTwinEndToEndTest {
         DeviceClient upgraded = pnpDevice(deviceId, protocol, TEMPERATURE_CONTROLLER);
         upgraded.open(false);
         assertThat(twins.get(deviceId).getModelId()).isEqualTo(TEMPERATURE_CONTROLLER);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void aModelIdThatIsNoDtmiIsRefusedAndNothingIsKept(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = hub.registerDevice(TestHub.idFor("misnamed", protocol));
+        DeviceClient device = pnpDevice(deviceId, protocol, "com.example.Thermostat");
+
+        assertThatThrownBy(() -> device.open(false)).isInstanceOf(IotHubClientException.class);
+        assertThat(twins.get(deviceId).getModelId()).isEmpty();
     }
 
     @ParameterizedTest
