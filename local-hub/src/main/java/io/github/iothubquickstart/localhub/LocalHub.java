@@ -23,6 +23,9 @@ import io.github.iothubquickstart.localhub.dashboard.Dashboard;
 import io.github.iothubquickstart.localhub.dashboard.DashboardAssets;
 import io.github.iothubquickstart.localhub.dashboard.DashboardToken;
 import io.github.iothubquickstart.localhub.dashboard.SameOriginGuard;
+import io.github.iothubquickstart.localhub.digitaltwins.DigitalTwinCommands;
+import io.github.iothubquickstart.localhub.digitaltwins.DigitalTwins;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
 import io.github.iothubquickstart.localhub.data.DataDirectory;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
@@ -49,6 +52,7 @@ import io.github.iothubquickstart.localhub.rest.QueryRoute;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
+import io.github.iothubquickstart.localhub.rest.DigitalTwinRoutes;
 import io.github.iothubquickstart.localhub.rest.ProvisioningDeviceApi;
 import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ExportImportDeviceJson;
@@ -308,6 +312,7 @@ public final class LocalHub implements AutoCloseable {
         RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        ModelAnnouncements modelAnnouncements = new ModelAnnouncements(identity.twins());
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
         provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
         deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
@@ -326,12 +331,13 @@ public final class LocalHub implements AutoCloseable {
                 limits.connectPacketTimeout(),
                 new MqttConnectionHandler(deviceAuthenticator, devices, persistentSessions, methods, telemetry,
                         new MqttTwinRequests(twins), cloudToDevice, limits.maxConnectedDevices(), clock,
-                        new MqttProvisioning(deviceRegistrations, clock), faults));
+                        new MqttProvisioning(deviceRegistrations, clock), faults, modelAnnouncements));
         EventHubsEndpoint eventHubs = new EventHubsEndpoint(vertx, hubName,
                 new PartitionedTelemetry(telemetry, new TelemetryPartitions(partitions)), consumerGroups,
                 createdAt(), serviceAuthenticator);
         AmqpConnectionHandler amqpHandler = new AmqpConnectionHandler(vertx, clock, deviceAuthenticator,
-                serviceAuthenticator, devices, telemetry, faults, methods, twins, cloudToDevice, feedback,
+                serviceAuthenticator, devices, telemetry, faults, methods, twins, modelAnnouncements, cloudToDevice,
+                feedback,
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
@@ -371,7 +377,10 @@ public final class LocalHub implements AutoCloseable {
         ImportExportJobRoutes importExportRoutes = new ImportExportJobRoutes(serviceAuthenticator, importExportJobs);
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
-                        importExportRoutes::mountOn, provisioningServiceApi()::mountOn,
+                        importExportRoutes::mountOn,
+                        new DigitalTwinRoutes(serviceAuthenticator, new DigitalTwins(twins),
+                                new DigitalTwinCommands(methods))::mountOn,
+                        provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
     }

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.device;
 
+import io.github.iothubquickstart.localhub.digitaltwins.ModelIds;
 import io.github.iothubquickstart.common.ConfigurationException;
 import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
@@ -98,6 +99,11 @@ public final class DeviceCommand implements Callable<Integer> {
     @Option(names = "--x509-key", paramLabel = "FILE", description = "The certificate's private key (PEM).")
     Path x509Key;
 
+    @Option(names = "--model-id", paramLabel = "DTMI",
+            description = "Announce this IoT Plug and Play model id when connecting (e.g. "
+                    + "dtmi:com:example:Thermostat;1); the hub shows it as the twin's modelId.")
+    String modelId;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -128,6 +134,13 @@ public final class DeviceCommand implements Callable<Integer> {
         }
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+        }
+        if (modelId != null && !ModelIds.isValid(modelId)) {
+            throw new ParameterException(spec.commandLine(), "--model-id: " + ModelIds.describeInvalid(modelId));
+        }
+        if (modelId != null && !protocol.offersMethodsAndTwin()) {
+            throw new ParameterException(spec.commandLine(), "--model-id needs MQTT, MQTT_WS, AMQPS or AMQPS_WS: a "
+                    + "device announces no model over " + protocol);
         }
         if ((x509Certificate == null) != (x509Key == null)) {
             throw new ParameterException(spec.commandLine(), x509Certificate == null
@@ -164,7 +177,7 @@ public final class DeviceCommand implements Callable<Integer> {
             return EXIT_FAILURE;
         }
         return launcher.launch(new DeviceConfig(settings, protocol, Duration.ofSeconds(intervalSeconds),
-                count == null ? 0 : count));
+                count == null ? 0 : count, modelId));
     }
 
     /** An {@code x509=true} connection string and the certificate options come together, or not at all. */

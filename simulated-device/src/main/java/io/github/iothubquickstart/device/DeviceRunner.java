@@ -57,7 +57,9 @@ final class DeviceRunner implements DeviceLauncher {
         ScheduledExecutorService twinTimer = Executors.newSingleThreadScheduledExecutor(DeviceRunner::twinTimerThread);
         try {
             out.println("Connecting to " + connection.connectHost() + " as device " + connection.deviceId()
-                    + " over " + config.protocol() + "... (press ENTER or Ctrl+C to stop)");
+                    + " over " + config.protocol()
+                    + (config.modelId() == null ? "" : ", announcing IoT Plug and Play model " + config.modelId())
+                    + "... (press ENTER or Ctrl+C to stop)");
             connecting = true;
             deviceClient.open(true);
             if (config.protocol().offersMethodsAndTwin()) {
@@ -113,6 +115,9 @@ final class DeviceRunner implements DeviceLauncher {
                 .receiveInterval(config.protocol().sdkProtocol() == IotHubClientProtocol.HTTPS
                         ? HTTPS_POLL_PERIOD_MILLIS : SDK_QUEUE_PERIOD_MILLIS);
         config.connection().sslContext().ifPresent(options::sslContext);
+        if (config.modelId() != null) {
+            options.modelId(config.modelId());
+        }
         DeviceClient deviceClient = new DeviceClient(config.connection().connectionString().value(),
                 config.protocol().sdkProtocol(), options.build());
         deviceClient.setConnectionStatusChangeCallback(new ConnectionStatusPrinter(out), null);

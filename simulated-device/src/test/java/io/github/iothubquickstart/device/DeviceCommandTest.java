@@ -36,7 +36,8 @@ class DeviceCommandTest {
                 "IOTHUB_DEVICE_CONNECTION_STRING", "1 to 3600", "MQTT, MQTT_WS, AMQPS, AMQPS_WS, HTTPS",
                 "--provision", "--id-scope", "--registration-id", "--symmetric-key", "--provisioning-host",
                 "PROVISIONING_IDSCOPE", "PROVISIONING_REGISTRATION_ID", "PROVISIONING_SYMMETRIC_KEY",
-                "PROVISIONING_HOST", "global.azure-devices-provisioning.net", "--x509-cert", "--x509-key", "x509=true");
+                "PROVISIONING_HOST", "global.azure-devices-provisioning.net", "--x509-cert", "--x509-key", "x509=true",
+                "--model-id", "dtmi:com:example:Thermostat;1");
         assertThat(launched).hasNullValue();
     }
 
@@ -61,6 +62,28 @@ class DeviceCommandTest {
         assertThat(config.interval()).isEqualTo(Duration.ofHours(1));
         assertThat(config.maxMessages()).isEqualTo(5);
         assertThat(config.protocol()).isEqualTo(Protocol.AMQPS_WS);
+    }
+
+    @Test
+    void aModelIdIsAnnouncedOnlyWhenGiven() {
+        assertThat(run("--connection-string", CONNECTION_STRING)).isZero();
+        assertThat(launched.get().modelId()).isNull();
+
+        assertThat(run("--connection-string", CONNECTION_STRING, "--model-id", "dtmi:com:example:Thermostat;1"))
+                .isZero();
+        assertThat(launched.get().modelId()).isEqualTo("dtmi:com:example:Thermostat;1");
+    }
+
+    @Test
+    void aModelIdThatIsNoDtmiOrOverHttpsIsBadInput() {
+        assertThat(run("--connection-string", CONNECTION_STRING, "--model-id", "com:example:Thermostat")).isEqualTo(2);
+        assertThat(stderr()).contains("--model-id", "not a DTMI", "dtmi:com:example:Thermostat;1");
+        assertThat(launched).hasNullValue();
+
+        assertThat(run("--connection-string", CONNECTION_STRING, "--model-id", "dtmi:com:example:Thermostat;1",
+                "--protocol", "HTTPS")).isEqualTo(2);
+        assertThat(stderr()).contains("--model-id needs MQTT");
+        assertThat(launched).hasNullValue();
     }
 
     @Test

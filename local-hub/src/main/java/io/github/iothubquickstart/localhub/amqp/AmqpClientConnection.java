@@ -2,6 +2,8 @@ package io.github.iothubquickstart.localhub.amqp;
 
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelIds;
 import io.github.iothubquickstart.localhub.connections.ConnectionFault;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
@@ -64,6 +66,9 @@ final class AmqpClientConnection {
     private final int maxConnectedDevices;
     private final List<ServiceNode> serviceNodes;
     private final CloudToDeviceQueues cloudToDevice;
+    private final ModelAnnouncements models;
+    /** The link property a device's sender links carry its IoT Plug and Play model id in. */
+    static final String MODEL_ID = "com.microsoft:model-id";
     private final Map<IdentityId, DeviceGrant> grants = new HashMap<>();
     /** By policy name. */
     private final Map<String, ServiceGrant> serviceGrants = new HashMap<>();
@@ -81,7 +86,8 @@ final class AmqpClientConnection {
 
     AmqpClientConnection(ProtonConnection connection, Vertx vertx, Context context, Clock clock,
                          ClaimsBasedSecurity security, ConnectedDevices devices, TelemetryFeed telemetry,
-                         FaultInjector faults, DirectMethodService methods, AmqpTwinRequests twinRequests, CloudToDeviceQueues cloudToDevice,
+                         FaultInjector faults, DirectMethodService methods, AmqpTwinRequests twinRequests,
+                         ModelAnnouncements models, CloudToDeviceQueues cloudToDevice,
                          List<ServiceNode> serviceNodes, int maxConnectedDevices, ConnectionBudget budget) {
         this.connection = connection;
         this.vertx = vertx;
@@ -91,6 +97,7 @@ final class AmqpClientConnection {
         this.devices = devices;
         this.messages = new DeviceMessages(context, clock, devices, telemetry, faults, methods, twinRequests);
         this.cloudToDevice = cloudToDevice;
+        this.models = models;
         this.serviceNodes = List.copyOf(serviceNodes);
         this.maxConnectedDevices = maxConnectedDevices;
         this.budget = budget;
@@ -248,6 +255,13 @@ final class AmqpClientConnection {
             refuse(receiver, address, decision);
             return;
         }
+        Object announced = announcedModel(receiver);
+        if (announced != null && !(announced instanceof String text && ModelIds.isValid(text))) {
+            refuse(receiver, address, AmqpError.INVALID_FIELD,
+                    "The link's " + MODEL_ID + " " + ModelIds.describeInvalid(String.valueOf(announced)) + ".");
+            return;
+        }
+        String modelId = (String) announced;
         DeviceGrant grant = grants.get(decision.address().identity());
         receiver.setTarget(receiver.getRemoteTarget());
         receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_TELEMETRY_MESSAGE_BYTES));
@@ -264,8 +278,36 @@ final class AmqpClientConnection {
             case TWIN -> ConnectionFault.KILL_AMQP_TWIN_REQUEST_LINK;
             default -> ConnectionFault.KILL_AMQP_TELEMETRY_LINK;
         });
+        if (modelId == null) {
+            openDeviceLink(receiver, grant, decision);
+            return;
+        }
+        // The model id is stored before the attach is answered: the SDK's open() returns once its links are attached.
+        context.executeBlocking(() -> {
+            models.announce(grant.identity(), modelId);
+            return null;
+        }, false).onComplete(stored -> guarded(() -> {
+            if (ended) {
+                return;
+            }
+            if (stored.failed()) {
+                LOG.warn("Could not keep the model id of {}", grant.identity(), stored.cause());
+                refuse(receiver, address, AmqpError.INTERNAL_ERROR, "The hub could not keep the model id.");
+                return;
+            }
+            openDeviceLink(receiver, grant, decision);
+        }));
+    }
+
+    private void openDeviceLink(ProtonReceiver receiver, DeviceGrant grant, DeviceAddresses.Decision decision) {
         receiver.open();
         LOG.debug("{} opened its {} link", grant.identity(), decision.address().node());
+    }
+
+    /** The IoT Plug and Play model id the link announces ({@value #MODEL_ID} property), or null. */
+    private static Object announcedModel(ProtonReceiver receiver) {
+        return receiver.getRemoteProperties() == null ? null
+                : receiver.getRemoteProperties().get(Symbol.valueOf(MODEL_ID));
     }
 
     /** A link on which the client receives: $cbs answers, a service node's messages, or its device's. */

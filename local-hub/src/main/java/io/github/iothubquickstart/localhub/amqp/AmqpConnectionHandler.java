@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.faults.FaultInjector;
@@ -45,6 +46,7 @@ public final class AmqpConnectionHandler {
     private final Duration authenticationTimeout;
     /** Null where Device Provisioning Service clients are not served. */
     private final DeviceRegistrations registrations;
+    private final ModelAnnouncements models;
 
     /**
      * @param maxSessionsPerConnection sessions one connection may have open
@@ -56,10 +58,10 @@ public final class AmqpConnectionHandler {
     public AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                                  ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                                  TelemetryFeed telemetry, FaultInjector faults, DirectMethodService methods,
-                                 TwinService twins, CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
+                                 TwinService twins, ModelAnnouncements models, CloudToDeviceQueues cloudToDevice, FeedbackQueue feedback,
                                  int maxConnectedDevices, int maxSessionsPerConnection, int maxLinksPerConnection,
                                  String containerId, String hubName, Duration authenticationTimeout) {
-        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, faults, methods, twins,
+        this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, faults, methods, twins, models,
                 cloudToDevice,
                 List.of(new CloudToDeviceNode(cloudToDevice), new FeedbackNode(feedback)),
                 maxConnectedDevices, maxSessionsPerConnection, maxLinksPerConnection, containerId, hubName,
@@ -70,7 +72,8 @@ public final class AmqpConnectionHandler {
     AmqpConnectionHandler(Vertx vertx, Clock clock, DeviceAuthenticator authenticator,
                           ServiceAuthenticator serviceAuthenticator, ConnectedDevices devices,
                           TelemetryFeed telemetry, FaultInjector faults, DirectMethodService methods,
-                          TwinService twins, CloudToDeviceQueues cloudToDevice, List<ServiceNode> serviceNodes,
+                          TwinService twins, ModelAnnouncements models, CloudToDeviceQueues cloudToDevice,
+                          List<ServiceNode> serviceNodes,
                           int maxConnectedDevices, int maxSessionsPerConnection, int maxLinksPerConnection,
                           String containerId, String hubName, Duration authenticationTimeout) {
         this.vertx = vertx;
@@ -83,6 +86,7 @@ public final class AmqpConnectionHandler {
         this.faults = faults;
         this.methods = methods;
         this.twinRequests = new AmqpTwinRequests(twins);
+        this.models = models;
         this.cloudToDevice = cloudToDevice;
         this.maxConnectedDevices = maxConnectedDevices;
         this.maxSessionsPerConnection = maxSessionsPerConnection;
@@ -119,6 +123,7 @@ public final class AmqpConnectionHandler {
         this.faults = original.faults;
         this.methods = original.methods;
         this.twinRequests = original.twinRequests;
+        this.models = original.models;
         this.cloudToDevice = original.cloudToDevice;
         this.maxConnectedDevices = original.maxConnectedDevices;
         this.maxSessionsPerConnection = original.maxSessionsPerConnection;
@@ -185,7 +190,7 @@ public final class AmqpConnectionHandler {
             return;
         }
         new AmqpClientConnection(connection, vertx, vertx.getOrCreateContext(), clock, security, devices, telemetry,
-                faults, methods, twinRequests, cloudToDevice, serviceNodes, maxConnectedDevices,
+                faults, methods, twinRequests, models, cloudToDevice, serviceNodes, maxConnectedDevices,
                 new ConnectionBudget(maxSessionsPerConnection, maxLinksPerConnection))
                 .handingOverRegistrations(registrations == null ? null
                         : new CertificateRegistrationLogin(vertx, clock, registrations, containerId,

@@ -7,6 +7,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
+import io.github.iothubquickstart.localhub.digitaltwins.ModelIds;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevice;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
@@ -56,17 +58,20 @@ public final class MqttConnectionHandler {
     private final Clock clock;
     private final MqttProvisioning provisioning;
     private final FaultInjector faults;
+    private final ModelAnnouncements models;
 
     /**
      * @param provisioning serves the Device Provisioning Service's clients, told apart by their user name
      * @param faults       sees every telemetry message first, for the fault requests among them
+     * @param models       keeps the IoT Plug and Play model id a CONNECT announces, before the CONNACK
      */
     public MqttConnectionHandler(DeviceAuthenticator authenticator, ConnectedDevices devices,
                                  PersistentSessions persistentSessions, DirectMethodService methods,
                                  TelemetryFeed telemetry, MqttTwinRequests twinRequests,
                                  CloudToDeviceQueues cloudToDevice, int maxConnectedDevices, Clock clock,
-                                 MqttProvisioning provisioning, FaultInjector faults) {
+                                 MqttProvisioning provisioning, FaultInjector faults, ModelAnnouncements models) {
         this.faults = faults;
+        this.models = models;
         this.clock = clock;
         this.provisioning = provisioning;
         this.cloudToDevice = cloudToDevice;
@@ -113,6 +118,40 @@ public final class MqttConnectionHandler {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
             return;
         }
+        String modelId;
+        try {
+            modelId = AnnouncedModel.in(username).orElse(null);
+        } catch (IllegalArgumentException e) {
+            modelId = username;
+        }
+        if (modelId == null) {
+            accept(endpoint, outcome, identity);
+            return;
+        }
+        if (!ModelIds.isValid(modelId)) {
+            LOG.info("Refused device {} from {}: its user name's {}", printable(clientId), endpoint.remoteAddress(),
+                    ModelIds.describeInvalid(modelId));
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+            return;
+        }
+        // The model id is stored before the CONNACK, so a service that reads the twin next sees it.
+        String announced = modelId;
+        Vertx.currentContext().executeBlocking(() -> {
+            models.announce(identity, announced);
+            return null;
+        }, false).onComplete(stored -> {
+            if (stored.failed()) {
+                LOG.warn("Refused device {}: could not keep its model id", printable(clientId), stored.cause());
+                endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+                return;
+            }
+            accept(endpoint, outcome, identity);
+        });
+    }
+
+    /** Accepts an authenticated CONNECT: the session, its handlers, and what a persistent session restores. */
+    private void accept(MqttEndpoint endpoint, DeviceAuthenticator.Outcome outcome, IdentityId identity) {
+        String clientId = endpoint.clientIdentifier();
         boolean persistent = !endpoint.isCleanSession();
         if (!persistent) {
             persistentSessions.forget(clientId);

@@ -28,7 +28,7 @@ final class RegistrySchema {
      * type and thumbprints of devices and modules; keys only for SAS ones). Version 7: the CA certificates the hub
      * trusts to sign devices' certificates.
      */
-    static final int VERSION = 7;
+    static final int VERSION = 8;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -98,6 +98,7 @@ final class RegistrySchema {
             toVersion5(statement);
             toVersion6(statement);
             toVersion7(statement);
+            toVersion8(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -137,6 +138,12 @@ final class RegistrySchema {
             if (version() == 6) {
                 toVersion7(statement);
                 LOG.info("migrated registry database {} from schema version 6 to 7 (trusted CA certificates)", file);
+            }
+        });
+        inImmediateTransaction(statement -> {
+            if (version() == 7) {
+                toVersion8(statement);
+                LOG.info("migrated registry database {} from schema version 7 to 8 (IoT Plug and Play model ids)", file);
             }
         });
     }
@@ -227,6 +234,13 @@ final class RegistrySchema {
         statement.execute("CREATE TABLE ca_certificate (name TEXT PRIMARY KEY NOT NULL, certificate_pem TEXT NOT NULL,"
                 + " sha1_thumbprint TEXT NOT NULL UNIQUE, added_at_millis INTEGER NOT NULL)");
         statement.execute("PRAGMA user_version = 7");
+    }
+
+    /** Device and module twins get the model id their device announced; every existing twin has none (null). */
+    private static void toVersion8(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE twin ADD COLUMN model_id TEXT");
+        statement.execute("ALTER TABLE module_twin ADD COLUMN model_id TEXT");
+        statement.execute("PRAGMA user_version = 8");
     }
 
     private static void copyAndReplace(Statement statement, String table, String columns) throws SQLException {

@@ -114,7 +114,7 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
         String deviceId = owner.deviceId();
         try (PreparedStatement select = database.connection().prepareStatement("SELECT version, tags, desired,"
                 + " desired_version, desired_updated_millis, reported, reported_version, reported_updated_millis,"
-                + " desired_metadata, reported_metadata FROM " + table(owner) + " WHERE " + ownerCondition(owner))) {
+                + " desired_metadata, reported_metadata, model_id FROM " + table(owner) + " WHERE " + ownerCondition(owner))) {
             bindOwner(select, 1, owner);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -124,7 +124,7 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
                         object(row.getString(3)), row.getLong(4), Instant.ofEpochMilli(row.getLong(5)),
                         metadata(row.getString(9)),
                         object(row.getString(6)), row.getLong(7), Instant.ofEpochMilli(row.getLong(8)),
-                        metadata(row.getString(10)));
+                        metadata(row.getString(10)), row.getString(11));
             }
         }
     }
@@ -133,8 +133,8 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
         try (PreparedStatement upsert = database.connection().prepareStatement("INSERT OR REPLACE INTO "
                 + table(owner) + " (device_id, " + (owner.isModule() ? "module_id, " : "")
                 + "version, tags, desired, desired_version, desired_updated_millis, reported,"
-                + " reported_version, reported_updated_millis, desired_metadata, reported_metadata)"
-                + " VALUES (?, " + (owner.isModule() ? "?, " : "") + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " reported_version, reported_updated_millis, desired_metadata, reported_metadata, model_id)"
+                + " VALUES (?, " + (owner.isModule() ? "?, " : "") + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int next = bindOwner(upsert, 1, owner);
             upsert.setLong(next, twin.version());
             upsert.setString(next + 1, twin.tags().toString());
@@ -146,6 +146,7 @@ public final class SqliteTwinStore implements TwinStore, AutoCloseable {
             upsert.setLong(next + 7, twin.reportedUpdated().toEpochMilli());
             upsert.setString(next + 8, StoredTwinMetadata.toJson(twin.desiredMetadata()));
             upsert.setString(next + 9, StoredTwinMetadata.toJson(twin.reportedMetadata()));
+            upsert.setString(next + 10, twin.modelId());
             upsert.executeUpdate();
         }
     }

@@ -21,6 +21,7 @@ public final class TwinJson {
     public static JsonObject forService(TwinDocument twin, RegisteredDevice device) {
         JsonObject json = new JsonObject();
         json.addProperty("deviceId", twin.deviceId());
+        addModelId(json, twin);
         json.addProperty("etag", twin.etag());
         json.addProperty("deviceEtag", device.identity().etag());
         json.addProperty("status", device.identity().enabled() ? "enabled" : "disabled");
@@ -35,6 +36,11 @@ public final class TwinJson {
         addSections(json, twin);
         EdgeHierarchyJson.addTo(json, device.identity().edge());
         return json;
+    }
+
+    /** The IoT Plug and Play model the device or module announced; IoT Hub writes "" for one that never did. */
+    private static void addModelId(JsonObject json, TwinDocument twin) {
+        json.addProperty("modelId", twin.modelId() == null ? "" : twin.modelId());
     }
 
     /** {@code authenticationType} and {@code x509Thumbprint} (nulls unless selfSigned), as IoT Hub writes a twin. */
@@ -66,6 +72,7 @@ public final class TwinJson {
         JsonObject json = new JsonObject();
         json.addProperty("deviceId", module.identity().deviceId());
         json.addProperty("moduleId", module.identity().moduleId());
+        addModelId(json, twin);
         json.addProperty("etag", twin.etag());
         json.addProperty("deviceEtag", module.identity().etag());
         json.addProperty("connectionState", module.presence().connected() ? "Connected" : "Disconnected");

@@ -168,7 +168,8 @@ class RegistrySchemaMigrationTest {
 
     /**
      * Exactly what the version 4 hub created: the version 2 file migrated by this hub to version 4 (the migrations up
-     * to 4 are unchanged), i.e. this hub's schema without the two module tables and the CA certificates (version 7).
+     * to 4 are unchanged), i.e. this hub's schema without the two module tables, the CA certificates (version 7) and
+     * the twins' model ids (version 8).
      */
     private static void writeVersionFourDatabase(Path file) throws Exception {
         writeVersionTwoDatabase(file);
@@ -180,6 +181,7 @@ class RegistrySchemaMigrationTest {
             statement.execute("DROP TABLE module");
             statement.execute("DROP TABLE module_twin");
             statement.execute("DROP TABLE ca_certificate");
+            statement.execute("ALTER TABLE twin DROP COLUMN model_id");
             statement.execute("PRAGMA user_version = 4");
         }
     }
