@@ -187,6 +187,14 @@ class BuiltInBlobEndpointTest {
                 .contains("BlobEndpoint=https://" + hub.hub.hostName() + ":" + hub.hub.httpsPort() + "/localhub;");
     }
 
+    @Test
+    void servesFileUploadAndImportExportAsTheirBlobStorage() throws Exception {
+        StorageAccountContract contract = new StorageAccountContract(hub.hub.blobStorage(),
+                hub.hub.storageConnectionString(), http);
+        contract.signsSasTokensTheSdkWritesWithForTheirBlobOnly();
+        contract.readsAndWritesContainersByUri();
+    }
+
     private static String endpoint() {
         return "https://" + hub.hub.hostName() + ":" + hub.hub.httpsPort() + "/localhub";
     }
