@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Azurite's Blob service, unmodified from npm ({@code src/test/azurite}: its {@code package.json} and committed
+ * Azurite's Blob service, unmodified from npm ({@code src/test/node-storage}: its {@code package.json} and committed
  * {@code package-lock.json} pin the version), installed like the Node SDKs ({@link NodeSdk#install}) and started on a
  * free port of a loopback address with HTTPS, its certificate and key given (the device SDK always builds
  * {@code https://{hostName}/...}), one account whose key the test makes.
@@ -45,9 +45,7 @@ final class AzuriteProcess implements AutoCloseable {
      */
     static AzuriteProcess start(String host, String account, String key, Path certificate, Path privateKey,
                                 Path location) {
-        NodeSdk.whyNoNode().ifPresent(AzuriteProcess::skipOrFail);
-        Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-        Path installed = NodeSdk.install(module.resolve("src/test/azurite"), module.resolve("target/azurite"));
+        Path installed = installNodeStorage();
         int port = freePort(host);
         Path log = location.resolve("azurite.log");
         try {
@@ -66,6 +64,17 @@ final class AzuriteProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The project {@code src/test/node-storage} installed, for its scripts (the Storage SDK for JavaScript). */
+    static NodeSdk installedNodeStorage() {
+        return new NodeSdk(installNodeStorage());
+    }
+
+    private static synchronized Path installNodeStorage() {
+        NodeSdk.whyNoNode().ifPresent(AzuriteProcess::skipOrFail);
+        Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+        return NodeSdk.install(module.resolve("src/test/node-storage"), module.resolve("target/node-storage"));
     }
 
     /** {@code https://host:port/account}: the BlobEndpoint of the account's connection string. */

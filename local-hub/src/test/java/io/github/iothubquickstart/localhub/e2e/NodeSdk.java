@@ -36,7 +36,7 @@ final class NodeSdk {
 
     private final Path directory;
 
-    private NodeSdk(Path directory) {
+    NodeSdk(Path directory) {
         this.directory = directory;
     }
 
