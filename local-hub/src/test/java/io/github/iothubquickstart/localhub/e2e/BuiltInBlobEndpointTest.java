@@ -225,6 +225,18 @@ class BuiltInBlobEndpointTest {
     }
 
     @Test
+    void uploadWithoutOverwriteKeepsAnExistingBlob() {
+        BlobClient blob = service.createBlobContainer("overwrite").getBlobClient("once.txt");
+        blob.upload(BinaryData.fromString("first"));
+
+        assertThatThrownBy(() -> blob.upload(BinaryData.fromString("second"))).isInstanceOfSatisfying(
+                BlobStorageException.class, e -> assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.BLOB_ALREADY_EXISTS));
+        assertThat(blob.downloadContent().toString()).isEqualTo("first");
+        blob.upload(BinaryData.fromString("third"), true);
+        assertThat(blob.downloadContent().toString()).isEqualTo("third");
+    }
+
+    @Test
     void storesAndReadsAnEmptyBlob() throws IOException {
         BlobClient blob = service.createBlobContainer("empty").getBlobClient("nothing.txt");
         blob.upload(BinaryData.fromBytes(new byte[0]));
