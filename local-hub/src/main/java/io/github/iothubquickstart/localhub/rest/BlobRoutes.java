@@ -219,8 +219,14 @@ public final class BlobRoutes {
             optional(response, "Content-Language", headers.contentLanguage());
             optional(response, "Content-Disposition", headers.contentDisposition());
             optional(response, "Cache-Control", headers.cacheControl());
-            ByteRange range = ByteRange.parse(orDefault(request.header("x-ms-range"), request.header("range")),
-                    blob.size());
+            ByteRange range;
+            try {
+                range = ByteRange.parse(orDefault(request.header("x-ms-range"), request.header("range")), blob.size());
+            } catch (BlobError unsatisfiable) {
+                // Azure's 416 says the blob's size, which the SDKs read to download an empty blob whole.
+                response.putHeader("Content-Range", "bytes */" + blob.size());
+                throw unsatisfiable;
+            }
             if (range == null) {
                 optional(response, "Content-MD5", headers.contentMd5());
                 response.putHeader("Content-Length", Long.toString(blob.size())).setStatusCode(200);
@@ -311,9 +317,6 @@ public final class BlobRoutes {
                 .putHeader("x-ms-error-code", error.code())
                 .putHeader("x-ms-version", orDefault(context.request().getHeader("x-ms-version"), SERVICE_VERSION))
                 .putHeader("Content-Type", "application/xml");
-        if (error.status() == 416) {
-            response.putHeader("Content-Range", "bytes */" + error.getMessage().replaceAll("\\D", ""));
-        }
         if (!context.request().isEnded()) {
             response.putHeader("Connection", "close");
         }
