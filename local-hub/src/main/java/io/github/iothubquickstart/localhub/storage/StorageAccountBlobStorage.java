@@ -4,6 +4,7 @@ import io.github.iothubquickstart.localhub.blobs.BlobAccessException;
 import io.github.iothubquickstart.localhub.blobs.BlobContainer;
 import io.github.iothubquickstart.localhub.blobs.BlobProperties;
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.blobs.BlobXml;
 import io.github.iothubquickstart.localhub.blobs.ServiceSas;
 import io.github.iothubquickstart.localhub.blobs.SharedKey;
 import io.github.iothubquickstart.localhub.blobs.StorageConnectionString;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -36,7 +36,6 @@ public final class StorageAccountBlobStorage implements BlobStorage {
     /** The Blob service version the hub's requests speak. */
     static final String SERVICE_VERSION = "2021-08-06";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]*)</Code>");
 
     private final StorageConnectionString storage;
@@ -175,7 +174,7 @@ public final class StorageAccountBlobStorage implements BlobStorage {
         URI uri = URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + rawPath
                 + (rawQuery == null ? "" : "?" + rawQuery));
         Map<String, String> signed = new TreeMap<>(extraHeaders);
-        signed.put("x-ms-date", HTTP_DATE.format(clock.instant()));
+        signed.put("x-ms-date", BlobXml.HTTP_DATE.format(clock.instant()));
         signed.put("x-ms-version", SERVICE_VERSION);
         if (length > 0) {
             signed.put("content-length", Long.toString(length));
