@@ -12,6 +12,9 @@ import io.github.iothubquickstart.localhub.blobs.BlobAccess;
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
 import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
 import io.github.iothubquickstart.localhub.blobs.StorageAccount;
+import io.github.iothubquickstart.localhub.blobs.StorageConnectionString;
+import io.github.iothubquickstart.localhub.storage.StorageAccountBlobStorage;
+import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import io.github.iothubquickstart.localhub.data.BlobAccountKey;
 import io.github.iothubquickstart.localhub.rest.BlobRoutes;
 import io.github.iothubquickstart.localhub.storage.DiskBlobStore;
@@ -167,6 +170,8 @@ public final class LocalHub implements AutoCloseable {
     private final HubLimits limits;
     /** Null: the data directory's CA certificates ({@code local-hub ca-certificate add}). */
     private final TrustedCertificateAuthorities requestedCertificateAuthorities;
+    /** Null: the built-in blob endpoint. */
+    private final StorageConnectionString storageAccount;
 
     private Vertx vertx;
     private HubIdentity identity;
@@ -220,6 +225,7 @@ public final class LocalHub implements AutoCloseable {
         this.eventLoops = builder.eventLoops;
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
         this.requestedBlobStorage = builder.blobStorage;
+        this.storageAccount = builder.storageAccount;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -397,7 +403,9 @@ public final class LocalHub implements AutoCloseable {
                     work.run();
                     return null;
                 }, false), clock);
-        blobStorage = builtInBlobs;
+        // A storage account named by connection string reached over TLS trusting the JDK's CAs and the hub's own.
+        blobStorage = storageAccount == null ? builtInBlobs : new StorageAccountBlobStorage(storageAccount,
+                TrustedCa.trustingSystemAnd(identity.certificates().caCertificateFile()), clock);
         return new BlobRoutes(new BlobAccess(account, clock), store, clock, BuiltInBlobStorage.MAX_BLOB_BYTES);
     }
 
@@ -881,6 +889,7 @@ public final class LocalHub implements AutoCloseable {
         private int eventLoops = EventLoopListeners.defaultEventLoops();
         private TrustedCertificateAuthorities trustedCertificateAuthorities;
         private BlobStorage blobStorage;
+        private StorageConnectionString storageAccount;
 
         private Builder() {
         }
@@ -891,6 +900,15 @@ public final class LocalHub implements AutoCloseable {
          */
         public Builder blobStorage(BlobStorage blobStorage) {
             this.blobStorage = Objects.requireNonNull(blobStorage);
+            return this;
+        }
+
+        /**
+         * The storage account file uploads go to and import/export jobs use, as IoT Hub links one (Azurite, Azure
+         * Storage: {@code AccountName}, {@code AccountKey}, {@code BlobEndpoint}); default the built-in blob endpoint.
+         */
+        public Builder storageConnectionString(String connectionString) {
+            this.storageAccount = StorageConnectionString.parse(connectionString);
             return this;
         }
 

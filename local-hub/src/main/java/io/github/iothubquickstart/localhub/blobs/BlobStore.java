@@ -24,11 +24,13 @@ public interface BlobStore {
     Path newUploadFile();
 
     /**
-     * Makes {@code upload} (a file from {@link #newUploadFile()}) the blob's content, replacing any earlier version.
+     * Makes {@code upload} (a file from {@link #newUploadFile()}) the blob's content, replacing any earlier version
+     * unless {@code createOnly}.
      *
-     * @throws BlobError ContainerNotFound
+     * @throws BlobError ContainerNotFound; 409 BlobAlreadyExists when {@code createOnly} and the blob exists
      */
-    StoredBlob commit(String container, String blobName, Path upload, ContentHeaders headers, Instant now);
+    StoredBlob commit(String container, String blobName, Path upload, ContentHeaders headers, boolean createOnly,
+                      Instant now);
 
     /** Keeps {@code upload} as the uncommitted block {@code blockId} of the blob (replacing one of the same id). */
     void stageBlock(String container, String blobName, String blockId, Path upload);
@@ -39,7 +41,7 @@ public interface BlobStore {
      * @throws BlobError InvalidBlockList when a block is not staged; ContainerNotFound
      */
     StoredBlob commitBlocks(String container, String blobName, List<String> blockIds, ContentHeaders headers,
-                            long maxBlobBytes, Instant now);
+                            long maxBlobBytes, boolean createOnly, Instant now);
 
     Optional<StoredBlob> find(String container, String blobName);
 

@@ -79,6 +79,7 @@ public final class BuiltInBlobStorage implements BlobStorage {
 
     @Override
     public CompletableFuture<Optional<BlobProperties>> properties(String container, String blobName) {
+        BlobRequest.requireContainerName(container);
         return CompletableFuture.supplyAsync(() -> store.find(container, blobName)
                 .map(blob -> new BlobProperties(blob.size(), blob.lastModified())), blocking);
     }
@@ -136,7 +137,7 @@ public final class BuiltInBlobStorage implements BlobStorage {
                 try {
                     Files.write(upload, content);
                     store.commit(container, blobName, upload, new ContentHeaders(ContentHeaders.DEFAULT_CONTENT_TYPE,
-                            null, null, null, null, null), clock.instant());
+                            null, null, null, null, null), false, clock.instant());
                 } catch (IOException e) {
                     throw new BlobAccessException("Cannot write blob " + container + "/" + blobName + ": "
                             + e.getMessage(), e);

@@ -40,11 +40,17 @@ public final class ServiceSas {
      */
     public static String signForBlob(StorageAccount account, String container, String blobName, String permissions,
                                      Instant expiry) {
+        return signForBlob(account, container, blobName, permissions, expiry, "https");
+    }
+
+    /** As {@link #signForBlob(StorageAccount, String, String, String, Instant)}, for {@code protocols} (https,http). */
+    public static String signForBlob(StorageAccount account, String container, String blobName, String permissions,
+                                     Instant expiry, String protocols) {
         String se = SECONDS.format(expiry.truncatedTo(ChronoUnit.SECONDS));
         String stringToSign = String.join("\n", permissions, "", se,
-                canonicalName(account.name(), container, blobName), "", "", "https", SIGNED_VERSION, "b", "", "", "", "",
-                "", "", "");
-        return "?sv=" + SIGNED_VERSION + "&spr=https&se=" + encode(se) + "&sr=b&sp=" + permissions
+                canonicalName(account.name(), container, blobName), "", "", protocols, SIGNED_VERSION, "b", "", "", "",
+                "", "", "", "");
+        return "?sv=" + SIGNED_VERSION + "&spr=" + encode(protocols) + "&se=" + encode(se) + "&sr=b&sp=" + permissions
                 + "&sig=" + encode(account.sign(stringToSign));
     }
 

@@ -108,6 +108,12 @@ final class StartCommand implements Callable<Integer> {
             description = "Direct method calls in flight on one device; more get HTTP 429 (default: ${DEFAULT-VALUE}).")
     int maxMethodCallsPerDevice;
 
+    @Option(names = "--storage-connection-string", paramLabel = "CONNECTION_STRING",
+            description = "The storage account devices upload files to and import/export jobs use (Azurite, Azure"
+                    + " Storage), as IoT Hub links one: AccountName, AccountKey and BlobEndpoint. Default: the hub's"
+                    + " built-in blob endpoint ('connection-string --storage').")
+    String storageConnectionString;
+
     @Override
     public Integer call() throws InterruptedException {
         if (retainedMessages < 0 || retentionHours < 0) {
@@ -136,6 +142,9 @@ final class StartCommand implements Callable<Integer> {
             builder.partitions(partitions).consumerGroups(consumerGroups);
             if (hubName != null) {
                 builder.hubName(hubName);
+            }
+            if (storageConnectionString != null) {
+                builder.storageConnectionString(storageConnectionString);
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -148,7 +148,7 @@ public final class BlobRoutes {
                 return store.commit(request.container(), request.blobName(), upload.file(),
                         contentHeaders(request, request.header("content-type"), request.header("x-ms-blob-content-md5"))
                                 .withMd5(orDefault(request.header("x-ms-blob-content-md5"), upload.md5())),
-                        clock.instant());
+                        createOnly(request), clock.instant());
             } finally {
                 Files.deleteIfExists(upload.file());
             }
@@ -184,7 +184,7 @@ public final class BlobRoutes {
                 .compose(body -> blocking(context, () -> store.commitBlocks(request.container(), request.blobName(),
                         BlobXml.blockList(body.getBytes()), contentHeaders(request,
                                 request.header("x-ms-blob-content-type"), request.header("x-ms-blob-content-md5")),
-                        maxBlobBytes, clock.instant())))
+                        maxBlobBytes, createOnly(request), clock.instant())))
                 .map(blob -> {
                     written(context.response(), blob).setStatusCode(201).end();
                     return null;
@@ -196,7 +196,14 @@ public final class BlobRoutes {
             if (store.containerCreated(request.container()).isEmpty()) {
                 throw BlobError.containerNotFound();
             }
-            return store.find(request.container(), request.blobName()).orElseThrow(BlobError::blobNotFound);
+            StoredBlob found = store.find(request.container(), request.blobName()).orElseThrow(BlobError::blobNotFound);
+            String ifMatch = request.header("if-match");
+            // The SDKs read a large blob in ranges, each sent If-Match the first answer's ETag: never mix versions.
+            if (ifMatch != null && !ifMatch.equals("*") && !unquoted(ifMatch).equals(unquoted(found.etag()))) {
+                throw new BlobError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s)"
+                        + " is not met.");
+            }
+            return found;
         }).compose(blob -> {
             HttpServerResponse response = context.response();
             ContentHeaders headers = blob.headers();
@@ -212,8 +219,14 @@ public final class BlobRoutes {
             optional(response, "Content-Language", headers.contentLanguage());
             optional(response, "Content-Disposition", headers.contentDisposition());
             optional(response, "Cache-Control", headers.cacheControl());
-            ByteRange range = ByteRange.parse(orDefault(request.header("x-ms-range"), request.header("range")),
-                    blob.size());
+            ByteRange range;
+            try {
+                range = ByteRange.parse(orDefault(request.header("x-ms-range"), request.header("range")), blob.size());
+            } catch (BlobError unsatisfiable) {
+                // Azure's 416 says the blob's size, which the SDKs read to download an empty blob whole.
+                response.putHeader("Content-Range", "bytes */" + blob.size());
+                throw unsatisfiable;
+            }
             if (range == null) {
                 optional(response, "Content-MD5", headers.contentMd5());
                 response.putHeader("Content-Length", Long.toString(blob.size())).setStatusCode(200);
@@ -267,6 +280,15 @@ public final class BlobRoutes {
                 request.header("x-ms-blob-content-disposition"), request.header("x-ms-blob-cache-control"), md5);
     }
 
+    private static String unquoted(String etag) {
+        return etag.trim().replace("\"", "");
+    }
+
+    /** {@code If-None-Match: *}: the SDKs' upload without overwrite, which must not replace an existing blob. */
+    private static boolean createOnly(BlobRequest request) {
+        return "*".equals(request.header("if-none-match"));
+    }
+
     private static HttpServerResponse written(HttpServerResponse response, StoredBlob blob) {
         return response.putHeader("ETag", blob.etag())
                 .putHeader("Last-Modified", BlobXml.HTTP_DATE.format(blob.lastModified()))
@@ -295,9 +317,6 @@ public final class BlobRoutes {
                 .putHeader("x-ms-error-code", error.code())
                 .putHeader("x-ms-version", orDefault(context.request().getHeader("x-ms-version"), SERVICE_VERSION))
                 .putHeader("Content-Type", "application/xml");
-        if (error.status() == 416) {
-            response.putHeader("Content-Range", "bytes */" + error.getMessage().replaceAll("\\D", ""));
-        }
         if (!context.request().isEnded()) {
             response.putHeader("Connection", "close");
         }

@@ -10,8 +10,9 @@ record ByteRange(long first, long last) {
     }
 
     /**
-     * @return null when there is no range header (the whole blob)
-     * @throws BlobError 416 InvalidRange when the range starts past the blob's end; 400 for a malformed range
+     * @return null when there is no range header, or one that is not a single range of bytes: the whole blob, as HTTP
+     *         says to answer a range header it cannot use (the Storage SDK sends {@code bytes=0--1} for an empty blob)
+     * @throws BlobError 416 InvalidRange when the range starts past the blob's end
      */
     static ByteRange parse(String header, long size) {
         if (header == null) {
@@ -19,13 +20,13 @@ record ByteRange(long first, long last) {
         }
         String value = header.trim();
         if (!value.matches("bytes=\\d{1,18}-\\d{0,18}")) {
-            throw BlobError.invalidHeader("The range " + header + " is not bytes=first-last or bytes=first-.");
+            return null;
         }
         String[] bounds = value.substring("bytes=".length()).split("-", -1);
         long first = Long.parseLong(bounds[0]);
         long last = bounds[1].isEmpty() ? size - 1 : Long.parseLong(bounds[1]);
         if (last < first) {
-            throw BlobError.invalidHeader("The range " + header + " ends before it starts.");
+            return null;
         }
         if (first >= size) {
             throw new BlobError(416, "InvalidRange", "The range specified is invalid for the current size of the"

@@ -141,7 +141,8 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     @Override
-    public StoredBlob commit(String container, String blobName, Path upload, ContentHeaders headers, Instant now) {
+    public StoredBlob commit(String container, String blobName, Path upload, ContentHeaders headers, boolean createOnly,
+                             Instant now) {
         Path directory = requireContainer(container);
         String key = key(blobName);
         String dataName = key + "." + UUID.randomUUID() + ".data";
@@ -151,6 +152,9 @@ public final class DiskBlobStore implements BlobStore {
             synchronized (lock) {
                 requireContainer(container);
                 Optional<JsonObject> previous = readProperties(directory.resolve(key + PROPERTIES));
+                if (createOnly && previous.isPresent()) {
+                    throw new BlobError(409, "BlobAlreadyExists", "The specified blob already exists.");
+                }
                 Files.move(upload, directory.resolve(dataName));
                 Instant created = previous.map(json -> Instant.ofEpochMilli(json.get("created").getAsLong())).orElse(now);
                 StoredBlob blob = new StoredBlob(blobName, size, headers, etag(), created, now,
@@ -185,7 +189,7 @@ public final class DiskBlobStore implements BlobStore {
 
     @Override
     public StoredBlob commitBlocks(String container, String blobName, List<String> blockIds, ContentHeaders headers,
-                                   long maxBlobBytes, Instant now) {
+                                   long maxBlobBytes, boolean createOnly, Instant now) {
         Path directory = requireContainer(container);
         Path blocks = directory.resolve(BLOCKS).resolve(key(blobName));
         List<Path> parts = new ArrayList<>();
@@ -221,7 +225,12 @@ public final class DiskBlobStore implements BlobStore {
             deleteQuietly(upload);
             throw failure("commit the blocks of " + container + "/" + blobName, e);
         }
-        StoredBlob blob = commit(container, blobName, upload, headers, now);
+        StoredBlob blob;
+        try {
+            blob = commit(container, blobName, upload, headers, createOnly, now);
+        } finally {
+            deleteQuietly(upload);
+        }
         // Azure drops a blob's uncommitted blocks when its block list is committed.
         try {
             deleteTree(blocks);

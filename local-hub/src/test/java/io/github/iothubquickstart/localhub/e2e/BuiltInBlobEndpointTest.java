@@ -17,9 +17,11 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -185,6 +187,83 @@ class BuiltInBlobEndpointTest {
         assertThat(hub.hub.storageConnectionString()).contains("AccountKey=" + Files.readString(key).trim())
                 .doesNotContain("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq")
                 .contains("BlobEndpoint=https://" + hub.hub.hostName() + ":" + hub.hub.httpsPort() + "/localhub;");
+    }
+
+    @Test
+    void servesFileUploadAndImportExportAsTheirBlobStorage() throws Exception {
+        StorageAccountContract contract = new StorageAccountContract(hub.hub.blobStorage(),
+                hub.hub.storageConnectionString(), http);
+        contract.signsSasTokensTheSdkWritesWithForTheirBlobOnly();
+        contract.readsAndWritesContainersByUri();
+    }
+
+    @Test
+    void answersAzuresErrorsForContainersTwiceAndBadChecksums() {
+        BlobContainerClient container = service.createBlobContainer("checks");
+        assertThatThrownBy(() -> service.createBlobContainer("checks")).isInstanceOfSatisfying(
+                BlobStorageException.class, e -> assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.CONTAINER_ALREADY_EXISTS));
+        assertThat(container.createIfNotExists()).isFalse();
+
+        BlockBlobClient blob = container.getBlobClient("checked.txt").getBlockBlobClient();
+        byte[] content = "checked content".getBytes();
+        assertThatThrownBy(() -> blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                .setContentMd5(md5("other content".getBytes())), null, null))
+                .isInstanceOfSatisfying(BlobStorageException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(400);
+                    assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.MD5MISMATCH);
+                });
+        assertThat(blob.exists()).isFalse();
+        blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                .setContentMd5(md5(content)), null, null);
+        assertThat(blob.downloadContent().toBytes()).isEqualTo(content);
+
+        assertThatThrownBy(() -> service.getBlobContainerClient("never-made").delete()).isInstanceOfSatisfying(
+                BlobStorageException.class, e -> assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.CONTAINER_NOT_FOUND));
+        assertThatThrownBy(() -> service.getBlobContainerClient("never-made").getBlobClient("x").upload(
+                BinaryData.fromString("x"))).isInstanceOfSatisfying(BlobStorageException.class,
+                e -> assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.CONTAINER_NOT_FOUND));
+    }
+
+    @Test
+    void uploadWithoutOverwriteKeepsAnExistingBlob() {
+        BlobClient blob = service.createBlobContainer("overwrite").getBlobClient("once.txt");
+        blob.upload(BinaryData.fromString("first"));
+
+        assertThatThrownBy(() -> blob.upload(BinaryData.fromString("second"))).isInstanceOfSatisfying(
+                BlobStorageException.class, e -> assertThat(e.getErrorCode()).isEqualTo(BlobErrorCode.BLOB_ALREADY_EXISTS));
+        assertThat(blob.downloadContent().toString()).isEqualTo("first");
+        blob.upload(BinaryData.fromString("third"), true);
+        assertThat(blob.downloadContent().toString()).isEqualTo("third");
+    }
+
+    @Test
+    void storesAndReadsAnEmptyBlob() throws IOException {
+        BlobClient blob = service.createBlobContainer("empty").getBlobClient("nothing.txt");
+        blob.upload(BinaryData.fromBytes(new byte[0]));
+
+        assertThat(blob.downloadContent().toBytes()).isEmpty();
+        Path downloaded = files.resolve("nothing.txt");
+        blob.downloadToFile(downloaded.toString());
+        assertThat(Files.size(downloaded)).isZero();
+        assertThat(blob.getProperties().getBlobSize()).isZero();
+    }
+
+    @Test
+    void refusesABodyLargerThanTheHubsLimitBeforeReadingIt() throws Exception {
+        service.createBlobContainer("limits");
+        String sas = hub.hub.blobStorage().blobWriteSas("limits", "huge.bin", Instant.now().plus(1, ChronoUnit.HOURS));
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) hub.trustHubCa.getSocketFactory()
+                .createSocket(hub.hub.hostName(), hub.hub.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "PUT /localhub/limits/huge.bin" + sas + " HTTP/1.1\r\nHost: " + hub.hub.hostName()
+                    + "\r\nx-ms-blob-type: BlockBlob\r\nx-ms-version: 2021-08-06\r\nContent-Length: "
+                    + (BuiltInBlobStorage.MAX_BLOB_BYTES + 1) + "\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(400), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("x-ms-error-code: RequestBodyTooLarge");
+        }
+        assertThat(service.getBlobContainerClient("limits").getBlobClient("huge.bin").exists()).isFalse();
     }
 
     private static String endpoint() {

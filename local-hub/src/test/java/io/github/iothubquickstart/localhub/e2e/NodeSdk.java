@@ -36,7 +36,7 @@ final class NodeSdk {
 
     private final Path directory;
 
-    private NodeSdk(Path directory) {
+    NodeSdk(Path directory) {
         this.directory = directory;
     }
 
@@ -157,7 +157,7 @@ final class NodeSdk {
      * Copies the project to {@code target} and runs {@code npm ci} there, unless it already installed this lock file;
      * the scripts are copied every time, so an edited script runs as edited.
      */
-    private static Path install(Path project, Path target) {
+    static Path install(Path project, Path target) {
         try {
             Files.createDirectories(target);
             Path lock = project.resolve("package-lock.json");
@@ -182,7 +182,7 @@ final class NodeSdk {
         }
     }
 
-    private static Optional<String> whyNoNode() {
+    static Optional<String> whyNoNode() {
         for (String tool : List.of("node", "npm")) {
             try {
                 Result version = execute(new ProcessBuilder(tool, "--version").redirectErrorStream(true),
