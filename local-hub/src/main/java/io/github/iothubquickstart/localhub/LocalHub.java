@@ -1,6 +1,9 @@
 package io.github.iothubquickstart.localhub;
 
 import io.github.iothubquickstart.localhub.amqp.AmqpConnectionHandler;
+import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.fileupload.FileUploads;
+import io.github.iothubquickstart.localhub.rest.FileUploadRoutes;
 import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
 import io.github.iothubquickstart.localhub.amqp.EventHubsEndpoint;
 import io.github.iothubquickstart.localhub.auth.CertificateAuthenticator;
@@ -87,6 +90,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,6 +102,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,6 +157,9 @@ public final class LocalHub implements AutoCloseable {
     private final HubLimits limits;
     /** Null: the data directory's CA certificates ({@code local-hub ca-certificate add}). */
     private final TrustedCertificateAuthorities requestedCertificateAuthorities;
+    /** Null: no file upload (IoT Hub without a storage account). */
+    private final BlobStorage blobStorage;
+    private final String fileUploadContainer;
 
     private Vertx vertx;
     private HubIdentity identity;
@@ -176,6 +185,7 @@ public final class LocalHub implements AutoCloseable {
     private ProvisioningService provisioning;
     private DeviceRegistrations deviceRegistrations;
     private SharedAccessPolicy provisioningServicePolicy;
+    private FileUploadWiring fileUpload;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -198,6 +208,8 @@ public final class LocalHub implements AutoCloseable {
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
+        this.blobStorage = builder.blobStorage;
+        this.fileUploadContainer = builder.fileUploadContainer;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -315,6 +327,13 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
+        List<Consumer<Router>> fileUploadRoutes = List.of();
+        if (blobStorage != null) {
+            fileUpload = FileUploadWiring.open(dataDirectory, blobStorage, fileUploadContainer, clock);
+            amqpHandler = amqpHandler.withFileUploadNotifications(fileUpload.notifications());
+            fileUploadRoutes = List.of(new FileUploadRoutes(deviceAuthenticator, devices, fileUpload.uploads(),
+                    clock)::mountOn);
+        }
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null
@@ -342,10 +361,11 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
-        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
-                        provisioningServiceApi()::mountOn,
-                        webSockets::mountOn),
+        List<Consumer<Router>> routes = new ArrayList<>(List.of(dashboard::mountOn, provisioningDevices::mountOn,
+                deviceHttps::mountOn));
+        routes.addAll(fileUploadRoutes);
+        routes.addAll(List.of(serviceApi::mountOn, provisioningServiceApi()::mountOn, webSockets::mountOn));
+        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key, routes,
                 new HttpErrorResponder(clock));
     }
 
@@ -410,6 +430,10 @@ public final class LocalHub implements AutoCloseable {
             telemetry.close();
             telemetry = null;
             closeCloudToDevice();
+            if (fileUpload != null) {
+                fileUpload.close();
+                fileUpload = null;
+            }
             persistentSessions.close();
             closeIdentity();
         }
@@ -792,8 +816,22 @@ public final class LocalHub implements AutoCloseable {
         private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
         private TrustedCertificateAuthorities trustedCertificateAuthorities;
+        private BlobStorage blobStorage;
+        private String fileUploadContainer = FileUploads.DEFAULT_CONTAINER;
 
         private Builder() {
+        }
+
+        /** The storage devices upload files to (IoT Hub's linked storage account); none: no file upload. */
+        public Builder blobStorage(BlobStorage blobStorage) {
+            this.blobStorage = blobStorage;
+            return this;
+        }
+
+        /** The container devices' files go to, made when the hub starts; default {@value FileUploads#DEFAULT_CONTAINER}. */
+        public Builder fileUploadContainer(String container) {
+            this.fileUploadContainer = Objects.requireNonNull(container);
+            return this;
         }
 
         /** The CAs devices' certificates may be signed by; default: the data directory's ({@code ca-certificate add}). */

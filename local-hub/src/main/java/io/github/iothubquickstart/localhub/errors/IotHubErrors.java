@@ -31,6 +31,11 @@ public final class IotHubErrors {
         return new IotHubError(401, 401002, message);
     }
 
+    /** A device asked for an eleventh file upload SAS URI while ten of its uploads are not yet reported done. */
+    public static IotHubError deviceMaximumActiveFileUploads(String message) {
+        return new IotHubError(403, 403006, message);
+    }
+
     public static IotHubError deviceNotFound(String deviceId) {
         return new IotHubError(404, 404001, "Device " + deviceId + " is not registered in this hub.");
     }
@@ -111,6 +116,7 @@ public final class IotHubErrors {
             case 400006 -> "IotHubFormatError";
             case 400011 -> "DeviceDefinedMultipleTimes";
             case 401002 -> "IotHubUnauthorizedAccess";
+            case 403006 -> "DeviceMaximumActiveFileUploadLimitExceeded";
             case 404001 -> "DeviceNotFound";
             case 404010 -> "ModuleNotFound";
             case 404103 -> "DeviceNotOnline";

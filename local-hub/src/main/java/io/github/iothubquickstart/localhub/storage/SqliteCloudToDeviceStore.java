@@ -9,7 +9,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackStatus;
 import io.github.iothubquickstart.localhub.cloudtodevice.OutgoingMessage;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueueDepth;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
-import io.github.iothubquickstart.localhub.cloudtodevice.StoredFeedback;
+import io.github.iothubquickstart.localhub.cloudtodevice.StoredRecord;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -216,15 +216,15 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     }
 
     @Override
-    public List<StoredFeedback> oldestFeedback(int limit) {
+    public List<StoredRecord<FeedbackRecord>> oldestFeedback(int limit) {
         return database.withLock("read feedback", () -> {
-            List<StoredFeedback> records = new ArrayList<>();
+            List<StoredRecord<FeedbackRecord>> records = new ArrayList<>();
             try (PreparedStatement select = database.connection().prepareStatement("SELECT id, original_message_id,"
                     + " device_id, device_generation_id, enqueued_millis, status FROM feedback ORDER BY id LIMIT ?")) {
                 select.setInt(1, limit);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        records.add(new StoredFeedback(rows.getLong(1), new FeedbackRecord(rows.getString(2),
+                        records.add(new StoredRecord<>(rows.getLong(1), new FeedbackRecord(rows.getString(2),
                                 rows.getString(3), rows.getString(4), Instant.ofEpochMilli(rows.getLong(5)),
                                 FeedbackStatus.valueOf(rows.getString(6)))));
                     }
