@@ -99,12 +99,17 @@ public final class BackEndCommand implements Callable<Integer> {
                     + " (Azure portal: IoT hub > Built-in endpoints).")
     boolean readTelemetry;
 
+    @Option(names = "--watch-uploads",
+            description = "Print the hub's file upload notifications as devices report uploads done, completing each,"
+                    + " until Ctrl+C (or --count N of them).")
+    boolean watchUploads;
+
     @Option(names = "--from-start",
             description = "With --read-telemetry: first the messages the hub kept (retention), then new ones.")
     boolean fromStart;
 
     @Option(names = "--count", paramLabel = "N",
-            description = "With --read-telemetry: stop after N messages.")
+            description = "With --read-telemetry: stop after N messages; with --watch-uploads: after N notifications.")
     Integer count;
 
     @Option(names = "--connection-string", paramLabel = "STRING",
@@ -125,13 +130,15 @@ public final class BackEndCommand implements Callable<Integer> {
     private final TwinCaller twinCaller;
     private final ConnectionSettingsResolver<TelemetrySource> telemetryResolver;
     private final TelemetryReader telemetryReader;
+    private final UploadWatcher uploadWatcher;
     private final PrintStream out;
     private final PrintStream err;
 
     public BackEndCommand(ConnectionSettingsResolver<ServiceConnectionSettings> resolver,
             JsonPayloadParser payloadParser, MethodCaller caller, TwinCaller twinCaller,
             ConnectionSettingsResolver<TelemetrySource> telemetryResolver, TelemetryReader telemetryReader,
-            PrintStream out, PrintStream err) {
+            UploadWatcher uploadWatcher, PrintStream out, PrintStream err) {
+        this.uploadWatcher = uploadWatcher;
         this.resolver = resolver;
         this.telemetryResolver = telemetryResolver;
         this.telemetryReader = telemetryReader;
@@ -156,8 +163,12 @@ public final class BackEndCommand implements Callable<Integer> {
         if (readTelemetry) {
             return readTelemetry(twin);
         }
+        if (watchUploads) {
+            return watchUploads(twin);
+        }
         if (fromStart || count != null) {
-            throw new ParameterException(spec.commandLine(), "--from-start and --count go with --read-telemetry");
+            throw new ParameterException(spec.commandLine(), "--from-start and --count go with --read-telemetry"
+                    + " (--count also with --watch-uploads)");
         }
         if (twin && (payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method"))) {
             throw new ParameterException(spec.commandLine(), "--desired-interval and --show-twin work on the twin"
@@ -202,6 +213,27 @@ public final class BackEndCommand implements Callable<Integer> {
             return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
         }
         return telemetryReader.read(source, fromStart, count, out).print(out, err);
+    }
+
+    private int watchUploads(boolean twin) {
+        if (twin || fromStart || payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method")
+                || spec.commandLine().getParseResult().hasMatchedOption("--device-id")) {
+            throw new ParameterException(spec.commandLine(), "--watch-uploads prints every device's file uploads and"
+                    + " calls nothing: leave out --device-id, --method, --payload, --interval, --desired-interval,"
+                    + " --show-twin and --from-start");
+        }
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+        }
+        ServiceConnectionSettings settings;
+        try {
+            settings = resolver.resolve(connectionString);
+        } catch (LocalHubNotRunningException e) {
+            return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
+        } catch (ConfigurationException e) {
+            return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
+        }
+        return uploadWatcher.watch(settings, count, out).print(out, err);
     }
 
     private JsonElement payload() {

@@ -5,6 +5,7 @@ import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.SetTelemetryInterval;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -98,6 +99,11 @@ public final class DeviceCommand implements Callable<Integer> {
     @Option(names = "--x509-key", paramLabel = "FILE", description = "The certificate's private key (PEM).")
     Path x509Key;
 
+    @Option(names = "--upload", paramLabel = "FILE",
+            description = "Upload FILE to the hub's storage (IoT Hub file upload) instead of sending telemetry, "
+                    + "print the blob's URI and stop.")
+    Path upload;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -128,6 +134,10 @@ public final class DeviceCommand implements Callable<Integer> {
         }
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+        }
+        if (upload != null && !Files.isRegularFile(upload)) {
+            throw new ParameterException(spec.commandLine(), "--upload needs a file to read: " + upload
+                    + " is none");
         }
         if ((x509Certificate == null) != (x509Key == null)) {
             throw new ParameterException(spec.commandLine(), x509Certificate == null
@@ -164,7 +174,7 @@ public final class DeviceCommand implements Callable<Integer> {
             return EXIT_FAILURE;
         }
         return launcher.launch(new DeviceConfig(settings, protocol, Duration.ofSeconds(intervalSeconds),
-                count == null ? 0 : count));
+                count == null ? 0 : count, upload));
     }
 
     /** An {@code x509=true} connection string and the certificate options come together, or not at all. */
