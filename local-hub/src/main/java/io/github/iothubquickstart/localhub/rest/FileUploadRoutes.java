@@ -54,7 +54,7 @@ public final class FileUploadRoutes {
     private void begin(RoutingContext context) {
         String deviceId = authentication.device(context).deviceId();
         JsonObject body = JsonBodies.requireObject(context.body().asString(), "with the blobName");
-        UploadTarget target = uploads.begin(deviceId, string(body, "blobName"));
+        UploadTarget target = uploads.begin(deviceId, JsonBodies.optionalString(body, "blobName"));
         JsonObject answer = new JsonObject();
         answer.addProperty("correlationId", target.correlationId());
         answer.addProperty("hostName", target.hostName());
@@ -68,7 +68,7 @@ public final class FileUploadRoutes {
         String deviceId = authentication.device(context).deviceId();
         JsonObject body = JsonBodies.requireObject(context.body().asString(),
                 "with the correlationId and isSuccess");
-        String correlationId = string(body, "correlationId");
+        String correlationId = JsonBodies.optionalString(body, "correlationId");
         if (correlationId == null || correlationId.isEmpty()) {
             throw IotHubErrors.argumentInvalid("The correlationId is missing.");
         }
@@ -93,17 +93,5 @@ public final class FileUploadRoutes {
                     }
                     context.fail(cause);
                 }));
-    }
-
-    /** A string member, or null when absent; IoT Hub's 400 when it is something else. */
-    private static String string(JsonObject body, String name) {
-        JsonElement value = body.get(name);
-        if (value == null || value.isJsonNull()) {
-            return null;
-        }
-        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-            throw IotHubErrors.argumentInvalid(name + " must be a string.");
-        }
-        return value.getAsString();
     }
 }

@@ -41,9 +41,11 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
             + " delivery_count, properties, body, module_id";
 
     private final LockedConnection database;
+    private final ServiceBoundRows feedbackRows;
 
     private SqliteCloudToDeviceStore(LockedConnection database) {
         this.database = database;
+        this.feedbackRows = new ServiceBoundRows(database, "feedback", "enqueued_millis", "feedback");
     }
 
     public static SqliteCloudToDeviceStore open(Path file) {
@@ -236,16 +238,7 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
 
     @Override
     public void removeFeedback(List<Long> ids) {
-        database.inTransaction("remove feedback", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement("DELETE FROM feedback WHERE id = ?")) {
-                for (long id : ids) {
-                    delete.setLong(1, id);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            return null;
-        });
+        feedbackRows.remove(ids);
     }
 
     @Override
@@ -267,24 +260,12 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
 
     @Override
     public int expireFeedback(long madeAtOrBeforeMillis) {
-        return database.withLock("expire feedback", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement(
-                    "DELETE FROM feedback WHERE enqueued_millis <= ?")) {
-                delete.setLong(1, madeAtOrBeforeMillis);
-                return delete.executeUpdate();
-            }
-        });
+        return feedbackRows.expire(madeAtOrBeforeMillis);
     }
 
     @Override
     public int trimFeedback(int max) {
-        return database.withLock("bound the feedback", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement("DELETE FROM feedback WHERE id <="
-                    + " (SELECT id FROM feedback ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
-                delete.setInt(1, max);
-                return delete.executeUpdate();
-            }
-        });
+        return feedbackRows.trim(max);
     }
 
     @Override

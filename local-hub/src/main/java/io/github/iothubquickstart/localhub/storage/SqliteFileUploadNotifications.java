@@ -20,9 +20,11 @@ import java.util.List;
  */
 public final class SqliteFileUploadNotifications implements FileUploadNotificationStore {
     private final LockedConnection database;
+    private final ServiceBoundRows rows;
 
     private SqliteFileUploadNotifications(LockedConnection database) {
         this.database = database;
+        this.rows = new ServiceBoundRows(database, "notification", "enqueued_millis", "file upload notifications");
     }
 
     public static SqliteFileUploadNotifications open(Path file) {
@@ -88,39 +90,17 @@ public final class SqliteFileUploadNotifications implements FileUploadNotificati
 
     @Override
     public void remove(List<Long> ids) {
-        database.inTransaction("remove file upload notifications", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement(
-                    "DELETE FROM notification WHERE id = ?")) {
-                for (long id : ids) {
-                    delete.setLong(1, id);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            return null;
-        });
+        rows.remove(ids);
     }
 
     @Override
     public int expire(long madeAtOrBeforeMillis) {
-        return database.withLock("expire file upload notifications", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement(
-                    "DELETE FROM notification WHERE enqueued_millis <= ?")) {
-                delete.setLong(1, madeAtOrBeforeMillis);
-                return delete.executeUpdate();
-            }
-        });
+        return rows.expire(madeAtOrBeforeMillis);
     }
 
     @Override
     public int trim(int max) {
-        return database.withLock("bound the file upload notifications", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement("DELETE FROM notification WHERE"
-                    + " id <= (SELECT id FROM notification ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
-                delete.setInt(1, max);
-                return delete.executeUpdate();
-            }
-        });
+        return rows.trim(max);
     }
 
     @Override
