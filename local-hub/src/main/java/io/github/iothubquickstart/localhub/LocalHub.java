@@ -1,9 +1,6 @@
 package io.github.iothubquickstart.localhub;
 
 import io.github.iothubquickstart.localhub.amqp.AmqpConnectionHandler;
-import io.github.iothubquickstart.localhub.blobs.BlobStorage;
-import io.github.iothubquickstart.localhub.fileupload.FileUploads;
-import io.github.iothubquickstart.localhub.rest.FileUploadRoutes;
 import io.github.iothubquickstart.localhub.amqp.AmqpDeviceServer;
 import io.github.iothubquickstart.localhub.amqp.EventHubsEndpoint;
 import io.github.iothubquickstart.localhub.auth.CertificateAuthenticator;
@@ -11,6 +8,13 @@ import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
+import io.github.iothubquickstart.localhub.blobs.BlobAccess;
+import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
+import io.github.iothubquickstart.localhub.blobs.StorageAccount;
+import io.github.iothubquickstart.localhub.data.BlobAccountKey;
+import io.github.iothubquickstart.localhub.rest.BlobRoutes;
+import io.github.iothubquickstart.localhub.storage.DiskBlobStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
@@ -36,6 +40,7 @@ import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.CaCertificateRoutes;
 import io.github.iothubquickstart.localhub.rest.FaultRoutes;
+import io.github.iothubquickstart.localhub.rest.FileUploadRoutes;
 import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -68,6 +73,7 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.faults.FaultInjector;
+import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
@@ -90,8 +96,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import io.vertx.ext.web.Router;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,7 +106,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,8 +160,8 @@ public final class LocalHub implements AutoCloseable {
     private final HubLimits limits;
     /** Null: the data directory's CA certificates ({@code local-hub ca-certificate add}). */
     private final TrustedCertificateAuthorities requestedCertificateAuthorities;
-    /** Null: no file upload (IoT Hub without a storage account). */
-    private final BlobStorage blobStorage;
+    /** Null: the built-in blob endpoint's. */
+    private final BlobStorage requestedBlobStorage;
     private final String fileUploadContainer;
 
     private Vertx vertx;
@@ -186,6 +189,8 @@ public final class LocalHub implements AutoCloseable {
     private DeviceRegistrations deviceRegistrations;
     private SharedAccessPolicy provisioningServicePolicy;
     private FileUploadWiring fileUpload;
+    private BuiltInBlobStorage builtInBlobs;
+    private BlobStorage blobStorage;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -208,7 +213,7 @@ public final class LocalHub implements AutoCloseable {
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
-        this.blobStorage = builder.blobStorage;
+        this.requestedBlobStorage = builder.blobStorage;
         this.fileUploadContainer = builder.fileUploadContainer;
     }
 
@@ -327,13 +332,11 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
-        List<Consumer<Router>> fileUploadRoutes = List.of();
-        if (blobStorage != null) {
-            fileUpload = FileUploadWiring.open(dataDirectory, blobStorage, fileUploadContainer, clock);
-            amqpHandler = amqpHandler.withFileUploadNotifications(fileUpload.notifications());
-            fileUploadRoutes = List.of(new FileUploadRoutes(deviceAuthenticator, devices, fileUpload.uploads(),
-                    clock)::mountOn);
-        }
+        BlobRoutes blobRoutes = builtInBlobStorage();
+        fileUpload = FileUploadWiring.open(dataDirectory, blobStorage, fileUploadContainer, clock);
+        amqpHandler = amqpHandler.withFileUploadNotifications(fileUpload.notifications());
+        FileUploadRoutes fileUploadRoutes = new FileUploadRoutes(deviceAuthenticator, devices, fileUpload.uploads(),
+                clock);
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null
@@ -361,12 +364,27 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
-        List<Consumer<Router>> routes = new ArrayList<>(List.of(dashboard::mountOn, provisioningDevices::mountOn,
-                deviceHttps::mountOn));
-        routes.addAll(fileUploadRoutes);
-        routes.addAll(List.of(serviceApi::mountOn, provisioningServiceApi()::mountOn, webSockets::mountOn));
-        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key, routes,
+        httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
+                List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn,
+                        fileUploadRoutes::mountOn, serviceApi::mountOn, provisioningServiceApi()::mountOn,
+                        webSockets::mountOn),
                 new HttpErrorResponder(clock));
+    }
+
+    /**
+     * The built-in blob endpoint ({@code /localhub/...} on the HTTPS listener) and the blob storage the features use,
+     * its files under the data directory, its account key made once per data directory.
+     */
+    private BlobRoutes builtInBlobStorage() {
+        StorageAccount account = BlobAccountKey.loadOrCreate(dataDirectory);
+        DiskBlobStore store = DiskBlobStore.open(dataDirectory);
+        builtInBlobs = new BuiltInBlobStorage(account, store, this::serviceHostAndPort,
+                work -> vertx.executeBlocking(() -> {
+                    work.run();
+                    return null;
+                }, false), clock);
+        blobStorage = requestedBlobStorage != null ? requestedBlobStorage : builtInBlobs;
+        return new BlobRoutes(new BlobAccess(account, clock), store, clock, BuiltInBlobStorage.MAX_BLOB_BYTES);
     }
 
     /**
@@ -662,6 +680,27 @@ public final class LocalHub implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("No shared access policy " + policyName + ".")));
     }
 
+    /** The blob storage devices upload files to and import/export jobs use: the built-in endpoint by default. */
+    public BlobStorage blobStorage() {
+        requireStarted();
+        return blobStorage;
+    }
+
+    /**
+     * The connection string of the built-in blob endpoint's account, for the Azure Storage SDKs
+     * ({@code new BlobServiceClientBuilder().connectionString(...)}):
+     * {@code DefaultEndpointsProtocol=https;AccountName=localhub;AccountKey=...;BlobEndpoint=https://host:port/localhub;}.
+     */
+    public String storageConnectionString() {
+        requireStarted();
+        return BuiltInBlobStorage.connectionString(builtInBlobs.account(), serviceHostAndPort());
+    }
+
+    /** {@code host:port} of the HTTPS endpoint, the port always written (the Azure Storage SDKs' path-style URLs). */
+    private String serviceHostAndPort() {
+        return hostName + ":" + httpsPort;
+    }
+
     /** {@code host:port} of the service endpoint, the form the Java service SDK takes with a SAS credential. */
     public String serviceHost() {
         return httpsPort == 443 ? hostName : hostName + ":" + httpsPort;
@@ -822,7 +861,7 @@ public final class LocalHub implements AutoCloseable {
         private Builder() {
         }
 
-        /** The storage devices upload files to (IoT Hub's linked storage account); none: no file upload. */
+        /** The storage devices upload files to (IoT Hub's linked storage account); default: the built-in endpoint. */
         public Builder blobStorage(BlobStorage blobStorage) {
             this.blobStorage = blobStorage;
             return this;

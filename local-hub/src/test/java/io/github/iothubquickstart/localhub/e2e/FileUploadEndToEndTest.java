@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobClientBuilder;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.FileUploadCompletionNotification;
 import com.microsoft.azure.sdk.iot.device.FileUploadSasUriRequest;
@@ -21,7 +26,6 @@ import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.registry.AuthenticationType;
-import io.github.iothubquickstart.localhub.testing.InMemoryBlobStorage;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,10 +47,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * File upload with the unmodified SDKs: a {@code DeviceClient} (its file upload goes over HTTPS on 443 whatever its
- * protocol) gets a SAS URI for {@code {deviceId}/{name}}, the blob appears in storage (put by the test: this storage
- * is in memory), the device reports it done, and {@code FileUploadNotificationProcessorClient} gets IoT Hub's
- * notification with the blob's size; IoT Hub's refusals (a missing blob reported a success, a name outside the
- * device's prefix, another device's correlation id, an eleventh upload at once).
+ * protocol) gets a SAS URI for {@code {deviceId}/{name}}, uploads with the Azure Storage SDK's {@code BlobClient} to
+ * the hub's built-in blob endpoint, reports it done, and {@code FileUploadNotificationProcessorClient} gets IoT Hub's
+ * notification with the blob's size and time; IoT Hub's refusals (a missing blob reported a success, a name outside
+ * the device's prefix, a SAS used for another blob, another device's correlation id, an eleventh upload at once).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FileUploadEndToEndTest {
@@ -56,15 +60,16 @@ class FileUploadEndToEndTest {
     @TempDir
     static Path dataDirectory;
     static TestHub hub;
-    static final InMemoryBlobStorage storage = new InMemoryBlobStorage();
+    static HttpClient storageHttp;
     static final LinkedBlockingQueue<FileUploadNotification> notifications = new LinkedBlockingQueue<>();
     static FileUploadNotificationProcessorClient processor;
 
     @BeforeAll
     static void startHub() throws Exception {
         hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT).blobStorage(storage));
+                .webSocketPort(WebSocketPort.PORT));
         WebSocketPort.requireListening(hub);
+        storageHttp = AzureStorageClients.trusting(hub.hub.caCertificateFile());
         processor = new FileUploadNotificationProcessorClient(hub.hub.hostName(),
                 new AzureSasCredential(hub.sasToken("service")), IotHubServiceClientProtocol.AMQPS,
                 notification -> {
@@ -87,7 +92,9 @@ class FileUploadEndToEndTest {
 
     @Test
     void theUploadContainerIsMadeWhenTheHubStarts() {
-        assertThat(storage.hasContainer(FileUploads.DEFAULT_CONTAINER)).isTrue();
+        assertThat(new BlobServiceClientBuilder().connectionString(hub.hub.storageConnectionString())
+                .httpClient(storageHttp).buildClient().getBlobContainerClient(FileUploads.DEFAULT_CONTAINER).exists())
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -102,21 +109,21 @@ class FileUploadEndToEndTest {
 
         assertThat(sas.getBlobName()).isEqualTo(deviceId + "/reports/today.txt");
         assertThat(sas.getContainerName()).isEqualTo(FileUploads.DEFAULT_CONTAINER);
-        assertThat(sas.getHostName()).isEqualTo(InMemoryBlobStorage.HOST_NAME);
-        assertThat(sas.getSasToken()).contains("blob=fileupload/" + deviceId + "/reports/today.txt");
-        Instant expiry = Instant.ofEpochSecond(Long.parseLong(sas.getSasToken().replaceAll(".*se=(\\d+).*", "$1")));
+        assertThat(sas.getHostName()).isEqualTo(hub.hub.blobStorage().uploadHostName());
+        Instant expiry = Instant.parse(java.net.URLDecoder.decode(
+                sas.getSasToken().replaceAll(".*[?&]se=([^&]+).*", "$1"), java.nio.charset.StandardCharsets.UTF_8));
         assertThat(expiry).isBetween(Instant.now().plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofHours(1)));
-        assertThat(sas.getBlobUri().toString()).startsWith("https://" + InMemoryBlobStorage.HOST_NAME
+        assertThat(sas.getBlobUri().toString()).startsWith("https://" + sas.getHostName()
                 + "/fileupload/" + deviceId + "%2Freports%2Ftoday.txt?");
-        Instant written = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        storage.put(FileUploads.DEFAULT_CONTAINER, sas.getBlobName(), 1234, written);
+        BlobClient blob = upload(sas, new byte[1234]);
+        Instant written = blob.getProperties().getLastModified().toInstant();
 
         device.completeFileUpload(new FileUploadCompletionNotification(sas.getCorrelationId(), true, 0, "done"));
 
         FileUploadNotification notification = nextNotificationOf(deviceId);
         assertThat(notification.getBlobName()).isEqualTo(deviceId + "/reports/today.txt");
         assertThat(notification.getBlobSizeInBytes()).isEqualTo(1234);
-        assertThat(notification.getBlobUri()).isEqualTo("https://" + InMemoryBlobStorage.HOST_NAME + "/fileupload/"
+        assertThat(notification.getBlobUri()).isEqualTo("https://" + sas.getHostName() + "/fileupload/"
                 + deviceId + "/reports/today.txt");
         assertThat(notification.getLastUpdatedTimeDate().toInstant()).isEqualTo(written);
         assertThat(notification.getEnqueuedTimeUtcDate().toInstant()).isCloseTo(Instant.now(),
@@ -154,7 +161,7 @@ class FileUploadEndToEndTest {
         Set<String> expected = new java.util.HashSet<>();
         for (int i = 0; i < 5; i++) {
             FileUploadSasUriResponse sas = device.getFileUploadSasUri(new FileUploadSasUriRequest("File" + i + ".txt"));
-            storage.put(FileUploads.DEFAULT_CONTAINER, sas.getBlobName(), 10, Instant.now());
+            upload(sas, new byte[10]);
             device.completeFileUpload(new FileUploadCompletionNotification(sas.getCorrelationId(), true, 0, "ok"));
             expected.add(deviceId + "/File" + i + ".txt");
         }
@@ -201,7 +208,7 @@ class FileUploadEndToEndTest {
         owner.open(false);
         other.open(false);
         FileUploadSasUriResponse sas = owner.getFileUploadSasUri(new FileUploadSasUriRequest("mine.txt"));
-        storage.put(FileUploads.DEFAULT_CONTAINER, sas.getBlobName(), 5, Instant.now());
+        upload(sas, new byte[5]);
 
         assertThatThrownBy(() -> other.completeFileUpload(
                 new FileUploadCompletionNotification(sas.getCorrelationId(), true, 0, "done")))
@@ -232,6 +239,32 @@ class FileUploadEndToEndTest {
         device.completeFileUpload(new FileUploadCompletionNotification(correlationIds.get(0), false, 500, "failed"));
         assertThat(device.getFileUploadSasUri(new FileUploadSasUriRequest("one-more")).getBlobName())
                 .isEqualTo("busy/one-more");
+    }
+
+    @Test
+    void aDevicesSasWritesItsOwnBlobOnly() throws Exception {
+        hub.registerDevice("other-camera");
+        DeviceClient device = hub.device(hub.registerDevice("camera-sas"), IotHubClientProtocol.HTTPS);
+        device.open(false);
+        FileUploadSasUriResponse sas = device.getFileUploadSasUri(new FileUploadSasUriRequest("mine.jpg"));
+
+        for (String blobName : List.of("camera-sas/other.jpg", "other-camera/mine.jpg")) {
+            BlobClient elsewhere = new BlobClientBuilder().endpoint("https://" + sas.getHostName() + "/"
+                    + sas.getContainerName() + "/" + java.net.URLEncoder.encode(blobName,
+                    java.nio.charset.StandardCharsets.UTF_8) + sas.getSasToken()).httpClient(storageHttp).buildClient();
+            assertThatThrownBy(() -> elsewhere.upload(com.azure.core.util.BinaryData.fromBytes(new byte[3])))
+                    .as(blobName)
+                    .isInstanceOfSatisfying(BlobStorageException.class,
+                            e -> assertThat(e.getStatusCode()).isEqualTo(403));
+        }
+    }
+
+    /** Uploads as Microsoft's quickstart does: a BlobClient on the SAS URI the SDK builds. */
+    private static BlobClient upload(FileUploadSasUriResponse sas, byte[] content) throws Exception {
+        BlobClient blob = new BlobClientBuilder().endpoint(sas.getBlobUri().toString()).httpClient(storageHttp)
+                .buildClient();
+        blob.upload(com.azure.core.util.BinaryData.fromBytes(content), true);
+        return blob;
     }
 
     private static ClientCertificates.Issued registerSelfSigned(String deviceId) throws Exception {

@@ -3,6 +3,8 @@ package io.github.iothubquickstart.localhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobClientBuilder;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.FileUploadCompletionNotification;
 import com.microsoft.azure.sdk.iot.device.FileUploadSasUriRequest;
@@ -16,10 +18,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.fileupload.FileUploadNotifications;
-import io.github.iothubquickstart.localhub.fileupload.FileUploads;
-import io.github.iothubquickstart.localhub.testing.InMemoryBlobStorage;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -39,7 +38,6 @@ class FileUploadNotificationDeliveryTest {
 
     @TempDir
     Path dataDirectory;
-    private final InMemoryBlobStorage storage = new InMemoryBlobStorage();
     private TestHub hub;
     private FileUploadNotificationProcessorClient processor;
 
@@ -112,7 +110,7 @@ class FileUploadNotificationDeliveryTest {
 
     private TestHub startHub() {
         TestHub started = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(WebSocketPort.PORT).blobStorage(storage));
+                .httpsPort(0).webSocketPort(WebSocketPort.PORT));
         WebSocketPort.requireListening(started);
         return started;
     }
@@ -124,7 +122,9 @@ class FileUploadNotificationDeliveryTest {
         DeviceClient device = hub.device(deviceId, IotHubClientProtocol.HTTPS);
         device.open(false);
         FileUploadSasUriResponse sas = device.getFileUploadSasUri(new FileUploadSasUriRequest(name));
-        storage.put(FileUploads.DEFAULT_CONTAINER, sas.getBlobName(), size, Instant.now());
+        new BlobClientBuilder().endpoint(sas.getBlobUri().toString())
+                .httpClient(AzureStorageClients.trusting(hub.hub.caCertificateFile())).buildClient()
+                .upload(BinaryData.fromBytes(new byte[(int) size]), true);
         device.completeFileUpload(new FileUploadCompletionNotification(sas.getCorrelationId(), true, 0, "done"));
         hub.closeDevices();
     }
