@@ -41,6 +41,10 @@ public final class FileUploadRoutes {
     }
 
     public void mountOn(Router router) {
+        router.postWithRegex("/devices/[^/]+/modules/[^/]+/files(/notifications)?").handler(context -> {
+            throw IotHubErrors.notFound("IoT Hub has no file upload for modules: a module's files go through its"
+                    + " device (POST /devices/{id}/files).");
+        });
         router.postWithRegex(FILES)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())

@@ -24,9 +24,13 @@ import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -257,6 +261,44 @@ class FileUploadEndToEndTest {
                     .isInstanceOfSatisfying(BlobStorageException.class,
                             e -> assertThat(e.getStatusCode()).isEqualTo(403));
         }
+    }
+
+    @Test
+    void theRawApiRefusesAnotherDevicesPathAModulePathAndBadBodies() throws Exception {
+        hub.registerDevice("raw-owner");
+        hub.registerDevice("raw-victim");
+        hub.registerModule("raw-owner", "sensor");
+        String deviceToken = token("/devices/raw-owner",
+                hub.hub.identity().registry().findDevice("raw-owner").orElseThrow().keys().get(0));
+        String moduleToken = token("/devices/raw-owner/modules/sensor",
+                hub.hub.identity().registry().findModule("raw-owner", "sensor").orElseThrow().keys().get(0));
+        String body = "{\"blobName\":\"x.txt\"}";
+
+        assertThat(post("/devices/raw-victim/files", body, deviceToken).statusCode())
+                .as("the owner's token on the victim's path").isEqualTo(401);
+        assertThat(post("/devices/raw-owner/modules/sensor/files", body, moduleToken).statusCode())
+                .as("IoT Hub has no file upload for modules").isEqualTo(404);
+        assertThat(post("/devices/raw-owner/files", "not json", deviceToken).statusCode()).isEqualTo(400);
+        assertThat(post("/devices/raw-owner/files", "{\"blobName\":7}", deviceToken).statusCode()).isEqualTo(400);
+        assertThat(post("/devices/raw-owner/files/notifications", "{\"correlationId\":\"c\",\"isSuccess\":\"yes\"}",
+                deviceToken).statusCode()).isEqualTo(400);
+        HttpResponse<String> answer = post("/devices/raw-owner/files", body, deviceToken);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(com.google.gson.JsonParser.parseString(answer.body()).getAsJsonObject().get("blobName")
+                .getAsString()).isEqualTo("raw-owner/x.txt");
+    }
+
+    private static HttpResponse<String> post(String path, String body, String token) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(hub.trustHubCa).build();
+        return http.send(HttpRequest.newBuilder(URI.create("https://" + ADDRESS + ":" + hub.hub.httpsPort() + path
+                        + "?api-version=2020-03-13")).header("Authorization", token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String token(String resource, String key) {
+        return SasSigner.sign(key, hub.hub.hostName() + resource, Instant.now().plusSeconds(600).getEpochSecond(),
+                null);
     }
 
     /** Uploads as Microsoft's quickstart does: a BlobClient on the SAS URI the SDK builds. */
