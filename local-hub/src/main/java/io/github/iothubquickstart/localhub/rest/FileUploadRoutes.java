@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * IoT Hub's file upload API for devices, beside {@link DeviceHttpsApi} and authenticated the same way (SAS token or
  * the TLS client certificate): {@code POST /devices/{id}/files} with {@code {"blobName": ...}} answers where to
  * upload (200: correlationId, hostName, containerName, blobName, sasToken), {@code POST /devices/{id}/files/notifications}
- * with {@code {"correlationId", "isSuccess", "statusCode", "statusDescription"}} reports the upload done (204). IoT Hub
+ * with {@code {"correlationId", "isSuccess", "statusCode", "statusDescription"}} (Node's SDK:
+ * {@code .../notifications/{correlationId}}, the rest in the body) reports the upload done (204). IoT Hub
  * has no such routes for modules, and neither do the SDKs' module clients.
  */
 public final class FileUploadRoutes {
@@ -49,7 +50,8 @@ public final class FileUploadRoutes {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
                 .handler(this::begin);
-        router.postWithRegex(FILES + "/notifications")
+        // The Java and .NET SDKs put the correlation id in the body, Node's in the path.
+        router.postWithRegex(FILES + "/notifications(/(?<correlationId>[^/]+))?")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new ApiVersionCheck())
                 .handler(this::complete);
@@ -70,9 +72,9 @@ public final class FileUploadRoutes {
 
     private void complete(RoutingContext context) {
         String deviceId = authentication.device(context).deviceId();
-        JsonObject body = JsonBodies.requireObject(context.body().asString(),
-                "with the correlationId and isSuccess");
-        String correlationId = JsonBodies.optionalString(body, "correlationId");
+        JsonObject body = JsonBodies.requireObject(context.body().asString(), "with isSuccess");
+        String correlationId = context.pathParam("correlationId") != null ? context.pathParam("correlationId")
+                : JsonBodies.optionalString(body, "correlationId");
         if (correlationId == null || correlationId.isEmpty()) {
             throw IotHubErrors.argumentInvalid("The correlationId is missing.");
         }
