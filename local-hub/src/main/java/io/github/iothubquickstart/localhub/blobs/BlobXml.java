@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.XMLConstants;
@@ -15,7 +16,12 @@ import javax.xml.stream.XMLStreamReader;
 
 /** The XML bodies of the Blob service: errors, List Blobs results, and the block list of Put Block List. */
 public final class BlobXml {
-    public static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /**
+     * RFC 1123 with a two-digit day, as Azure Storage writes it: the JDK's RFC_1123_DATE_TIME writes "6 Dec", which the
+     * Azure SDK's {@code DateTimeRfc1123} cannot read (it logs an error and loses Last-Modified).
+     */
+    public static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
     private static final String PROLOG = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 
     private BlobXml() {
