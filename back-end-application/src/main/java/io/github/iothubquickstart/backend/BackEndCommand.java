@@ -9,6 +9,7 @@ import io.github.iothubquickstart.common.ServiceConnectionSettings;
 import io.github.iothubquickstart.common.SetTelemetryInterval;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,20 +179,26 @@ public final class BackEndCommand implements Callable<Integer> {
             requireRange("--desired-interval", desiredInterval, SetTelemetryInterval.MIN_SECONDS,
                     SetTelemetryInterval.MAX_SECONDS);
         }
-        JsonElement payload = twin ? null : payload();
-        ServiceConnectionSettings settings;
+        if (twin) {
+            TwinRequest request = new TwinRequest(deviceId, desiredInterval, showTwin);
+            return withSettings(resolver, settings -> twinCaller.call(settings, request));
+        }
+        MethodCall call = new MethodCall(deviceId, methodName, payload(), responseTimeoutSeconds,
+                connectTimeoutSeconds);
+        return withSettings(resolver, settings -> caller.call(settings, call));
+    }
+
+    /** Runs {@code action} with the settings {@code settingsResolver} finds, or prints why there are none. */
+    private <S> int withSettings(ConnectionSettingsResolver<S> settingsResolver, Function<S, Outcome> action) {
+        S settings;
         try {
-            settings = resolver.resolve(connectionString);
+            settings = settingsResolver.resolve(connectionString);
         } catch (LocalHubNotRunningException e) {
             return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
         } catch (ConfigurationException e) {
             return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
         }
-        if (twin) {
-            return twinCaller.call(settings, new TwinRequest(deviceId, desiredInterval, showTwin)).print(out, err);
-        }
-        MethodCall call = new MethodCall(deviceId, methodName, payload, responseTimeoutSeconds, connectTimeoutSeconds);
-        return caller.call(settings, call).print(out, err);
+        return action.apply(settings).print(out, err);
     }
 
     private int readTelemetry(boolean twin) {
@@ -204,15 +211,7 @@ public final class BackEndCommand implements Callable<Integer> {
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
         }
-        TelemetrySource source;
-        try {
-            source = telemetryResolver.resolve(connectionString);
-        } catch (LocalHubNotRunningException e) {
-            return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
-        } catch (ConfigurationException e) {
-            return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
-        }
-        return telemetryReader.read(source, fromStart, count, out).print(out, err);
+        return withSettings(telemetryResolver, source -> telemetryReader.read(source, fromStart, count, out));
     }
 
     private int watchUploads(boolean twin) {
@@ -225,15 +224,7 @@ public final class BackEndCommand implements Callable<Integer> {
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
         }
-        ServiceConnectionSettings settings;
-        try {
-            settings = resolver.resolve(connectionString);
-        } catch (LocalHubNotRunningException e) {
-            return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
-        } catch (ConfigurationException e) {
-            return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
-        }
-        return uploadWatcher.watch(settings, count, out).print(out, err);
+        return withSettings(resolver, settings -> uploadWatcher.watch(settings, count, out));
     }
 
     private JsonElement payload() {
