@@ -9,6 +9,7 @@ import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.blobs.BlobAccess;
+import io.github.iothubquickstart.localhub.blobs.BlobRequest;
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
 import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
 import io.github.iothubquickstart.localhub.blobs.StorageAccount;
@@ -160,8 +161,6 @@ public final class LocalHub implements AutoCloseable {
     private final HubLimits limits;
     /** Null: the data directory's CA certificates ({@code local-hub ca-certificate add}). */
     private final TrustedCertificateAuthorities requestedCertificateAuthorities;
-    /** Null: the built-in blob endpoint's. */
-    private final BlobStorage requestedBlobStorage;
     private final String fileUploadContainer;
 
     private Vertx vertx;
@@ -213,7 +212,6 @@ public final class LocalHub implements AutoCloseable {
         this.limits = builder.limits;
         this.eventLoops = builder.eventLoops;
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
-        this.requestedBlobStorage = builder.blobStorage;
         this.fileUploadContainer = builder.fileUploadContainer;
     }
 
@@ -383,7 +381,7 @@ public final class LocalHub implements AutoCloseable {
                     work.run();
                     return null;
                 }, false), clock);
-        blobStorage = requestedBlobStorage != null ? requestedBlobStorage : builtInBlobs;
+        blobStorage = builtInBlobs;
         return new BlobRoutes(new BlobAccess(account, clock), store, clock, BuiltInBlobStorage.MAX_BLOB_BYTES);
     }
 
@@ -855,21 +853,25 @@ public final class LocalHub implements AutoCloseable {
         private java.time.Duration cloudToDeviceLockTimeout = CloudToDeviceQueues.DEFAULT_LOCK_TIMEOUT;
         private int eventLoops = EventLoopListeners.defaultEventLoops();
         private TrustedCertificateAuthorities trustedCertificateAuthorities;
-        private BlobStorage blobStorage;
         private String fileUploadContainer = FileUploads.DEFAULT_CONTAINER;
 
         private Builder() {
         }
 
-        /** The storage devices upload files to (IoT Hub's linked storage account); default: the built-in endpoint. */
-        public Builder blobStorage(BlobStorage blobStorage) {
-            this.blobStorage = blobStorage;
-            return this;
-        }
-
-        /** The container devices' files go to, made when the hub starts; default {@value FileUploads#DEFAULT_CONTAINER}. */
+        /**
+         * The container devices' files go to (IoT Hub's file upload container), made when the hub starts; default
+         * {@value FileUploads#DEFAULT_CONTAINER}.
+         *
+         * @throws IllegalArgumentException when it is not an Azure container name
+         */
         public Builder fileUploadContainer(String container) {
-            this.fileUploadContainer = Objects.requireNonNull(container);
+            try {
+                BlobRequest.requireContainerName(Objects.requireNonNull(container));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("The file upload container " + container + " is not a container"
+                        + " name: 3 to 63 lower-case letters, digits and single hyphens.", e);
+            }
+            this.fileUploadContainer = container;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.cli;
 import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import java.time.Duration;
@@ -108,6 +109,10 @@ final class StartCommand implements Callable<Integer> {
             description = "Direct method calls in flight on one device; more get HTTP 429 (default: ${DEFAULT-VALUE}).")
     int maxMethodCallsPerDevice;
 
+    @Option(names = "--file-upload-container", paramLabel = "NAME", defaultValue = FileUploads.DEFAULT_CONTAINER,
+            description = "The container devices' file uploads go to, made at start (default: ${DEFAULT-VALUE}).")
+    String fileUploadContainer;
+
     @Override
     public Integer call() throws InterruptedException {
         if (retainedMessages < 0 || retentionHours < 0) {
@@ -133,7 +138,7 @@ final class StartCommand implements Callable<Integer> {
             builder.hostName(hostName);
         }
         try {
-            builder.partitions(partitions).consumerGroups(consumerGroups);
+            builder.partitions(partitions).consumerGroups(consumerGroups).fileUploadContainer(fileUploadContainer);
             if (hubName != null) {
                 builder.hubName(hubName);
             }
