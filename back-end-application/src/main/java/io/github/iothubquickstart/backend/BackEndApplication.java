@@ -39,7 +39,7 @@ public final class BackEndApplication {
                 TelemetrySource.ENVIRONMENT_VARIABLE, environment, text -> TelemetrySource.parse(text, environment),
                 new LocalHubEventHubs(environment, localHubAddress));
         BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller,
-                telemetryResolver, new SdkTelemetryReader(), out, err);
+                telemetryResolver, new SdkTelemetryReader(), new SdkUploadWatcher(tokens), out, err);
         return BackEndCli.commandLine(command, out, err).execute(args);
     }
 }

@@ -9,6 +9,7 @@ import io.github.iothubquickstart.common.ServiceConnectionSettings;
 import io.github.iothubquickstart.common.SetTelemetryInterval;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,12 +100,17 @@ public final class BackEndCommand implements Callable<Integer> {
                     + " (Azure portal: IoT hub > Built-in endpoints).")
     boolean readTelemetry;
 
+    @Option(names = "--watch-uploads",
+            description = "Print the hub's file upload notifications as devices report uploads done, completing each,"
+                    + " until Ctrl+C (or --count N of them).")
+    boolean watchUploads;
+
     @Option(names = "--from-start",
             description = "With --read-telemetry: first the messages the hub kept (retention), then new ones.")
     boolean fromStart;
 
     @Option(names = "--count", paramLabel = "N",
-            description = "With --read-telemetry: stop after N messages.")
+            description = "With --read-telemetry: stop after N messages; with --watch-uploads: after N notifications.")
     Integer count;
 
     @Option(names = "--connection-string", paramLabel = "STRING",
@@ -125,13 +131,15 @@ public final class BackEndCommand implements Callable<Integer> {
     private final TwinCaller twinCaller;
     private final ConnectionSettingsResolver<TelemetrySource> telemetryResolver;
     private final TelemetryReader telemetryReader;
+    private final UploadWatcher uploadWatcher;
     private final PrintStream out;
     private final PrintStream err;
 
     public BackEndCommand(ConnectionSettingsResolver<ServiceConnectionSettings> resolver,
             JsonPayloadParser payloadParser, MethodCaller caller, TwinCaller twinCaller,
             ConnectionSettingsResolver<TelemetrySource> telemetryResolver, TelemetryReader telemetryReader,
-            PrintStream out, PrintStream err) {
+            UploadWatcher uploadWatcher, PrintStream out, PrintStream err) {
+        this.uploadWatcher = uploadWatcher;
         this.resolver = resolver;
         this.telemetryResolver = telemetryResolver;
         this.telemetryReader = telemetryReader;
@@ -156,8 +164,12 @@ public final class BackEndCommand implements Callable<Integer> {
         if (readTelemetry) {
             return readTelemetry(twin);
         }
+        if (watchUploads) {
+            return watchUploads(twin);
+        }
         if (fromStart || count != null) {
-            throw new ParameterException(spec.commandLine(), "--from-start and --count go with --read-telemetry");
+            throw new ParameterException(spec.commandLine(), "--from-start and --count go with --read-telemetry"
+                    + " (--count also with --watch-uploads)");
         }
         if (twin && (payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method"))) {
             throw new ParameterException(spec.commandLine(), "--desired-interval and --show-twin work on the twin"
@@ -167,20 +179,26 @@ public final class BackEndCommand implements Callable<Integer> {
             requireRange("--desired-interval", desiredInterval, SetTelemetryInterval.MIN_SECONDS,
                     SetTelemetryInterval.MAX_SECONDS);
         }
-        JsonElement payload = twin ? null : payload();
-        ServiceConnectionSettings settings;
+        if (twin) {
+            TwinRequest request = new TwinRequest(deviceId, desiredInterval, showTwin);
+            return withSettings(resolver, settings -> twinCaller.call(settings, request));
+        }
+        MethodCall call = new MethodCall(deviceId, methodName, payload(), responseTimeoutSeconds,
+                connectTimeoutSeconds);
+        return withSettings(resolver, settings -> caller.call(settings, call));
+    }
+
+    /** Runs {@code action} with the settings {@code settingsResolver} finds, or prints why there are none. */
+    private <S> int withSettings(ConnectionSettingsResolver<S> settingsResolver, Function<S, Outcome> action) {
+        S settings;
         try {
-            settings = resolver.resolve(connectionString);
+            settings = settingsResolver.resolve(connectionString);
         } catch (LocalHubNotRunningException e) {
             return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
         } catch (ConfigurationException e) {
             return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
         }
-        if (twin) {
-            return twinCaller.call(settings, new TwinRequest(deviceId, desiredInterval, showTwin)).print(out, err);
-        }
-        MethodCall call = new MethodCall(deviceId, methodName, payload, responseTimeoutSeconds, connectTimeoutSeconds);
-        return caller.call(settings, call).print(out, err);
+        return action.apply(settings).print(out, err);
     }
 
     private int readTelemetry(boolean twin) {
@@ -193,15 +211,20 @@ public final class BackEndCommand implements Callable<Integer> {
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
         }
-        TelemetrySource source;
-        try {
-            source = telemetryResolver.resolve(connectionString);
-        } catch (LocalHubNotRunningException e) {
-            return new Outcome(ExitStatus.HUB_UNREACHABLE, "error: " + e.getMessage()).print(out, err);
-        } catch (ConfigurationException e) {
-            return new Outcome(ExitStatus.BAD_INPUT, "error: " + e.getMessage()).print(out, err);
+        return withSettings(telemetryResolver, source -> telemetryReader.read(source, fromStart, count, out));
+    }
+
+    private int watchUploads(boolean twin) {
+        if (twin || fromStart || payloadChoice != null || spec.commandLine().getParseResult().hasMatchedOption("--method")
+                || spec.commandLine().getParseResult().hasMatchedOption("--device-id")) {
+            throw new ParameterException(spec.commandLine(), "--watch-uploads prints every device's file uploads and"
+                    + " calls nothing: leave out --device-id, --method, --payload, --interval, --desired-interval,"
+                    + " --show-twin and --from-start");
         }
-        return telemetryReader.read(source, fromStart, count, out).print(out, err);
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+        }
+        return withSettings(resolver, settings -> uploadWatcher.watch(settings, count, out));
     }
 
     private JsonElement payload() {

@@ -30,6 +30,7 @@ class BackEndCommandTest {
     private final AtomicReference<TwinRequest> twinRequested = new AtomicReference<>();
     private final AtomicReference<TelemetrySource> readFrom = new AtomicReference<>();
     private final AtomicReference<String> readRequest = new AtomicReference<>();
+    private final AtomicReference<Integer> watchedUploads = new AtomicReference<>();
     private Outcome answer = new Outcome(ExitStatus.OK, "Device MyJavaDevice answered status 200: {}");
 
     private int run(String... args) {
@@ -52,13 +53,18 @@ class BackEndCommandTest {
                 text -> TelemetrySource.parse(text, environment::get), () -> {
                     throw new ConfigurationException("no local hub in this test");
                 });
+        UploadWatcher watcher = (settings, count, printer) -> {
+            usedSettings.set(settings);
+            watchedUploads.set(count == null ? -1 : count);
+            return new Outcome(ExitStatus.OK, "Completed " + count + " file upload notification(s).");
+        };
         TelemetryReader reader = (source, fromStart, count, printer) -> {
             readFrom.set(source);
             readRequest.set(fromStart + "/" + count);
             return new Outcome(ExitStatus.OK, "Read " + count + " telemetry messages.");
         };
         BackEndCommand command = new BackEndCommand(resolver, new JsonPayloadParser(), caller, twinCaller,
-                telemetryResolver, reader, out, err);
+                telemetryResolver, reader, watcher, out, err);
         return BackEndCli.commandLine(command, out, err).execute(args);
     }
 
@@ -239,5 +245,25 @@ class BackEndCommandTest {
         assertThat(run("--count", "3")).isEqualTo(2);
         assertThat(run("--read-telemetry", "--count", "0", "--connection-string", EVENT_HUBS)).isEqualTo(2);
         assertThat(readFrom.get()).isNull();
+    }
+
+    @Test
+    void watchUploadsUsesTheServiceConnectionStringAndStopsAfterCountNotifications() {
+        assertThat(run("--watch-uploads", "--count", "2", "--connection-string", CONNECTION_STRING)).isZero();
+
+        assertThat(watchedUploads.get()).isEqualTo(2);
+        assertThat(usedSettings.get().connectionString().value()).isEqualTo(CONNECTION_STRING);
+        assertThat(called.get()).isNull();
+
+        assertThat(run("--watch-uploads", "--connection-string", CONNECTION_STRING)).isZero();
+        assertThat(watchedUploads.get()).as("until stopped").isEqualTo(-1);
+    }
+
+    @Test
+    void watchUploadsRefusesMethodOptions() {
+        assertThat(run("--watch-uploads", "--device-id", "x", "--connection-string", CONNECTION_STRING)).isEqualTo(2);
+        assertThat(run("--watch-uploads", "--count", "0", "--connection-string", CONNECTION_STRING)).isEqualTo(2);
+        assertThat(run("--watch-uploads", "--from-start", "--connection-string", CONNECTION_STRING)).isEqualTo(2);
+        assertThat(watchedUploads.get()).isNull();
     }
 }

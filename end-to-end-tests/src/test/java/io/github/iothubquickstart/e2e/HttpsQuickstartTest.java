@@ -1,7 +1,6 @@
 package io.github.iothubquickstart.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.iothubquickstart.backend.BackEndApplication;
 import io.github.iothubquickstart.common.Environment;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +34,7 @@ class HttpsQuickstartTest {
         Path hubData = dataDirectory.resolve("hub");
         Environment environment = Map.of("LOCAL_IOTHUB_DATA_DIR", hubData.toString())::get;
         try (LocalHub hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(hubData).build().start()) {
-            requirePort443(hub);
+            Port443.require(hub, ADDRESS);
             ConsoleCapture device = new ConsoleCapture();
             try (DeviceApplication app = new DeviceApplication(environment, device.out(), device.err(), new Random(6),
                     ADDRESS)) {
@@ -61,18 +59,5 @@ class HttpsQuickstartTest {
                 assertThat(device.stderr()).as("no warning: methods and twin are not tried over HTTPS").isEmpty();
             }
         }
-    }
-
-    private static void requirePort443(LocalHub hub) {
-        if (hub.webSocketPort() == 443) {
-            return;
-        }
-        String reason = "the local hub could not listen on " + ADDRESS + ":443, the Azure device SDK's only HTTPS"
-                + " port (its warning above says why): run as root, or"
-                + " 'sudo sysctl net.ipv4.ip_unprivileged_port_start=443'";
-        if (Boolean.getBoolean("localhub.requireWebSockets")) {
-            fail(reason + " (localhub.requireWebSockets=true)");
-        }
-        Assumptions.abort(reason);
     }
 }

@@ -9,6 +9,7 @@ import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.blobs.BlobAccess;
+import io.github.iothubquickstart.localhub.blobs.BlobRequest;
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
 import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
 import io.github.iothubquickstart.localhub.blobs.StorageAccount;
@@ -46,6 +47,7 @@ import io.github.iothubquickstart.localhub.registry.ModuleService;
 import io.github.iothubquickstart.localhub.rest.BulkRegistryRoute;
 import io.github.iothubquickstart.localhub.rest.CaCertificateRoutes;
 import io.github.iothubquickstart.localhub.rest.FaultRoutes;
+import io.github.iothubquickstart.localhub.rest.FileUploadRoutes;
 import io.github.iothubquickstart.localhub.rest.CloudToDeviceRoutes;
 import io.github.iothubquickstart.localhub.rest.HttpErrorResponder;
 import io.github.iothubquickstart.localhub.rest.MethodsRoute;
@@ -83,6 +85,7 @@ import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.faults.FaultInjector;
+import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
@@ -172,6 +175,7 @@ public final class LocalHub implements AutoCloseable {
     private final TrustedCertificateAuthorities requestedCertificateAuthorities;
     /** Null: the built-in blob endpoint. */
     private final StorageConnectionString storageAccount;
+    private final String fileUploadContainer;
 
     private Vertx vertx;
     private HubIdentity identity;
@@ -200,6 +204,7 @@ public final class LocalHub implements AutoCloseable {
     private ProvisioningService provisioning;
     private DeviceRegistrations deviceRegistrations;
     private SharedAccessPolicy provisioningServicePolicy;
+    private FileUploadWiring fileUpload;
     private BuiltInBlobStorage builtInBlobs;
     private BlobStorage blobStorage;
 
@@ -226,6 +231,7 @@ public final class LocalHub implements AutoCloseable {
         this.requestedCertificateAuthorities = builder.trustedCertificateAuthorities;
         this.requestedBlobStorage = builder.blobStorage;
         this.storageAccount = builder.storageAccount;
+        this.fileUploadContainer = builder.fileUploadContainer;
     }
 
     private void warnOfEarlierTelemetryJournal() {
@@ -347,6 +353,11 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices(), limits.maxAmqpSessionsPerConnection(), limits.maxAmqpLinksPerConnection(),
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
+        BlobRoutes blobRoutes = builtInBlobStorage();
+        fileUpload = FileUploadWiring.open(dataDirectory, blobStorage, fileUploadContainer, clock);
+        amqpHandler = amqpHandler.withFileUploadNotifications(fileUpload.notifications());
+        FileUploadRoutes fileUploadRoutes = new FileUploadRoutes(deviceAuthenticator, devices, fileUpload.uploads(),
+                clock);
         amqpServer = requestedAmqpPort == 0 ? null : new AmqpDeviceServer(vertx, eventLoops, bindAddress,
                 requestedAmqpPort, certificate, key, amqpHandler);
         eventHubsServer = requestedEventHubsPort == 0 || !isLoopback(bindAddress) ? null
@@ -382,7 +393,8 @@ public final class LocalHub implements AutoCloseable {
                 twins, new ExportImportDeviceJson(), clock);
         ImportExportJobRoutes importExportRoutes = new ImportExportJobRoutes(serviceAuthenticator, importExportJobs);
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn,
+                        fileUploadRoutes::mountOn, serviceApi::mountOn,
                         importExportRoutes::mountOn,
                         new DigitalTwinRoutes(serviceAuthenticator, new DigitalTwins(twins),
                                 new DigitalTwinCommands(methods))::mountOn,
@@ -472,6 +484,10 @@ public final class LocalHub implements AutoCloseable {
             telemetry.close();
             telemetry = null;
             closeCloudToDevice();
+            if (fileUpload != null) {
+                fileUpload.close();
+                fileUpload = null;
+            }
             persistentSessions.close();
             closeImportExport();
             closeIdentity();
@@ -890,6 +906,7 @@ public final class LocalHub implements AutoCloseable {
         private TrustedCertificateAuthorities trustedCertificateAuthorities;
         private BlobStorage blobStorage;
         private StorageConnectionString storageAccount;
+        private String fileUploadContainer = FileUploads.DEFAULT_CONTAINER;
 
         private Builder() {
         }
@@ -909,6 +926,23 @@ public final class LocalHub implements AutoCloseable {
          */
         public Builder storageConnectionString(String connectionString) {
             this.storageAccount = StorageConnectionString.parse(connectionString);
+            return this;
+        }
+
+        /**
+         * The container devices' files go to (IoT Hub's file upload container), made when the hub starts; default
+         * {@value FileUploads#DEFAULT_CONTAINER}.
+         *
+         * @throws IllegalArgumentException when it is not an Azure container name
+         */
+        public Builder fileUploadContainer(String container) {
+            try {
+                BlobRequest.requireContainerName(Objects.requireNonNull(container));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("The file upload container " + container + " is not a container"
+                        + " name: 3 to 63 lower-case letters, digits and single hyphens.", e);
+            }
+            this.fileUploadContainer = container;
             return this;
         }
 

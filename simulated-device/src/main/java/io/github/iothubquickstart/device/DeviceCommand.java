@@ -6,6 +6,7 @@ import io.github.iothubquickstart.common.ConnectionSettingsResolver;
 import io.github.iothubquickstart.common.DeviceConnectionSettings;
 import io.github.iothubquickstart.common.SetTelemetryInterval;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -104,6 +105,11 @@ public final class DeviceCommand implements Callable<Integer> {
                     + "dtmi:com:example:Thermostat;1); the hub shows it as the twin's modelId.")
     String modelId;
 
+    @Option(names = "--upload", paramLabel = "FILE",
+            description = "Upload FILE to the hub's storage (IoT Hub file upload) instead of sending telemetry, "
+                    + "print the blob's URI and stop.")
+    Path upload;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -142,6 +148,10 @@ public final class DeviceCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--model-id needs MQTT, MQTT_WS, AMQPS or AMQPS_WS: a "
                     + "device announces no model over " + protocol);
         }
+        if (upload != null && !Files.isRegularFile(upload)) {
+            throw new ParameterException(spec.commandLine(), "--upload needs a file to read: " + upload
+                    + " is none");
+        }
         if ((x509Certificate == null) != (x509Key == null)) {
             throw new ParameterException(spec.commandLine(), x509Certificate == null
                     ? "--x509-key needs --x509-cert (the certificate it belongs to)"
@@ -177,7 +187,7 @@ public final class DeviceCommand implements Callable<Integer> {
             return EXIT_FAILURE;
         }
         return launcher.launch(new DeviceConfig(settings, protocol, Duration.ofSeconds(intervalSeconds),
-                count == null ? 0 : count, modelId));
+                count == null ? 0 : count, modelId, upload));
     }
 
     /** An {@code x509=true} connection string and the certificate options come together, or not at all. */

@@ -62,6 +62,10 @@ final class DeviceRunner implements DeviceLauncher {
                     + "... (press ENTER or Ctrl+C to stop)");
             connecting = true;
             deviceClient.open(true);
+            if (config.upload() != null) {
+                connecting = false;
+                return upload(deviceClient, config);
+            }
             if (config.protocol().offersMethodsAndTwin()) {
                 deviceClient.subscribeToMethods(new SdkMethodCallback(new MethodDispatcher(telemetrySchedule), out),
                         null);
@@ -92,6 +96,17 @@ final class DeviceRunner implements DeviceLauncher {
         } finally {
             twinTimer.shutdownNow(); // no resend into a closing client
             deviceClient.close();
+        }
+    }
+
+    private int upload(DeviceClient deviceClient, DeviceConfig config) {
+        try {
+            new FileUploader(out).upload(deviceClient, config.upload(), config.connection().sslContext());
+            return DeviceCommand.EXIT_OK;
+        } catch (IotHubClientException | java.net.URISyntaxException | java.io.IOException | RuntimeException e) {
+            err.println("error: the upload of " + config.upload() + " failed (" + describe(e) + "): check that the"
+                    + " hub has file upload (a storage account) and that its storage is reachable");
+            return DeviceCommand.EXIT_FAILURE;
         }
     }
 

@@ -2,10 +2,13 @@ package io.github.iothubquickstart.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DeviceCommandTest {
 
@@ -49,8 +52,23 @@ class DeviceCommandTest {
         assertThat(config.interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.protocol()).isEqualTo(Protocol.MQTT);
         assertThat(config.maxMessages()).isZero();
+        assertThat(config.upload()).isNull();
         assertThat(config.connection().connectionString().deviceId()).isEqualTo("MyJavaDevice");
         assertThat(config.connection().sslContext()).isEmpty();
+    }
+
+    @Test
+    void uploadNamesAFileTheDeviceUploadsInsteadOfSendingTelemetry(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("report.txt"), "hello");
+
+        assertThat(run("--connection-string", CONNECTION_STRING, "--upload", file.toString())).isZero();
+        assertThat(launched.get().upload()).isEqualTo(file);
+
+        launched.set(null);
+        assertThat(run("--connection-string", CONNECTION_STRING, "--upload", directory.resolve("none").toString()))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--upload needs a file to read");
+        assertThat(launched).hasNullValue();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.iothubquickstart.localhub.digitaltwins.ModelAnnouncements;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.faults.FaultInjector;
+import io.github.iothubquickstart.localhub.fileupload.FileUploadNotifications;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.twin.TwinService;
@@ -63,7 +64,7 @@ public final class AmqpConnectionHandler {
                                  String containerId, String hubName, Duration authenticationTimeout) {
         this(vertx, clock, authenticator, serviceAuthenticator, devices, telemetry, faults, methods, twins, models,
                 cloudToDevice,
-                List.of(new CloudToDeviceNode(cloudToDevice), new FeedbackNode(feedback)),
+                List.of(new CloudToDeviceNode(cloudToDevice), ServiceBoundNode.feedback(feedback)),
                 maxConnectedDevices, maxSessionsPerConnection, maxLinksPerConnection, containerId, hubName,
                 authenticationTimeout);
     }
@@ -141,6 +142,13 @@ public final class AmqpConnectionHandler {
      */
     public AmqpConnectionHandler withProvisioning(DeviceRegistrations deviceRegistrations) {
         return new AmqpConnectionHandler(this, security, serviceNodes, deviceRegistrations);
+    }
+
+    /** This handler, also serving file upload notifications to back-ends ({@code FileUploadNotificationProcessorClient}). */
+    public AmqpConnectionHandler withFileUploadNotifications(FileUploadNotifications notifications) {
+        List<ServiceNode> nodes = new ArrayList<>(serviceNodes);
+        nodes.add(ServiceBoundNode.fileNotifications(notifications));
+        return new AmqpConnectionHandler(this, security, nodes);
     }
 
     /** This handler, also serving the Event Hubs-compatible endpoint's nodes ($management and the partitions). */

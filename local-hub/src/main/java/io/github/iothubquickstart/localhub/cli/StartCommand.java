@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.cli;
 import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
+import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryRetention;
 import java.time.Duration;
@@ -114,6 +115,10 @@ final class StartCommand implements Callable<Integer> {
                     + " built-in blob endpoint ('connection-string --storage').")
     String storageConnectionString;
 
+    @Option(names = "--file-upload-container", paramLabel = "NAME", defaultValue = FileUploads.DEFAULT_CONTAINER,
+            description = "The container devices' file uploads go to, made at start (default: ${DEFAULT-VALUE}).")
+    String fileUploadContainer;
+
     @Override
     public Integer call() throws InterruptedException {
         if (retainedMessages < 0 || retentionHours < 0) {
@@ -139,7 +144,7 @@ final class StartCommand implements Callable<Integer> {
             builder.hostName(hostName);
         }
         try {
-            builder.partitions(partitions).consumerGroups(consumerGroups);
+            builder.partitions(partitions).consumerGroups(consumerGroups).fileUploadContainer(fileUploadContainer);
             if (hubName != null) {
                 builder.hubName(hubName);
             }

@@ -38,7 +38,7 @@ public interface CloudToDeviceStore extends AutoCloseable {
     List<QueuedMessage> purge(IdentityId identity, Function<QueuedMessage, Optional<FeedbackRecord>> feedback);
 
     /** Up to {@code limit} feedback records, oldest first. */
-    List<StoredFeedback> oldestFeedback(int limit);
+    List<StoredRecord<FeedbackRecord>> oldestFeedback(int limit);
 
     /** Forgets the feedback records (taken by a back-end, or dropped). */
     void removeFeedback(List<Long> ids);

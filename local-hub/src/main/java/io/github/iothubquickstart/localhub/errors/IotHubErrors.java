@@ -31,6 +31,11 @@ public final class IotHubErrors {
         return new IotHubError(401, 401002, message);
     }
 
+    /** A device asked for an eleventh file upload SAS URI while ten of its uploads are not yet reported done. */
+    public static IotHubError deviceMaximumActiveFileUploads(String message) {
+        return new IotHubError(403, 403006, message);
+    }
+
     public static IotHubError deviceNotFound(String deviceId) {
         return new IotHubError(404, 404001, "Device " + deviceId + " is not registered in this hub.");
     }
@@ -127,6 +132,7 @@ public final class IotHubErrors {
             case 400012 -> "DeserializationError";
             case 401002 -> "IotHubUnauthorizedAccess";
             case 403003 -> "JobQuotaExceeded";
+            case 403006 -> "DeviceMaximumActiveFileUploadLimitExceeded";
             case 404001 -> "DeviceNotFound";
             case 404002 -> "JobNotFound";
             case 404010 -> "ModuleNotFound";

@@ -1,14 +1,11 @@
 package io.github.iothubquickstart.localhub.rest;
 
 import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
-import io.github.iothubquickstart.localhub.auth.InvalidSasTokenException;
-import io.github.iothubquickstart.localhub.auth.SasToken;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryFeed;
-import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
@@ -38,12 +35,10 @@ public final class DeviceHttpsApi {
     private static final String TELEMETRY = DEVICE + "(/modules/(?<moduleId>[^/]+))?/messages/events";
     private static final String DEVICE_BOUND = DEVICE + "/messages/(?i:devicebound)";
 
-    private final DeviceAuthenticator authenticator;
-    private final ConnectedDevices devices;
+    private final HttpsDeviceAuthentication authentication;
     private final TelemetryFeed telemetry;
     private final HttpsCloudToDevice cloudToDevice;
     private final int maxRequestsInFlight;
-    private final Clock clock;
     private final AtomicInteger requestsInFlight = new AtomicInteger();
 
     /**
@@ -52,9 +47,7 @@ public final class DeviceHttpsApi {
      */
     public DeviceHttpsApi(DeviceAuthenticator authenticator, ConnectedDevices devices, TelemetryFeed telemetry,
                           CloudToDeviceQueues queues, int maxRequestsInFlight, Clock clock) {
-        this.clock = clock;
-        this.authenticator = authenticator;
-        this.devices = devices;
+        this.authentication = new HttpsDeviceAuthentication(authenticator, devices, clock);
         this.telemetry = telemetry;
         this.cloudToDevice = new HttpsCloudToDevice(queues);
         this.maxRequestsInFlight = maxRequestsInFlight;
@@ -154,50 +147,10 @@ public final class DeviceHttpsApi {
 
     /** A device (never a module: the HTTPS devicebound routes are devices' only) authenticated for the path. */
     private IdentityId authenticated(RoutingContext context) {
-        return authenticate(context).identity().orElseThrow();
+        return authentication.device(context);
     }
 
     private DeviceAuthenticator.Outcome authenticate(RoutingContext context) {
-        String deviceId = context.pathParam("deviceId");
-        String moduleId = context.pathParam("moduleId");
-        IdentityId identity = moduleId == null ? IdentityId.device(deviceId) : IdentityId.module(deviceId, moduleId);
-        String header = context.request().getHeader("Authorization");
-        if (header == null) {
-            return authenticateCertificate(context, identity);
-        }
-        DeviceAuthenticator.Outcome outcome;
-        try {
-            outcome = authenticator.authenticateToken(identity, SasToken.parse(header));
-        } catch (InvalidSasTokenException e) {
-            throw IotHubErrors.unauthorized("The Authorization header is not a valid SAS token: " + e.getMessage());
-        }
-        if (!outcome.accepted()) {
-            LOG.info("Refused an HTTPS request of {} from {}: {}", identity, context.request().remoteAddress(),
-                    outcome.reason());
-            throw IotHubErrors.unauthorized("The SAS token does not grant " + identity + " (unregistered or disabled,"
-                    + " another identity's token, a wrong signature or an expired token).");
-        }
-        devices.activeWithoutConnection(identity);
-        return outcome;
-    }
-
-    /** No Authorization header: the connection's TLS client certificate, if it presented one, for the path's identity. */
-    private DeviceAuthenticator.Outcome authenticateCertificate(RoutingContext context, IdentityId identity) {
-        PeerCertificates peer = PeerCertificates.of(context.request()::sslSession);
-        if (peer.isEmpty()) {
-            throw IotHubErrors.unauthorized("The Authorization header with the device's SAS token is missing, and the"
-                    + " connection presented no client certificate.");
-        }
-        DeviceAuthenticator.Outcome outcome =
-                authenticator.certificates().authenticate(identity, peer.chain(), clock.instant());
-        if (!outcome.accepted()) {
-            LOG.info("Refused an HTTPS request of {} from {}: {}", identity, context.request().remoteAddress(),
-                    outcome.reason());
-            throw IotHubErrors.unauthorized("The client certificate does not authenticate " + identity
-                    + " (unregistered or disabled, not an X.509 identity, an unknown thumbprint, an untrusted chain,"
-                    + " an expired certificate or another identity's).");
-        }
-        devices.activeWithoutConnection(identity);
-        return outcome;
+        return authentication.authenticate(context);
     }
 }

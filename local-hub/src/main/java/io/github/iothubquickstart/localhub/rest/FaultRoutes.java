@@ -54,29 +54,18 @@ public final class FaultRoutes {
     }
 
     private static FaultRequest request(JsonObject body) {
-        String typeName = string(body, "type");
+        String typeName = JsonBodies.optionalString(body, "type");
         FaultType type = typeName == null ? null : FaultType.named(typeName).orElse(null);
         if (type == null) {
             throw IotHubErrors.argumentInvalid("type must be one of IoT Hub's fault types (KillTcp, KillAmqpConnection,"
                     + " ..., InvokeAuthError), not " + typeName + ".");
         }
         try {
-            return new FaultRequest(type, string(body, "reason"), seconds(body, "delayInSeconds"),
-                    seconds(body, "durationInSeconds"));
+            return new FaultRequest(type, JsonBodies.optionalString(body, "reason"),
+                    seconds(body, "delayInSeconds"), seconds(body, "durationInSeconds"));
         } catch (IllegalArgumentException e) {
             throw IotHubErrors.argumentInvalid(e.getMessage());
         }
-    }
-
-    private static String string(JsonObject body, String name) {
-        JsonElement value = body.get(name);
-        if (value == null || value.isJsonNull()) {
-            return null;
-        }
-        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-            throw IotHubErrors.argumentInvalid(name + " must be a string.");
-        }
-        return value.getAsString();
     }
 
     private static Duration seconds(JsonObject body, String name) {

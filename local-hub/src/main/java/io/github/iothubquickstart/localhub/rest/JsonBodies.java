@@ -27,4 +27,16 @@ final class JsonBodies {
         }
         return json.getAsJsonObject();
     }
+
+    /** A string member, or null when absent or null; IoT Hub's 400004 when it is something else. */
+    static String optionalString(JsonObject body, String name) {
+        JsonElement value = body.get(name);
+        if (value == null || value.isJsonNull()) {
+            return null;
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw IotHubErrors.argumentInvalid(name + " must be a string.");
+        }
+        return value.getAsString();
+    }
 }

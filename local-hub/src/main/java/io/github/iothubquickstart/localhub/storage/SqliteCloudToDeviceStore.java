@@ -9,7 +9,7 @@ import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackStatus;
 import io.github.iothubquickstart.localhub.cloudtodevice.OutgoingMessage;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueueDepth;
 import io.github.iothubquickstart.localhub.cloudtodevice.QueuedMessage;
-import io.github.iothubquickstart.localhub.cloudtodevice.StoredFeedback;
+import io.github.iothubquickstart.localhub.cloudtodevice.StoredRecord;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -41,9 +41,11 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
             + " delivery_count, properties, body, module_id";
 
     private final LockedConnection database;
+    private final ServiceBoundRows feedbackRows;
 
     private SqliteCloudToDeviceStore(LockedConnection database) {
         this.database = database;
+        this.feedbackRows = new ServiceBoundRows(database, "feedback", "enqueued_millis", "feedback");
     }
 
     public static SqliteCloudToDeviceStore open(Path file) {
@@ -216,15 +218,15 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     }
 
     @Override
-    public List<StoredFeedback> oldestFeedback(int limit) {
+    public List<StoredRecord<FeedbackRecord>> oldestFeedback(int limit) {
         return database.withLock("read feedback", () -> {
-            List<StoredFeedback> records = new ArrayList<>();
+            List<StoredRecord<FeedbackRecord>> records = new ArrayList<>();
             try (PreparedStatement select = database.connection().prepareStatement("SELECT id, original_message_id,"
                     + " device_id, device_generation_id, enqueued_millis, status FROM feedback ORDER BY id LIMIT ?")) {
                 select.setInt(1, limit);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        records.add(new StoredFeedback(rows.getLong(1), new FeedbackRecord(rows.getString(2),
+                        records.add(new StoredRecord<>(rows.getLong(1), new FeedbackRecord(rows.getString(2),
                                 rows.getString(3), rows.getString(4), Instant.ofEpochMilli(rows.getLong(5)),
                                 FeedbackStatus.valueOf(rows.getString(6)))));
                     }
@@ -236,16 +238,7 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
 
     @Override
     public void removeFeedback(List<Long> ids) {
-        database.inTransaction("remove feedback", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement("DELETE FROM feedback WHERE id = ?")) {
-                for (long id : ids) {
-                    delete.setLong(1, id);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            return null;
-        });
+        feedbackRows.remove(ids);
     }
 
     @Override
@@ -267,24 +260,12 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
 
     @Override
     public int expireFeedback(long madeAtOrBeforeMillis) {
-        return database.withLock("expire feedback", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement(
-                    "DELETE FROM feedback WHERE enqueued_millis <= ?")) {
-                delete.setLong(1, madeAtOrBeforeMillis);
-                return delete.executeUpdate();
-            }
-        });
+        return feedbackRows.expire(madeAtOrBeforeMillis);
     }
 
     @Override
     public int trimFeedback(int max) {
-        return database.withLock("bound the feedback", () -> {
-            try (PreparedStatement delete = database.connection().prepareStatement("DELETE FROM feedback WHERE id <="
-                    + " (SELECT id FROM feedback ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
-                delete.setInt(1, max);
-                return delete.executeUpdate();
-            }
-        });
+        return feedbackRows.trim(max);
     }
 
     @Override

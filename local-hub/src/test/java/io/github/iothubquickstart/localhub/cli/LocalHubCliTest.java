@@ -113,6 +113,12 @@ class LocalHubCliTest {
     }
 
     @Test
+    void startRefusesAFileUploadContainerAzureWouldRefuse() {
+        assertThat(run("start", "--file-upload-container", "Uploads_2")).isEqualTo(2);
+        assertThat(err.toString()).contains("The file upload container Uploads_2 is not a container name");
+    }
+
+    @Test
     void startHelpSaysHowManyEventLoopsTheHubUsesByDefault() {
         assertThat(run("start", "--help")).isZero();
         int defaultLoops = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);

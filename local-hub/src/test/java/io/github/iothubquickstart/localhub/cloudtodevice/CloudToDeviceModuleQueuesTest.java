@@ -45,7 +45,7 @@ class CloudToDeviceModuleQueuesTest {
         store = SqliteCloudToDeviceStore.open(directory.resolve("cloud-to-device.db"));
         feedback = new FeedbackQueue(store, thread, clock, FeedbackQueue.DEFAULT_TIME_TO_LIVE);
         queues = new CloudToDeviceQueues(store, registry, feedback, thread, clock).start();
-        feedback.receiverReady(new FeedbackReceiver() {
+        feedback.receiverReady(new ServiceBoundReceiver<FeedbackRecord>() {
             @Override
             public void deliver(long batchId, List<FeedbackRecord> batch) {
                 feedbackRecords.addAll(batch);

@@ -382,7 +382,7 @@ class CloudToDeviceQueuesTest {
 
 
     /** Accepts each batch at once, or holds it for the test to settle when {@code holdBatches}. */
-    private final class FakeFeedbackReceiver implements FeedbackReceiver {
+    private final class FakeFeedbackReceiver implements ServiceBoundReceiver<FeedbackRecord> {
         final LinkedBlockingQueue<FeedbackRecord> records = new LinkedBlockingQueue<>();
         volatile long lastBatchId = -1;
         volatile boolean holdBatches;

@@ -126,6 +126,38 @@ class NodeSdkEndToEndTest {
                 .as("cloudToDeviceMessageCount once the device completed its message").isZero();
     }
 
+    @Test
+    void aNodeDeviceUploadsAFileAndTheBackEndIsNotified() throws Exception {
+        String deviceId = hub.registerDevice("node-uploader");
+        java.util.concurrent.LinkedBlockingQueue<com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotification>
+                notifications = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClient processor =
+                new com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClient(
+                        hub.hub.hostName(), new com.azure.core.credential.AzureSasCredential(hub.sasToken("service")),
+                        com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol.AMQPS,
+                        notification -> {
+                            notifications.add(notification);
+                            return com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType.COMPLETE;
+                        }, com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClientOptions
+                        .builder().sslContext(hub.trustHubCa).build());
+        processor.start();
+        try {
+            NodeSdk.Result result = node.run(hub.hub.caCertificateFile(), "file-upload.js",
+                    hub.hub.deviceConnectionString(deviceId), SCRIPT_TIMEOUT, "logs/today.txt", "from node");
+
+            assertThat(result.exitCode()).as("%s", result).isZero();
+            assertThat(result.output()).contains("uploaded logs/today.txt")
+                    .contains("sas for node-uploader/not-uploaded.txt in fileupload").contains("reported failure");
+            var notification = notifications.poll(15, TimeUnit.SECONDS);
+            assertThat(notification).isNotNull();
+            assertThat(notification.getBlobName()).isEqualTo("node-uploader/logs/today.txt");
+            assertThat(notification.getBlobSizeInBytes()).isEqualTo("from node".length());
+            assertThat(notifications.poll(1, TimeUnit.SECONDS)).as("none for the upload reported failed").isNull();
+        } finally {
+            processor.stop();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Amqp", "AmqpWs", "Mqtt"})
     void aNodeDeviceReportsOnItsTwinGetsDesiredPropertiesAndAnswersADirectMethod(String transport) throws Exception {
