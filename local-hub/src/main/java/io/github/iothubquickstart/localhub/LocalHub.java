@@ -354,6 +354,9 @@ public final class LocalHub implements AutoCloseable {
                 hostName, hubName, limits.connectPacketTimeout()).withEventHubs(eventHubs)
                 .withProvisioning(deviceRegistrations);
         BlobRoutes blobRoutes = builtInBlobStorage();
+        if (requestedBlobStorage != null) {
+            blobStorage = requestedBlobStorage;
+        }
         fileUpload = FileUploadWiring.open(dataDirectory, blobStorage, fileUploadContainer, clock);
         amqpHandler = amqpHandler.withFileUploadNotifications(fileUpload.notifications());
         FileUploadRoutes fileUploadRoutes = new FileUploadRoutes(deviceAuthenticator, devices, fileUpload.uploads(),
@@ -385,10 +388,6 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
-        BlobRoutes blobRoutes = builtInBlobStorage();
-        if (requestedBlobStorage != null) {
-            blobStorage = requestedBlobStorage;
-        }
         importExportJobs = new ImportExportJobs(importExportJobStore, blobStorage, registryService, moduleService,
                 twins, new ExportImportDeviceJson(), clock);
         ImportExportJobRoutes importExportRoutes = new ImportExportJobRoutes(serviceAuthenticator, importExportJobs);
