@@ -272,7 +272,8 @@ class DeviceQueriesTest {
 
     @Test
     void anUnsupportedQueryIsIotHubsArgumentInvalid() {
-        assertRefused(() -> run("SELECT * FROM devices.jobs"), "Not supported by the local hub: FROM devices.jobs");
+        assertRefused(() -> run("SELECT * FROM devices.configurations"),
+                "Not supported by the local hub: FROM devices.configurations");
     }
 
     @Test
