@@ -87,10 +87,12 @@ public final class ScheduledJobs implements AutoCloseable {
             throw JobErrors.tooManyActiveJobs(MAX_ACTIVE_JOBS);
         }
         Instant now = clock.instant();
-        JobRequest stored = request.maxExecutionTime().isZero()
-                ? new JobRequest(request.jobId(), request.type(), request.queryCondition(), request.startTime(),
-                        DEFAULT_MAX_EXECUTION_TIME, request.method(), request.twinPatch())
-                : request;
+        // A start time in the past is now: the job runs at once, for its whole maxExecutionTimeInSeconds.
+        Instant startTime = request.startTime().isBefore(now) ? now : request.startTime();
+        Duration maxExecutionTime = request.maxExecutionTime().isZero() ? DEFAULT_MAX_EXECUTION_TIME
+                : request.maxExecutionTime();
+        JobRequest stored = new JobRequest(request.jobId(), request.type(), request.queryCondition(), startTime,
+                maxExecutionTime, request.method(), request.twinPatch());
         JobStatus status = stored.startTime().isAfter(now) ? JobStatus.scheduled : JobStatus.queued;
         ScheduledJob job = new ScheduledJob(stored, status, now, null, null);
         if (!store.insert(job)) {
