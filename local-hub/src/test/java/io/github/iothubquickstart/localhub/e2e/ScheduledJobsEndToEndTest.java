@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsException;
 import com.microsoft.azure.sdk.iot.service.jobs.DirectMethodsJobOptions;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJob;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobStatus;
@@ -159,6 +160,65 @@ class ScheduledJobsEndToEndTest {
         assertThat(jobs.get("cancel-job").getJobStatus()).isEqualTo(ScheduledJobStatus.cancelled);
         assertThat(jobs.get("cancel-job").getJobStatistics().getDeviceCount()).isZero();
         assertThat(echoCalls.get()).isEqualTo(callsBefore);
+    }
+
+    @Test
+    void aRunningJobWorksOnTenDevicesAtATimeAndCancelStopsTheOnesNotStarted() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            hub.registerDevice(String.format("offline-%02d", i));
+        }
+        // Offline devices: each call waits up to 30 s for its device to connect.
+        jobs.scheduleDirectMethod("busy-job", "deviceId IN ["
+                        + String.join(", ", java.util.stream.IntStream.range(0, 12)
+                                .mapToObj(i -> String.format("'offline-%02d'", i)).toList()) + "]",
+                "echo", new Date(), DirectMethodsJobOptions.builder().payload("x").methodConnectTimeoutSeconds(30)
+                        .methodResponseTimeoutSeconds(5).maxExecutionTimeSeconds(120).build());
+        TestHub.awaitThat(() -> statistics("busy-job").getRunningCount() == 10, Duration.ofSeconds(10),
+                "ten devices are under way");
+        assertThat(statistics("busy-job").getPendingCount()).isEqualTo(2);
+
+        ScheduledJob cancelled = jobs.cancel("busy-job");
+
+        assertThat(cancelled.getJobStatus()).isEqualTo(ScheduledJobStatus.cancelled);
+        Map<String, ScheduledJob> records = deviceJobs("SELECT * FROM devices.jobs WHERE jobId = 'busy-job'"
+                + " AND status = 'cancelled'");
+        assertThat(records).containsOnlyKeys("offline-10", "offline-11");
+        assertThat(jobs.get("busy-job").getJobStatistics().getRunningCount()).isEqualTo(10);
+    }
+
+    @Test
+    void moreThanTenActiveJobsAreThrottledUntilOneEnds() throws Exception {
+        hub.registerDevice("limit-device");
+        Date inAnHour = new Date(System.currentTimeMillis() + 3_600_000);
+        List<String> created = new ArrayList<>();
+        IotHubTooManyRequestsException refused = null;
+        for (int i = 0; i <= 10 && refused == null; i++) {
+            try {
+                jobs.scheduleDirectMethod("limit-" + i, "deviceId = 'limit-device'", "echo", inAnHour,
+                        DirectMethodsJobOptions.builder().build());
+                created.add("limit-" + i);
+            } catch (IotHubTooManyRequestsException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).as("the 11th active job is refused").isNotNull();
+        assertThat(refused.getMessage()).contains("at most 10");
+
+        jobs.cancel(created.get(0));
+        jobs.scheduleDirectMethod("limit-after", "deviceId = 'limit-device'", "echo", inAnHour,
+                DirectMethodsJobOptions.builder().build());
+        created.add("limit-after");
+        for (String jobId : created) {
+            jobs.cancel(jobId);
+        }
+    }
+
+    private static com.microsoft.azure.sdk.iot.service.jobs.JobStatistics statistics(String jobId) {
+        try {
+            return jobs.get(jobId).getJobStatistics();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
