@@ -83,6 +83,7 @@ public final class DeviceQueries {
             throw new InvalidQueryException("it is empty; name the devices, like deviceId IN ['a', 'b'] or"
                     + " tags.building = '43'.");
         }
+        // The parser refuses GROUP BY after SELECT *, so the rows are whole twins, each with its deviceId.
         return QueryParser.parse("SELECT * FROM devices WHERE " + condition);
     }
 

@@ -311,6 +311,7 @@ class DeviceQueriesTest {
         assertThat(queries.deviceIdsWhere("DeviceId IN ['cond-b']", TwinJson::forService)).containsExactly("cond-b");
         assertRefused(() -> DeviceQueries.requireValidCondition("deviceId = "), "queryCondition is not valid");
         assertRefused(() -> DeviceQueries.requireValidCondition(""), "queryCondition is not valid");
+        assertRefused(() -> DeviceQueries.requireValidCondition("deviceId = 'a' GROUP BY tags.x"), "GROUP BY");
     }
 
     @Test
