@@ -23,6 +23,10 @@ import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,6 +290,48 @@ class ScheduledJobsEndToEndTest {
         assertThatThrownBy(() -> jobs.get("no-such-job")).isInstanceOf(IotHubNotFoundException.class);
         assertThatThrownBy(() -> jobs.cancel("no-such-job")).isInstanceOf(IotHubNotFoundException.class);
         assertThatThrownBy(() -> jobs.get("bad-condition")).isInstanceOf(IotHubNotFoundException.class);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithIotHubsErrorsAndNothingIsStored() throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(hub.trustHubCa).build();
+        String method = "{\"methodName\": \"echo\", \"payload\": 1}";
+        String[][] refused = {
+                {"not json", "400"},
+                {"{\"type\": \"scheduleReboot\", \"queryCondition\": \"deviceId = 'a'\"}", "400"},
+                {"{\"type\": \"scheduleDeviceMethod\", \"queryCondition\": \"deviceId = 'a'\"}", "400"},
+                {"{\"type\": \"scheduleDeviceMethod\", \"cloudToDeviceMethod\": " + method + "}", "400"},
+                {"{\"type\": \"scheduleDeviceMethod\", \"queryCondition\": \"deviceId = 'a'\", \"startTime\":"
+                        + " \"yesterday\", \"cloudToDeviceMethod\": " + method + "}", "400"},
+                {"{\"type\": \"scheduleDeviceMethod\", \"queryCondition\": \"deviceId = 'a'\","
+                        + " \"maxExecutionTimeInSeconds\": -1, \"cloudToDeviceMethod\": " + method + "}", "400"},
+                {"{\"jobId\": \"other\", \"type\": \"scheduleDeviceMethod\", \"queryCondition\": \"deviceId = 'a'\","
+                        + " \"cloudToDeviceMethod\": " + method + "}", "400"},
+                {"{\"type\": \"scheduleUpdateTwin\", \"queryCondition\": \"deviceId = 'a'\", \"updateTwin\":"
+                        + " {\"properties\": {\"reported\": {\"x\": 1}}}}", "400"},
+        };
+        for (String[] request : refused) {
+            HttpResponse<String> response = put(http, "bad-request", request[0], hub.sasToken("iothubowner"),
+                    "2021-04-12");
+            assertThat(response.statusCode()).as(request[0]).isEqualTo(Integer.parseInt(request[1]));
+            assertThat(response.body()).as(request[0]).contains("errorCode");
+        }
+        String valid = "{\"type\": \"scheduleDeviceMethod\", \"queryCondition\": \"deviceId = 'a'\","
+                + " \"cloudToDeviceMethod\": " + method + "}";
+        assertThat(put(http, "bad-request", valid, hub.sasToken("registryRead"), "2021-04-12").statusCode())
+                .as("a policy without ServiceConnect").isEqualTo(401);
+        assertThat(put(http, "bad-request", valid, hub.sasToken("iothubowner"), "yesterday").statusCode())
+                .as("a malformed api-version").isEqualTo(400);
+        assertThatThrownBy(() -> jobs.get("bad-request")).isInstanceOf(IotHubNotFoundException.class);
+    }
+
+    private static HttpResponse<String> put(HttpClient http, String jobId, String body, String token,
+                                            String apiVersion) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("https://" + hub.hub.serviceHost() + "/jobs/v2/" + jobId
+                        + "?api-version=" + apiVersion))
+                .header("Authorization", token)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
