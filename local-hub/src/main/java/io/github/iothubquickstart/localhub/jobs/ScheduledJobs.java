@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.jobs;
 
+import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.methods.DirectMethodService;
 import io.github.iothubquickstart.localhub.query.DeviceQueries;
@@ -79,6 +80,9 @@ public final class ScheduledJobs implements AutoCloseable {
      *         409 for a job id in use, 429 past {@value #MAX_ACTIVE_JOBS} active jobs
      */
     public synchronized ScheduledJob create(JobRequest request) {
+        if (closed) {
+            throw new IotHubError(503, 503001, "The hub is stopping; schedule the job again once it is back.");
+        }
         DeviceQueries.requireValidCondition(request.queryCondition());
         if (store.find(request.jobId()).isPresent()) {
             throw JobErrors.alreadyExists(request.jobId());
@@ -213,7 +217,7 @@ public final class ScheduledJobs implements AutoCloseable {
     }
 
     static int errorCodeOf(Throwable failure) {
-        return failure instanceof io.github.iothubquickstart.localhub.errors.IotHubError error ? error.errorCode()
+        return failure instanceof IotHubError error ? error.errorCode()
                 : 500001;
     }
 
