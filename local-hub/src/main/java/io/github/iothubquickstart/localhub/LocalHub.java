@@ -8,6 +8,13 @@ import io.github.iothubquickstart.localhub.auth.DeviceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.SasVerifier;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
+import io.github.iothubquickstart.localhub.blobs.BlobAccess;
+import io.github.iothubquickstart.localhub.blobs.BlobStorage;
+import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
+import io.github.iothubquickstart.localhub.blobs.StorageAccount;
+import io.github.iothubquickstart.localhub.data.BlobAccountKey;
+import io.github.iothubquickstart.localhub.rest.BlobRoutes;
+import io.github.iothubquickstart.localhub.storage.DiskBlobStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
@@ -183,6 +190,8 @@ public final class LocalHub implements AutoCloseable {
     private ProvisioningService provisioning;
     private DeviceRegistrations deviceRegistrations;
     private SharedAccessPolicy provisioningServicePolicy;
+    private BuiltInBlobStorage builtInBlobs;
+    private BlobStorage blobStorage;
 
     private LocalHub(Builder builder) {
         this.dataDirectory = builder.dataDirectory != null
@@ -354,12 +363,29 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
+        BlobRoutes blobRoutes = builtInBlobStorage();
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
-                List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
                         new ScheduledJobRoutes(serviceAuthenticator, scheduledJobs, clock)::mountOn,
                         provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
+    }
+
+    /**
+     * The built-in blob endpoint ({@code /localhub/...} on the HTTPS listener) and the blob storage the features use,
+     * its files under the data directory, its account key made once per data directory.
+     */
+    private BlobRoutes builtInBlobStorage() {
+        StorageAccount account = BlobAccountKey.loadOrCreate(dataDirectory);
+        DiskBlobStore store = DiskBlobStore.open(dataDirectory);
+        builtInBlobs = new BuiltInBlobStorage(account, store, this::serviceHostAndPort,
+                work -> vertx.executeBlocking(() -> {
+                    work.run();
+                    return null;
+                }, false), clock);
+        blobStorage = builtInBlobs;
+        return new BlobRoutes(new BlobAccess(account, clock), store, clock, BuiltInBlobStorage.MAX_BLOB_BYTES);
     }
 
     /**
@@ -658,6 +684,27 @@ public final class LocalHub implements AutoCloseable {
     public String serviceConnectionString(String policyName) {
         return ConnectionStrings.service(serviceHost(), requireStarted().registry().findPolicy(policyName)
                 .orElseThrow(() -> new IllegalArgumentException("No shared access policy " + policyName + ".")));
+    }
+
+    /** The blob storage devices upload files to and import/export jobs use: the built-in endpoint by default. */
+    public BlobStorage blobStorage() {
+        requireStarted();
+        return blobStorage;
+    }
+
+    /**
+     * The connection string of the built-in blob endpoint's account, for the Azure Storage SDKs
+     * ({@code new BlobServiceClientBuilder().connectionString(...)}):
+     * {@code DefaultEndpointsProtocol=https;AccountName=localhub;AccountKey=...;BlobEndpoint=https://host:port/localhub;}.
+     */
+    public String storageConnectionString() {
+        requireStarted();
+        return BuiltInBlobStorage.connectionString(builtInBlobs.account(), serviceHostAndPort());
+    }
+
+    /** {@code host:port} of the HTTPS endpoint, the port always written (the Azure Storage SDKs' path-style URLs). */
+    private String serviceHostAndPort() {
+        return hostName + ":" + httpsPort;
     }
 
     /** {@code host:port} of the service endpoint, the form the Java service SDK takes with a SAS credential. */

@@ -2,6 +2,8 @@ package io.github.iothubquickstart.localhub.cli;
 
 import io.github.iothubquickstart.localhub.ConnectionStrings;
 import io.github.iothubquickstart.localhub.LocalHub;
+import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
+import io.github.iothubquickstart.localhub.data.BlobAccountKey;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.data.ProvisioningServicePolicy;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
@@ -73,6 +75,11 @@ final class ConnectionStringCommand implements Callable<Integer> {
             description = "Print the Device Provisioning Service's ID scope alone, for ProvisioningDeviceClient.")
     boolean idScope;
 
+    @Option(names = "--storage",
+            description = "Print the connection string of the hub's built-in blob storage (where devices' file uploads"
+                    + " go), for the Azure Storage SDKs: new BlobServiceClientBuilder().connectionString(...).")
+    boolean storage;
+
     @Override
     public Integer call() {
         if (tls && !eventHubs) {
@@ -98,7 +105,7 @@ final class ConnectionStringCommand implements Callable<Integer> {
             } else if (idScope) {
                 err.println("Devices register with ProvisioningDeviceClient.create(\"" + target.hostName() + "\", \""
                         + connectionString + "\", protocol, security): the hub's host is their global endpoint.");
-            } else if (!eventHubs && deviceId == null && target.httpsPort() != 443) {
+            } else if (!eventHubs && !storage && deviceId == null && target.httpsPort() != 443) {
                 err.println("Note: the Java service SDK takes a port only as new DirectMethodsClient(\""
                         + target.serviceHost() + "\", new AzureSasCredential(sas)); its connection-string"
                         + " constructors always use port 443.");
@@ -108,6 +115,14 @@ final class ConnectionStringCommand implements Callable<Integer> {
     }
 
     private String connectionString(HubIdentity identity, ConnectionTarget target) {
+        if (storage) {
+            if (eventHubs || provisioning || idScope || deviceId != null || moduleId != null) {
+                throw new IllegalArgumentException("--storage goes alone (without --device, --module, --event-hubs,"
+                        + " --provisioning or --id-scope)");
+            }
+            return BuiltInBlobStorage.connectionString(BlobAccountKey.loadOrCreate(identity.dataDirectory().path()),
+                    target.hostName() + ":" + target.httpsPort());
+        }
         if (idScope) {
             return identity.idScope();
         }

@@ -102,4 +102,19 @@ class ConnectionStringCommandEndToEndTest {
         assertThat(run.err().get(0)).startsWith("From the local hub running on " + hub.hub.hostName())
                 .endsWith("; --host-name myhub.example.test as given; --https-port 9443 as given");
     }
+
+    @Test
+    void storageStringOpensTheBuiltInBlobEndpointWithTheAzureStorageSdk() {
+        Run run = run("connection-string", "--storage");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).containsExactly(hub.hub.storageConnectionString());
+        com.azure.storage.blob.BlobServiceClient storage = new com.azure.storage.blob.BlobServiceClientBuilder()
+                .connectionString(run.out().get(0)).httpClient(AzureStorageClients.trusting(hub.hub.caCertificateFile()))
+                .buildClient();
+        storage.createBlobContainer("from-cli").getBlobClient("note.txt")
+                .upload(com.azure.core.util.BinaryData.fromString("written with the printed string"));
+        assertThat(storage.getBlobContainerClient("from-cli").getBlobClient("note.txt").downloadContent().toString())
+                .isEqualTo("written with the printed string");
+    }
 }
