@@ -41,7 +41,7 @@ class ScheduledJobsRestartTest {
         Twin update = new Twin();
         update.getDesiredProperties().put("afterRestart", "yes");
         before.scheduleUpdateTwin("later-job", "deviceId = 'later-device'", update,
-                new Date(System.currentTimeMillis() + 4_000), 120);
+                new Date(System.currentTimeMillis() + 20_000), 120);
         // Its device is offline: the job runs, waiting up to 60 s for it to connect.
         before.scheduleDirectMethod("running-job", "deviceId = 'waited-for-device'", "resume", new Date(),
                 DirectMethodsJobOptions.builder().payload("p").methodConnectTimeoutSeconds(60)
@@ -83,7 +83,7 @@ class ScheduledJobsRestartTest {
                 throw new AssertionError(e);
             }
             return job[0].getJobStatus() == status;
-        }, Duration.ofSeconds(40), "job " + jobId + " is " + status);
+        }, Duration.ofSeconds(60), "job " + jobId + " is " + status);
         return job[0];
     }
 }
