@@ -54,6 +54,10 @@ import io.github.iothubquickstart.localhub.rest.MethodsRoute;
 import io.github.iothubquickstart.localhub.rest.MonitorRoute;
 import io.github.iothubquickstart.localhub.query.DeviceQueries;
 import io.github.iothubquickstart.localhub.rest.QueryRoute;
+import io.github.iothubquickstart.localhub.rest.JobJson;
+import io.github.iothubquickstart.localhub.rest.ScheduledJobRoutes;
+import io.github.iothubquickstart.localhub.jobs.ScheduledJobs;
+import io.github.iothubquickstart.localhub.storage.SqliteJobStore;
 import io.github.iothubquickstart.localhub.rest.RegistryRoutes;
 import io.github.iothubquickstart.localhub.rest.ModuleRoutes;
 import io.github.iothubquickstart.localhub.rest.DeviceHttpsApi;
@@ -152,6 +156,7 @@ public final class LocalHub implements AutoCloseable {
     static final String SESSION_STORE = "sessions.db";
     static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
     static final String IMPORT_EXPORT_JOBS = "import-export-jobs.db";
+    static final String JOB_STORE = "jobs.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -190,6 +195,8 @@ public final class LocalHub implements AutoCloseable {
     private CloudToDeviceQueues cloudToDevice;
     private ConnectedDevices devices;
     private DirectMethodService methods;
+    private SqliteJobStore jobStore;
+    private ScheduledJobs scheduledJobs;
     private MqttDeviceServer mqttServer;
     private RestServer httpServer;
     private AmqpDeviceServer amqpServer;
@@ -370,6 +377,10 @@ public final class LocalHub implements AutoCloseable {
         DeviceWebSockets webSockets = new DeviceWebSockets(List.of(mqttServer.overWebSockets(),
                 amqpHandler.overWebSockets()));
         BulkRegistryOperations bulkOperations = new BulkRegistryOperations(registryService, moduleService);
+        DeviceQueries queries = new DeviceQueries(registryService, moduleService, identity.twins());
+        jobStore = SqliteJobStore.open(dataDirectory.resolve(JOB_STORE));
+        scheduledJobs = new ScheduledJobs(jobStore, condition -> queries.deviceIdsWhere(condition, QueryRoute.TWINS),
+                methods, twins, clock).resume();
         ServiceApi serviceApi = new ServiceApi(
                 new MethodsRoute(serviceAuthenticator, methods),
                 new MonitorRoute(vertx, serviceAuthenticator, telemetry),
@@ -378,7 +389,8 @@ public final class LocalHub implements AutoCloseable {
                 new BulkRegistryRoute(serviceAuthenticator, bulkOperations),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
                 new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
-                new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
+                new QueryRoute(serviceAuthenticator, queries.withDeviceJobs(() -> scheduledJobs.deviceJobs().stream()
+                        .map(JobJson::deviceJob).toList())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
                 new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()),
                 new FaultRoutes(serviceAuthenticator, faults));
@@ -397,6 +409,7 @@ public final class LocalHub implements AutoCloseable {
                         importExportRoutes::mountOn,
                         new DigitalTwinRoutes(serviceAuthenticator, new DigitalTwins(twins),
                                 new DigitalTwinCommands(methods))::mountOn,
+                        new ScheduledJobRoutes(serviceAuthenticator, scheduledJobs, clock)::mountOn,
                         provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
@@ -443,6 +456,11 @@ public final class LocalHub implements AutoCloseable {
         // First, so no client picks a hub that is going away.
         RunningHubPublication.withdraw(dataDirectory, published);
         published = null;
+        if (scheduledJobs != null) {
+            // Before the devices go: what jobs were doing stays stored as running, for the next start to resume.
+            scheduledJobs.close();
+            scheduledJobs = null;
+        }
         try {
             if (mqttServer != null) {
                 // First stop taking devices in, so none connects to a hub that is going away...
@@ -486,6 +504,10 @@ public final class LocalHub implements AutoCloseable {
             if (fileUpload != null) {
                 fileUpload.close();
                 fileUpload = null;
+            }
+            if (jobStore != null) {
+                jobStore.close();
+                jobStore = null;
             }
             persistentSessions.close();
             closeImportExport();

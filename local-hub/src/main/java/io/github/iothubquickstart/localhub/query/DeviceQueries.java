@@ -14,9 +14,11 @@ import io.github.iothubquickstart.localhub.twin.TwinStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * IoT Hub's twin queries ({@code SELECT ... FROM devices ...}, and over module twins {@code FROM devices.modules}), a
+ * IoT Hub's twin queries ({@code SELECT ... FROM devices ...}, over module twins {@code FROM devices.modules}, over
+ * the devices' job records {@code FROM devices.jobs}), a
  * page at a time. Each page runs the query afresh
  * over the current twins and starts after the position in the continuation token. Reads the twin store, so call it
  * off the event loop. Fails only with {@link io.github.iothubquickstart.localhub.errors.IotHubError}: 400004 for a
@@ -29,11 +31,60 @@ public final class DeviceQueries {
     private final RegistryService registry;
     private final ModuleService modules;
     private final TwinStore twins;
+    private final Supplier<List<JsonObject>> deviceJobs;
 
     public DeviceQueries(RegistryService registry, ModuleService modules, TwinStore twins) {
+        this(registry, modules, twins, List::of);
+    }
+
+    private DeviceQueries(RegistryService registry, ModuleService modules, TwinStore twins,
+                          Supplier<List<JsonObject>> deviceJobs) {
         this.registry = registry;
         this.modules = modules;
         this.twins = twins;
+        this.deviceJobs = deviceJobs;
+    }
+
+    /**
+     * These queries, answering {@code FROM devices.jobs} from {@code deviceJobs}: every device's job records in
+     * their query JSON shape, each with {@code deviceId} and {@code jobId}.
+     */
+    public DeviceQueries withDeviceJobs(Supplier<List<JsonObject>> deviceJobs) {
+        return new DeviceQueries(registry, modules, twins, deviceJobs);
+    }
+
+    /**
+     * Refuses a job's {@code queryCondition} (the WHERE clause of a twin query, like {@code deviceId IN ['a']} or
+     * {@code tags.x = 'y'}) that the hub cannot evaluate, with IoT Hub's 400004 naming why.
+     */
+    public static void requireValidCondition(String condition) {
+        try {
+            conditionQuery(condition);
+        } catch (InvalidQueryException e) {
+            throw IotHubErrors.argumentInvalid("The queryCondition is not valid: " + e.getMessage());
+        }
+    }
+
+    /** The ids of the devices whose twins meet the condition now, sorted. Reads every twin: call off the event loop. */
+    public List<String> deviceIdsWhere(String condition, TwinView view) {
+        DeviceQuery query;
+        try {
+            query = conditionQuery(condition);
+        } catch (InvalidQueryException e) {
+            throw IotHubErrors.argumentInvalid("The queryCondition is not valid: " + e.getMessage());
+        }
+        return QueryEvaluator.rows(query, documents(view)).stream()
+                .map(row -> row.value().get("deviceId").getAsString())
+                .toList();
+    }
+
+    private static DeviceQuery conditionQuery(String condition) {
+        if (condition == null || condition.isBlank()) {
+            throw new InvalidQueryException("it is empty; name the devices, like deviceId IN ['a', 'b'] or"
+                    + " tags.building = '43'.");
+        }
+        // The parser refuses GROUP BY after SELECT *, so the rows are whole twins, each with its deviceId.
+        return QueryParser.parse("SELECT * FROM devices WHERE " + condition);
     }
 
     /**
@@ -49,9 +100,14 @@ public final class DeviceQueries {
             String after = continuation == null || continuation.isBlank()
                     ? null
                     : ContinuationToken.cursor(query, continuation);
-            List<JsonObject> documents = parsed.modules() ? moduleDocuments(moduleView) : documents(view);
+            List<JsonObject> documents = switch (parsed.collection()) {
+                case DEVICES -> documents(view);
+                case MODULES -> moduleDocuments(moduleView);
+                case JOBS -> jobDocuments();
+            };
             List<QueryEvaluator.Row> rows = QueryEvaluator.rows(parsed, documents);
-            return page(query, rows, after, Math.min(pageSize, MAX_PAGE_SIZE), parsed.selectsWholeTwins());
+            return page(query, rows, after, Math.min(pageSize, MAX_PAGE_SIZE),
+                    parsed.selectsWholeTwins() && parsed.collection() != DeviceQuery.Collection.JOBS);
         } catch (InvalidQueryException e) {
             throw IotHubErrors.argumentInvalid(e.getMessage());
         }
@@ -89,6 +145,13 @@ public final class DeviceQueries {
                 // deleted between the listing and the read: no longer part of the answer
             }
         }
+        return documents;
+    }
+
+    /** Every device's job records, sorted by device id then job id. */
+    private List<JsonObject> jobDocuments() {
+        List<JsonObject> documents = new ArrayList<>(deviceJobs.get());
+        documents.sort(Comparator.comparing(QueryEvaluator::cursorOf));
         return documents;
     }
 

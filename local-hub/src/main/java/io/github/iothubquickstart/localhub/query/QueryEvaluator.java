@@ -37,10 +37,15 @@ final class QueryEvaluator {
         return rows;
     }
 
-    /** The device id, and for a module twin {@code /} and its module id: in the order the twins come in. */
+    /**
+     * The device id, and for a module twin {@code /} and its module id, for a device's job record {@code //} and its
+     * job id: in the order the documents come in.
+     */
     static String cursorOf(JsonObject twin) {
         JsonElement moduleId = twin.get("moduleId");
-        return twin.get("deviceId").getAsString() + (moduleId == null ? "" : "/" + moduleId.getAsString());
+        JsonElement jobId = twin.get("jobId");
+        return twin.get("deviceId").getAsString() + (moduleId == null ? "" : "/" + moduleId.getAsString())
+                + (jobId == null || !jobId.isJsonPrimitive() ? "" : "//" + jobId.getAsString());
     }
 
     private static JsonObject projection(List<SelectItem> items, JsonObject twin) {

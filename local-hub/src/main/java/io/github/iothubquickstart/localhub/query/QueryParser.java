@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Reads the part of IoT Hub's query language the local hub answers, by recursive descent:
  * <pre>
- * query      := SELECT [TOP n] ( '*' | item (',' item)* ) FROM devices['.modules'] [WHERE condition] [GROUP BY path]
+ * query      := SELECT [TOP n] ( '*' | item (',' item)* ) FROM devices['.modules' | '.jobs'] [WHERE condition]
+ *               [GROUP BY path]
  * item       := COUNT() AS name | path [AS name]
  * condition  := and (OR and)*
  * and        := unary (AND unary)*
@@ -22,7 +23,7 @@ import java.util.Set;
  * compare    := '=' | '!=' | '&lt;&gt;' | '&lt;' | '&lt;=' | '&gt;' | '&gt;='
  * operand    := path | string | number | true | false | null | undefined
  * list       := '[' [constant (',' constant)*] ']'
- * path       := name ('.' name)*
+ * path       := name ('.' name)*   (in FROM devices.jobs also devices.jobs.name)
  * </pre>
  * Everything else (other collections, functions, arithmetic, ORDER BY, other aggregates) is refused with a message
  * that names it, so a query is answered exactly or not at all.
@@ -38,6 +39,7 @@ public final class QueryParser {
 
     private final List<Token> tokens;
     private int at;
+    private DeviceQuery.Collection collection = DeviceQuery.Collection.DEVICES;
 
     private QueryParser(List<Token> tokens) {
         this.tokens = tokens;
@@ -63,7 +65,7 @@ public final class QueryParser {
         }
         List<SelectItem> items = selectList();
         expectWord("FROM");
-        boolean modules = collection();
+        collection = collection();
         Condition where = acceptWord("WHERE") ? condition() : null;
         PropertyPath groupBy = null;
         if (acceptWord("GROUP")) {
@@ -76,7 +78,7 @@ public final class QueryParser {
         if (peek().kind() != Token.Kind.END) {
             throw unexpected("AND, OR, GROUP BY or the end of the query");
         }
-        return validated(new DeviceQuery(items, top, where, groupBy, modules));
+        return validated(new DeviceQuery(items, top, where, groupBy, collection));
     }
 
     private int topCount() {
@@ -133,8 +135,8 @@ public final class QueryParser {
         return name.text();
     }
 
-    /** True for {@code devices.modules}, false for {@code devices}. */
-    private boolean collection() {
+    /** {@code devices}, {@code devices.modules} or {@code devices.jobs}. */
+    private DeviceQuery.Collection collection() {
         if (peek().kind() != Token.Kind.WORD) {
             throw unexpected("devices");
         }
@@ -145,14 +147,15 @@ public final class QueryParser {
         if (acceptSymbol(".")) {
             Token part = next();
             if (part.isWord("modules")) {
-                return true;
+                return DeviceQuery.Collection.MODULES;
             }
             if (part.isWord("jobs")) {
-                throw unsupported("FROM devices.jobs (jobs)");
+                return DeviceQuery.Collection.JOBS;
             }
-            throw unsupported("FROM devices." + part.text() + " (the local hub queries FROM devices or devices.modules)");
+            throw unsupported("FROM devices." + part.text()
+                    + " (the local hub queries FROM devices, devices.modules or devices.jobs)");
         }
-        return false;
+        return DeviceQuery.Collection.DEVICES;
     }
 
     private Condition condition() {
@@ -293,6 +296,16 @@ public final class QueryParser {
         Token first = next();
         if (first.kind() != Token.Kind.WORD || isKeyword(first)) {
             throw new InvalidQueryException("Syntax error: expected a property name, found " + first.describe() + ".");
+        }
+        if (first.isWord("devices") && collection == DeviceQuery.Collection.JOBS && peek().isSymbol(".")
+                && peek(1).isWord("jobs") && peek(2).isSymbol(".")) {
+            // IoT Hub's own examples name job properties in full: devices.jobs.jobId
+            at += 3;
+            first = next();
+            if (first.kind() != Token.Kind.WORD || isKeyword(first)) {
+                throw new InvalidQueryException("Syntax error: expected a property name after devices.jobs., found "
+                        + first.describe() + ".");
+            }
         }
         if (first.isWord("devices")) {
             throw unsupported("names that start with devices. (write deviceId or tags.x: names start at the twin)");

@@ -7,6 +7,7 @@ import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.query.DeviceQueries;
 import io.github.iothubquickstart.localhub.query.QueryPage;
+import io.github.iothubquickstart.localhub.query.TwinView;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.vertx.core.Handler;
@@ -28,6 +29,8 @@ public final class QueryRoute implements Handler<RoutingContext> {
     static final String CONTINUATION = "x-ms-continuation";
     static final String PAGE_SIZE = "x-ms-max-item-count";
     static final String ITEM_TYPE = "x-ms-item-type";
+    /** A device twin as queries see it (also when a job's queryCondition selects its devices). */
+    public static final TwinView TWINS = TwinJson::forService;
 
     private final ServiceAuthenticator authenticator;
     private final DeviceQueries queries;

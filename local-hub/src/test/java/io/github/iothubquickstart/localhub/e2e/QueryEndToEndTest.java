@@ -168,10 +168,10 @@ class QueryEndToEndTest {
 
     @Test
     void anUnsupportedQueryIsRefusedWithTheHubsMessage() {
-        assertThatThrownBy(() -> queries.queryTwins("SELECT * FROM devices.jobs"))
+        assertThatThrownBy(() -> queries.queryTwins("SELECT * FROM devices.configurations"))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .hasMessageContaining("400004")
-                .hasMessageContaining("Not supported by the local hub: FROM devices.jobs");
+                .hasMessageContaining("Not supported by the local hub: FROM devices.configurations");
         assertThatThrownBy(() -> queries.queryRaw("SELECT * FROM devices WHERE tags.room LIKE 'k%'"))
                 .isInstanceOf(IotHubBadFormatException.class)
                 .hasMessageContaining("'LIKE'");

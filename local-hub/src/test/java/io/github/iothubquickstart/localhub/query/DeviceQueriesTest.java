@@ -272,7 +272,46 @@ class DeviceQueriesTest {
 
     @Test
     void anUnsupportedQueryIsIotHubsArgumentInvalid() {
-        assertRefused(() -> run("SELECT * FROM devices.jobs"), "Not supported by the local hub: FROM devices.jobs");
+        assertRefused(() -> run("SELECT * FROM devices.configurations"),
+                "Not supported by the local hub: FROM devices.configurations");
+    }
+
+    @Test
+    void jobsQueryAnswersTheDevicesJobRecordsFilteredByFullOrShortNamesAndPaged() {
+        DeviceQueries withJobs = queries.withDeviceJobs(() -> List.of(
+                json("{\"deviceId\": \"b\", \"jobId\": \"j1\", \"jobType\": \"scheduleUpdateTwin\", \"status\": \"completed\"}"),
+                json("{\"deviceId\": \"a\", \"jobId\": \"j2\", \"jobType\": \"scheduleDeviceMethod\", \"status\": \"failed\"}"),
+                json("{\"deviceId\": \"a\", \"jobId\": \"j1\", \"jobType\": \"scheduleUpdateTwin\", \"status\": \"completed\"}")));
+
+        QueryPage byFullName = withJobs.run("SELECT * FROM devices.jobs WHERE devices.jobs.jobId = 'j1'"
+                + " AND devices.jobs.jobType = 'scheduleUpdateTwin'", 10, null, TwinJson::forService, TwinJson::forService);
+        QueryPage byShortName = withJobs.run("SELECT * FROM devices.jobs WHERE status = 'failed'", 10, null,
+                TwinJson::forService, TwinJson::forService);
+        QueryPage first = withJobs.run("SELECT * FROM devices.jobs", 2, null, TwinJson::forService, TwinJson::forService);
+        QueryPage second = withJobs.run("SELECT * FROM devices.jobs", 2, first.continuation(), TwinJson::forService,
+                TwinJson::forService);
+
+        assertThat(ids(byFullName)).containsExactly("a", "b");
+        assertThat(byShortName.results()).singleElement()
+                .satisfies(record -> assertThat(record.get("jobId").getAsString()).isEqualTo("j2"));
+        assertThat(first.results()).extracting(record -> record.get("deviceId").getAsString() + "/"
+                + record.get("jobId").getAsString()).containsExactly("a/j1", "a/j2");
+        assertThat(first.twins()).isFalse();
+        assertThat(second.results()).extracting(record -> record.get("jobId").getAsString()).containsExactly("j1");
+        assertThat(second.continuation()).isNull();
+    }
+
+    @Test
+    void aJobsConditionSelectsTheDevicesItNamesAndABadOneIsArgumentInvalid() {
+        device("cond-a", "{\"building\": \"43\"}", "{}");
+        device("cond-b", "{\"building\": \"7\"}", "{}");
+        device("cond-c", "{\"building\": \"43\"}", "{}");
+
+        assertThat(queries.deviceIdsWhere("tags.building = '43'", TwinJson::forService)).containsExactly("cond-a", "cond-c");
+        assertThat(queries.deviceIdsWhere("DeviceId IN ['cond-b']", TwinJson::forService)).containsExactly("cond-b");
+        assertRefused(() -> DeviceQueries.requireValidCondition("deviceId = "), "queryCondition is not valid");
+        assertRefused(() -> DeviceQueries.requireValidCondition(""), "queryCondition is not valid");
+        assertRefused(() -> DeviceQueries.requireValidCondition("deviceId = 'a' GROUP BY tags.x"), "GROUP BY");
     }
 
     @Test

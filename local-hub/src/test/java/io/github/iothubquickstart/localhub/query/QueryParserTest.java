@@ -50,7 +50,7 @@ class QueryParserTest {
             "''                                                         | The query is empty",
             "SELECT *                                                   | expected FROM, found the end of the query",
             "SELECT * FROM                                              | expected devices, found the end of the query",
-            "SELECT * FROM devices.jobs                                 | FROM devices.jobs",
+            "SELECT * FROM devices.configurations                       | FROM devices.configurations",
             "SELECT * FROM c                                            | FROM c (the local hub queries FROM devices)",
             "SELECT * FROM devices WHERE                                | expected a value",
             "SELECT * FROM devices WHERE tags.a = 1 AND                 | expected a value",
