@@ -172,7 +172,9 @@ class DirectMethodsEndToEndTest {
         assertThatThrownBy(() -> methods.invoke(deviceId, "sleep", options(null, 5, 0)))
                 .isInstanceOf(IotHubGatewayTimeoutException.class)
                 .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(504101));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(4_500), Duration.ofSeconds(7));
+        // The 5 s asked for, not IoT Hub's default 30 s; the upper bound leaves room for a loaded machine (8.7 s seen
+        // at load average 18), since this checks which timeout applied, not how fast the hub is.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(4_500), Duration.ofSeconds(15));
     }
 
     @Test
