@@ -10,6 +10,12 @@ import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationApplier;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationService;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationTriggers;
+import io.github.iothubquickstart.localhub.configurations.FleetTwins;
+import io.github.iothubquickstart.localhub.configurations.RegistryChangeWatch;
+import io.github.iothubquickstart.localhub.configurations.TwinChangeWatch;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.dashboard.Dashboard;
@@ -47,7 +53,9 @@ import io.github.iothubquickstart.localhub.rest.RestServer;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
+import io.github.iothubquickstart.localhub.rest.ConfigurationRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
+import io.github.iothubquickstart.localhub.storage.SqliteConfigurationStore;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.provisioning.ProvisioningService;
 import io.github.iothubquickstart.localhub.mqtt.MqttProvisioning;
@@ -60,6 +68,7 @@ import io.github.iothubquickstart.localhub.rest.ProvisioningServiceApi;
 import io.github.iothubquickstart.localhub.rest.RegistrationStateRoutes;
 import java.util.Optional;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
+import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
@@ -130,6 +139,7 @@ public final class LocalHub implements AutoCloseable {
     private static final String EARLIER_TELEMETRY_JOURNAL = "telemetry.db";
     static final String SESSION_STORE = "sessions.db";
     static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
+    static final String CONFIGURATION_STORE = "configurations.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -158,6 +168,8 @@ public final class LocalHub implements AutoCloseable {
     private FaultInjector faults;
     private PersistentSessions persistentSessions;
     private CloudToDeviceStore cloudToDeviceStore;
+    private SqliteConfigurationStore configurationStore;
+    private ConfigurationTriggers configurationTriggers;
     private ScheduledExecutorService cloudToDeviceThread;
     private CloudToDeviceQueues cloudToDevice;
     private ConnectedDevices devices;
@@ -223,6 +235,7 @@ public final class LocalHub implements AutoCloseable {
             persistentSessions = new PersistentSessions(SqliteSessionStore.open(dataDirectory.resolve(SESSION_STORE)));
             warnOfEarlierTelemetryJournal();
             cloudToDeviceStore = SqliteCloudToDeviceStore.open(dataDirectory.resolve(CLOUD_TO_DEVICE_STORE));
+            configurationStore = SqliteConfigurationStore.open(dataDirectory.resolve(CONFIGURATION_STORE));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),
@@ -233,6 +246,9 @@ public final class LocalHub implements AutoCloseable {
             }
             if (cloudToDeviceStore != null) {
                 cloudToDeviceStore.close();
+            }
+            if (configurationStore != null) {
+                configurationStore.close();
             }
             closeIdentity();
             throw e;
@@ -285,9 +301,16 @@ public final class LocalHub implements AutoCloseable {
         cloudToDevice = new CloudToDeviceQueues(cloudToDeviceStore, identity.registry(), feedback, cloudToDeviceThread,
                 clock, cloudToDeviceLockTimeout).start();
         // The registry shows each device's queue depth (cloudToDeviceMessageCount).
-        RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
+        // Configurations are evaluated again when a device or its twin changes: both stores are watched.
+        configurationTriggers = new ConfigurationTriggers();
+        RegistryService registryService = new RegistryService(
+                new RegistryChangeWatch(identity.registry(), configurationTriggers), devices, cloudToDevice);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
-        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        TwinService twins = new TwinService(new TwinChangeWatch(identity.twins(), configurationTriggers),
+                new DesiredPropertiesPusher(devices), clock);
+        FleetTwins fleet = new FleetTwins(registryService, identity.twins(), TwinJson::forService);
+        ConfigurationApplier configurationApplier = new ConfigurationApplier(configurationStore, fleet, twins,
+                configurationTriggers).start();
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
         provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
         deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
@@ -331,7 +354,7 @@ public final class LocalHub implements AutoCloseable {
                 new ModuleRoutes(serviceAuthenticator, moduleService),
                 new BulkRegistryRoute(serviceAuthenticator, bulkOperations),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
-                new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
+                new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService, configurationApplier),
                 new QueryRoute(serviceAuthenticator, new DeviceQueries(registryService, moduleService, identity.twins())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
                 new CaCertificateRoutes(serviceAuthenticator, identity.caCertificates()),
@@ -344,6 +367,8 @@ public final class LocalHub implements AutoCloseable {
         // service API's, whose /devices* handlers would otherwise take their requests first.
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn, serviceApi::mountOn,
+                        new ConfigurationRoutes(serviceAuthenticator, new ConfigurationService(configurationStore,
+                                configurationApplier, configurationTriggers, fleet, registryService, clock))::mountOn,
                         provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
@@ -410,6 +435,7 @@ public final class LocalHub implements AutoCloseable {
             telemetry.close();
             telemetry = null;
             closeCloudToDevice();
+            closeConfigurations();
             persistentSessions.close();
             closeIdentity();
         }
@@ -435,6 +461,16 @@ public final class LocalHub implements AutoCloseable {
         }
         cloudToDeviceStore.close();
         cloudToDeviceStore = null;
+    }
+
+    /** Lets the configurations thread finish what it took, then closes their store. */
+    private void closeConfigurations() {
+        if (configurationTriggers != null) {
+            configurationTriggers.close();
+            configurationTriggers = null;
+        }
+        configurationStore.close();
+        configurationStore = null;
     }
 
     private void closeIdentity() {
