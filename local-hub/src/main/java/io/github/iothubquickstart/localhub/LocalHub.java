@@ -68,7 +68,6 @@ import io.github.iothubquickstart.localhub.rest.ProvisioningServiceApi;
 import io.github.iothubquickstart.localhub.rest.RegistrationStateRoutes;
 import java.util.Optional;
 import io.github.iothubquickstart.localhub.storage.SqliteSessionStore;
-import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.github.iothubquickstart.localhub.storage.SegmentTelemetryLog;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryDurability;
 import io.github.iothubquickstart.localhub.telemetry.PartitionedTelemetry;
@@ -308,7 +307,7 @@ public final class LocalHub implements AutoCloseable {
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
         TwinService twins = new TwinService(new TwinChangeWatch(identity.twins(), configurationTriggers),
                 new DesiredPropertiesPusher(devices), clock);
-        FleetTwins fleet = new FleetTwins(registryService, identity.twins(), TwinJson::forService);
+        FleetTwins fleet = new FleetTwins(registryService, identity.twins(), ConfigurationRoutes.twinShape());
         ConfigurationApplier configurationApplier = new ConfigurationApplier(configurationStore, fleet, twins,
                 configurationTriggers).start();
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
@@ -610,6 +609,16 @@ public final class LocalHub implements AutoCloseable {
 
     public HubIdentity identity() {
         return requireStarted();
+    }
+
+    /**
+     * Waits until the hub has applied configurations for every change made so far (twins, devices, configurations
+     * are evaluated on a thread of their own, after the call that changed them answered), at most {@code limit}.
+     * For tests that must know a twin was evaluated before they change it.
+     */
+    public void awaitConfigurationsEvaluated(java.time.Duration limit) throws InterruptedException {
+        requireStarted();
+        configurationTriggers.awaitIdle(limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The CAs a device's certificate chain must end at: the builder's, else the data directory's (read at each check). */

@@ -81,7 +81,11 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
     }
 
     private void evaluate(boolean everyDevice, Set<String> changed) {
-        List<Evaluated> configurations = store.list().stream().map(Evaluated::of).toList();
+        List<Evaluated> configurations = store.list().stream().map(Evaluated::of).flatMap(Optional::stream)
+                .toList();
+        if (configurations.isEmpty() && statuses.isEmpty() && applied.isEmpty()) {
+            return; // nothing targets anyone, nothing to forget: a twin change costs no twin read
+        }
         Set<String> devices = new HashSet<>(changed);
         if (everyDevice) {
             Set<String> registered = new HashSet<>(fleet.deviceIds());
@@ -145,10 +149,19 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
         }
     }
 
-    /** A configuration with its target condition parsed once per round. */
+    /**
+     * A configuration with its target condition parsed once per round; empty (and logged) for a stored condition
+     * this version's parser refuses, so one bad configuration does not stop the others.
+     */
     private record Evaluated(Configuration configuration, TwinCondition target) {
-        static Evaluated of(Configuration configuration) {
-            return new Evaluated(configuration, ConfigurationRules.targetCondition(configuration.targetCondition()));
+        static Optional<Evaluated> of(Configuration configuration) {
+            try {
+                return Optional.of(new Evaluated(configuration,
+                        ConfigurationRules.targetCondition(configuration.targetCondition())));
+            } catch (IotHubError e) {
+                LOG.warn("Configuration {} is not applied: {}", configuration.id(), e.getMessage());
+                return Optional.empty();
+            }
         }
     }
 }

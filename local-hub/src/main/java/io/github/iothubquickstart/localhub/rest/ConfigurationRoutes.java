@@ -5,7 +5,9 @@ import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.configurations.ConfigurationService;
 import io.github.iothubquickstart.localhub.configurations.ConfiguredView;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.query.TwinView;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
+import io.github.iothubquickstart.localhub.wire.TwinJson;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,6 +29,11 @@ public final class ConfigurationRoutes {
     public ConfigurationRoutes(ServiceAuthenticator authenticator, ConfigurationService configurations) {
         this.authenticator = authenticator;
         this.configurations = configurations;
+    }
+
+    /** The JSON a target condition or metric query is tested against: the twin {@code GET /twins/{id}} answers. */
+    public static TwinView twinShape() {
+        return TwinJson::forService;
     }
 
     public void mountOn(Router router) {

@@ -142,6 +142,10 @@ class ConfigurationsEndToEndTest {
         String id = newId("push");
         configurations.create(configuration(id, "tags.site='" + site + "'", 1,
                 Map.of("properties.desired.chiller-water", Map.of("temperature", 66))));
+        // Not targeted yet: evaluated, nothing written.
+        hub.hub.awaitConfigurationsEvaluated(APPLIED_WITHIN);
+        assertThat(twins.get(deviceId).getDesiredProperties().getVersion()).isEqualTo(versionBefore);
+        assertThat(statusOf(twins.get(deviceId), id)).isNull();
 
         setTag(deviceId, "site", site);
 
@@ -202,8 +206,10 @@ class ConfigurationsEndToEndTest {
 
         // A device that stops matching keeps its desired properties and loses the statuses.
         setTag(deviceId, "fleet", "elsewhere");
-        TestHub.awaitThat(() -> twinOf(deviceId).getConfigurations() == null
-                || twinOf(deviceId).getConfigurations().isEmpty(), APPLIED_WITHIN, "no configuration targets it");
+        TestHub.awaitThat(() -> {
+            Map<String, ConfigurationInfo> statuses = twinOf(deviceId).getConfigurations();
+            return statuses == null || statuses.isEmpty();
+        }, APPLIED_WITHIN, "no configuration targets it");
         assertThat(desired(deviceId, "mode")).isEqualTo("high");
         configurations.delete(low);
         configurations.delete(high);
