@@ -21,6 +21,12 @@ import io.github.iothubquickstart.localhub.rest.BlobRoutes;
 import io.github.iothubquickstart.localhub.storage.DiskBlobStore;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceQueues;
 import io.github.iothubquickstart.localhub.cloudtodevice.CloudToDeviceStore;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationApplier;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationService;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationTriggers;
+import io.github.iothubquickstart.localhub.configurations.FleetTwins;
+import io.github.iothubquickstart.localhub.configurations.RegistryChangeWatch;
+import io.github.iothubquickstart.localhub.configurations.TwinChangeWatch;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
 import io.github.iothubquickstart.localhub.connections.ConnectedDevices;
 import io.github.iothubquickstart.localhub.dashboard.Dashboard;
@@ -71,7 +77,9 @@ import io.github.iothubquickstart.localhub.storage.SqliteImportExportJobStore;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
+import io.github.iothubquickstart.localhub.rest.ConfigurationRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
+import io.github.iothubquickstart.localhub.storage.SqliteConfigurationStore;
 import io.github.iothubquickstart.localhub.provisioning.DeviceRegistrations;
 import io.github.iothubquickstart.localhub.provisioning.ProvisioningService;
 import io.github.iothubquickstart.localhub.mqtt.MqttProvisioning;
@@ -157,6 +165,7 @@ public final class LocalHub implements AutoCloseable {
     static final String CLOUD_TO_DEVICE_STORE = "cloud-to-device.db";
     static final String IMPORT_EXPORT_JOBS = "import-export-jobs.db";
     static final String JOB_STORE = "jobs.db";
+    static final String CONFIGURATION_STORE = "configurations.db";
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(1);
 
     private final Path dataDirectory;
@@ -191,6 +200,8 @@ public final class LocalHub implements AutoCloseable {
     private final BlobStorage requestedBlobStorage;
     private SqliteImportExportJobStore importExportJobStore;
     private ImportExportJobs importExportJobs;
+    private SqliteConfigurationStore configurationStore;
+    private ConfigurationTriggers configurationTriggers;
     private ScheduledExecutorService cloudToDeviceThread;
     private CloudToDeviceQueues cloudToDevice;
     private ConnectedDevices devices;
@@ -265,6 +276,7 @@ public final class LocalHub implements AutoCloseable {
             warnOfEarlierTelemetryJournal();
             cloudToDeviceStore = SqliteCloudToDeviceStore.open(dataDirectory.resolve(CLOUD_TO_DEVICE_STORE));
             importExportJobStore = SqliteImportExportJobStore.open(dataDirectory.resolve(IMPORT_EXPORT_JOBS));
+            configurationStore = SqliteConfigurationStore.open(dataDirectory.resolve(CONFIGURATION_STORE));
             telemetry = telemetryRetention.storesNothing()
                     ? TelemetryFeed.unstored(clock)
                     : TelemetryFeed.stored(clock, SegmentTelemetryLog.open(dataDirectory.resolve(TELEMETRY_LOG),
@@ -277,6 +289,9 @@ public final class LocalHub implements AutoCloseable {
                 cloudToDeviceStore.close();
             }
             closeImportExport();
+            if (configurationStore != null) {
+                configurationStore.close();
+            }
             closeIdentity();
             throw e;
         }
@@ -328,10 +343,17 @@ public final class LocalHub implements AutoCloseable {
         cloudToDevice = new CloudToDeviceQueues(cloudToDeviceStore, identity.registry(), feedback, cloudToDeviceThread,
                 clock, cloudToDeviceLockTimeout).start();
         // The registry shows each device's queue depth (cloudToDeviceMessageCount).
-        RegistryService registryService = new RegistryService(identity.registry(), devices, cloudToDevice);
+        // Configurations are evaluated again when a device or its twin changes: both stores are watched.
+        configurationTriggers = new ConfigurationTriggers();
+        RegistryService registryService = new RegistryService(
+                new RegistryChangeWatch(identity.registry(), configurationTriggers), devices, cloudToDevice);
         ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
-        TwinService twins = new TwinService(identity.twins(), new DesiredPropertiesPusher(devices), clock);
+        TwinService twins = new TwinService(new TwinChangeWatch(identity.twins(), configurationTriggers),
+                new DesiredPropertiesPusher(devices), clock);
         ModelAnnouncements modelAnnouncements = new ModelAnnouncements(identity.twins());
+        FleetTwins fleet = new FleetTwins(registryService, identity.twins(), ConfigurationRoutes.twinShape());
+        ConfigurationApplier configurationApplier = new ConfigurationApplier(configurationStore, fleet, twins,
+                configurationTriggers).start();
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.
         provisioning = new ProvisioningService(identity.provisioning(), identity.idScope(), clock);
         deviceRegistrations = new DeviceRegistrations(provisioning, identity.provisioning(), registryService, twins,
@@ -388,7 +410,7 @@ public final class LocalHub implements AutoCloseable {
                 new ModuleRoutes(serviceAuthenticator, moduleService),
                 new BulkRegistryRoute(serviceAuthenticator, bulkOperations),
                 new StatisticsRoutes(serviceAuthenticator, registryService, devices),
-                new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService),
+                new TwinRoutes(serviceAuthenticator, twins, registryService, moduleService, configurationApplier),
                 new QueryRoute(serviceAuthenticator, queries.withDeviceJobs(() -> scheduledJobs.deviceJobs().stream()
                         .map(JobJson::deviceJob).toList())),
                 new CloudToDeviceRoutes(serviceAuthenticator, cloudToDevice),
@@ -410,6 +432,8 @@ public final class LocalHub implements AutoCloseable {
                         new DigitalTwinRoutes(serviceAuthenticator, new DigitalTwins(twins),
                                 new DigitalTwinCommands(methods))::mountOn,
                         new ScheduledJobRoutes(serviceAuthenticator, scheduledJobs, clock)::mountOn,
+                        new ConfigurationRoutes(serviceAuthenticator, new ConfigurationService(configurationStore,
+                                configurationApplier, configurationTriggers, fleet, registryService, clock))::mountOn,
                         provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));
@@ -509,6 +533,7 @@ public final class LocalHub implements AutoCloseable {
                 jobStore.close();
                 jobStore = null;
             }
+            closeConfigurations();
             persistentSessions.close();
             closeImportExport();
             closeIdentity();
@@ -547,6 +572,16 @@ public final class LocalHub implements AutoCloseable {
             importExportJobStore.close();
             importExportJobStore = null;
         }
+    }
+
+    /** Lets the configurations thread finish what it took, then closes their store. */
+    private void closeConfigurations() {
+        if (configurationTriggers != null) {
+            configurationTriggers.close();
+            configurationTriggers = null;
+        }
+        configurationStore.close();
+        configurationStore = null;
     }
 
     private void closeIdentity() {
@@ -686,6 +721,16 @@ public final class LocalHub implements AutoCloseable {
 
     public HubIdentity identity() {
         return requireStarted();
+    }
+
+    /**
+     * Waits until the hub has applied configurations for every change made so far (twins, devices, configurations
+     * are evaluated on a thread of their own, after the call that changed them answered), at most {@code limit}.
+     * For tests that must know a twin was evaluated before they change it.
+     */
+    public void awaitConfigurationsEvaluated(java.time.Duration limit) throws InterruptedException {
+        requireStarted();
+        configurationTriggers.awaitIdle(limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The CAs a device's certificate chain must end at: the builder's, else the data directory's (read at each check). */

@@ -57,6 +57,24 @@ public final class QueryParser {
         return new QueryParser(QueryLexer.tokens(text)).query();
     }
 
+    /**
+     * A WHERE clause on its own ({@code tags.environment='test'}), as a configuration's target condition is written.
+     *
+     * @throws InvalidQueryException with a message naming what is wrong or not supported
+     */
+    static Condition whereClause(String text) {
+        if (text.length() > MAX_QUERY_CHARS) {
+            throw new InvalidQueryException("The condition is " + text.length() + " characters long; IoT Hub accepts"
+                    + " at most " + MAX_QUERY_CHARS + ".");
+        }
+        QueryParser parser = new QueryParser(QueryLexer.tokens(text));
+        Condition condition = parser.condition();
+        if (parser.peek().kind() != Token.Kind.END) {
+            throw parser.unexpected("AND, OR or the end of the condition");
+        }
+        return condition;
+    }
+
     private DeviceQuery query() {
         expectWord("SELECT");
         Integer top = null;

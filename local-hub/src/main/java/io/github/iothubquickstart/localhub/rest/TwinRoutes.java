@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.rest;
 
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
+import io.github.iothubquickstart.localhub.configurations.ConfigurationStatuses;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
@@ -31,9 +32,11 @@ public final class TwinRoutes {
     private final TwinService twins;
     private final RegistryService registry;
     private final ModuleService modules;
+    private final ConfigurationStatuses configurations;
 
     public TwinRoutes(ServiceAuthenticator authenticator, TwinService twins, RegistryService registry,
-                      ModuleService modules) {
+                      ModuleService modules, ConfigurationStatuses configurations) {
+        this.configurations = configurations;
         this.authenticator = authenticator;
         this.twins = twins;
         this.registry = registry;
@@ -77,6 +80,20 @@ public final class TwinRoutes {
         return moduleId == null ? IdentityId.device(deviceId) : IdentityId.module(deviceId, moduleId);
     }
 
+    /** IoT Hub's {@code "configurations": {"<id>": {"status": "targeted"|"applied"}}}, when any targets the device. */
+    private static void addConfigurations(JsonObject twin, java.util.Map<String, String> statuses) {
+        if (statuses.isEmpty()) {
+            return;
+        }
+        JsonObject json = new JsonObject();
+        statuses.forEach((id, status) -> {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("status", status);
+            json.add(id, entry);
+        });
+        twin.add("configurations", json);
+    }
+
     /** Twin work off the event loop (it writes to disk); the answer carries the owner's registry view too. */
     private void answer(RoutingContext context, IdentityId owner, Callable<TwinDocument> work) {
         Vertx.currentContext().executeBlocking(work).onComplete(done -> {
@@ -89,6 +106,9 @@ public final class TwinRoutes {
                 JsonObject json = owner.isModule()
                         ? TwinJson.forService(twin, modules.get(owner.deviceId(), owner.moduleId()))
                         : TwinJson.forService(twin, registry.get(owner.deviceId()));
+                if (!owner.isModule()) {
+                    addConfigurations(json, configurations.statusesOf(owner.deviceId()));
+                }
                 JsonResponses.ok(context, json, twin.etag());
             } catch (RuntimeException e) {
                 context.fail(e);

@@ -31,6 +31,14 @@ final class ServiceHttp {
         return send(HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.ofString(body)), policy);
     }
 
+    HttpResponse<String> put(String path, String body, String ifMatch, String policy) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return send(request, policy);
+    }
+
     HttpResponse<String> delete(String path, String policy) throws Exception {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), policy);
     }
