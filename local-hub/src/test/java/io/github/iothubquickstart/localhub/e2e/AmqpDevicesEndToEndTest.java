@@ -218,7 +218,10 @@ class AmqpDevicesEndToEndTest {
             assertThat(client.putToken(raw.audience(device.deviceId()), raw.token(device, 600))).isEqualTo(200);
 
             assertThat(client.attachSender("/devices/amqp-explorer/nowhere").closedWith(5_000)).isEqualTo("amqp:not-found");
-            assertThat(client.attachSender("/messages/serviceBound/filenotifications").closedWith(5_000)).isEqualTo("amqp:not-found");
+            assertThat(client.attachSender("/messages/serviceBound/nowhere").closedWith(5_000)).isEqualTo("amqp:not-found");
+            assertThat(client.attachReceiver("/messages/serviceBound/filenotifications").get(5, TimeUnit.SECONDS)
+                    .getCondition().toString()).as("a device's token is no ServiceConnect")
+                    .isEqualTo("amqp:unauthorized-access");
             assertThat(client.attachSender("/devices/amqp-explorer/modules/m1/messages/events").closedWith(5_000))
                     .as("a device's token does not grant its modules").isEqualTo("amqp:unauthorized-access");
             // The connection and the device's own telemetry link are unaffected.

@@ -172,17 +172,20 @@ class SqliteCaCertificatesTest {
         certificates.close();
         registry.createDevice("old-device", io.github.iothubquickstart.localhub.registry.Authentication.randomSas());
         registry.close();
-        // Version 7 only added the table: without it, and marked 6, the file is as a version 6 hub left it.
+        // Version 7 only added the table and version 8 the twins' model ids: without them, and marked 6, the file is
+        // as a version 6 hub left it.
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = raw.createStatement()) {
             statement.execute("DROP TABLE ca_certificate");
+            statement.execute("ALTER TABLE twin DROP COLUMN model_id");
+            statement.execute("ALTER TABLE module_twin DROP COLUMN model_id");
             statement.execute("PRAGMA user_version = 6");
         }
 
         registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
         certificates = SqliteCaCertificates.open(file, Clock.fixed(NOW, ZoneOffset.UTC));
 
-        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(7);
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(8);
         assertThat(registry.findDevice("old-device")).isPresent();
         assertThat(certificates.list()).isEmpty();
         certificates.add("root", ROOT.certificate());
