@@ -25,6 +25,7 @@ import io.github.iothubquickstart.localhub.configurations.ConfigurationApplier;
 import io.github.iothubquickstart.localhub.configurations.ConfigurationService;
 import io.github.iothubquickstart.localhub.configurations.ConfigurationTriggers;
 import io.github.iothubquickstart.localhub.configurations.FleetTwins;
+import io.github.iothubquickstart.localhub.configurations.ModuleChangeWatch;
 import io.github.iothubquickstart.localhub.configurations.RegistryChangeWatch;
 import io.github.iothubquickstart.localhub.configurations.TwinChangeWatch;
 import io.github.iothubquickstart.localhub.cloudtodevice.FeedbackQueue;
@@ -347,11 +348,13 @@ public final class LocalHub implements AutoCloseable {
         configurationTriggers = new ConfigurationTriggers();
         RegistryService registryService = new RegistryService(
                 new RegistryChangeWatch(identity.registry(), configurationTriggers), devices, cloudToDevice);
-        ModuleService moduleService = new ModuleService(identity.registry(), identity.registry(), devices);
+        ModuleService moduleService = new ModuleService(identity.registry(),
+                new ModuleChangeWatch(identity.registry(), configurationTriggers), devices);
         TwinService twins = new TwinService(new TwinChangeWatch(identity.twins(), configurationTriggers),
                 new DesiredPropertiesPusher(devices), clock);
         ModelAnnouncements modelAnnouncements = new ModelAnnouncements(identity.twins());
-        FleetTwins fleet = new FleetTwins(registryService, identity.twins(), ConfigurationRoutes.twinShape());
+        FleetTwins fleet = new FleetTwins(registryService, moduleService, identity.twins(),
+                ConfigurationRoutes.twinShape(), ConfigurationRoutes.moduleTwinShape());
         ConfigurationApplier configurationApplier = new ConfigurationApplier(configurationStore, fleet, twins,
                 configurationTriggers).start();
         // The Device Provisioning Service assigns devices to this hub under the host name its connection strings use.

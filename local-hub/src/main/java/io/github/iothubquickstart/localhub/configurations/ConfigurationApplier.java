@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts configurations onto twins, on one thread of its own ({@code configurations}), never on an event loop. A
+ * Puts configurations onto twins, on one thread of its own ({@code configurations}), never on an event loop: device
+ * configurations onto device twins, module configurations onto module twins, each module evaluated as a device is. A
  * device's twin is tested against every configuration's target condition when it changes, when the device is
  * created, and for every device when a configuration is added, changed or removed. Of the configurations that
  * target a device, the one with the highest priority (then the newest) is applied: its desired properties go
@@ -34,10 +35,10 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
     private final FleetTwins fleet;
     private final TwinService twins;
     private final ConfigurationTriggers triggers;
-    /** Device id to configuration id to status; only the thread writes it. */
-    private final Map<String, Map<String, String>> statuses = new ConcurrentHashMap<>();
-    /** Device id to the configuration its twin last got, as stored. */
-    private final Map<String, String> applied = new ConcurrentHashMap<>();
+    /** Device (or module) to configuration id to status; only the thread writes it. */
+    private final Map<IdentityId, Map<String, String>> statuses = new ConcurrentHashMap<>();
+    /** Device (or module) to the configuration its twin last got, as stored. */
+    private final Map<IdentityId, String> applied = new ConcurrentHashMap<>();
 
     public ConfigurationApplier(ConfigurationStore store, FleetTwins fleet, TwinService twins,
                                 ConfigurationTriggers triggers) {
@@ -49,24 +50,24 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
 
     /** Reads what was applied before a restart and evaluates every device once, then every change. */
     public ConfigurationApplier start() {
-        applied.putAll(store.applied());
+        store.applied().forEach((owner, configurationId) -> applied.put(ownerOf(owner), configurationId));
         triggers.configurationsChanged();
         triggers.serveWith(this::evaluate);
         return this;
     }
 
     @Override
-    public Map<String, String> statusesOf(String deviceId) {
-        Map<String, String> of = statuses.get(deviceId);
+    public Map<String, String> statusesOf(IdentityId owner) {
+        Map<String, String> of = statuses.get(owner);
         return of == null ? Map.of() : of;
     }
 
-    /** How many devices the configuration targets, and on how many it is applied. */
+    /** How many devices (or modules) the configuration targets, and on how many it is applied. */
     SystemCounts counts(String configurationId) {
         long targeted = 0;
         long appliedCount = 0;
-        for (Map<String, String> ofDevice : statuses.values()) {
-            String status = ofDevice.get(configurationId);
+        for (Map<String, String> ofOwner : statuses.values()) {
+            String status = ofOwner.get(configurationId);
             if (status != null) {
                 targeted++;
                 if (APPLIED.equals(status)) {
@@ -80,73 +81,99 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
     record SystemCounts(long targeted, long applied) {
     }
 
-    private void evaluate(boolean everyDevice, Set<String> changed) {
+    private void evaluate(boolean everyDevice, Set<IdentityId> changed) {
         List<Evaluated> configurations = store.list().stream().map(Evaluated::of).flatMap(Optional::stream)
                 .toList();
         if (configurations.isEmpty() && statuses.isEmpty() && applied.isEmpty()) {
             return; // nothing targets anyone, nothing to forget: a twin change costs no twin read
         }
-        Set<String> devices = new HashSet<>(changed);
+        boolean anyForModules = configurations.stream().anyMatch(c -> c.configuration().forModules());
+        Set<IdentityId> owners = new HashSet<>(changed);
         if (everyDevice) {
-            Set<String> registered = new HashSet<>(fleet.deviceIds());
-            statuses.keySet().removeIf(id -> !registered.contains(id));
-            applied.keySet().stream().filter(id -> !registered.contains(id)).toList().forEach(this::forget);
-            devices.addAll(registered);
+            Set<IdentityId> registered = new HashSet<>();
+            for (String deviceId : fleet.deviceIds()) {
+                registered.add(IdentityId.device(deviceId));
+                if (anyForModules) {
+                    registered.addAll(fleet.modulesOf(deviceId));
+                }
+            }
+            // Modules are listed only while a module configuration exists; those known before are evaluated anyway.
+            owners.addAll(statuses.keySet());
+            owners.addAll(applied.keySet());
+            owners.addAll(registered);
+        } else {
+            // A device changed or deleted: its modules' twins come and go with it.
+            for (IdentityId owner : changed) {
+                if (!owner.isModule()) {
+                    if (anyForModules) {
+                        owners.addAll(fleet.modulesOf(owner.deviceId()));
+                    }
+                    statuses.keySet().stream().filter(known -> known.isModule()
+                            && known.deviceId().equals(owner.deviceId())).forEach(owners::add);
+                }
+            }
         }
-        for (String deviceId : devices) {
-            evaluate(deviceId, configurations);
+        for (IdentityId owner : owners) {
+            evaluate(owner, configurations);
         }
     }
 
-    private void evaluate(String deviceId, List<Evaluated> configurations) {
-        Optional<JsonObject> twin = fleet.of(deviceId);
+    private void evaluate(IdentityId owner, List<Evaluated> configurations) {
+        Optional<JsonObject> twin = fleet.of(owner);
         if (twin.isEmpty()) {
-            statuses.remove(deviceId);
-            forget(deviceId);
+            statuses.remove(owner);
+            forget(owner);
             return;
         }
         Configuration winner = null;
-        Map<String, String> ofDevice = new LinkedHashMap<>();
+        Map<String, String> ofOwner = new LinkedHashMap<>();
         for (Evaluated candidate : configurations) {
-            if (candidate.target().matches(twin.get())) {
-                ofDevice.put(candidate.configuration().id(), TARGETED);
+            // Device configurations go to device twins, module configurations to module twins.
+            if (candidate.configuration().forModules() == owner.isModule() && candidate.target().matches(twin.get())) {
+                ofOwner.put(candidate.configuration().id(), TARGETED);
                 if (winner == null || candidate.configuration().winsOver(winner)) {
                     winner = candidate.configuration();
                 }
             }
         }
         if (winner == null) {
-            forget(deviceId);
-        } else if (winner.id().equals(applied.get(deviceId)) || apply(deviceId, winner)) {
-            ofDevice.put(winner.id(), APPLIED);
+            forget(owner);
+        } else if (winner.id().equals(applied.get(owner)) || apply(owner, winner)) {
+            ofOwner.put(winner.id(), APPLIED);
         }
-        if (ofDevice.isEmpty()) {
-            statuses.remove(deviceId);
+        if (ofOwner.isEmpty()) {
+            statuses.remove(owner);
         } else {
-            statuses.put(deviceId, Map.copyOf(ofDevice));
+            statuses.put(owner, Map.copyOf(ofOwner));
         }
     }
 
     /** Writes the configuration's desired properties to the twin, then records it; false if the twin refused. */
-    private boolean apply(String deviceId, Configuration configuration) {
+    private boolean apply(IdentityId owner, Configuration configuration) {
         try {
-            JsonObject patch = ConfigurationRules.desiredPatch(configuration.deviceContent());
-            twins.update(IdentityId.device(deviceId), new TwinSections(null, patch), null);
+            JsonObject patch = ConfigurationRules.desiredPatch(configuration.deviceContent(),
+                    configuration.contentName());
+            twins.update(owner, new TwinSections(null, patch), null);
         } catch (IotHubError e) {
-            LOG.warn("Configuration {} could not be applied to device {}: {}", configuration.id(), deviceId,
-                    e.getMessage());
-            forget(deviceId);
+            LOG.warn("Configuration {} could not be applied to {}: {}", configuration.id(), owner, e.getMessage());
+            forget(owner);
             return false;
         }
-        store.setApplied(deviceId, configuration.id());
-        applied.put(deviceId, configuration.id());
+        store.setApplied(owner.toString(), configuration.id());
+        applied.put(owner, configuration.id());
         return true;
     }
 
-    private void forget(String deviceId) {
-        if (applied.remove(deviceId) != null) {
-            store.setApplied(deviceId, null);
+    private void forget(IdentityId owner) {
+        if (applied.remove(owner) != null) {
+            store.setApplied(owner.toString(), null);
         }
+    }
+
+    /** The store's key of a device ({@code d}) or module ({@code d/m}); device ids never contain a slash. */
+    private static IdentityId ownerOf(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? IdentityId.device(key) : IdentityId.module(key.substring(0, slash), key.substring(slash + 1));
     }
 
     /**
@@ -157,7 +184,8 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
         static Optional<Evaluated> of(Configuration configuration) {
             try {
                 return Optional.of(new Evaluated(configuration,
-                        ConfigurationRules.targetCondition(configuration.targetCondition())));
+                        ConfigurationRules.targetCondition(configuration.targetCondition(),
+                                configuration.forModules())));
             } catch (IotHubError e) {
                 LOG.warn("Configuration {} is not applied: {}", configuration.id(), e.getMessage());
                 return Optional.empty();

@@ -36,32 +36,39 @@ final class ConfigurationRules {
      * {@code {"a":{"b":v}}}, checked against the twin's rules and size.
      */
     static JsonObject desiredPatch(Map<String, JsonElement> deviceContent) {
+        return desiredPatch(deviceContent, "deviceContent");
+    }
+
+    /** The same for the content named {@code contentName} ({@code deviceContent} or {@code moduleContent}). */
+    static JsonObject desiredPatch(Map<String, JsonElement> deviceContent, String contentName) {
         if (deviceContent == null || deviceContent.isEmpty()) {
-            throw IotHubErrors.argumentInvalid("The configuration has no content: give content.deviceContent, like"
+            throw IotHubErrors.argumentInvalid("The configuration has no content: give content.deviceContent (or"
+                    + " content.moduleContent for module twins), like"
                     + " {\"properties.desired.settings\": {\"interval\": 5}}.");
         }
+        String where = "content." + contentName;
         JsonObject patch = new JsonObject();
         for (Map.Entry<String, JsonElement> entry : deviceContent.entrySet()) {
             String path = entry.getKey();
             if (!path.startsWith(DESIRED_PREFIX) || path.length() == DESIRED_PREFIX.length()) {
-                throw IotHubErrors.argumentInvalid("content.deviceContent has the path \"" + path + "\": a device"
-                        + " configuration sets desired properties, properties.desired.<name>.");
+                throw IotHubErrors.argumentInvalid(where + " has the path \"" + path + "\": a configuration"
+                        + " sets desired properties, properties.desired.<name>.");
             }
             if (entry.getValue() == null || entry.getValue().isJsonNull()) {
-                throw IotHubErrors.argumentInvalid("content.deviceContent sets " + path + " to null: give it a value.");
+                throw IotHubErrors.argumentInvalid(where + " sets " + path + " to null: give it a value.");
             }
-            put(patch, path.substring(DESIRED_PREFIX.length()).split("\\.", -1), entry.getValue(), path);
+            put(patch, path.substring(DESIRED_PREFIX.length()).split("\\.", -1), entry.getValue(), path, where);
         }
         try {
-            JsonObject checked = TwinRules.patch(patch, "content.deviceContent");
-            TwinRules.requireSize(checked, "content.deviceContent", TwinRules.MAX_PROPERTIES_BYTES);
+            JsonObject checked = TwinRules.patch(patch, where);
+            TwinRules.requireSize(checked, where, TwinRules.MAX_PROPERTIES_BYTES);
             return checked;
         } catch (TwinRuleViolation e) {
             throw IotHubErrors.argumentInvalid(e.getMessage());
         }
     }
 
-    private static void put(JsonObject patch, String[] names, JsonElement value, String path) {
+    private static void put(JsonObject patch, String[] names, JsonElement value, String path, String where) {
         JsonObject at = patch;
         for (int i = 0; i < names.length - 1; i++) {
             JsonElement next = at.get(names[i]);
@@ -69,24 +76,32 @@ final class ConfigurationRules {
                 next = new JsonObject();
                 at.add(names[i], next);
             } else if (!next.isJsonObject()) {
-                throw overlapping(path);
+                throw overlapping(path, where);
             }
             at = next.getAsJsonObject();
         }
         if (at.has(names[names.length - 1])) {
-            throw overlapping(path);
+            throw overlapping(path, where);
         }
         at.add(names[names.length - 1], value.deepCopy());
     }
 
-    private static IotHubError overlapping(String path) {
-        return IotHubErrors.argumentInvalid("content.deviceContent sets " + path + " and a path that contains or"
+    private static IotHubError overlapping(String path, String where) {
+        return IotHubErrors.argumentInvalid(where + " sets " + path + " and a path that contains or"
                 + " is inside it: give each desired property once.");
     }
 
     static TwinCondition targetCondition(String text) {
+        return targetCondition(text, false);
+    }
+
+    /**
+     * A device configuration's target condition (a WHERE clause or {@code *}), or a module configuration's, which
+     * IoT Hub writes as {@code FROM devices.modules [WHERE ...]}.
+     */
+    static TwinCondition targetCondition(String text, boolean forModules) {
         try {
-            return TwinCondition.targetCondition(text);
+            return forModules ? TwinCondition.moduleTargetCondition(text) : TwinCondition.targetCondition(text);
         } catch (InvalidQueryException e) {
             throw IotHubErrors.argumentInvalid("The target condition is not valid: " + e.getMessage());
         }
@@ -102,20 +117,21 @@ final class ConfigurationRules {
         return priority;
     }
 
-    static void requireValidMetrics(Map<String, String> queries) {
+    static void requireValidMetrics(Map<String, String> queries, boolean forModules) {
         if (queries.size() > MAX_METRICS) {
             throw IotHubErrors.argumentInvalid("A configuration has at most " + MAX_METRICS + " custom metrics, not "
                     + queries.size() + ".");
         }
-        queries.forEach(ConfigurationRules::metricCondition);
+        queries.forEach((name, query) -> metricCondition(name, query, forModules));
     }
 
-    static TwinCondition metricCondition(String name, String query) {
+    /** A metric's query: {@code SELECT deviceId FROM devices WHERE ...}, for modules {@code FROM devices.modules}. */
+    static TwinCondition metricCondition(String name, String query, boolean forModules) {
         if (name.isBlank()) {
             throw IotHubErrors.argumentInvalid("A custom metric has an empty name.");
         }
         try {
-            return TwinCondition.ofDeviceQuery(query);
+            return forModules ? TwinCondition.ofModuleQuery(query) : TwinCondition.ofDeviceQuery(query);
         } catch (InvalidQueryException e) {
             throw IotHubErrors.argumentInvalid("The query of metric " + name + " is not valid: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.configurations;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
@@ -57,15 +58,22 @@ public final class ConfigurationService {
             throw IotHubErrors.argumentInvalid("The body's id " + draft.id() + " is not the path's " + id + ".");
         }
         if (draft.otherContent() != null) {
-            throw IotHubErrors.argumentInvalid("content." + draft.otherContent() + " is not supported by the local"
-                    + " hub: its configurations set device twins' desired properties (content.deviceContent).");
+            throw IotHubErrors.argumentInvalid("content." + draft.otherContent() + " (an IoT Edge deployment) is not"
+                    + " supported by the local hub: its configurations set device twins' desired properties"
+                    + " (content.deviceContent) or module twins' (content.moduleContent).");
         }
-        ConfigurationRules.desiredPatch(draft.deviceContent());
-        ConfigurationRules.targetCondition(draft.targetCondition());
+        boolean forModules = draft.moduleContent() != null && !draft.moduleContent().isEmpty();
+        if (forModules && draft.deviceContent() != null && !draft.deviceContent().isEmpty()) {
+            throw IotHubErrors.argumentInvalid("The configuration has both content.deviceContent and"
+                    + " content.moduleContent: a configuration targets device twins or module twins, give one.");
+        }
+        Map<String, JsonElement> content = forModules ? draft.moduleContent() : draft.deviceContent();
+        ConfigurationRules.desiredPatch(content, forModules ? "moduleContent" : "deviceContent");
+        ConfigurationRules.targetCondition(draft.targetCondition(), forModules);
         int priority = ConfigurationRules.priority(draft.priority());
         Map<String, String> labels = draft.labels() == null ? Map.of() : draft.labels();
         Map<String, String> metrics = draft.metricQueries() == null ? Map.of() : draft.metricQueries();
-        ConfigurationRules.requireValidMetrics(metrics);
+        ConfigurationRules.requireValidMetrics(metrics, forModules);
         String expected = ETags.unquote(ifMatch);
         Configuration stored;
         changes.lock();
@@ -81,18 +89,19 @@ public final class ConfigurationService {
                     throw new IotHubError(403, 403002, "The hub already has " + MAX_CONFIGURATIONS
                             + " configurations, IoT Hub's limit; delete one first.");
                 }
-                stored = new Configuration(id, "1.0", labels, draft.deviceContent(), draft.targetCondition(),
-                        priority, now, now, metrics, 1);
+                stored = new Configuration(id, "1.0", labels, content, draft.targetCondition(), priority, now, now,
+                        metrics, 1, forModules);
             } else {
                 Configuration current = existing.orElseThrow(() -> notFound(id));
                 requireETag(current, expected);
-                if (!current.deviceContent().equals(draft.deviceContent())) {
+                if (current.forModules() != forModules || !current.deviceContent().equals(content)) {
                     throw IotHubErrors.argumentInvalid("The content of configuration " + id + " cannot change after"
                             + " it is created (IoT Hub's rule): only labels, targetCondition, priority and metrics"
                             + " can; create a new configuration for new content.");
                 }
                 stored = new Configuration(id, current.schemaVersion(), labels, current.deviceContent(),
-                        draft.targetCondition(), priority, current.created(), now, metrics, current.revision() + 1);
+                        draft.targetCondition(), priority, current.created(), now, metrics, current.revision() + 1,
+                        forModules);
             }
             store.put(stored);
         } finally {
@@ -166,13 +175,17 @@ public final class ConfigurationService {
 
     /** The configurations with their system metrics (from the applier) and custom metrics (counted over the twins). */
     private List<ConfiguredView> withMetrics(List<Configuration> configurations) {
-        boolean anyCustom = configurations.stream().anyMatch(c -> !c.metricQueries().isEmpty());
-        List<JsonObject> twins = anyCustom ? fleet.all() : List.of();
+        boolean anyCustom = configurations.stream().anyMatch(c -> !c.forModules() && !c.metricQueries().isEmpty());
+        boolean anyModuleCustom = configurations.stream().anyMatch(c -> c.forModules() && !c.metricQueries().isEmpty());
+        List<JsonObject> deviceTwins = anyCustom ? fleet.all() : List.of();
+        List<JsonObject> moduleTwins = anyModuleCustom ? fleet.allModules() : List.of();
         List<ConfiguredView> views = new ArrayList<>(configurations.size());
         for (Configuration configuration : configurations) {
             Map<String, Long> custom = new LinkedHashMap<>();
+            List<JsonObject> twins = configuration.forModules() ? moduleTwins : deviceTwins;
             configuration.metricQueries().forEach((name, query) -> {
-                TwinCondition condition = ConfigurationRules.metricCondition(name, query);
+                TwinCondition condition = ConfigurationRules.metricCondition(name, query,
+                        configuration.forModules());
                 custom.put(name, twins.stream().filter(condition::matches).count());
             });
             ConfigurationApplier.SystemCounts counts = applier.counts(configuration.id());

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.configurations;
 
+import io.github.iothubquickstart.localhub.registry.IdentityId;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,14 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What makes the hub evaluate configurations again, gathered for the one {@code configurations} thread: the ids of
- * devices whose twin or identity changed, and whether every device is due (a configuration changed). Callers (the
+ * devices (and modules) whose twin or identity changed, and whether every device is due (a configuration changed). Callers (the
  * twin and registry watches, on event loops or workers) return at once; changes that arrive while the thread works
  * merge into one set, at most one entry per device, so a burst costs one evaluation per device.
  */
 public final class ConfigurationTriggers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationTriggers.class);
 
-    private final Set<String> devices = ConcurrentHashMap.newKeySet();
+    private final Set<IdentityId> devices = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean everyDevice = new AtomicBoolean();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
@@ -30,10 +31,15 @@ public final class ConfigurationTriggers implements AutoCloseable {
         return worker;
     });
     /** Gets (every device due, the device ids due); null until served. */
-    private volatile BiConsumer<Boolean, Set<String>> work;
+    private volatile BiConsumer<Boolean, Set<IdentityId>> work;
 
     public void deviceChanged(String deviceId) {
-        devices.add(deviceId);
+        identityChanged(IdentityId.device(deviceId));
+    }
+
+    /** A device or a module: its twin or its identity changed. */
+    public void identityChanged(IdentityId owner) {
+        devices.add(owner);
         schedule();
     }
 
@@ -43,7 +49,7 @@ public final class ConfigurationTriggers implements AutoCloseable {
     }
 
     /** From now on the thread hands what is due to {@code work}. */
-    void serveWith(BiConsumer<Boolean, Set<String>> work) {
+    void serveWith(BiConsumer<Boolean, Set<IdentityId>> work) {
         this.work = work;
         schedule();
     }
@@ -62,7 +68,7 @@ public final class ConfigurationTriggers implements AutoCloseable {
         // Cleared first: a change that arrives from here on schedules one more round.
         scheduled.set(false);
         boolean all = everyDevice.getAndSet(false);
-        Set<String> due = new HashSet<>();
+        Set<IdentityId> due = new HashSet<>();
         for (var it = devices.iterator(); it.hasNext(); ) {
             due.add(it.next());
             it.remove();

@@ -6,8 +6,8 @@ import io.github.iothubquickstart.localhub.twin.TwinStore;
 import java.util.function.UnaryOperator;
 
 /**
- * The twin store, telling {@link ConfigurationTriggers} after each stored change of a device's twin (tags, desired or
- * reported properties), so configurations are evaluated again for that device.
+ * The twin store, telling {@link ConfigurationTriggers} after each stored change of a device's or module's twin (tags, desired or
+ * reported properties), so configurations are evaluated again for that device or module.
  */
 public final class TwinChangeWatch implements TwinStore {
     private final TwinStore twins;
@@ -30,8 +30,8 @@ public final class TwinChangeWatch implements TwinStore {
             before[0] = twin;
             return change.apply(twin);
         });
-        if (!owner.isModule() && after.version() != before[0].version()) {
-            triggers.deviceChanged(owner.deviceId());
+        if (after.version() != before[0].version()) {
+            triggers.identityChanged(owner);
         }
         return after;
     }

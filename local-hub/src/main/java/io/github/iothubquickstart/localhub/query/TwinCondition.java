@@ -37,6 +37,41 @@ public final class TwinCondition {
     }
 
     /**
+     * A module configuration's target condition, as IoT Hub has it: {@code FROM devices.modules [WHERE ...]}; none
+     * (null or blank) selects no module.
+     *
+     * @throws InvalidQueryException when it does not select FROM devices.modules, or the query language refuses it
+     */
+    public static TwinCondition moduleTargetCondition(String text) {
+        if (text == null || text.isBlank()) {
+            return NO_TWIN;
+        }
+        if (!text.trim().regionMatches(true, 0, "FROM", 0, 4)) {
+            throw new InvalidQueryException("A module configuration's target condition selects module twins: FROM"
+                    + " devices.modules WHERE <condition>, like FROM devices.modules WHERE tags.role = 'sensor'.");
+        }
+        return ofModuleQuery("SELECT * " + text.trim());
+    }
+
+    /**
+     * The module twins a {@code SELECT ... FROM devices.modules [WHERE ...]} query selects.
+     *
+     * @throws InvalidQueryException when the query language refuses it, or it does not query module twins
+     */
+    public static TwinCondition ofModuleQuery(String query) {
+        DeviceQuery parsed = QueryParser.parse(query);
+        if (!parsed.modules()) {
+            throw new InvalidQueryException("The query selects device twins; a module configuration selects module"
+                    + " twins, FROM devices.modules.");
+        }
+        if (parsed.aggregates()) {
+            throw new InvalidQueryException("A module configuration's query selects modules (SELECT deviceId, moduleId"
+                    + " FROM devices.modules WHERE ...); it counts them itself, without COUNT() or GROUP BY.");
+        }
+        return parsed.where() == null ? EVERY_TWIN : new TwinCondition(parsed.where(), false);
+    }
+
+    /**
      * The devices a {@code SELECT ... FROM devices [WHERE ...]} query selects.
      *
      * @throws InvalidQueryException when the query language refuses it, or it queries module twins

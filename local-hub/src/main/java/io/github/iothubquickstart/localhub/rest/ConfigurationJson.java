@@ -26,7 +26,9 @@ final class ConfigurationJson {
         JsonObject content = object(json, "content");
         JsonObject metrics = object(json, "metrics");
         return new ConfigurationDraft(string(json, "id"), strings(json, "labels"),
-                content == null ? null : deviceContent(content), content == null ? null : otherContent(content),
+                content == null ? null : desiredContent(content, "deviceContent"),
+                content == null ? null : desiredContent(content, "moduleContent"),
+                content == null ? null : otherContent(content),
                 string(json, "targetCondition"), priority(json),
                 metrics == null ? null : strings(metrics, "queries"));
     }
@@ -34,7 +36,8 @@ final class ConfigurationJson {
     /** The content in a {@code POST /devices/{id}/applyConfigurationContent} body. */
     static ConfigurationDraft parseContent(String body) {
         JsonObject content = JsonBodies.requireObject(body, "with the configuration content");
-        return new ConfigurationDraft(null, null, deviceContent(content), otherContent(content), null, null, null);
+        return new ConfigurationDraft(null, null, desiredContent(content, "deviceContent"),
+                desiredContent(content, "moduleContent"), otherContent(content), null, null, null);
     }
 
     static JsonObject toJson(ConfiguredView view) {
@@ -44,9 +47,9 @@ final class ConfigurationJson {
         json.addProperty("schemaVersion", configuration.schemaVersion());
         json.add("labels", stringsJson(configuration.labels()));
         JsonObject content = new JsonObject();
-        JsonObject deviceContent = new JsonObject();
-        configuration.deviceContent().forEach((path, value) -> deviceContent.add(path, value.deepCopy()));
-        content.add("deviceContent", deviceContent);
+        JsonObject desired = new JsonObject();
+        configuration.deviceContent().forEach((path, value) -> desired.add(path, value.deepCopy()));
+        content.add(configuration.contentName(), desired);
         json.add("content", content);
         json.addProperty("targetCondition", configuration.targetCondition());
         json.addProperty("createdTimeUtc", configuration.created().toString());
@@ -71,18 +74,27 @@ final class ConfigurationJson {
         results.addProperty("targetedCount", view.targetedCount());
         JsonObject queries = new JsonObject();
         String target = configuration.targetCondition();
-        queries.addProperty("targetedCount", target == null || target.isBlank() ? ""
-                : "select deviceId from devices" + ("*".equals(target.trim()) ? "" : " where " + target));
-        queries.addProperty("appliedCount", "select deviceId from devices where configurations.[["
-                + configuration.id() + "]].status = 'Applied'");
+        if (configuration.forModules()) {
+            // A module configuration's target condition is FROM devices.modules [WHERE ...] already.
+            queries.addProperty("targetedCount", target == null || target.isBlank() ? ""
+                    : "select deviceId, moduleId " + target.trim());
+            queries.addProperty("appliedCount", "select deviceId, moduleId from devices.modules where"
+                    + " configurations.[[" + configuration.id() + "]].status = 'Applied'");
+        } else {
+            queries.addProperty("targetedCount", target == null || target.isBlank() ? ""
+                    : "select deviceId from devices" + ("*".equals(target.trim()) ? "" : " where " + target));
+            queries.addProperty("appliedCount", "select deviceId from devices where configurations.[["
+                    + configuration.id() + "]].status = 'Applied'");
+        }
         JsonObject json = new JsonObject();
         json.add("results", results);
         json.add("queries", queries);
         return json;
     }
 
-    private static Map<String, JsonElement> deviceContent(JsonObject content) {
-        JsonObject deviceContent = object(content, "deviceContent");
+    /** {@code content.deviceContent} or {@code content.moduleContent}: desired property paths to values. */
+    private static Map<String, JsonElement> desiredContent(JsonObject content, String name) {
+        JsonObject deviceContent = object(content, name);
         if (deviceContent == null) {
             return null;
         }
@@ -93,13 +105,8 @@ final class ConfigurationJson {
 
     /** Which content the local hub does not apply the request has, if any. */
     private static String otherContent(JsonObject content) {
-        for (String kind : new String[] {"modulesContent", "moduleContent"}) {
-            JsonObject other = object(content, kind);
-            if (other != null && !other.isEmpty()) {
-                return kind;
-            }
-        }
-        return null;
+        JsonObject other = object(content, "modulesContent");
+        return other != null && !other.isEmpty() ? "modulesContent" : null;
     }
 
     private static Integer priority(JsonObject json) {

@@ -5,6 +5,7 @@ import io.github.iothubquickstart.localhub.auth.ServiceAuthenticator;
 import io.github.iothubquickstart.localhub.configurations.ConfigurationService;
 import io.github.iothubquickstart.localhub.configurations.ConfiguredView;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.query.ModuleTwinView;
 import io.github.iothubquickstart.localhub.query.TwinView;
 import io.github.iothubquickstart.localhub.registry.AccessRight;
 import io.github.iothubquickstart.localhub.wire.TwinJson;
@@ -33,6 +34,11 @@ public final class ConfigurationRoutes {
 
     /** The JSON a target condition or metric query is tested against: the twin {@code GET /twins/{id}} answers. */
     public static TwinView twinShape() {
+        return TwinJson::forService;
+    }
+
+    /** Module twins as module configurations' target conditions and metrics see them. */
+    public static ModuleTwinView moduleTwinShape() {
         return TwinJson::forService;
     }
 

@@ -106,9 +106,7 @@ public final class TwinRoutes {
                 JsonObject json = owner.isModule()
                         ? TwinJson.forService(twin, modules.get(owner.deviceId(), owner.moduleId()))
                         : TwinJson.forService(twin, registry.get(owner.deviceId()));
-                if (!owner.isModule()) {
-                    addConfigurations(json, configurations.statusesOf(owner.deviceId()));
-                }
+                addConfigurations(json, configurations.statusesOf(owner));
                 JsonResponses.ok(context, json, twin.etag());
             } catch (RuntimeException e) {
                 context.fail(e);

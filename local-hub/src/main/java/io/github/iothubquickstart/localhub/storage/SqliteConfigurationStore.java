@@ -25,14 +25,14 @@ import java.util.Optional;
 
 /**
  * Configurations (automatic device management) in {@code configurations.db}: one row per configuration, its labels,
- * content and metric queries as JSON; and which configuration each device's twin last got. Every change is committed
+ * content and metric queries as JSON; and which configuration each device's (or module's, keyed {@code device/module}) twin last got. Every change is committed
  * before the call returns.
  */
 public final class SqliteConfigurationStore implements ConfigurationStore, AutoCloseable {
     private static final Gson GSON = new Gson();
     private static final Type STRING_MAP = new TypeToken<Map<String, String>>() { }.getType();
     private static final String COLUMNS = "id, schema_version, labels, device_content, target_condition, priority,"
-            + " created_millis, updated_millis, metric_queries, revision";
+            + " created_millis, updated_millis, metric_queries, revision, for_modules";
 
     private final LockedConnection database;
 
@@ -49,7 +49,9 @@ public final class SqliteConfigurationStore implements ConfigurationStore, AutoC
                 statement.execute("CREATE TABLE IF NOT EXISTS configuration (id TEXT PRIMARY KEY,"
                         + " schema_version TEXT NOT NULL, labels TEXT NOT NULL, device_content TEXT NOT NULL,"
                         + " target_condition TEXT, priority INTEGER NOT NULL, created_millis INTEGER NOT NULL,"
-                        + " updated_millis INTEGER NOT NULL, metric_queries TEXT NOT NULL, revision INTEGER NOT NULL)");
+                        + " updated_millis INTEGER NOT NULL, metric_queries TEXT NOT NULL, revision INTEGER NOT NULL,"
+                        + " for_modules INTEGER NOT NULL DEFAULT 0)");
+                addModuleColumn(connection);
                 statement.execute("CREATE TABLE IF NOT EXISTS applied_configuration (device_id TEXT PRIMARY KEY,"
                         + " configuration_id TEXT NOT NULL)");
             }
@@ -57,6 +59,19 @@ public final class SqliteConfigurationStore implements ConfigurationStore, AutoC
         } catch (IOException | SQLException e) {
             throw new StorageException("configurations database " + file + " cannot be opened (" + e.getMessage()
                     + ")", e);
+        }
+    }
+
+    /** A file from before module configurations: its configurations are device configurations. */
+    private static void addModuleColumn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet columns = statement.executeQuery("SELECT 1 FROM pragma_table_info('configuration')"
+                     + " WHERE name = 'for_modules'")) {
+            if (!columns.next()) {
+                try (Statement alter = connection.createStatement()) {
+                    alter.execute("ALTER TABLE configuration ADD COLUMN for_modules INTEGER NOT NULL DEFAULT 0");
+                }
+            }
         }
     }
 
@@ -92,12 +107,12 @@ public final class SqliteConfigurationStore implements ConfigurationStore, AutoC
     public void put(Configuration configuration) {
         database.inTransaction("store configuration " + configuration.id(), () -> {
             try (PreparedStatement upsert = database.connection().prepareStatement("INSERT INTO configuration ("
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                     + " schema_version = excluded.schema_version, labels = excluded.labels,"
                     + " device_content = excluded.device_content, target_condition = excluded.target_condition,"
                     + " priority = excluded.priority, created_millis = excluded.created_millis,"
                     + " updated_millis = excluded.updated_millis, metric_queries = excluded.metric_queries,"
-                    + " revision = excluded.revision")) {
+                    + " revision = excluded.revision, for_modules = excluded.for_modules")) {
                 upsert.setString(1, configuration.id());
                 upsert.setString(2, configuration.schemaVersion());
                 upsert.setString(3, GSON.toJson(configuration.labels(), STRING_MAP));
@@ -108,6 +123,7 @@ public final class SqliteConfigurationStore implements ConfigurationStore, AutoC
                 upsert.setLong(8, configuration.lastUpdated().toEpochMilli());
                 upsert.setString(9, GSON.toJson(configuration.metricQueries(), STRING_MAP));
                 upsert.setLong(10, configuration.revision());
+                upsert.setInt(11, configuration.forModules() ? 1 : 0);
                 upsert.executeUpdate();
             }
             return null;
@@ -190,7 +206,7 @@ public final class SqliteConfigurationStore implements ConfigurationStore, AutoC
         return new Configuration(row.getString(1), row.getString(2), GSON.fromJson(row.getString(3), STRING_MAP),
                 content(JsonParser.parseString(row.getString(4)).getAsJsonObject()), row.getString(5), row.getInt(6),
                 Instant.ofEpochMilli(row.getLong(7)), Instant.ofEpochMilli(row.getLong(8)),
-                GSON.fromJson(row.getString(9), STRING_MAP), row.getLong(10));
+                GSON.fromJson(row.getString(9), STRING_MAP), row.getLong(10), row.getInt(11) != 0);
     }
 
     private static JsonObject content(Map<String, JsonElement> content) {
