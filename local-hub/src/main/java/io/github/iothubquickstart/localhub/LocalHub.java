@@ -78,6 +78,7 @@ import io.github.iothubquickstart.localhub.storage.SqliteImportExportJobStore;
 import io.github.iothubquickstart.localhub.rest.ServiceApi;
 import io.github.iothubquickstart.localhub.rest.StatisticsRoutes;
 import io.github.iothubquickstart.localhub.rest.TwinRoutes;
+import io.github.iothubquickstart.localhub.rest.ConfigurationLines;
 import io.github.iothubquickstart.localhub.rest.ConfigurationRoutes;
 import io.github.iothubquickstart.localhub.storage.SqliteCloudToDeviceStore;
 import io.github.iothubquickstart.localhub.storage.SqliteConfigurationStore;
@@ -425,8 +426,10 @@ public final class LocalHub implements AutoCloseable {
                 limits.maxConnectedDevices());
         // The dashboard first: its same-origin guard runs before the API's routes; devices' routes before the
         // service API's, whose /devices* handlers would otherwise take their requests first.
+        ConfigurationService configurationService = new ConfigurationService(configurationStore,
+                configurationApplier, configurationTriggers, fleet, registryService, clock);
         importExportJobs = new ImportExportJobs(importExportJobStore, blobStorage, registryService, moduleService,
-                twins, new ExportImportDeviceJson(), clock);
+                twins, new ExportImportDeviceJson(), new ConfigurationLines(configurationService), clock);
         ImportExportJobRoutes importExportRoutes = new ImportExportJobRoutes(serviceAuthenticator, importExportJobs);
         httpServer = new RestServer(vertx, eventLoops, bindAddress, requestedHttpsPort, certificate, key,
                 List.of(dashboard::mountOn, blobRoutes::mountOn, provisioningDevices::mountOn, deviceHttps::mountOn,
@@ -435,8 +438,7 @@ public final class LocalHub implements AutoCloseable {
                         new DigitalTwinRoutes(serviceAuthenticator, new DigitalTwins(twins),
                                 new DigitalTwinCommands(methods))::mountOn,
                         new ScheduledJobRoutes(serviceAuthenticator, scheduledJobs, clock)::mountOn,
-                        new ConfigurationRoutes(serviceAuthenticator, new ConfigurationService(configurationStore,
-                                configurationApplier, configurationTriggers, fleet, registryService, clock))::mountOn,
+                        new ConfigurationRoutes(serviceAuthenticator, configurationService)::mountOn,
                         provisioningServiceApi()::mountOn,
                         webSockets::mountOn),
                 new HttpErrorResponder(clock));

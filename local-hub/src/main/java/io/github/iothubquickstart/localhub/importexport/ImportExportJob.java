@@ -13,6 +13,8 @@ public record ImportExportJob(String jobId, JobRequest request, JobStatus status
     /** IoT Hub's default blob names: the devices file an export writes and an import reads, and the error log. */
     public static final String DEVICES_BLOB = "devices.txt";
     public static final String IMPORT_ERRORS_BLOB = "importErrors.log";
+    /** IoT Hub's default blob of the configurations a job with {@code includeConfigurations} writes or reads. */
+    public static final String CONFIGURATIONS_BLOB = "configurations.txt";
 
     public ImportExportJob {
         Objects.requireNonNull(jobId, "jobId");
@@ -40,6 +42,11 @@ public record ImportExportJob(String jobId, JobRequest request, JobStatus status
             return request.outputBlobName();
         }
         return request.type() == JobType.EXPORT ? DEVICES_BLOB : IMPORT_ERRORS_BLOB;
+    }
+
+    /** The blob of configurations: {@code configurationsBlobName}, or configurations.txt. */
+    public String configurationsBlob() {
+        return blank(request.configurationsBlobName()) ? CONFIGURATIONS_BLOB : request.configurationsBlobName();
     }
 
     public ImportExportJob running(Instant now) {

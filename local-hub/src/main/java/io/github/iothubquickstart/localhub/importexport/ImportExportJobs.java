@@ -12,7 +12,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -48,6 +50,7 @@ public final class ImportExportJobs implements AutoCloseable {
     private final BlobStorage storage;
     private final DeviceExport exports;
     private final DeviceImport imports;
+    private final ConfigurationTransfer configurations;
     private final Clock clock;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "import-export");
@@ -62,10 +65,17 @@ public final class ImportExportJobs implements AutoCloseable {
 
     public ImportExportJobs(ImportExportJobStore store, BlobStorage storage, RegistryService devices,
                             ModuleService modules, TwinService twins, DeviceLineFormat format, Clock clock) {
+        this(store, storage, devices, modules, twins, format, ConfigurationTransfer.NONE, clock);
+    }
+
+    public ImportExportJobs(ImportExportJobStore store, BlobStorage storage, RegistryService devices,
+                            ModuleService modules, TwinService twins, DeviceLineFormat format,
+                            ConfigurationTransfer configurations, Clock clock) {
         this.store = store;
         this.storage = storage;
         this.exports = new DeviceExport(devices, modules, twins, format);
         this.imports = new DeviceImport(format, new ImportEntryApplier(devices, modules, twins));
+        this.configurations = configurations;
         this.clock = clock;
         int ended = store.failUnfinished(STOPPED_REASON, now());
         if (ended > 0) {
@@ -165,7 +175,26 @@ public final class ImportExportJobs implements AutoCloseable {
             return active;
         }
         await(output.write(job.outputBlob(), content), "write " + job.outputBlob() + " to the output container");
+        if (job.request().includeConfigurations()) {
+            byte[] lines = joined(configurationLines());
+            await(output.write(job.configurationsBlob(), lines), "write " + job.configurationsBlob()
+                    + " to the output container");
+        }
         return active.completed(now());
+    }
+
+    private List<String> configurationLines() {
+        try {
+            return configurations.exportLines();
+        } catch (IotHubError e) {
+            throw new JobFailure("The configurations could not be exported: " + e.getMessage());
+        }
+    }
+
+    private static byte[] joined(List<String> lines) {
+        StringBuilder text = new StringBuilder();
+        lines.forEach(line -> text.append(line).append('\n'));
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private ImportExportJob importDevices(ImportExportJob job) {
@@ -179,17 +208,50 @@ public final class ImportExportJobs implements AutoCloseable {
         byte[] content = await(input.read(job.inputBlob()), "read " + job.inputBlob() + " from the input container")
                 .orElseThrow(() -> new JobFailure("The input container has no blob " + job.inputBlob()
                         + "; upload the devices to import there (one JSON object per line)."));
+        // The configurations blob is read before any line is applied: missing, it fails the job with nothing done.
+        byte[] configurationContent = !job.request().includeConfigurations() ? null
+                : await(input.read(job.configurationsBlob()), "read " + job.configurationsBlob()
+                        + " from the input container").orElseThrow(() -> new JobFailure("The input container has no"
+                        + " blob " + job.configurationsBlob() + " (includeConfigurations): upload the configurations"
+                        + " to import there, one JSON object per line, or leave includeConfigurations out."));
         DeviceImport.Outcome outcome = imports.run(content, progress());
         if (outcome == null) {
             return active;
         }
-        if (outcome.failedLines() > 0) {
-            await(output.write(job.outputBlob(), outcome.errorLog()), "write " + job.outputBlob()
+        List<String> errors = new ArrayList<>(new String(outcome.errorLog(), StandardCharsets.UTF_8).lines().toList());
+        if (configurationContent != null) {
+            errors.addAll(importConfigurations(configurationContent));
+        }
+        if (!errors.isEmpty()) {
+            await(output.write(job.outputBlob(), joined(errors)), "write " + job.outputBlob()
                     + " to the output container");
-            LOG.info("Import/export job {}: {} of {} lines could not be applied, see {}", job.jobId(),
-                    outcome.failedLines(), outcome.lines(), job.outputBlob());
+            LOG.info("Import/export job {}: {} lines could not be applied, see {}", job.jobId(), errors.size(),
+                    job.outputBlob());
         }
         return active.completed(now());
+    }
+
+    /** Applies each configuration line; the error log's lines of those that failed. */
+    private List<String> importConfigurations(byte[] content) {
+        List<String> errors = new ArrayList<>();
+        String text = new String(content, StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark, as .NET's StreamWriter writes one
+        }
+        for (String line : text.lines().toList()) {
+            if (interrupted()) {
+                throw new JobInterrupted();
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                configurations.importLine(line);
+            } catch (IotHubError e) {
+                errors.add(configurations.errorLine(line, e));
+            }
+        }
+        return errors;
     }
 
     /** The container the job names; a URI the hub cannot use fails the job with the reason. */

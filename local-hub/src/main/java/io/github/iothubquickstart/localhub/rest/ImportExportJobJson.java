@@ -26,9 +26,6 @@ final class ImportExportJobJson {
         StorageAuthentication authentication = authenticationText == null ? StorageAuthentication.KEY_BASED
                 : StorageAuthentication.parse(authenticationText).orElseThrow(() -> IotHubErrors.argumentInvalid(
                         "storageAuthenticationType must be keyBased or identityBased, not " + authenticationText + "."));
-        if (bool(json, "includeConfigurations")) {
-            throw IotHubErrors.notImplemented("Configurations in import and export jobs (includeConfigurations)");
-        }
         String input = AuthenticationJson.blankToNull(DeviceJson.string(json, "inputBlobContainerUri"));
         String output = AuthenticationJson.blankToNull(DeviceJson.string(json, "outputBlobContainerUri"));
         if (type == JobType.EXPORT && output == null) {
@@ -44,7 +41,9 @@ final class ImportExportJobJson {
                 AuthenticationJson.blankToNull(DeviceJson.string(json, "inputBlobName")),
                 AuthenticationJson.blankToNull(DeviceJson.string(json, "outputBlobName")),
                 bool(json, "excludeKeysInExport"), authentication,
-                identity == null ? null : DeviceJson.string(identity, "userAssignedIdentity"));
+                identity == null ? null : DeviceJson.string(identity, "userAssignedIdentity"),
+                bool(json, "includeConfigurations"),
+                AuthenticationJson.blankToNull(DeviceJson.string(json, "configurationsBlobName")));
     }
 
     static JsonObject toJson(ImportExportJob job) {
@@ -76,7 +75,10 @@ final class ImportExportJobJson {
             identity.addProperty("userAssignedIdentity", request.userAssignedIdentity());
             json.add("identity", identity);
         }
-        json.addProperty("includeConfigurations", false);
+        json.addProperty("includeConfigurations", request.includeConfigurations());
+        if (request.configurationsBlobName() != null) {
+            json.addProperty("configurationsBlobName", request.configurationsBlobName());
+        }
         return json;
     }
 

@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class SqliteImportExportJobStore implements ImportExportJobStore, AutoCloseable {
     private static final String COLUMNS = "job_id, type, status, progress, input_uri, output_uri, input_blob,"
             + " output_blob, exclude_keys, storage_authentication, user_assigned_identity, failure_reason,"
-            + " created_millis, start_millis, end_millis";
+            + " created_millis, start_millis, end_millis, include_configurations, configurations_blob";
 
     private final Path file;
     private final Connection connection;
@@ -45,7 +45,9 @@ public final class SqliteImportExportJobStore implements ImportExportJobStore, A
                         + " status TEXT NOT NULL, progress INTEGER NOT NULL, input_uri TEXT, output_uri TEXT,"
                         + " input_blob TEXT, output_blob TEXT, exclude_keys INTEGER NOT NULL,"
                         + " storage_authentication TEXT NOT NULL, user_assigned_identity TEXT, failure_reason TEXT,"
-                        + " created_millis INTEGER NOT NULL, start_millis INTEGER, end_millis INTEGER)");
+                        + " created_millis INTEGER NOT NULL, start_millis INTEGER, end_millis INTEGER,"
+                        + " include_configurations INTEGER NOT NULL DEFAULT 0, configurations_blob TEXT)");
+                addConfigurationColumns(statement);
             }
             return new SqliteImportExportJobStore(file, connection);
         } catch (IOException | SQLException e) {
@@ -54,10 +56,23 @@ public final class SqliteImportExportJobStore implements ImportExportJobStore, A
         }
     }
 
+    /** A file from before includeConfigurations: its jobs had none. */
+    private static void addConfigurationColumns(Statement statement) throws SQLException {
+        boolean present;
+        try (ResultSet columns = statement.executeQuery("SELECT 1 FROM pragma_table_info('job')"
+                + " WHERE name = 'include_configurations'")) {
+            present = columns.next();
+        }
+        if (!present) {
+            statement.execute("ALTER TABLE job ADD COLUMN include_configurations INTEGER NOT NULL DEFAULT 0");
+            statement.execute("ALTER TABLE job ADD COLUMN configurations_blob TEXT");
+        }
+    }
+
     @Override
     public synchronized void save(ImportExportJob job) {
         try (PreparedStatement statement = connection.prepareStatement("INSERT OR REPLACE INTO job (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             JobRequest request = job.request();
             statement.setString(1, job.jobId());
             statement.setString(2, job.type().wireName());
@@ -74,6 +89,8 @@ public final class SqliteImportExportJobStore implements ImportExportJobStore, A
             statement.setLong(13, job.createdTime().toEpochMilli());
             setMillis(statement, 14, job.startTime());
             setMillis(statement, 15, job.endTime());
+            statement.setInt(16, request.includeConfigurations() ? 1 : 0);
+            statement.setString(17, request.configurationsBlobName());
             statement.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
@@ -131,7 +148,8 @@ public final class SqliteImportExportJobStore implements ImportExportJobStore, A
         StorageAuthentication authentication = StorageAuthentication.parse(rows.getString(10))
                 .orElseThrow(() -> new SQLException("unknown storage authentication"));
         JobRequest request = new JobRequest(type, rows.getString(5), rows.getString(6), rows.getString(7),
-                rows.getString(8), rows.getInt(9) != 0, authentication, rows.getString(11));
+                rows.getString(8), rows.getInt(9) != 0, authentication, rows.getString(11), rows.getInt(16) != 0,
+                rows.getString(17));
         return new ImportExportJob(rows.getString(1), request, status, rows.getInt(4), rows.getString(12),
                 Instant.ofEpochMilli(rows.getLong(13)), millis(rows, 14), millis(rows, 15));
     }

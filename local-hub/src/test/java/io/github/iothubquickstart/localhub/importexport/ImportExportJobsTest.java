@@ -189,6 +189,57 @@ class ImportExportJobsTest {
     }
 
     @Test
+    void configurationsGoToAndComeFromTheNamedBlobAndAMissingOneFailsTheImportBeforeAnyLine() {
+        List<String> imported = new java.util.ArrayList<>();
+        ConfigurationTransfer transfer = new ConfigurationTransfer() {
+            @Override
+            public List<String> exportLines() {
+                return List.of("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+            }
+
+            @Override
+            public void importLine(String line) {
+                if (line.contains("\"bad\"")) {
+                    throw new IotHubError(412, 412002, "stale ETag");
+                }
+                imported.add(line);
+            }
+
+            @Override
+            public String errorLine(String line, IotHubError error) {
+                return "failed " + line + ": " + error.getMessage();
+            }
+        };
+        jobs.close();
+        jobs = new ImportExportJobs(store, storage, devices, modules, twins, new ExportImportDeviceJson(), transfer,
+                CLOCK);
+        JobRequest export = new JobRequest(JobType.EXPORT, null, InMemoryBlobStorage.sasUri("out", "rw"), null, null,
+                false, StorageAuthentication.KEY_BASED, null, true, "settings.txt");
+        ImportExportJob exported = finished(jobs.create(export));
+        assertThat(exported.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(storage.text("out", "settings.txt")).contains("{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
+        // What was asked is stored: read back from the job store, not from memory.
+        assertThat(store.find(exported.jobId()).orElseThrow().request()).isEqualTo(export);
+
+        storage.put("in", "devices.txt", "{\"id\":\"never\",\"importMode\":\"create\"}");
+        JobRequest importing = new JobRequest(JobType.IMPORT, InMemoryBlobStorage.sasUri("in", "rw"),
+                InMemoryBlobStorage.sasUri("in", "rw"), null, null, false, StorageAuthentication.KEY_BASED, null, true,
+                null);
+        ImportExportJob missing = finished(jobs.create(importing));
+        assertThat(missing.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(missing.failureReason()).contains("configurations.txt");
+        assertThat(devices.identity("never")).isEmpty();
+
+        storage.put("in", "configurations.txt", "\uFEFF{\"id\":\"c\"}\n\n{\"id\":\"bad\"}\n");
+        ImportExportJob done = finished(jobs.create(importing));
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(imported).containsExactly("{\"id\":\"c\"}");
+        assertThat(devices.identity("never")).isPresent();
+        assertThat(storage.text("in", "importErrors.log").orElseThrow())
+                .isEqualTo("failed {\"id\":\"bad\"}: stale ETag\n");
+    }
+
+    @Test
     void anOutputContainerWithoutTheWriteRightFailsTheJobBeforeAnyLineIsApplied() {
         storage.put("in", "devices.txt", "{\"id\":\"never\",\"importMode\":\"create\"}");
 
