@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,8 +109,9 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
                     if (anyForModules) {
                         owners.addAll(fleet.modulesOf(owner.deviceId()));
                     }
-                    statuses.keySet().stream().filter(known -> known.isModule()
-                            && known.deviceId().equals(owner.deviceId())).forEach(owners::add);
+                    Stream.concat(statuses.keySet().stream(), applied.keySet().stream())
+                            .filter(known -> known.isModule() && known.deviceId().equals(owner.deviceId()))
+                            .forEach(owners::add);
                 }
             }
         }
