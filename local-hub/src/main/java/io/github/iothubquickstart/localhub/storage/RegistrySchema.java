@@ -26,9 +26,11 @@ final class RegistrySchema {
      * device's place in an IoT Edge hierarchy. Version 4: when each twin property was last written (IoT Hub's
      * {@code $metadata}). Version 5: module identities and their twins. Version 6: X.509 identities (the authentication
      * type and thumbprints of devices and modules; keys only for SAS ones). Version 7: the CA certificates the hub
-     * trusts to sign devices' certificates.
+     * trusts to sign devices' certificates. Version 8: twins' IoT Plug and Play model ids. Version 9: a generation
+     * counter the device and policy tables move (by trigger), so that a hub's cache reloads them only when they changed
+     * elsewhere, not after every twin write of another connection.
      */
-    static final int VERSION = 8;
+    static final int VERSION = 9;
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySchema.class);
 
     /** Initial content, written in the same transaction as the schema so that it is written once in a file's life. */
@@ -99,6 +101,7 @@ final class RegistrySchema {
             toVersion6(statement);
             toVersion7(statement);
             toVersion8(statement);
+            toVersion9(statement);
             seed.write(connection);
             LOG.info("created registry database {}", file);
         });
@@ -144,6 +147,12 @@ final class RegistrySchema {
             if (version() == 7) {
                 toVersion8(statement);
                 LOG.info("migrated registry database {} from schema version 7 to 8 (IoT Plug and Play model ids)", file);
+            }
+        });
+        inImmediateTransaction(statement -> {
+            if (version() == 8) {
+                toVersion9(statement);
+                LOG.info("migrated registry database {} from schema version 8 to 9 (registry generation)", file);
             }
         });
     }
@@ -241,6 +250,24 @@ final class RegistrySchema {
         statement.execute("ALTER TABLE twin ADD COLUMN model_id TEXT");
         statement.execute("ALTER TABLE module_twin ADD COLUMN model_id TEXT");
         statement.execute("PRAGMA user_version = 8");
+    }
+
+    /**
+     * One row counting every change to the cached tables ({@code device}, {@code shared_access_policy}), moved by
+     * triggers in the writer's own transaction, whichever connection or process writes.
+     */
+    private static void toVersion9(Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS registry_generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                + " generation INTEGER NOT NULL)");
+        statement.execute("INSERT OR IGNORE INTO registry_generation (id, generation) VALUES (1, 0)");
+        for (String table : new String[] {"device", "shared_access_policy"}) {
+            for (String change : new String[] {"INSERT", "UPDATE", "DELETE"}) {
+                statement.execute("CREATE TRIGGER IF NOT EXISTS " + table + "_" + change.toLowerCase(java.util.Locale.ROOT)
+                        + "_moves_generation AFTER " + change + " ON " + table
+                        + " BEGIN UPDATE registry_generation SET generation = generation + 1 WHERE id = 1; END");
+            }
+        }
+        statement.execute("PRAGMA user_version = 9");
     }
 
     private static void copyAndReplace(Statement statement, String table, String columns) throws SQLException {

@@ -47,7 +47,7 @@ class ModelIdMigrationTest {
 
         try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
              SqliteTwinStore twins = SqliteTwinStore.open(file, Clock.systemUTC())) {
-            assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(8);
+            assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
             assertThat(twins.load("old-device")).isEqualTo(before);
             assertThat(twins.load("old-device").modelId()).isNull();
             TwinDocument module = twins.load(IdentityId.module("old-device", "old-module"));

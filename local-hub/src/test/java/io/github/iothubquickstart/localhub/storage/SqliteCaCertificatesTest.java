@@ -185,7 +185,7 @@ class SqliteCaCertificatesTest {
         registry = SqliteDeviceRegistry.open(file, Clock.systemUTC());
         certificates = SqliteCaCertificates.open(file, Clock.fixed(NOW, ZoneOffset.UTC));
 
-        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(8);
+        assertThat(OlderRegistryFiles.userVersion(file)).isEqualTo(RegistrySchema.VERSION);
         assertThat(registry.findDevice("old-device")).isPresent();
         assertThat(certificates.list()).isEmpty();
         certificates.add("root", ROOT.certificate());
