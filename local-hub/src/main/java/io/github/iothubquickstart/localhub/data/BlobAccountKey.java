@@ -6,7 +6,6 @@ import io.github.iothubquickstart.localhub.files.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -40,29 +39,15 @@ public final class BlobAccountKey {
         }
     }
 
-    /** Written beside the file, then linked into place: when two processes race, the first one's key stands. */
+    /** Made once: when two processes race, the first one's key stands ({@link SecureFiles#createOwnerOnlyOnce}). */
     private static void create(Path file) {
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        Path temporary = file.resolveSibling("." + FILE + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".tmp");
         try {
-            Files.deleteIfExists(temporary);
-            SecureFiles.createOwnerOnlyFile(temporary);
-            Files.writeString(temporary, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-            try {
-                Files.createLink(file, temporary);
-            } catch (FileAlreadyExistsException raced) {
-                // Another process made it first: its key stands.
-            }
+            SecureFiles.createOwnerOnlyOnce(file, Base64.getEncoder().encodeToString(key)
+                    .getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + file + " (" + e + ")", e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // a stray temporary file holds a key nobody uses
-            }
         }
     }
 }

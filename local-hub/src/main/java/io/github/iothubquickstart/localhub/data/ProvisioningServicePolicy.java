@@ -9,7 +9,6 @@ import io.github.iothubquickstart.localhub.registry.SymmetricKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -35,34 +34,16 @@ public final class ProvisioningServicePolicy {
         return read(file);
     }
 
-    /**
-     * Written completely beside the file, then linked into place: a link never replaces an existing file, so when two
-     * processes race the first one's keys are everyone's, and nobody reads a half-written file.
-     */
+    /** Made once: when two processes race, the first one's keys are everyone's ({@link SecureFiles#createOwnerOnlyOnce}). */
     private static void create(Path file) {
         JsonObject json = new JsonObject();
         json.addProperty("name", OWNER);
         json.addProperty("primaryKey", SymmetricKeys.random());
         json.addProperty("secondaryKey", SymmetricKeys.random());
-        Path temporary = file.resolveSibling("." + FILE + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".tmp");
         try {
-            Files.deleteIfExists(temporary);
-            SecureFiles.createOwnerOnlyFile(temporary);
-            Files.write(temporary, json.toString().getBytes(StandardCharsets.UTF_8));
-            try {
-                Files.createLink(file, temporary);
-            } catch (FileAlreadyExistsException raced) {
-                // Another process made it first: its keys stand.
-            }
+            SecureFiles.createOwnerOnlyOnce(file, json.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + file + " (" + e + ")", e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // a stray temporary file holds keys nobody uses
-            }
         }
     }
 

@@ -66,6 +66,32 @@ public final class SecureFiles {
         }
     }
 
+    /**
+     * Creates {@code file}, owner-only, holding {@code content}, unless it exists. Written completely beside it, then
+     * linked into place: a link never replaces an existing file, so when two processes race the first one's content
+     * stands for both, and nobody reads a half-written file.
+     */
+    public static void createOwnerOnlyOnce(Path file, byte[] content) throws IOException {
+        Path temporary = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
+        try {
+            Files.deleteIfExists(temporary);
+            createOwnerOnlyFile(temporary);
+            Files.write(temporary, content);
+            try {
+                Files.createLink(file, temporary);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // Another process made it first: its content stands.
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // a stray temporary file holds content nobody uses
+            }
+        }
+    }
+
     public static void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
         if (posixSupported()) {
             Files.setPosixFilePermissions(path, permissions);
