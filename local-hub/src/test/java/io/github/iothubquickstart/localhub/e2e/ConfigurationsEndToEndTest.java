@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static io.github.iothubquickstart.localhub.e2e.ConfigurationReads.statusOf;
+import static io.github.iothubquickstart.localhub.e2e.ConfigurationReads.systemMetric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -232,7 +234,7 @@ class ConfigurationsEndToEndTest {
                 "SELECT deviceId FROM devices WHERE tags.group='" + group + "' AND tags.state='pending'"));
         configurations.create(configuration);
 
-        TestHub.awaitThat(() -> systemMetric(id, "appliedCount") == 3, APPLIED_WITHIN, "applied to all three");
+        TestHub.awaitThat(() -> systemMetric(configurations, id, "appliedCount") == 3, APPLIED_WITHIN, "applied to all three");
         Configuration read = configurations.get(id);
         assertThat(read.getSystemMetrics().getResults()).containsEntry("targetedCount", 3L)
                 .containsEntry("appliedCount", 3L);
@@ -351,21 +353,6 @@ class ConfigurationsEndToEndTest {
     private static Twin twinOf(String deviceId) {
         try {
             return twins.get(deviceId);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ConfigurationStatus statusOf(Twin twin, String configurationId) {
-        Map<String, ConfigurationInfo> statuses = twin.getConfigurations();
-        ConfigurationInfo info = statuses == null ? null : statuses.get(configurationId);
-        return info == null ? null : info.getStatus();
-    }
-
-    private static long systemMetric(String id, String name) {
-        try {
-            Long value = configurations.get(id).getSystemMetrics().getResults().get(name);
-            return value == null ? -1 : value;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

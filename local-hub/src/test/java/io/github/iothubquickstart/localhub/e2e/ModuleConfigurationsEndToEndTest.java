@@ -1,5 +1,7 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static io.github.iothubquickstart.localhub.e2e.ConfigurationReads.statusOf;
+import static io.github.iothubquickstart.localhub.e2e.ConfigurationReads.systemMetric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +16,6 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import com.microsoft.azure.sdk.iot.service.twin.ConfigurationInfo;
 import com.microsoft.azure.sdk.iot.service.twin.ConfigurationStatus;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
@@ -141,7 +142,7 @@ class ModuleConfigurationsEndToEndTest {
 
         registry.addModule(new Module(deviceId, "second"));
         awaitModuleDesired(deviceId, "second", "high");
-        TestHub.awaitThat(() -> systemMetric(high, "appliedCount") == 2, APPLIED_WITHIN, "applied to both modules");
+        TestHub.awaitThat(() -> systemMetric(configurations, high, "appliedCount") == 2, APPLIED_WITHIN, "applied to both modules");
         assertThat(configurations.get(low).getSystemMetrics().getResults()).containsEntry("targetedCount", 2L)
                 .containsEntry("appliedCount", 0L);
 
@@ -198,21 +199,6 @@ class ModuleConfigurationsEndToEndTest {
     private static Twin moduleTwin(String deviceId, String moduleId) {
         try {
             return twins.get(deviceId, moduleId);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ConfigurationStatus statusOf(Twin twin, String configurationId) {
-        Map<String, ConfigurationInfo> statuses = twin.getConfigurations();
-        ConfigurationInfo info = statuses == null ? null : statuses.get(configurationId);
-        return info == null ? null : info.getStatus();
-    }
-
-    private static long systemMetric(String id, String name) {
-        try {
-            Long value = configurations.get(id).getSystemMetrics().getResults().get(name);
-            return value == null ? -1 : value;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
