@@ -43,7 +43,8 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class CdsTraining {
     private static final String READY = "Press Ctrl+C to stop.";
-    private static final int[] PORTS = {8883, 8443, 5671, 443, 5672};
+    /** The ports the hub needs; 443 is not checked: without root the hub says it cannot bind it and goes on. */
+    private static final int[] PORTS = {8883, 8443, 5671, 5672};
     private static final Pattern DEVICE = Pattern.compile("HostName=([^;]+);DeviceId=([^;]+);SharedAccessKey=(\\S+)");
     private static final Pattern SERVICE = Pattern.compile("HostName=[^;]+;SharedAccessKeyName=service;SharedAccessKey=(\\S+)");
 
@@ -128,7 +129,7 @@ public final class CdsTraining {
                 return address;
             }
         }
-        throw new IllegalStateException("no loopback address with ports 8883, 8443, 5671, 443 and 5672 free");
+        throw new IllegalStateException("no loopback address with ports 8883, 8443, 5671 and 5672 free");
     }
 
     private static boolean allFree(String address) {
