@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +33,21 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributionIT {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+    /** One unpacked tarball for every test: none of them changes it. */
+    @TempDir
+    static Path unpacked;
+
+    private static Distribution distribution;
+
     @TempDir
     Path temp;
 
     private Process hub;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        distribution = Distribution.unpack(Path.of(System.getProperty("localhub.distribution")), unpacked);
+    }
 
     @AfterEach
     void stopHub() throws InterruptedException {
@@ -49,7 +61,6 @@ class DistributionIT {
 
     @Test
     void theTarballRunsTheHubAndItsCommandsWithoutAJdk() throws Exception {
-        Distribution distribution = Distribution.unpack(Path.of(System.getProperty("localhub.distribution")), temp);
         assertThat(distribution.shell("command -v java || echo 'no java'").out().trim())
                 .as("the clean environment has no java on its PATH").isEqualTo("no java");
 
@@ -84,7 +95,6 @@ class DistributionIT {
 
     @Test
     void theClassDataSharingArchiveFitsWhereverTheTarballIsUnpacked() throws Exception {
-        Distribution distribution = Distribution.unpack(Path.of(System.getProperty("localhub.distribution")), temp);
         // -Xshare:on makes the JVM fail rather than run without the archive; run through a symbolic link, as from
         // /usr/local/bin.
         Path link = Files.createSymbolicLink(distribution.tools().resolve("local-hub"),
