@@ -69,6 +69,11 @@ final class WebSocketPort {
         return hub;
     }
 
+    /** Whether this process may bind 443 (in use by someone else still means it may). */
+    static boolean isBindable() {
+        return whyNotBindable().isEmpty();
+    }
+
     /** Binding 127.0.0.1:443 tells whether this process may bind it; in use by someone else still means it may. */
     private static Optional<String> whyNotBindable() {
         try (ServerSocket socket = new ServerSocket()) {
