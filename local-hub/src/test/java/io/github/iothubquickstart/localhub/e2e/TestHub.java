@@ -64,7 +64,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * methods and stopped after its {@code @AfterEach} methods. Stopping closes every client it made, then the hub, then
  * deletes the data directory. {@link #restart()} starts the hub again on the same address, data directory and ports.
  */
-final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+public final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
         AutoCloseable {
     /**
      * The protocol of the device clients made without one: MQTT, or what {@code -Dlocalhub.deviceProtocol} says
@@ -75,7 +75,7 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
     private static final boolean WEB_SOCKET_DEVICES =
             DEVICE_PROTOCOL == IotHubClientProtocol.AMQPS_WS || DEVICE_PROTOCOL == IotHubClientProtocol.MQTT_WS;
     /** The running hub (the last one started, after a restart). */
-    LocalHub hub;
+    public LocalHub hub;
     /** TLS trusting the hub's CA only. */
     SSLContext trustHubCa;
     private final Builder settings;
@@ -92,7 +92,7 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
         this.settings = settings;
     }
 
-    static Builder builder() {
+    public static Builder builder() {
         return new Builder();
     }
 
@@ -100,6 +100,7 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
      * Not as an extension: a hub for the device end-to-end tests on its own loopback address, with port 443 when
      * {@link #DEVICE_PROTOCOL} is a WebSocket protocol. Only for classes not yet on {@link #builder()}.
      */
+    @Deprecated
     static TestHub forDevices(Path dataDirectory) {
         if (WEB_SOCKET_DEVICES) {
             return WebSocketPort.startHub(dataDirectory);
@@ -108,11 +109,13 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
     }
 
     /** Not as an extension: a hub without port 443. Only for classes not yet on {@link #builder()}. */
+    @Deprecated
     TestHub(String loopbackAddress, Path dataDirectory) {
         this(LocalHub.builder().bindAddress(loopbackAddress).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0));
     }
 
     /** Not as an extension: a hub started now with {@code settings}. Only for classes not yet on {@link #builder()}. */
+    @Deprecated
     TestHub(LocalHub.Builder settings) {
         this.settings = null;
         started(settings.build().start());
@@ -146,12 +149,12 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
     }
 
     /** The loopback address the hub listens on, picked for this class (also before the hub starts). */
-    String address() {
+    public String address() {
         return address;
     }
 
     /** The hub's data directory, made for this class (also before the hub starts). */
-    Path dataDirectory() {
+    public Path dataDirectory() {
         return dataDirectory;
     }
 
@@ -159,7 +162,7 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
      * Starts the hub: the first time (for a {@link Builder#startedByTheTest()} hub), or again after {@link #close()}
      * or {@code hub.close()}, on the same address and data directory with the same settings and HTTPS port.
      */
-    void start() {
+    public void start() {
         if (settings == null || address == null) {
             throw new IllegalStateException("Only a hub registered as the class's extension starts again.");
         }
@@ -183,7 +186,7 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
     }
 
     /** Closes every client it made and the hub, then starts the hub again as {@link #start()} does. */
-    void restart() {
+    public void restart() {
         close();
         start();
     }
@@ -441,7 +444,7 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
     }
 
     /** A test class's hub: the defaults are HTTPS on a free port, no port 443, started with the class. */
-    static final class Builder {
+    public static final class Builder {
         private Port443 port443 = Port443.NONE;
         private Consumer<LocalHub.Builder> settings = builder -> { };
         private boolean startedByTheTest;
@@ -450,42 +453,42 @@ final class TestHub implements BeforeAllCallback, AfterAllCallback, BeforeEachCa
         }
 
         /** For the device end-to-end tests: WebSockets on 443 when {@link #DEVICE_PROTOCOL} is a WebSocket protocol. */
-        Builder forDevices() {
+        public Builder forDevices() {
             port443 = WEB_SOCKET_DEVICES ? Port443.WEB_SOCKETS : Port443.NONE;
             return this;
         }
 
         /** MQTT and AMQP over WebSockets on 443; skips or fails the class (as {@link WebSocketPort} says) without it. */
-        Builder webSockets() {
+        public Builder webSockets() {
             port443 = Port443.WEB_SOCKETS;
             return this;
         }
 
         /** WebSockets on 443 where this process may bind it, for classes whose tests check it one by one. */
-        Builder webSocketsWhereBindable() {
+        public Builder webSocketsWhereBindable() {
             port443 = Port443.WEB_SOCKETS_WHERE_BINDABLE;
             return this;
         }
 
         /** HTTPS on 443, the Node service SDK's only port; skips or fails the class without it. */
-        Builder httpsOn443() {
+        public Builder httpsOn443() {
             port443 = Port443.HTTPS;
             return this;
         }
 
         /** Any other setting of the hub (limits, durability, hub name, ...), applied after the ones above. */
-        Builder settings(Consumer<LocalHub.Builder> more) {
+        public Builder settings(Consumer<LocalHub.Builder> more) {
             settings = settings.andThen(more);
             return this;
         }
 
         /** The address and data directory are there, but the test starts the hub ({@link TestHub#start()}). */
-        Builder startedByTheTest() {
+        public Builder startedByTheTest() {
             startedByTheTest = true;
             return this;
         }
 
-        TestHub build() {
+        public TestHub build() {
             return new TestHub(this);
         }
     }

@@ -60,8 +60,9 @@ final class WebSocketPort {
 
     /**
      * A hub listening for MQTT and AMQP over WebSockets on 443 of its own address (skips or fails as
-     * {@link #loopbackAddress}).
+     * {@link #loopbackAddress}). Only for classes not yet on {@code TestHub.builder().webSockets()}.
      */
+    @Deprecated
     static TestHub startHub(Path dataDirectory) {
         TestHub hub = new TestHub(LocalHub.builder().bindAddress(loopbackAddress()).dataDirectory(dataDirectory)
                 .httpsPort(0).webSocketPort(PORT));
