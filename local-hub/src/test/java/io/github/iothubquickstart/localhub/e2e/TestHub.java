@@ -56,7 +56,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final TestHub hub = TestHub.builder().webSockets().settings(hub -> hub.limits(...)).build();
+ * static final TestHub hub = TestHub.builder().webSockets().settings(settings -> settings.limits(...)).build();
  * }</pre>
  *
  * <p>In a static field the class has one hub, started before its {@code @BeforeAll} methods and stopped after its
