@@ -37,9 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AmqpDevicesEndToEndTest {
-    /** The device SDK opens AMQPS on 5671 and nowhere else. */
     private static final String WRONG_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
+    /** The device SDK opens AMQPS on 5671 and nowhere else. */
     @RegisterExtension
     static final TestHub hub = TestHub.builder().build();
     static RawAmqpDevices raw;

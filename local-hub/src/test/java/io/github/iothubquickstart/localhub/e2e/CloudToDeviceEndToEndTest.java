@@ -42,9 +42,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CloudToDeviceEndToEndTest {
-    /** MQTT on 8883, MQTT over WebSockets on 443, AMQPS on 5671: the SDKs know no other ports. */
     private static final long WAIT_SECONDS = 15;
 
+    /** MQTT on 8883, MQTT over WebSockets on 443, AMQPS on 5671: the SDKs know no other ports. */
     @RegisterExtension
     static final TestHub hub = TestHub.builder().webSocketsWhereBindable().build();
     static MessagingClient messaging;

@@ -45,11 +45,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpsDevicesEndToEndTest {
-    /** HTTPS devices on 443 (the SDK knows no other port), the back-end on AMQPS 5671, Event Hubs on 5672. */
     private static final long WAIT_SECONDS = 15;
 
+    /** HTTPS devices on 443 (the SDK knows no other port), the back-end on AMQPS 5671, Event Hubs on 5672. */
     @RegisterExtension
-    static final TestHub hub = TestHub.builder().webSockets().settings(settings -> settings.hubName("https-test-hub")).build();
+    static final TestHub hub = TestHub.builder().webSockets().settings(settings -> settings.hubName("https-test-hub"))
+            .build();
     static MessagingClient messaging;
     static final ReceivedFeedback feedback = new ReceivedFeedback();
 
