@@ -18,6 +18,11 @@ public final class SasVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The time tokens are checked against. */
+    java.time.Instant now() {
+        return clock.instant();
+    }
+
     /**
      * @param expectedResource the decoded resource the token must be for, e.g. {@code host/devices/dev1}
      * @param candidateBase64Keys the keys that may have signed it (primary and secondary)
