@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.data;
 
-import io.github.iothubquickstart.localhub.LocalHubException;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -32,7 +31,7 @@ public final class DataDirectoryAccess {
      * Does nothing when {@code directory} does not exist yet (the hub creates it); otherwise refuses with every
      * file the hub could not use, its owner and mode, and the fix.
      *
-     * @throws LocalHubException naming the files and the fix; nothing was changed
+     * @throws IllegalStateException naming the files and the fix; nothing was changed
      */
     public static void requireUsable(Path directory) {
         if (Files.notExists(directory, LinkOption.NOFOLLOW_LINKS)) {
@@ -73,10 +72,10 @@ public final class DataDirectoryAccess {
                 }
             });
         } catch (IOException e) {
-            throw new LocalHubException("cannot look through the data directory " + directory + " (" + e + ")", e);
+            throw new IllegalStateException("cannot look through the data directory " + directory + " (" + e + ")", e);
         }
         if (found[0] > 0) {
-            throw new LocalHubException(message(directory, problems, found[0]));
+            throw new IllegalStateException(message(directory, problems, found[0]));
         }
     }
 

@@ -24,9 +24,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -68,8 +71,8 @@ class ClockSkewEndToEndTest {
     @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
     void aDeviceClockBehindSignsExpiredTokensTheSdkReportsAsUnauthorized(IotHubClientProtocol protocol) throws Exception {
         String deviceId = hub.registerDevice(TestHub.idFor("clock-behind", protocol));
-        AtomicLong signedExpiry = new AtomicLong();
-        DeviceClient device = deviceWithClockOff(deviceId, Duration.ofMinutes(-70), protocol, signedExpiry);
+        Set<Long> signedExpiries = ConcurrentHashMap.newKeySet();
+        DeviceClient device = deviceWithClockOff(deviceId, Duration.ofMinutes(-70), protocol, signedExpiries);
         device.setRetryPolicy(new NoRetry());
 
         IotHubClientException refused = catchThrowableOfType(() -> device.open(false), IotHubClientException.class);
@@ -78,9 +81,12 @@ class ClockSkewEndToEndTest {
         assertThat(refused.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED);
         if (protocol == IotHubClientProtocol.AMQPS) {
             // MQTT has only CONNACK 5 to say it with; AMQP's $cbs answer carries a description, which the SDK keeps.
-            String expiry = Instant.ofEpochSecond(signedExpiry.get()).toString();
-            assertThat(causes(refused)).as("what the SDK reports").contains("ExpiredToken")
-                    .contains("Expiration time: '" + expiry + "'").contains("the hub's time");
+            String reported = causes(refused);
+            assertThat(reported).as("what the SDK reports").contains("ExpiredToken").contains("the hub's time");
+            Matcher expiry = Pattern.compile("Expiration time: '([^']+)'").matcher(reported);
+            assertThat(expiry.find()).as("an expiration time in %s", reported).isTrue();
+            assertThat(signedExpiries).as("the expiry of a token the device signed")
+                    .contains(Instant.parse(expiry.group(1)).getEpochSecond());
         }
         assertThat(hub.hub.isDeviceConnected(deviceId)).isFalse();
     }
@@ -89,7 +95,7 @@ class ClockSkewEndToEndTest {
     @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
     void aDeviceClockAheadSignsTokensWithAFarExpiryThatAreAccepted(IotHubClientProtocol protocol) throws Exception {
         String deviceId = hub.registerDevice(TestHub.idFor("clock-ahead", protocol));
-        DeviceClient device = deviceWithClockOff(deviceId, Duration.ofHours(1), protocol, new AtomicLong());
+        DeviceClient device = deviceWithClockOff(deviceId, Duration.ofHours(1), protocol, ConcurrentHashMap.newKeySet());
         List<TelemetryMessage> stored = new CopyOnWriteArrayList<>();
         try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
             device.open(false);
@@ -108,16 +114,17 @@ class ClockSkewEndToEndTest {
 
     /**
      * A device client whose {@link SasTokenProvider} reads a clock {@code skew} off the real one and signs with the
-     * SDK's own {@link IotHubSasToken}, for the SDK's default time to live; the expiry of its last token goes in
-     * {@code signedExpiry}.
+     * SDK's own {@link IotHubSasToken}, for the SDK's default time to live; the expiry of each token it signs goes in
+     * {@code signedExpiries}.
      */
     private static DeviceClient deviceWithClockOff(String deviceId, Duration skew, IotHubClientProtocol protocol,
-                                                   AtomicLong signedExpiry) {
+                                                   Set<Long> signedExpiries) {
         IotHubConnectionString connectionString = new IotHubConnectionString(hub.hub.deviceConnectionString(deviceId));
         SasTokenProvider tokens = () -> {
-            signedExpiry.set(Instant.now().plus(skew).plus(TOKEN_TIME_TO_LIVE).getEpochSecond());
+            long expiry = Instant.now().plus(skew).plus(TOKEN_TIME_TO_LIVE).getEpochSecond();
+            signedExpiries.add(expiry);
             return new IotHubSasToken(connectionString.getHostName(), deviceId, connectionString.getSharedAccessKey(),
-                    null, null, signedExpiry.get()).toString().toCharArray();
+                    null, null, expiry).toString().toCharArray();
         };
         return new DeviceClient(hub.hub.hostName(), deviceId, tokens, protocol,
                 ClientOptions.builder().sslContext(hub.trustHubCa).build());

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -57,6 +58,8 @@ class FullDiskEndToEndTest {
     /** Room for the hub's files and one 8 MiB telemetry segment; the rest is taken by the test's filler. */
     private static final String TMPFS_SIZE = "40m";
     private static final int MESSAGE_BYTES = 200 * 1024;
+    /** Fits in what is left of a segment's reserve after 40 of {@link #MESSAGE_BYTES}. */
+    private static final int SMALLER_MESSAGE_BYTES = 64 * 1024;
     private static final Duration RECOVERY = Duration.ofSeconds(60);
 
     @TempDir
@@ -101,11 +104,7 @@ class FullDiskEndToEndTest {
             amqpSender.open(false);
             List<DeviceClient> answering = new ArrayList<>();
             for (IotHubClientProtocol protocol : List.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.AMQPS)) {
-                DeviceClient device = hub.device(hub.registerDevice(TestHub.idFor("answering", protocol)), protocol);
-                device.open(false);
-                device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("method", name)),
-                        null);
-                answering.add(device);
+                answering.add(hub.device(hub.registerDevice(TestHub.idFor("answering", protocol)), protocol));
             }
             DirectMethodsClient methods = hub.methodsClient("service");
 
@@ -123,18 +122,23 @@ class FullDiskEndToEndTest {
             }
             assertThat(refused).as("a send refused once the disk is full").isNotNull();
             assertThat(refused.getStatusCode()).isEqualTo(IotHubStatusCode.INTERNAL_SERVER_ERROR);
-            // The refused message ran past the segment's reserve; a small one still fits in it and is stored.
-            Message small = new Message("small-after-refusal");
-            filling.sendEvent(small);
-            acknowledged.add("small-after-refusal");
+            // The refused message ran past the segment's reserve; a smaller one (several pages) still fits in it.
+            filling.sendEvent(message("smaller-after-refusal", SMALLER_MESSAGE_BYTES));
+            acknowledged.add("smaller-after-refusal");
 
             CompletableFuture<IotHubStatusCode> mqttSent = sendAsync(mqttSender, "mqtt-while-full", acknowledged);
             CompletableFuture<IotHubStatusCode> amqpSent = sendAsync(amqpSender, "amqps-while-full", acknowledged);
             TestHub.awaitThat(() -> mqttStatuses.contains(IotHubConnectionStatus.DISCONNECTED_RETRYING), RECOVERY,
                     "the MQTT device's connection is closed, its message unacknowledged: " + mqttStatuses);
 
-            // Everything that does not store telemetry goes on, on both transports and for the service.
+            // A refused write gives back what it took; the filler takes it again, so that the disk is full to the block.
+            fillTheDisk();
+            // Everything that does not store telemetry goes on, on both transports and for the service, for devices
+            // that connect and subscribe while the disk is full too.
             for (DeviceClient device : answering) {
+                device.open(false);
+                device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, Map.of("method", name)),
+                        null);
                 String deviceId = device.getConfig().getDeviceId();
                 assertThat(methods.invoke(deviceId, "stillServed", DirectMethodRequestOptions.builder()
                         .methodResponseTimeoutSeconds(30).build()).getStatus()).as("method on %s", deviceId)
@@ -175,7 +179,7 @@ class FullDiskEndToEndTest {
     private static void fillTheDisk() throws IOException {
         byte[] block = new byte[1024 * 1024];
         Arrays.fill(block, (byte) 1);
-        try (OutputStream out = Files.newOutputStream(filler)) {
+        try (OutputStream out = Files.newOutputStream(filler, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (int i = 0; i < 1024; i++) {
                 out.write(block);
             }
@@ -188,7 +192,11 @@ class FullDiskEndToEndTest {
 
     /** A message whose body starts with {@code name}, padded to {@link #MESSAGE_BYTES}. */
     private static Message message(String name) {
-        byte[] body = new byte[MESSAGE_BYTES];
+        return message(name, MESSAGE_BYTES);
+    }
+
+    private static Message message(String name, int bytes) {
+        byte[] body = new byte[bytes];
         Arrays.fill(body, (byte) 'x');
         byte[] prefix = (name + " ").getBytes(StandardCharsets.UTF_8);
         System.arraycopy(prefix, 0, body, 0, prefix.length);
