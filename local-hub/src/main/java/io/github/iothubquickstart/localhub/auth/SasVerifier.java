@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.auth;
 
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,7 +20,7 @@ public final class SasVerifier {
     }
 
     /** The time tokens are checked against. */
-    java.time.Instant now() {
+    Instant now() {
         return clock.instant();
     }
 

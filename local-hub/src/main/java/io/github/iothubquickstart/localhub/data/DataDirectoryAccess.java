@@ -82,8 +82,8 @@ public final class DataDirectoryAccess {
     private static String message(Path directory, List<String> problems, int found) {
         String user = System.getProperty("user.name");
         StringBuilder text = new StringBuilder("the data directory ").append(directory).append(" has ").append(found)
-                .append(found == 1 ? " entry" : " entries").append(" that user '").append(user)
-                .append("', whom the hub runs as, cannot read or write:\n");
+                .append(found == 1 ? " entry" : " entries").append(" that the hub, running as user '").append(user)
+                .append("', cannot read or write:\n");
         problems.forEach(problem -> text.append(problem).append('\n'));
         if (found > problems.size()) {
             text.append("  ... and ").append(found - problems.size()).append(" more\n");

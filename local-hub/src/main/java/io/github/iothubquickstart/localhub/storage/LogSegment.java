@@ -32,7 +32,7 @@ final class LogSegment {
     /** The file while it is written to; null once sealed, or for a segment only read. */
     private MappedByteBuffer mapped;
     private long size;
-    /** The end of the furthest write since the last record noted: what a failed write may have touched. */
+    /** The end of the furthest write since the last cut: what a failed write may have touched. */
     private long attemptedEnd;
     private long lastSequence;
     private long firstMillis = Long.MAX_VALUE;
