@@ -12,8 +12,6 @@ import com.microsoft.azure.sdk.iot.device.transport.NoRetry;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +36,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hub's data directory on a small tmpfs that fills up while devices send telemetry, with the unmodified device
@@ -54,7 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FullDiskEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     /** Room for the hub's files and one 8 MiB telemetry segment; the rest is taken by the test's filler. */
     private static final String TMPFS_SIZE = "40m";
     private static final int MESSAGE_BYTES = 200 * 1024;
@@ -62,15 +59,15 @@ class FullDiskEndToEndTest {
     private static final int SMALLER_MESSAGE_BYTES = 64 * 1024;
     private static final Duration RECOVERY = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path scratch;
+    /** Started by the test, on the tmpfs mounted over its data directory. */
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().startedByTheTest().build();
     static Path dataDirectory;
     static Path filler;
 
     @BeforeAll
     static void mountSmallTmpfs() throws Exception {
-        dataDirectory = scratch.resolve("tmpfs");
-        Files.createDirectories(dataDirectory);
+        dataDirectory = hub.dataDirectory();
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_SIZE + ",mode=0700", "tmpfs",
                 dataDirectory.toString()).redirectErrorStream(true).start();
         String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -89,8 +86,8 @@ class FullDiskEndToEndTest {
     @Test
     void telemetryIsRefusedWhileTheDiskIsFullAndAcceptedOnceSpaceReturnsWhileEverythingElseGoesOn() throws Exception {
         List<String> acknowledged = new CopyOnWriteArrayList<>();
-        try (TestHub hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(0))) {
+        hub.start();
+        try (hub) {
             DeviceClient filling = hub.device(hub.registerDevice("filling-amqps"), IotHubClientProtocol.AMQPS);
             filling.setRetryPolicy(new NoRetry());
             filling.open(false);
@@ -160,9 +157,9 @@ class FullDiskEndToEndTest {
             acknowledged.add("filling-after");
         }
 
-        try (TestHub reopened = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(0))) {
-            assertThat(reopened.hub.telemetry().storedAfter(0, 10_000))
+        hub.start();
+        try (hub) {
+            assertThat(hub.hub.telemetry().storedAfter(0, 10_000))
                     .extracting(message -> new String(message.body(), StandardCharsets.UTF_8).split(" ")[0])
                     .containsExactlyInAnyOrderElementsOf(acknowledged);
         }
