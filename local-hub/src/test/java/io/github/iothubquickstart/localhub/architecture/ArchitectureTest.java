@@ -97,6 +97,22 @@ class ArchitectureTest {
             .should().notDependOnEachOther()
             .because("each protocol adapter stands on the features alone; the wiring mounts them side by side");
 
+    /** AmqpClientConnection's parts, one per concern, meet only through the connection ({@code ConnectionScope}). */
+    @ArchTest
+    static final ArchRule deviceLinksStandAlone = amqpConnectionPart("DeviceLinks", "ServiceLinks");
+    @ArchTest
+    static final ArchRule serviceLinksStandAlone = amqpConnectionPart("ServiceLinks", "DeviceLinks");
+    @ArchTest
+    static final ArchRule tokenGrantsStandAlone = amqpConnectionPart("TokenGrants", "DeviceLinks|ServiceLinks");
+
+    private static ArchRule amqpConnectionPart(String part, String others) {
+        return noClasses().that().haveNameMatching(HUB.replace(".", "\\.") + "\\.amqp\\." + part + "(\\$.*)?")
+                .should().dependOnClassesThat().haveNameMatching(
+                        HUB.replace(".", "\\.") + "\\.amqp\\.(AmqpClientConnection|" + others + ")(\\$.*)?")
+                .because("device links, service links and token grants are separate concerns of one AMQP"
+                        + " connection, which alone routes links to them");
+    }
+
     @ArchTest
     static final ArchRule noCycles = slices().matching(HUB + ".(*)..").should().beFreeOfCycles();
 }
