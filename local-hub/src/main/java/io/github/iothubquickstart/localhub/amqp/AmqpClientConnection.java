@@ -19,7 +19,7 @@ import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
-import io.vertx.proton.ProtonSession;
+import io.vertx.proton.impl.SessionTeardown;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -746,13 +746,9 @@ final class AmqpClientConnection {
         grant.connection.twin(null);
         devices.acceptsMethods(grant.device, false);
         grant.device.acceptDesiredProperties(false);
-        ProtonSession session = links.get(0).getSession();
-        // Its links closed first: Proton-J (the Java SDK's) fails on an end that finds its links still attached.
-        for (ProtonLink<?> link : links) {
-            link.close();
-        }
-        session.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, reason));
-        session.close();
+        // Its links closed first (Proton-J, the Java SDK's, fails on an end that finds its links still attached), and
+        // all in one write: see SessionTeardown.
+        SessionTeardown.end(links.get(0).getSession(), links, new ErrorCondition(AmqpError.INTERNAL_ERROR, reason));
     }
 
     /** What the hub kept about a link a fault is about to detach: it sends nothing more on it. */
