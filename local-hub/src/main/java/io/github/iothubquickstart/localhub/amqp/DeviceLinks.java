@@ -13,7 +13,7 @@ import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonQoS;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
-import io.vertx.proton.ProtonSession;
+import io.vertx.proton.impl.SessionTeardown;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -329,13 +329,9 @@ final class DeviceLinks {
         grant.connection.twin(null);
         devices.acceptsMethods(grant.device, false);
         grant.device.acceptDesiredProperties(false);
-        ProtonSession session = links.get(0).getSession();
-        // Its links closed first: Proton-J (the Java SDK's) fails on an end that finds its links still attached.
-        for (ProtonLink<?> link : links) {
-            link.close();
-        }
-        session.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, reason));
-        session.close();
+        // Its links closed first (Proton-J, the Java SDK's, fails on an end that finds its links still attached), and
+        // all in one write: see SessionTeardown.
+        SessionTeardown.end(links.get(0).getSession(), links, new ErrorCondition(AmqpError.INTERNAL_ERROR, reason));
     }
 
     /** Fault injection: the device's link {@code fault} names is detached; the hub sends nothing more on it. */
