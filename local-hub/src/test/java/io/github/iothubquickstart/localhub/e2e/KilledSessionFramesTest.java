@@ -3,8 +3,6 @@ package io.github.iothubquickstart.localhub.e2e;
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code KillAmqpSession} as a client reads it off the wire: the detach of each of the device's links and the end of
@@ -38,37 +35,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KilledSessionFramesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671);
-
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawAmqpDevices devices;
 
     @BeforeAll
     static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        devices = new RawAmqpDevices(hub);
+        devices = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
     static void stop() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
     void theDetachesOfAKilledSessionArriveWithItsEnd() throws Exception {
         DeviceIdentity device = devices.device("killed-session-frames");
-        try (SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.caCertificateFile()).getSocketFactory()
-                .createSocket(hub.bindAddress(), hub.amqpPort())) {
+        try (SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.hub.caCertificateFile()).getSocketFactory()
+                .createSocket(hub.hub.bindAddress(), hub.hub.amqpPort())) {
             socket.setSoTimeout(15_000);
             OutputStream toHub = socket.getOutputStream();
             InputStream fromHub = socket.getInputStream();
             toHub.write(RawAmqpConversation.saslExchange());
             RawAmqpConversation.skipSaslAnswer(fromHub);
             // A delay, as the SDKs' tests ask for: the break then comes from a timer, not while the hub reads.
-            toHub.write(concat(RawAmqpConversation.conversation(hub.hostName(), devices.audience(device.deviceId()),
+            toHub.write(concat(RawAmqpConversation.conversation(hub.hub.hostName(), devices.audience(device.deviceId()),
                     devices.token(device, 600)), RawAmqpConversation.faultRequest(2, "KillAmqpSession", 1)));
             toHub.flush();
 
