@@ -2,7 +2,11 @@ package io.github.iothubquickstart.benchmarks;
 
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +67,11 @@ final class ConnectScenario implements Callable<Integer> {
             description = "Loopback addresses the devices connect from, in turn (default: the system's choice); one "
                     + "address has ~28,000 ephemeral ports per server port.")
     List<String> sourceAddresses = List.of();
+
+    @Option(names = "--histogram", paramLabel = "FILE",
+            description = "Writes the hub's live objects by class (jcmd GC.class_histogram) to FILE while the devices "
+                    + "are still connected, after memory is measured.")
+    Path histogram;
 
     PrintStream out = System.out;
 
@@ -184,11 +193,23 @@ final class ConnectScenario implements Callable<Integer> {
                 out.printf("  %s: heap %s -> %s, resident %s -> %s; per device: %s, %s%n", target.name(),
                         mib(before.heapBytes()), mib(after.heapBytes()), mib(before.residentBytes()),
                         mib(after.residentBytes()), perDevice(heapPerDevice, "heap"), perDevice(residentPerDevice, "RSS"));
+                if (histogram != null && target.jvm()) {
+                    writeHistogram(target.pid().getAsLong());
+                }
             }
             return new Outcome(target.name(), fleet.devices().size(), fleet.failures(), rate, heapPerDevice,
                     residentPerDevice, cpuPerConnect, pinning(target), held, after);
         } finally {
             fleet.close();
+        }
+    }
+
+    private void writeHistogram(long pid) {
+        try {
+            Files.writeString(histogram, ProcessMemory.classHistogram(pid));
+            out.printf("  live objects by class: %s%n", histogram);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + histogram, e);
         }
     }
 
