@@ -167,14 +167,15 @@ fi
 # The fleet: as many devices as one process may hold (the hard open-files limit here is 20,000 per process: the hub,
 # Mosquitto and hub-bench each hold one socket per device), kept connected a minute with 30 s keep-alives, idle and
 # then with some of them sending one message a second. From several source addresses, so ports never run short.
-# Each server first connects and drops a tenth as many (FLEET_WARMUP), so the figures are of a warm JVM, as in use.
+# In the idle run each server first connects and drops a tenth as many (FLEET_WARMUP), so its connect figures are of a
+# warm JVM, as in use; the mixed run is on fresh servers, cold.
 FLEET_DEVICES=${FLEET_DEVICES:-$([[ -n "${QUICK:-}" ]] && echo 1000 || echo 19000)}
 FLEET_SENDERS=${FLEET_SENDERS:-$((FLEET_DEVICES * 2 / 19))}
 FLEET_SOURCES=${FLEET_SOURCES:-127.0.23.10,127.0.23.11,127.0.23.12,127.0.23.13}
 FLEET_HOLD=${FLEET_HOLD:-$([[ -n "${QUICK:-}" ]] && echo 10 || echo 60)}
 FLEET_WARMUP=${FLEET_WARMUP:-$((FLEET_DEVICES / 10))}
 FLEET=(--devices "$FLEET_DEVICES" --concurrency 200 --timeout-seconds 900 --hold-seconds "$FLEET_HOLD"
-       --keep-alive-seconds 30 --source-addresses "$FLEET_SOURCES" --warmup-devices "$FLEET_WARMUP")
+       --keep-alive-seconds 30 --source-addresses "$FLEET_SOURCES")
 for scenario in $SCENARIOS; do
     case $scenario in
         connect) pin_servers
@@ -193,7 +194,8 @@ for scenario in $SCENARIOS; do
         methods) for callers in 32 64; do bench methods "${COMMON[@]}" --hub-pid "$HUB_PID" "${METHODS[@]}" --callers "$callers"; done ;;
         sdk-roundtrip) bench sdk-roundtrip "${COMMON[@]}" "${SDK[@]}" ;;
         fleet) echo "Load average before the fleet: $(cut -d' ' -f1-3 /proc/loadavg)"
-               bench connect "${COMMON[@]:0:6}" $(mqtt_options) "${FLEET[@]}" --histogram benchmarks/target/fleet-histogram.txt
+               bench connect "${COMMON[@]:0:6}" $(mqtt_options) "${FLEET[@]}" --warmup-devices "$FLEET_WARMUP" \
+                   --histogram benchmarks/target/fleet-histogram.txt
                echo "Load average: $(cut -d' ' -f1-3 /proc/loadavg)"
                start_hub; start_mosquitto
                bench connect "${COMMON[@]:0:6}" $(mqtt_options) "${FLEET[@]}" --senders "$FLEET_SENDERS"

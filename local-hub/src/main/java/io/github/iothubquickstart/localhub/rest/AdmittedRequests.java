@@ -36,8 +36,17 @@ final class AdmittedRequests {
             context.next();
             return;
         }
+        refuseAndClose(context,
+                "The hub is out of file descriptors and takes no more connections now; retry later.");
+    }
+
+    /**
+     * Answers 503 and closes the connection once the answer is written, giving its descriptor back: a client that
+     * keeps the connection alive would otherwise hold it.
+     */
+    private static void refuseAndClose(RoutingContext context, String message) {
         context.response().putHeader("Connection", "close");
-        context.fail(IotHubErrors.serviceUnavailable(
-                "The hub is out of file descriptors and takes no more connections now; retry later."));
+        context.addEndHandler(ended -> context.request().connection().close());
+        context.fail(IotHubErrors.serviceUnavailable(message));
     }
 }

@@ -67,6 +67,7 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
         // The connection was counted as an HTTPS request's, which may use part of the reserve devices may not.
         if (!descriptors.hasRoomFor(DescriptorBudget.Use.DEVICE)) {
             context.response().putHeader("Connection", "close");
+            context.addEndHandler(ended -> request.connection().close());
             context.fail(IotHubErrors.serviceUnavailable(
                     "The hub is out of file descriptors and takes no more device connections now; retry later."));
             return;

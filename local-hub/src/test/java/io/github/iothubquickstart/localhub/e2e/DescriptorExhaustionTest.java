@@ -107,6 +107,9 @@ class DescriptorExhaustionTest {
         }
         assertThat(refused).isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
         assertThat(amqpConnectionRefusal()).isEqualTo("amqp:resource-limit-exceeded");
+        assertThat(status("GET /$iothub/websocket HTTP/1.1\r\nHost: " + ADDRESS + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: mqtt\r\n\r\n")).as("MQTT over WebSockets").isEqualTo(503);
         // The back-end's requests get through the part of the reserve device connections may not use.
         assertAnswersMethod(methods, mqttDevice.deviceId());
         assertAnswersMethod(methods, amqpDevice.deviceId());
@@ -211,9 +214,14 @@ class DescriptorExhaustionTest {
 
     /** The status of an unauthenticated registry request on a new connection (401 when the hub takes it). */
     private int httpsStatus() throws IOException {
+        return status("GET /devices?api-version=2021-04-12 HTTP/1.1\r\nHost: " + ADDRESS
+                + ":8443\r\nConnection: close\r\n\r\n");
+    }
+
+    /** The status of {@code request} on a new connection to the HTTPS port; the hub closes it after refusing. */
+    private int status(String request) throws IOException {
         try (SSLSocket socket = handshaken()) {
-            socket.getOutputStream().write(("GET /devices?api-version=2021-04-12 HTTP/1.1\r\nHost: " + ADDRESS
-                    + ":8443\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream response = new ByteArrayOutputStream();
             in.transferTo(response);
