@@ -174,7 +174,7 @@ FLEET_SENDERS=${FLEET_SENDERS:-$((FLEET_DEVICES * 2 / 19))}
 FLEET_SOURCES=${FLEET_SOURCES:-127.0.23.10,127.0.23.11,127.0.23.12,127.0.23.13}
 FLEET_HOLD=${FLEET_HOLD:-$([[ -n "${QUICK:-}" ]] && echo 10 || echo 60)}
 FLEET_WARMUP=${FLEET_WARMUP:-$((FLEET_DEVICES / 10))}
-FLEET=(--devices "$FLEET_DEVICES" --concurrency 200 --timeout-seconds 900 --hold-seconds "$FLEET_HOLD"
+FLEET=(--devices "$FLEET_DEVICES" --concurrency "${FLEET_CONCURRENCY:-50}" --timeout-seconds 900 --hold-seconds "$FLEET_HOLD"
        --keep-alive-seconds 30 --source-addresses "$FLEET_SOURCES")
 for scenario in $SCENARIOS; do
     case $scenario in
