@@ -109,6 +109,11 @@ export class HubApi {
     return this.request('GET', `/twins/${encodeURIComponent(deviceId)}`);
   }
 
+  /** The local hub's own route (IoT Hub has none): sets off a fault injection on the device's connection. */
+  injectFault(deviceId, fault) {
+    return this.request('POST', `/devices/${encodeURIComponent(deviceId)}/faults`, { body: fault });
+  }
+
   /** The trusted CA certificates, read-only: they are added and removed with the CLI. */
   caCertificates() {
     return this.request('GET', '/certificates');

@@ -7,6 +7,7 @@ import { TelemetryPanel } from './telemetry.js';
 import { MethodsPanel } from './methods.js';
 import { TwinPanel } from './twin.js';
 import { CertificatesPanel } from './certificates.js';
+import { FaultsPanel } from './faults.js';
 
 const STORAGE_KEY = 'local-hub-dashboard-secret';
 
@@ -39,10 +40,12 @@ function start(api) {
   const telemetry = new TelemetryPanel(api);
   const methods = new MethodsPanel(api);
   const twin = new TwinPanel(api);
+  const faults = new FaultsPanel(api);
   const devices = new DevicesPanel(api, list => {
     telemetry.devicesChanged(list);
     methods.devicesChanged(list);
     twin.devicesChanged(list);
+    faults.devicesChanged(list);
   });
   const certificates = new CertificatesPanel(api);
   setUpTabs(name => {

@@ -2,6 +2,9 @@ package io.github.iothubquickstart.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.sun.net.httpserver.HttpServer;
 import io.github.iothubquickstart.common.Environment;
 import io.github.iothubquickstart.device.DeviceApplication;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -183,6 +187,42 @@ class DashboardBrowserTest {
         chromium.driver.switchTo().alert().accept();
         await(() -> chromium.driver.findElements(By.cssSelector("tr[data-device-id='madeInDashboard']")).isEmpty());
         assertThat(hub.hub().identity().registry().findDevice("madeInDashboard")).isEmpty();
+    }
+
+    @Test
+    void aFaultSetOffInTheDashboardBreaksTheDevicesConnectionAndTheSdkReconnects() throws Exception {
+        List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+        DeviceClient client = hub.deviceClient("faultyDevice");
+        client.setConnectionStatusChangeCallback(context -> statuses.add(context.getNewStatus()), null);
+        client.open(true);
+        try {
+            open(hub.hub().dashboardUrl());
+            await(() -> element("tabs").isDisplayed());
+            click("tab-faults");
+            await(() -> new Select(element("fault-device")).getOptions().stream()
+                    .anyMatch(option -> option.getAttribute("value").equals("faultyDevice")));
+            new Select(element("fault-device")).selectByValue("faultyDevice");
+
+            // A fault the device's protocol does not have: the hub's 404103, in the page's words.
+            new Select(element("fault-type")).selectByValue("KillAmqpSession");
+            click("fault-inject");
+            await(() -> text(By.id("fault-result")).startsWith("error:"));
+            assertThat(text(By.id("fault-result"))).isEqualTo("error: device faultyDevice is not connected, or its "
+                    + "protocol has no KillAmqpSession fault (KillTcp works on every protocol; AMQP faults need an AMQP "
+                    + "device)");
+            assertThat(statuses).doesNotContain(IotHubConnectionStatus.DISCONNECTED_RETRYING);
+
+            // KillTcp: the SDK sees its connection drop and reconnects by itself.
+            new Select(element("fault-type")).selectByValue("KillTcp");
+            click("fault-inject");
+            await(() -> text(By.id("fault-result")).equals(
+                    "KillTcp set off for faultyDevice: its connection breaks now."));
+            await(() -> statuses.contains(IotHubConnectionStatus.DISCONNECTED_RETRYING)
+                    && statuses.get(statuses.size() - 1) == IotHubConnectionStatus.CONNECTED);
+            client.sendEvent(new Message("after the fault"));
+        } finally {
+            client.close();
+        }
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.github.iothubquickstart.localhub;
 
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.registry.DeviceRegistry;
 import io.github.iothubquickstart.localhub.registry.ModuleIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
+import io.github.iothubquickstart.localhubclient.EventHubsConnectionStrings;
+import io.github.iothubquickstart.localhubclient.PolicyKey;
 
 /** IoT Hub connection strings, in the form the Azure SDKs parse. */
 public final class ConnectionStrings {
@@ -42,6 +45,25 @@ public final class ConnectionStrings {
     public static String service(String hostName, SharedAccessPolicy policy) {
         return "HostName=" + requireValue("host name", hostName) + ";SharedAccessKeyName=" + policy.name()
                 + ";SharedAccessKey=" + policy.primaryKey();
+    }
+
+    /**
+     * What an Event Hubs client reads the hub's telemetry with under {@code policyName}: emulator mode (plain AMQP) on
+     * {@code port}, or with {@code tls} AMQP over TLS for a client that trusts the hub's CA.
+     *
+     * @throws IllegalStateException when {@code port} is 0: the hub does not listen for it
+     */
+    static String eventHubs(DeviceRegistry registry, String policyName, String hostName, String hubName, int port,
+                            boolean tls) {
+        PolicyKey policy = registry.findPolicy(policyName)
+                .map(found -> new PolicyKey(found.name(), found.primaryKey()))
+                .orElseThrow(() -> new IllegalArgumentException("No shared access policy " + policyName + "."));
+        if (port == 0) {
+            throw new IllegalStateException("The hub does not listen for " + (tls ? "AMQP over TLS" : "plain AMQP")
+                    + " (its port is off or was in use).");
+        }
+        return tls ? EventHubsConnectionStrings.tls(hostName, port, hubName, policy)
+                : EventHubsConnectionStrings.emulator(hostName, port, hubName, policy);
     }
 
     /** Connection strings have no escaping, so ';' or '=' in a value would break the parse. */

@@ -58,6 +58,12 @@ final class ClaimsBasedSecurity {
         static Decision refused(String reason) {
             return new Decision(CbsAnswer.unauthorized("Unauthorized"), null, reason);
         }
+
+        /** Refused with {@code outcome}'s reason, answering with its words for the client when it has some. */
+        static Decision refused(DeviceAuthenticator.Outcome outcome) {
+            return outcome.answer() == null ? refused(outcome.reason())
+                    : new Decision(CbsAnswer.unauthorized(outcome.answer()), null, outcome.reason());
+        }
     }
 
     ClaimsBasedSecurity(DeviceAuthenticator devices, ServiceAuthenticator services) {
@@ -115,7 +121,7 @@ final class ClaimsBasedSecurity {
         }
         DeviceAuthenticator.Outcome outcome = devices.authenticateToken(identity, token);
         if (!outcome.accepted()) {
-            return Decision.refused(outcome.reason());
+            return Decision.refused(outcome);
         }
         return new Decision(CbsAnswer.OK, new Claim.Device(identity, outcome.generationId(),
                 token.expiresAtEpochSecond()), outcome.reason());

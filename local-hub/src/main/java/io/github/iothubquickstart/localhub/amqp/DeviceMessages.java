@@ -140,6 +140,8 @@ final class DeviceMessages {
             return;
         }
         settle(receiver, delivery, Accepted.getInstance());
+        LOG.debug("Twin request {} {} from {}", request == null ? "(unknown)" : request.operation(),
+                message.getCorrelationId(), grant.identity());
         if (request == null) {
             LOG.info("{} sent a twin request the hub does not know", grant.identity());
             grant.connection.sendOnTwinLink(AmqpTwinRequests.toMessage(message.getCorrelationId(),

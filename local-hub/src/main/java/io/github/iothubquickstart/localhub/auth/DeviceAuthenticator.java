@@ -38,10 +38,15 @@ public final class DeviceAuthenticator {
      * Why a device was let in or not; the reason goes to the hub's log, never to the device. {@code generationId} is
      * the authenticated device's or module's (null when refused): IoT Hub stamps it on the identity's messages.
      * {@code expiresAtEpochSecond} is when the token that let it in expires (0 when refused): a connection that cannot
-     * renew its token (MQTT) ends then.
+     * renew its token (MQTT) ends then. {@code answer} is what the client may be told where its protocol has words (an
+     * expired token: when it expired); null for IoT Hub's bare refusal.
      */
     public record Outcome(Optional<IdentityId> identity, String generationId, long expiresAtEpochSecond,
-                          String reason) {
+                          String reason, String answer) {
+        public Outcome(Optional<IdentityId> identity, String generationId, long expiresAtEpochSecond, String reason) {
+            this(identity, generationId, expiresAtEpochSecond, reason, null);
+        }
+
         static Outcome refused(String reason) {
             return new Outcome(Optional.empty(), null, 0, reason);
         }
@@ -173,6 +178,11 @@ public final class DeviceAuthenticator {
             audience += "/modules/" + identity.moduleId();
         }
         SasCheck check = verifier.check(token, audience, keys);
+        if (check == SasCheck.EXPIRED) {
+            Instant now = verifier.now();
+            return new Outcome(Optional.empty(), null, 0, ExpiredToken.logReason(token.expiresAtEpochSecond(), now),
+                    ExpiredToken.answer(token.expiresAtEpochSecond(), now));
+        }
         return check == SasCheck.VALID
                 ? new Outcome(Optional.of(identity), generationId, token.expiresAtEpochSecond(), "valid SAS token")
                 : Outcome.refused(describe(check, audience));

@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.auth;
 
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,6 +17,11 @@ public final class SasVerifier {
 
     public SasVerifier(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The time tokens are checked against. */
+    Instant now() {
+        return clock.instant();
     }
 
     /**

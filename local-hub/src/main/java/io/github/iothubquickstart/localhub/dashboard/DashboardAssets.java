@@ -25,7 +25,7 @@ public final class DashboardAssets implements Handler<RoutingContext> {
             + "frame-ancestors 'none'";
     private static final List<String> OWN_FILES = List.of("index.html", "style.css", "app.js", "api.js",
             "event-stream.js", "devices.js", "telemetry.js", "chart.js", "methods.js", "twin.js", "ui.js",
-            "certificates.js");
+            "certificates.js", "faults.js");
     private static final String UPLOT = "META-INF/resources/webjars/uplot/";
 
     private final Map<String, Asset> byPath = new LinkedHashMap<>();

@@ -51,6 +51,8 @@ public final class DataDirectory {
     /** Creates the directory with mode 700 if absent; an existing one open to others is restricted to 700. */
     public static DataDirectory openOrCreate(Path dir) {
         Path path = dir.toAbsolutePath().normalize();
+        // Before anything is opened, created or rewritten in it (and so before any port is bound).
+        DataDirectoryAccess.requireUsable(path);
         try {
             boolean created = false;
             if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -50,7 +50,8 @@ final class HttpsDeviceAuthentication {
         if (!outcome.accepted()) {
             LOG.info("Refused an HTTPS request of {} from {}: {}", identity, context.request().remoteAddress(),
                     outcome.reason());
-            throw IotHubErrors.unauthorized("The SAS token does not grant " + identity + " (unregistered or disabled,"
+            throw IotHubErrors.unauthorized(outcome.answer() != null ? outcome.answer()
+                    : "The SAS token does not grant " + identity + " (unregistered or disabled,"
                     + " another identity's token, a wrong signature or an expired token).");
         }
         devices.activeWithoutConnection(identity);

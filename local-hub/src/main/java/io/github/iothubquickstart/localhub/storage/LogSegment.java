@@ -32,6 +32,8 @@ final class LogSegment {
     /** The file while it is written to; null once sealed, or for a segment only read. */
     private MappedByteBuffer mapped;
     private long size;
+    /** The end of the furthest write since the last cut: what a failed write may have touched. */
+    private long attemptedEnd;
     private long lastSequence;
     private long firstMillis = Long.MAX_VALUE;
     private long lastMillis = Long.MIN_VALUE;
@@ -186,6 +188,7 @@ final class LogSegment {
 
     /** Writes {@code records} (whole records, as encoded) at {@code position}; {@link #appended} then notes each. */
     void write(ByteBuffer records, long position) throws IOException {
+        attemptedEnd = Math.max(attemptedEnd, position + records.remaining());
         if (mapped != null && position + records.remaining() <= mapped.capacity()) {
             mapped.put((int) position, records, records.position(), records.remaining());
             records.position(records.limit());
@@ -198,10 +201,28 @@ final class LogSegment {
         }
     }
 
-    /** Cuts off what a failed write may have left after {@code position}; best effort, opening cuts it anyway. */
+    /**
+     * Cuts off what a failed write may have left after {@code position}; best effort, opening cuts it anyway. Within
+     * the reserved space of a segment being written the file keeps its length and the bytes are zeroed instead: the
+     * mapping must stay backed by the file, or the next append into it would be a fatal SIGBUS (a full disk fails a
+     * write that runs past the reserve, then a smaller message still fits in it).
+     */
     void cutTo(long position) {
+        MappedByteBuffer reserve = mapped;
+        long keep = position;
+        if (reserve != null && position < reserve.capacity()) {
+            byte[] zeros = new byte[64 * 1024];
+            for (long at = position, end = Math.min(attemptedEnd, reserve.capacity()); at < end; at += zeros.length) {
+                reserve.put((int) at, zeros, 0, (int) Math.min(zeros.length, end - at));
+            }
+            keep = reserve.capacity();
+        }
+        attemptedEnd = position;
         try {
-            channel().truncate(position);
+            FileChannel writable = channel();
+            if (writable.size() > keep) {
+                writable.truncate(keep);
+            }
         } catch (IOException ignored) {
             // the write failed first; a partial record at the end is cut when the log is opened again
         }

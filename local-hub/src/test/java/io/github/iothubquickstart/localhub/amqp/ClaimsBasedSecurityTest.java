@@ -72,6 +72,21 @@ class ClaimsBasedSecurityTest {
     }
 
     @Test
+    void anExpiredTokenIsAnsweredAndLoggedWithItsExpiryAndTheHubsTimeWhileOtherRefusalsSayNothing() {
+        long seventyMinutesAgo = clock.instant().getEpochSecond() - 70 * 60;
+
+        ClaimsBasedSecurity.Decision expired = decide(HUB + "/devices/dev1", token(dev1.primaryKey(), "dev1",
+                seventyMinutesAgo));
+
+        assertThat(expired.answer()).isEqualTo(CbsAnswer.unauthorized("ExpiredToken: The token is expired. Expiration"
+                + " time: '2025-12-31T22:50:00Z', the hub's time: '2026-01-01T00:00:00Z'. Check the device's clock."));
+        assertThat(expired.reason()).contains("expired at 2025-12-31T22:50:00Z, 1 h 10 min before the hub's clock"
+                + " (2026-01-01T00:00:00Z)").contains("check the device's clock");
+        assertThat(decide(HUB + "/devices/dev1", token(SymmetricKeys.random(), "dev1", seventyMinutesAgo)).answer())
+                .as("a forged token, expired too, learns nothing").isEqualTo(CbsAnswer.unauthorized("Unauthorized"));
+    }
+
+    @Test
     void aTokenForOneDeviceDoesNotGrantTheDeviceTheAudienceNames() {
         registry.createDevice("dev2");
 

@@ -2,8 +2,7 @@ package io.github.iothubquickstart.localhub.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.e2e.TestHub;
 import io.github.iothubquickstart.localhub.auth.TrustedCertificateAuthorities;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import io.github.iothubquickstart.localhub.tls.Pem;
@@ -14,11 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -28,23 +26,10 @@ import picocli.CommandLine;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CaCertificateOnRunningHubTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
     @TempDir
     static Path files;
-    static LocalHub hub;
-
-    @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
 
     private static int run(String... args) {
         CommandLine commandLine = LocalHubCli.newCommandLine();
@@ -52,7 +37,7 @@ class CaCertificateOnRunningHubTest {
         commandLine.setOut(new PrintWriter(new StringWriter(), true));
         commandLine.setErr(new PrintWriter(err, true));
         String[] withDataDirectory = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--data-dir", dataDirectory.toString())).toArray(String[]::new);
+                java.util.stream.Stream.of("--data-dir", hub.dataDirectory().toString())).toArray(String[]::new);
         int status = commandLine.execute(withDataDirectory);
         assertThat(status).as(err.toString()).isZero();
         return status;
@@ -60,7 +45,7 @@ class CaCertificateOnRunningHubTest {
 
     @Test
     void aCaAddedByTheCliCountsOnTheRunningHubAtOnceAndARemovedOneStopsCounting() throws Exception {
-        TrustedCertificateAuthorities trusted = hub.trustedCertificateAuthorities();
+        TrustedCertificateAuthorities trusted = hub.hub.trustedCertificateAuthorities();
         assertThat(trusted.trustedCertificates()).isEmpty();
         Instant now = Instant.now();
         ClientCertificates.Issued root = ClientCertificates.rootCa("Fleet Root", now.minusSeconds(60),

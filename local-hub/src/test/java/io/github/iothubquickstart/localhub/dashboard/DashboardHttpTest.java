@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
+import io.github.iothubquickstart.localhub.e2e.TestHub;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -19,16 +18,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,30 +35,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every refused case no change to the registry.
  */
 class DashboardHttpTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final String API = "?api-version=2021-04-12";
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static HttpClient http;
     static String base;
     static String token;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        http = HttpClient.newBuilder().sslContext(TrustedCa.trustingOnly(hub.caCertificateFile()))
+    static void setUp() {
+        http = HttpClient.newBuilder().sslContext(TrustedCa.trustingOnly(hub.hub.caCertificateFile()))
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        base = "https://" + ADDRESS + ":" + hub.httpsPort();
-        Matcher url = Pattern.compile(Pattern.quote(base) + "/#token=([A-Za-z0-9_-]{43})").matcher(hub.dashboardUrl());
-        assertThat(url.matches()).as(hub.dashboardUrl()).isTrue();
+        base = "https://" + hub.address() + ":" + hub.hub.httpsPort();
+        Matcher url = Pattern.compile(Pattern.quote(base) + "/#token=([A-Za-z0-9_-]{43})").matcher(hub.hub.dashboardUrl());
+        assertThat(url.matches()).as(hub.hub.dashboardUrl()).isTrue();
         token = url.group(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
     }
 
     @Test
@@ -118,7 +107,7 @@ class DashboardHttpTest {
 
         assertThat(answer.statusCode()).isEqualTo(401);
         assertThat(answer.body()).contains("\"errorCode\":401002");
-        assertThat(hub.identity().registry().findDevice("intruder")).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice("intruder")).isEmpty();
     }
 
     @Test
@@ -127,7 +116,7 @@ class DashboardHttpTest {
 
         assertThat(answer.statusCode()).isEqualTo(403);
         assertThat(answer.body()).contains("Refused: a request from https://evil.example");
-        assertThat(hub.identity().registry().findDevice("fromEvil")).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice("fromEvil")).isEmpty();
     }
 
     @ParameterizedTest
@@ -136,7 +125,7 @@ class DashboardHttpTest {
         HttpResponse<String> answer = send(createDevice("fromOtherSite", Map.of("Sec-Fetch-Site", fetchSite)));
 
         assertThat(answer.statusCode()).isEqualTo(403);
-        assertThat(hub.identity().registry().findDevice("fromOtherSite")).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice("fromOtherSite")).isEmpty();
     }
 
     /**
@@ -160,13 +149,13 @@ class DashboardHttpTest {
         HttpResponse<String> answer = send(create);
 
         assertThat(answer.statusCode()).as(answer.body()).isIn(403, 404);
-        assertThat(hub.identity().registry().findDevice(deviceId)).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice(deviceId)).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"DELETE", "PATCH", "POST"})
     void otherWritesDressedAsADashboardFileAreRefused(String method) throws Exception {
-        hub.identity().registry().findDevice("MyJavaDevice").orElseThrow();
+        hub.hub.identity().registry().findDevice("MyJavaDevice").orElseThrow();
         String path = switch (method) {
             case "DELETE" -> "/dashboard/%2e%2e/devices/MyJavaDevice";
             case "PATCH" -> "/dashboard/%2e%2e/twins/MyJavaDevice";
@@ -188,17 +177,17 @@ class DashboardHttpTest {
         HttpResponse<String> answer = send(write);
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
-        assertThat(hub.identity().registry().findDevice("MyJavaDevice")).isPresent();
-        assertThat(hub.identity().twins().load(IdentityId.device("MyJavaDevice")).toString()).doesNotContain("evil");
+        assertThat(hub.hub.identity().registry().findDevice("MyJavaDevice")).isPresent();
+        assertThat(hub.hub.identity().twins().load(IdentityId.device("MyJavaDevice")).toString()).doesNotContain("evil");
     }
 
     @Test
     void anOriginOnAnotherPortOfTheSameHostIsAnotherOrigin() throws Exception {
         HttpResponse<String> answer = send(createDevice("fromOtherPort",
-                Map.of("Origin", "https://" + ADDRESS + ":" + (hub.httpsPort() + 1))));
+                Map.of("Origin", "https://" + hub.address() + ":" + (hub.hub.httpsPort() + 1))));
 
         assertThat(answer.statusCode()).isEqualTo(403);
-        assertThat(hub.identity().registry().findDevice("fromOtherPort")).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice("fromOtherPort")).isEmpty();
     }
 
     @Test
@@ -207,13 +196,13 @@ class DashboardHttpTest {
                 Map.of("Origin", base, "Sec-Fetch-Site", "same-origin")));
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(hub.identity().registry().findDevice("fromDashboard")).isPresent();
+        assertThat(hub.hub.identity().registry().findDevice("fromDashboard")).isPresent();
     }
 
     @Test
     void aSharedAccessPolicySasStillWorksBesideTheToken() throws Exception {
-        SharedAccessPolicy owner = hub.identity().registry().findPolicy("iothubowner").orElseThrow();
-        String sas = SasSigner.sign(owner.primaryKey(), ADDRESS, Instant.now().plusSeconds(600).getEpochSecond(),
+        SharedAccessPolicy owner = hub.hub.identity().registry().findPolicy("iothubowner").orElseThrow();
+        String sas = SasSigner.sign(owner.primaryKey(), hub.address(), Instant.now().plusSeconds(600).getEpochSecond(),
                 owner.name());
 
         assertThat(send(get("/devices" + API).header("Authorization", sas)).statusCode()).isEqualTo(200);
@@ -221,7 +210,7 @@ class DashboardHttpTest {
 
     @Test
     void theMonitorStreamTakesTheTokenInAHeader() throws Exception {
-        hub.telemetry().accept("MyJavaDevice", Map.of(), Map.of(), "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8))
+        hub.hub.telemetry().accept("MyJavaDevice", Map.of(), Map.of(), "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8))
                 .get();
         HttpResponse<InputStream> stream = http.send(get("/monitor/events" + API + "&from=0")
                         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -240,7 +229,7 @@ class DashboardHttpTest {
         Instant now = Instant.now();
         ClientCertificates.Issued root = ClientCertificates.rootCa("Dashboard Root", now.minusSeconds(60),
                 now.plus(Duration.ofDays(30)));
-        hub.identity().caCertificates().add("dashboard-root", root.certificate());
+        hub.hub.identity().caCertificates().add("dashboard-root", root.certificate());
         try {
             HttpResponse<String> answer = send(get("/certificates" + API).header("Authorization", "Bearer " + token));
 
@@ -261,7 +250,7 @@ class DashboardHttpTest {
             assertThat(send(request("/certificates" + API).header("Authorization", "Bearer " + token)
                     .DELETE()).statusCode()).as("read-only").isNotEqualTo(200);
         } finally {
-            hub.identity().caCertificates().remove("dashboard-root");
+            hub.hub.identity().caCertificates().remove("dashboard-root");
         }
     }
 

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubquickstart.localhub.HubLimits;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What every AMQP listener does with a connection before and beside its tokens: the SASL exchange has a deadline (on
@@ -34,36 +31,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AmqpConnectionRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
     static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(1);
     /** Small caps, so that reaching them is quick (Proton-J's cost per frame grows with a connection's links). */
     private static final int MAX_SESSIONS = 20;
     private static final int MAX_LINKS = 50;
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder()
+            .settings(settings -> settings.limits(HubLimits.DEFAULT.withConnectPacketTimeout(AUTHENTICATION_TIMEOUT)
+                    .withAmqpCapsPerConnection(MAX_SESSIONS, MAX_LINKS)))
+            .build();
     static RawAmqpDevices raw;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0)
-                .limits(HubLimits.DEFAULT.withConnectPacketTimeout(AUTHENTICATION_TIMEOUT)
-                        .withAmqpCapsPerConnection(MAX_SESSIONS, MAX_LINKS))
-                .build().start();
-        raw = new RawAmqpDevices(hub);
+    static void setUp() {
+        raw = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         raw.close();
-        hub.close();
     }
 
     @Test
     void aTlsClientThatNeverFinishesSaslIsClosedAfterTheAuthenticationTimeout() throws Exception {
-        try (SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.caCertificateFile()).getSocketFactory()
-                .createSocket(hub.bindAddress(), hub.amqpPort())) {
+        try (SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.hub.caCertificateFile()).getSocketFactory()
+                .createSocket(hub.hub.bindAddress(), hub.hub.amqpPort())) {
             socket.startHandshake();
             socket.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0});
             socket.getOutputStream().flush();
@@ -74,7 +67,7 @@ class AmqpConnectionRulesTest {
 
     @Test
     void aPlainClientThatSaysNothingIsClosedAfterTheAuthenticationTimeout() throws Exception {
-        try (Socket socket = new Socket(hub.bindAddress(), hub.eventHubsPort())) {
+        try (Socket socket = new Socket(hub.hub.bindAddress(), hub.hub.eventHubsPort())) {
             assertThat(readsToEndWithin(socket, socket.getInputStream())).isTrue();
         }
     }
@@ -96,13 +89,13 @@ class AmqpConnectionRulesTest {
     void aDeviceLogsInWithSaslPlainAndItsTelemetryIsStored() throws Exception {
         DeviceIdentity device = raw.device("plain-device");
         LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(received::add);
-             RawAmqpDevices.Client client = raw.connectWithSaslPlain("plain-device@sas." + hub.hubName(),
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add);
+             RawAmqpDevices.Client client = raw.connectWithSaslPlain("plain-device@sas." + hub.hub.hubName(),
                      raw.token(device, 600))) {
             RawAmqpDevices.Link events = client.attachSender("/devices/plain-device/messages/events");
 
             assertThat(client.send(events, RawAmqpDevices.telemetry("by PLAIN"))).isInstanceOf(Accepted.class);
-            assertThat(hub.isDeviceConnected("plain-device")).isTrue();
+            assertThat(hub.hub.isDeviceConnected("plain-device")).isTrue();
             TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
             assertThat(arrived.deviceId()).isEqualTo("plain-device");
             assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("by PLAIN");
@@ -113,7 +106,7 @@ class AmqpConnectionRulesTest {
 
     @Test
     void aBackEndLogsInWithSaslPlainAsItsPolicy() throws Exception {
-        try (RawAmqpDevices.Client client = raw.connectWithSaslPlain("service@sas.root." + hub.hubName(),
+        try (RawAmqpDevices.Client client = raw.connectWithSaslPlain("service@sas.root." + hub.hub.hubName(),
                 raw.serviceToken("service", 600))) {
             assertThat(client.attachSender("/messages/devicebound").closedWith(2_000)).as("still open").isNull();
         }
@@ -123,23 +116,23 @@ class AmqpConnectionRulesTest {
     void aBadSaslPlainLoginFailsSasl() {
         DeviceIdentity device = raw.device("plain-refused");
         String token = raw.token(device, 600);
-        assertThatThrownBy(() -> raw.connectWithSaslPlain("plain-refused@sas." + hub.hubName(), raw.token(device, -60)))
+        assertThatThrownBy(() -> raw.connectWithSaslPlain("plain-refused@sas." + hub.hub.hubName(), raw.token(device, -60)))
                 .as("expired").hasRootCauseInstanceOf(javax.security.sasl.AuthenticationException.class);
-        assertThatThrownBy(() -> raw.connectWithSaslPlain("other-device@sas." + hub.hubName(), token))
+        assertThatThrownBy(() -> raw.connectWithSaslPlain("other-device@sas." + hub.hub.hubName(), token))
                 .as("another device's name").hasRootCauseInstanceOf(javax.security.sasl.AuthenticationException.class);
         assertThatThrownBy(() -> raw.connectWithSaslPlain("plain-refused@sas.another-hub", token))
                 .as("another hub").hasRootCauseInstanceOf(javax.security.sasl.AuthenticationException.class);
-        assertThatThrownBy(() -> raw.connectWithSaslPlain("registryRead@sas.root." + hub.hubName(),
+        assertThatThrownBy(() -> raw.connectWithSaslPlain("registryRead@sas.root." + hub.hub.hubName(),
                 raw.serviceToken("service", 600))).as("another policy's token").hasRootCauseInstanceOf(javax.security.sasl.AuthenticationException.class);
-        assertThatThrownBy(() -> raw.connectWithSaslPlainWithoutTls("plain-refused@sas." + hub.hubName(), token))
+        assertThatThrownBy(() -> raw.connectWithSaslPlainWithoutTls("plain-refused@sas." + hub.hub.hubName(), token))
                 .as("devices never log in without TLS").hasRootCauseInstanceOf(javax.security.sasl.AuthenticationException.class);
-        assertThat(hub.isDeviceConnected("plain-refused")).isFalse();
+        assertThat(hub.hub.isDeviceConnected("plain-refused")).isFalse();
     }
 
     @Test
     void aSaslPlainLoginExpiresWithItsTokenAndTheIdleConnectionIsThenClosed() throws Exception {
         DeviceIdentity device = raw.device("plain-expiring");
-        try (RawAmqpDevices.Client client = raw.connectWithSaslPlain("plain-expiring@sas." + hub.hubName(),
+        try (RawAmqpDevices.Client client = raw.connectWithSaslPlain("plain-expiring@sas." + hub.hub.hubName(),
                 raw.token(device, 2))) {
             RawAmqpDevices.Link events = client.attachSender("/devices/plain-expiring/messages/events");
 

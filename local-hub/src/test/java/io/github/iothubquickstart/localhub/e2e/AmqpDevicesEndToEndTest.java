@@ -12,11 +12,9 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Devices over AMQP (AMQPS on 5671): the real device SDK's telemetry arrives whole, its direct methods and twin
@@ -39,25 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AmqpDevicesEndToEndTest {
-    /** The device SDK opens AMQPS on 5671 and nowhere else. */
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     private static final String WRONG_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    /** The device SDK opens AMQPS on 5671 and nowhere else. */
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawAmqpDevices raw;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() {
         raw = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
-    static void stopHub() throws Exception {
+    static void tearDown() throws Exception {
         raw.close();
-        hub.close();
     }
 
     @Test
@@ -161,7 +155,7 @@ class AmqpDevicesEndToEndTest {
     void deviceWithTheWrongKeyIsRefusedAndNotConnected() {
         String deviceId = hub.registerDevice("amqp-wrong-key");
         DeviceClient device = hub.deviceWithConnectionString(
-                "HostName=" + ADDRESS + ";DeviceId=" + deviceId + ";SharedAccessKey=" + WRONG_KEY, IotHubClientProtocol.AMQPS);
+                "HostName=" + hub.address() + ";DeviceId=" + deviceId + ";SharedAccessKey=" + WRONG_KEY, IotHubClientProtocol.AMQPS);
 
         assertThatThrownBy(() -> device.open(false))
                 .isInstanceOf(IotHubClientException.class)

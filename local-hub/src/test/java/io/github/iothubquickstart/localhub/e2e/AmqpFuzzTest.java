@@ -5,8 +5,6 @@ import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.mutate;
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
@@ -15,7 +13,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeded fuzzing of the AMQP port, as {@link MqttFuzzTest} does the MQTT one: random bytes instead of TLS, random bytes
@@ -45,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class AmqpFuzzTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
     private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 300);
     private static final long SEED = Long.getLong("fuzz.seed", 20261202L);
     /**
@@ -54,24 +50,20 @@ class AmqpFuzzTest {
      */
     private static final int FUZZ_WAIT_MILLIS = 250;
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawAmqpDevices devices;
     static SSLContext trust;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0)
-                .build().start();
-        devices = new RawAmqpDevices(hub);
-        trust = TrustedCa.trustingOnly(hub.caCertificateFile());
+    static void setUp() {
+        devices = new RawAmqpDevices(hub.hub);
+        trust = TrustedCa.trustingOnly(hub.hub.caCertificateFile());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -79,11 +71,11 @@ class AmqpFuzzTest {
         Random random = new Random(SEED);
         DeviceIdentity fuzzer = devices.device("amqp-fuzzer");
         byte[] sasl = RawAmqpConversation.saslExchange();
-        byte[] conversation = RawAmqpConversation.conversation(hub.hostName(), devices.audience(fuzzer.deviceId()),
+        byte[] conversation = RawAmqpConversation.conversation(hub.hub.hostName(), devices.audience(fuzzer.deviceId()),
                 devices.token(fuzzer, 3600));
-        byte[] plainLogin = RawAmqpConversation.saslPlainExchange("service@sas.root." + hub.hubName(),
+        byte[] plainLogin = RawAmqpConversation.saslPlainExchange("service@sas.root." + hub.hub.hubName(),
                 devices.serviceToken("service", 3600));
-        byte[] devicePlainLogin = RawAmqpConversation.saslPlainExchange("amqp-fuzzer@sas." + hub.hubName(),
+        byte[] devicePlainLogin = RawAmqpConversation.saslPlainExchange("amqp-fuzzer@sas." + hub.hub.hubName(),
                 devices.token(fuzzer, 3600));
         DeviceIdentity canaryDevice = devices.device("amqp-canary");
         try (RawAmqpDevices.Client canary = devices.connect(); RawAmqpDevices.Client backEnd = devices.connectPlain()) {
@@ -114,7 +106,7 @@ class AmqpFuzzTest {
             }
             assertServes(canary, telemetry, ITERATIONS);
             assertServesBackEnds(backEnd, ITERATIONS);
-            assertThat(hub.isDeviceConnected("amqp-canary")).isTrue();
+            assertThat(hub.hub.isDeviceConnected("amqp-canary")).isTrue();
         }
     }
 
@@ -132,9 +124,9 @@ class AmqpFuzzTest {
     void theUnmutatedSaslPlainLoginIsOneTheHubAccepts() throws Exception {
         DeviceIdentity device = devices.device("amqp-plain-seed");
         LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(stored::add)) {
-            sendOverTls(RawAmqpConversation.saslPlainExchange("amqp-plain-seed@sas." + hub.hubName(),
-                    devices.token(device, 3600)), RawAmqpConversation.conversation(hub.hostName(),
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            sendOverTls(RawAmqpConversation.saslPlainExchange("amqp-plain-seed@sas." + hub.hub.hubName(),
+                    devices.token(device, 3600)), RawAmqpConversation.conversation(hub.hub.hostName(),
                     devices.audience(device.deviceId()), devices.token(device, 3600)), 5_000);
             TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
             assertThat(message).as("the fuzzer's PLAIN seed reaches the telemetry store").isNotNull();
@@ -150,8 +142,8 @@ class AmqpFuzzTest {
     private static void assertSeedConversationIsStored(String deviceId, Route route) throws Exception {
         DeviceIdentity device = devices.device(deviceId);
         LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(stored::add)) {
-            route.send(RawAmqpConversation.saslExchange(), RawAmqpConversation.conversation(hub.hostName(),
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
+            route.send(RawAmqpConversation.saslExchange(), RawAmqpConversation.conversation(hub.hub.hostName(),
                     devices.audience(device.deviceId()), devices.token(device, 3600)), 5_000);
             TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
             assertThat(message).as("the fuzzer's seed conversation reaches the telemetry store").isNotNull();
@@ -175,14 +167,14 @@ class AmqpFuzzTest {
     }
 
     private static void assertServesBackEnds(RawAmqpDevices.Client backEnd, int iteration) throws Exception {
-        assertThat(backEnd.putToken(hub.hostName(), devices.serviceToken("service", 600)))
+        assertThat(backEnd.putToken(hub.hub.hostName(), devices.serviceToken("service", 600)))
                 .as("back-end on 5672 served after %d fuzz inputs (seed %d)", iteration, SEED).isEqualTo(200);
     }
 
     /** As {@link #sendOverTls}, on the Event Hubs emulator's plain port (5672), without TLS. */
     private static void sendWithoutTls(byte[] first, byte[] afterSasl, int saslWaitMillis) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.eventHubsPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.eventHubsPort()), 5_000);
             socket.setSoTimeout(saslWaitMillis);
             sendThenAfterSasl(socket, first, afterSasl);
         } catch (IOException expected) {
@@ -203,7 +195,7 @@ class AmqpFuzzTest {
 
     private static void sendPlain(byte[] bytes) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.amqpPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.amqpPort()), 5_000);
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
         } catch (IOException expected) {
@@ -217,7 +209,7 @@ class AmqpFuzzTest {
      */
     private static void sendOverTls(byte[] first, byte[] afterSasl, int saslWaitMillis) {
         try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.amqpPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.amqpPort()), 5_000);
             socket.setSoTimeout(5_000);
             socket.startHandshake();
             socket.setSoTimeout(saslWaitMillis);
@@ -229,7 +221,7 @@ class AmqpFuzzTest {
 
     /** As {@link #sendOverTls}, each part in one binary frame of a WebSocket upgraded to AMQPWSB10 on the HTTPS port. */
     private static void sendOverWebSocket(byte[] first, byte[] afterSasl, int saslWaitMillis) {
-        try (RawWebSocket socket = RawWebSocket.open(trust, ADDRESS, hub.httpsPort(), "AMQPWSB10")) {
+        try (RawWebSocket socket = RawWebSocket.open(trust, hub.address(), hub.hub.httpsPort(), "AMQPWSB10")) {
             socket.readTimeout(saslWaitMillis);
             socket.sendBinary(first);
             if (afterSasl != null) {
@@ -243,7 +235,7 @@ class AmqpFuzzTest {
 
     /** Bytes that are no WebSocket frame, right after a valid upgrade to AMQPWSB10. */
     private static void sendUnframedAfterUpgrade(byte[] bytes) {
-        try (RawWebSocket socket = RawWebSocket.open(trust, ADDRESS, hub.httpsPort(), "AMQPWSB10")) {
+        try (RawWebSocket socket = RawWebSocket.open(trust, hub.address(), hub.hub.httpsPort(), "AMQPWSB10")) {
             socket.sendRaw(bytes);
         } catch (IOException expected) {
             // the hub may close the connection while we write

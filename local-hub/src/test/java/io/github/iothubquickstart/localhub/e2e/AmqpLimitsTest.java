@@ -3,10 +3,7 @@ package io.github.iothubquickstart.localhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.HubLimits;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -14,30 +11,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The hub's caps hold over AMQP as over MQTT: connected devices, and time to authenticate. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AmqpLimitsTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
-
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder()
+            .settings(settings -> settings.limits(HubLimits.DEFAULT.withMaxConnectedDevices(1)
+                    .withConnectPacketTimeout(Duration.ofSeconds(1))))
+            .build();
     static RawAmqpDevices devices;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0)
-                .limits(HubLimits.DEFAULT.withMaxConnectedDevices(1).withConnectPacketTimeout(Duration.ofSeconds(1)))
-                .build().start();
-        devices = new RawAmqpDevices(hub);
+    static void setUp() {
+        devices = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -61,12 +54,12 @@ class AmqpLimitsTest {
             try (RawAmqpDevices.Client secondConnection = devices.connect()) {
                 assertThat(secondConnection.putToken(devices.audience(second.deviceId()), devices.token(second, 600)))
                         .as("the hub is full").isEqualTo(503);
-                assertThat(hub.isDeviceConnected(second.deviceId())).isFalse();
+                assertThat(hub.hub.isDeviceConnected(second.deviceId())).isFalse();
             }
             try (RawAmqpDevices.Client firstAgain = devices.connect()) {
                 assertThat(firstAgain.putToken(devices.audience(first.deviceId()), devices.token(first, 600))).isEqualTo(200);
                 assertThat(oldLink.closedWith(5_000)).as("the replaced connection's link").isEqualTo("amqp:link:detach-forced");
-                assertThat(hub.isDeviceConnected(first.deviceId())).isTrue();
+                assertThat(hub.hub.isDeviceConnected(first.deviceId())).isTrue();
             }
         }
     }

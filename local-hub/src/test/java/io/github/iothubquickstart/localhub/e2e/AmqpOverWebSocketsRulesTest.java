@@ -3,14 +3,11 @@ package io.github.iothubquickstart.localhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.HubLimits;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AMQP over WebSockets (AMQPWSB10) on the devices' WebSocket endpoint, with a raw client doing what the SDK never
@@ -27,48 +24,44 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AmqpOverWebSocketsRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671);
     private static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(2);
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder()
+            .settings(settings -> settings.limits(HubLimits.DEFAULT.withConnectPacketTimeout(AUTHENTICATION_TIMEOUT)))
+            .build();
     static RawAmqpDevices devices;
     static SSLContext trust;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0)
-                .limits(HubLimits.DEFAULT.withConnectPacketTimeout(AUTHENTICATION_TIMEOUT))
-                .build().start();
-        devices = new RawAmqpDevices(hub);
-        trust = TrustedCa.trustingOnly(hub.caCertificateFile());
+    static void setUp() {
+        devices = new RawAmqpDevices(hub.hub);
+        trust = TrustedCa.trustingOnly(hub.hub.caCertificateFile());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
     void aDeviceAuthenticatesAndSendsTelemetryInBinaryFrames() throws Exception {
         DeviceIdentity device = devices.device("ws-amqp-raw");
         LinkedBlockingQueue<TelemetryMessage> stored = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(stored::add);
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add);
              RawWebSocket socket = open("AMQPWSB10")) {
             assertThat(socket.status).isEqualTo(101);
             assertThat(socket.header("Sec-WebSocket-Protocol")).isEqualTo("AMQPWSB10");
 
             socket.sendBinary(RawAmqpConversation.saslExchange());
             RawAmqpConversation.skipSaslAnswer(socket.payloads());
-            socket.sendBinary(RawAmqpConversation.conversation(hub.hostName(), devices.audience(device.deviceId()),
+            socket.sendBinary(RawAmqpConversation.conversation(hub.hub.hostName(), devices.audience(device.deviceId()),
                     devices.token(device, 600)));
 
             TelemetryMessage message = stored.poll(10, TimeUnit.SECONDS);
             assertThat(message).isNotNull();
             assertThat(message.deviceId()).isEqualTo("ws-amqp-raw");
-            assertThat(hub.isDeviceConnected("ws-amqp-raw")).isTrue();
+            assertThat(hub.hub.isDeviceConnected("ws-amqp-raw")).isTrue();
         }
     }
 
@@ -134,6 +127,6 @@ class AmqpOverWebSocketsRulesTest {
     }
 
     private static RawWebSocket open(String subprotocol) throws IOException {
-        return RawWebSocket.open(trust, ADDRESS, hub.httpsPort(), subprotocol);
+        return RawWebSocket.open(trust, hub.address(), hub.hub.httpsPort(), subprotocol);
     }
 }

@@ -10,18 +10,15 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real device SDK on {@code AMQPS_WS}: {@code wss://<host>:443/$iothub/websocket} with the subprotocol
@@ -30,21 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AmqpOverWebSocketsTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = WebSocketPort.startHub(dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
 
     @Test
     void devicesOnAmqpsWsAndMqttWsShareTheWebSocketPort() throws Exception {

@@ -3,8 +3,6 @@ package io.github.iothubquickstart.localhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubquickstart.localhub.HubLimits;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -13,7 +11,6 @@ import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AMQP connections without a SASL layer, as IoT Hub takes them from the Node SDKs (rhea): the plain AMQP header right
@@ -37,29 +34,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AmqpWithoutSaslRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
     /** AmqpConnectionRulesTest's, so that its check of a closed socket serves here too. */
     private static final Duration AUTHENTICATION_TIMEOUT = AmqpConnectionRulesTest.AUTHENTICATION_TIMEOUT;
     private static final byte[] SASL_HEADER = {'A', 'M', 'Q', 'P', 3, 1, 0, 0};
     private static final byte[] AMQP_HEADER = {'A', 'M', 'Q', 'P', 0, 1, 0, 0};
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder()
+            .settings(settings -> settings.limits(HubLimits.DEFAULT.withConnectPacketTimeout(AUTHENTICATION_TIMEOUT)))
+            .build();
     static RawAmqpDevices raw;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0)
-                .limits(HubLimits.DEFAULT.withConnectPacketTimeout(AUTHENTICATION_TIMEOUT))
-                .build().start();
-        raw = new RawAmqpDevices(hub);
+    static void setUp() {
+        raw = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         raw.close();
-        hub.close();
     }
 
     @Test
@@ -90,7 +83,7 @@ class AmqpWithoutSaslRulesTest {
     void aDeviceWithoutSaslPutsItsTokenOnCbsAndItsTelemetryIsStored() throws Exception {
         DeviceIdentity device = raw.device("no-sasl-device");
         LinkedBlockingQueue<TelemetryMessage> received = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = hub.telemetry().subscribe(received::add);
+        try (AutoCloseable subscription = hub.hub.telemetry().subscribe(received::add);
              RawAmqpDevices.Client client = raw.connectWithoutSasl()) {
             assertThat(client.putToken(raw.audience("no-sasl-device"), raw.token(device, 600))).isEqualTo(200);
             RawAmqpDevices.Link events = client.attachSender("/devices/no-sasl-device/messages/events");
@@ -99,7 +92,7 @@ class AmqpWithoutSaslRulesTest {
             TelemetryMessage arrived = received.poll(10, TimeUnit.SECONDS);
             assertThat(arrived.deviceId()).isEqualTo("no-sasl-device");
             assertThat(new String(arrived.body(), StandardCharsets.UTF_8)).isEqualTo("without SASL");
-            assertThat(hub.isDeviceConnected("no-sasl-device")).isTrue();
+            assertThat(hub.hub.isDeviceConnected("no-sasl-device")).isTrue();
             assertThat(client.attachSender("/devices/another-device/messages/events").closedWith(5_000))
                     .as("another device's address").isEqualTo("amqp:unauthorized-access");
             Thread.sleep(AUTHENTICATION_TIMEOUT.multipliedBy(2).toMillis());
@@ -118,7 +111,7 @@ class AmqpWithoutSaslRulesTest {
                     .as("expired").isEqualTo(401);
             assertThat(client.attachSender("/devices/no-sasl-refused/messages/events").closedWith(5_000))
                     .isEqualTo("amqp:unauthorized-access");
-            assertThat(hub.isDeviceConnected("no-sasl-refused")).isFalse();
+            assertThat(hub.hub.isDeviceConnected("no-sasl-refused")).isFalse();
             assertThat(client.closed.get(10, TimeUnit.SECONDS).getCondition().toString())
                     .isEqualTo("amqp:unauthorized-access");
         }
@@ -129,7 +122,7 @@ class AmqpWithoutSaslRulesTest {
         try (RawAmqpDevices.Client client = raw.connectWithoutSasl()) {
             assertThat(client.attachSender("/messages/devicebound").closedWith(5_000)).as("before its token")
                     .isEqualTo("amqp:unauthorized-access");
-            assertThat(client.putToken(hub.hostName(), raw.serviceToken("service", 600))).isEqualTo(200);
+            assertThat(client.putToken(hub.hub.hostName(), raw.serviceToken("service", 600))).isEqualTo(200);
 
             assertThat(client.attachSender("/messages/devicebound").closedWith(2_000)).as("still open").isNull();
         }
@@ -137,9 +130,9 @@ class AmqpWithoutSaslRulesTest {
 
     @Test
     void aBackEndWithoutSaslPutsAnEventHubsTokenAndAttachesToAPartition() throws Exception {
-        String partition = hub.hubName() + "/ConsumerGroups/$Default/Partitions/0";
-        String audience = "amqp://" + hub.hostName() + "/" + hub.hubName();
-        SharedAccessPolicy service = hub.identity().registry().findPolicy("service").orElseThrow();
+        String partition = hub.hub.hubName() + "/ConsumerGroups/$Default/Partitions/0";
+        String audience = "amqp://" + hub.hub.hostName() + "/" + hub.hub.hubName();
+        SharedAccessPolicy service = hub.hub.identity().registry().findPolicy("service").orElseThrow();
         try (RawAmqpDevices.Client client = raw.connectWithoutSasl()) {
             assertThat(client.attachReceiver(partition).get(5, TimeUnit.SECONDS).getCondition().toString())
                     .as("before its token").isEqualTo("amqp:unauthorized-access");
@@ -157,7 +150,7 @@ class AmqpWithoutSaslRulesTest {
         DeviceIdentity device = raw.device("no-sasl-no-tls");
         try (RawAmqpDevices.Client client = raw.connectWithoutSaslOrTls()) {
             assertThat(client.putToken(raw.audience("no-sasl-no-tls"), raw.token(device, 600))).isNotEqualTo(200);
-            assertThat(hub.isDeviceConnected("no-sasl-no-tls")).isFalse();
+            assertThat(hub.hub.isDeviceConnected("no-sasl-no-tls")).isFalse();
         }
     }
 
@@ -186,8 +179,8 @@ class AmqpWithoutSaslRulesTest {
     }
 
     private static SSLSocket tlsSocket() throws Exception {
-        SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.caCertificateFile()).getSocketFactory()
-                .createSocket(hub.bindAddress(), hub.amqpPort());
+        SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.hub.caCertificateFile()).getSocketFactory()
+                .createSocket(hub.hub.bindAddress(), hub.hub.amqpPort());
         socket.startHandshake();
         return socket;
     }

@@ -1,9 +1,7 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -15,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,45 +35,41 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthenticationAttacksTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final long IN_AN_HOUR = Instant.now().plusSeconds(3600).getEpochSecond();
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
     static DeviceIdentity victim;
     static DeviceIdentity other;
     static HttpClient http;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        devices = new RawMqttDevices(hub);
+    static void setUp() {
+        devices = new RawMqttDevices(hub.hub);
         victim = devices.device("victim");
         other = devices.device("other");
         DeviceIdentity disabled = devices.device("disabled");
-        hub.identity().registry().setEnabled(disabled.deviceId(), false);
-        http = HttpClient.newBuilder().sslContext(TrustedCa.trustingOnly(hub.caCertificateFile()))
+        hub.hub.identity().registry().setEnabled(disabled.deviceId(), false);
+        http = HttpClient.newBuilder().sslContext(TrustedCa.trustingOnly(hub.hub.caCertificateFile()))
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @AfterEach
     void nothingChanged() {
-        assertThat(hub.identity().registry().listDevices()).extracting(DeviceIdentity::deviceId)
+        assertThat(hub.hub.identity().registry().listDevices()).extracting(DeviceIdentity::deviceId)
                 .containsExactly("MyJavaDevice", "disabled", "other", "victim");
-        assertThat(hub.identity().registry().findDevice("victim")).contains(victim);
-        assertThat(hub.isDeviceConnected("victim")).isFalse();
+        assertThat(hub.hub.identity().registry().findDevice("victim")).contains(victim);
+        assertThat(hub.hub.isDeviceConnected("victim")).isFalse();
     }
 
     static Stream<Arguments> forgedDeviceCredentials() {
-        String audience = ADDRESS + "/devices/victim";
+        String audience = hub.address() + "/devices/victim";
         String key = victim.primaryKey();
         String valid = SasSigner.sign(key, audience, IN_AN_HOUR, null);
         String signature = valid.substring(valid.indexOf("sig=") + 4, valid.indexOf('&', valid.indexOf("sig=")));
@@ -84,8 +77,8 @@ class AuthenticationAttacksTest {
         return Stream.of(
                 Arguments.of("forged signature", "victim", SasSigner.sign(zeroKey, audience, IN_AN_HOUR, null)),
                 Arguments.of("expired", "victim", SasSigner.sign(key, audience, Instant.now().minusSeconds(5).getEpochSecond(), null)),
-                Arguments.of("another device's audience", "victim", SasSigner.sign(key, ADDRESS + "/devices/other", IN_AN_HOUR, null)),
-                Arguments.of("another device's token", "victim", SasSigner.sign(other.primaryKey(), ADDRESS + "/devices/other", IN_AN_HOUR, null)),
+                Arguments.of("another device's audience", "victim", SasSigner.sign(key, hub.address() + "/devices/other", IN_AN_HOUR, null)),
+                Arguments.of("another device's token", "victim", SasSigner.sign(other.primaryKey(), hub.address() + "/devices/other", IN_AN_HOUR, null)),
                 Arguments.of("another hub's audience", "victim", SasSigner.sign(key, "other-hub.azure-devices.net/devices/victim", IN_AN_HOUR, null)),
                 Arguments.of("signature moved to another expiry", "victim",
                         "SharedAccessSignature sr=" + audience + "&sig=" + signature + "&se=" + (IN_AN_HOUR + 1000)),
@@ -96,7 +89,7 @@ class AuthenticationAttacksTest {
                 Arguments.of("se repeated", "victim", valid + "&se=" + IN_AN_HOUR),
                 Arguments.of("no prefix", "victim", valid.substring("SharedAccessSignature ".length())),
                 Arguments.of("oversized password", "victim", valid + "&x=" + "a".repeat(60_000)),
-                Arguments.of("unknown device", "ghost", SasSigner.sign(key, ADDRESS + "/devices/ghost", IN_AN_HOUR, null)),
+                Arguments.of("unknown device", "ghost", SasSigner.sign(key, hub.address() + "/devices/ghost", IN_AN_HOUR, null)),
                 Arguments.of("empty password", "victim", ""));
     }
 
@@ -109,7 +102,7 @@ class AuthenticationAttacksTest {
 
     @Test
     void disabledDeviceIsRefusedWithItsOwnValidToken() throws Exception {
-        DeviceIdentity disabled = hub.identity().registry().findDevice("disabled").orElseThrow();
+        DeviceIdentity disabled = hub.hub.identity().registry().findDevice("disabled").orElseThrow();
 
         assertThat(devices.refusal("disabled", devices.username("disabled"), devices.password(disabled)))
                 .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
@@ -130,17 +123,17 @@ class AuthenticationAttacksTest {
     }
 
     static Stream<Arguments> forgedServiceTokens() {
-        SharedAccessPolicy service = hub.identity().registry().findPolicy("service").orElseThrow();
-        SharedAccessPolicy registryRead = hub.identity().registry().findPolicy("registryRead").orElseThrow();
-        String valid = SasSigner.sign(service.primaryKey(), ADDRESS, IN_AN_HOUR, "service");
+        SharedAccessPolicy service = hub.hub.identity().registry().findPolicy("service").orElseThrow();
+        SharedAccessPolicy registryRead = hub.hub.identity().registry().findPolicy("registryRead").orElseThrow();
+        String valid = SasSigner.sign(service.primaryKey(), hub.address(), IN_AN_HOUR, "service");
         return Stream.of(
                 Arguments.of("no token", null),
-                Arguments.of("registry-read policy", SasSigner.sign(registryRead.primaryKey(), ADDRESS, IN_AN_HOUR, "registryRead")),
+                Arguments.of("registry-read policy", SasSigner.sign(registryRead.primaryKey(), hub.address(), IN_AN_HOUR, "registryRead")),
                 Arguments.of("policy name swapped", valid.replace("skn=service", "skn=iothubowner")),
                 Arguments.of("unknown policy", valid.replace("skn=service", "skn=nobody")),
-                Arguments.of("skn missing", SasSigner.sign(service.primaryKey(), ADDRESS, IN_AN_HOUR, null)),
+                Arguments.of("skn missing", SasSigner.sign(service.primaryKey(), hub.address(), IN_AN_HOUR, null)),
                 Arguments.of("skn repeated", valid + "&skn=service"),
-                Arguments.of("expired", SasSigner.sign(service.primaryKey(), ADDRESS, Instant.now().minusSeconds(5).getEpochSecond(), "service")),
+                Arguments.of("expired", SasSigner.sign(service.primaryKey(), hub.address(), Instant.now().minusSeconds(5).getEpochSecond(), "service")),
                 Arguments.of("another hub", SasSigner.sign(service.primaryKey(), "other-hub.azure-devices.net", IN_AN_HOUR, "service")),
                 Arguments.of("a device token", devices.password(victim)),
                 Arguments.of("oversized", valid + "&x=" + "a".repeat(10_000)),
@@ -151,7 +144,7 @@ class AuthenticationAttacksTest {
     @MethodSource("forgedServiceTokens")
     void forgedServiceTokensAre401WithoutReachingTheDevice(String attack, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("https://" + hub.serviceHost() + "/twins/victim/methods?api-version=2021-04-12"))
+                        URI.create("https://" + hub.hub.serviceHost() + "/twins/victim/methods?api-version=2021-04-12"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"methodName\":\"reboot\",\"payload\":{}}"));
         if (authorization != null) {

@@ -12,34 +12,20 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Wrong keys and wrong tokens are refused on both sides, in the ways the SDKs report as authentication errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthenticationEndToEndTest {
     private static final String WRONG_KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.forDevices(dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().forDevices().build();
 
     @Test
     void deviceWithTheWrongKeyIsRefusedAndNotConnected() {

@@ -2,8 +2,6 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -11,6 +9,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,38 +19,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AzuriteStorageTest {
     private static final String ACCOUNT = "hubstorage";
-    @TempDir
-    static Path dataDirectory;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     @TempDir
     static Path azuriteData;
-    static TestHub hub;
     static AzuriteProcess azurite;
     static StorageAccountContract contract;
 
     @BeforeAll
-    static void start() {
-        String address = LoopbackAddresses.pickFree(8883, 8443, 5671);
-        // A first start makes the hub's CA and its server certificate for the address, which Azurite serves with.
-        new TestHub(address, dataDirectory).close();
+    static void linkAzurite() {
+        // The hub's first start made its CA and its server certificate for the address, which Azurite serves with.
         byte[] key = new byte[64];
         new SecureRandom().nextBytes(key);
         String base64Key = Base64.getEncoder().encodeToString(key);
-        azurite = AzuriteProcess.start(address, ACCOUNT, base64Key,
-                dataDirectory.resolve(HubCertificates.SERVER_CERTIFICATE), dataDirectory.resolve(HubCertificates.SERVER_KEY),
-                azuriteData);
+        azurite = AzuriteProcess.start(hub.address(), ACCOUNT, base64Key,
+                hub.dataDirectory().resolve(HubCertificates.SERVER_CERTIFICATE),
+                hub.dataDirectory().resolve(HubCertificates.SERVER_KEY), azuriteData);
         String connectionString = "DefaultEndpointsProtocol=https;AccountName=" + ACCOUNT + ";AccountKey=" + base64Key
                 + ";BlobEndpoint=" + azurite.blobEndpoint(ACCOUNT) + ";";
-        hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).storageConnectionString(connectionString));
+        hub.restartWith(settings -> settings.storageConnectionString(connectionString));
         contract = new StorageAccountContract(hub.hub.blobStorage(), connectionString,
                 AzureStorageClients.trusting(hub.hub.caCertificateFile()));
     }
 
     @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
+    static void stopAzurite() {
         if (azurite != null) {
             azurite.close();
         }

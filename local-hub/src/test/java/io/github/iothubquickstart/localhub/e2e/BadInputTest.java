@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,31 +37,27 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BadInputTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final String CANARY = "canary";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
     static HttpClient http;
     static String serviceToken;
 
     @BeforeAll
-    static void start() throws Exception {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() throws Exception {
         devices = new RawMqttDevices(hub.hub);
         hub.connectedDevice(hub.registerDevice(CANARY), (name, payload, context) ->
                 new DirectMethodResponse(200, Map.of("alive", true)));
         http = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
         SharedAccessPolicy service = hub.hub.identity().registry().findPolicy("service").orElseThrow();
-        serviceToken = SasSigner.sign(service.primaryKey(), ADDRESS, Instant.now().plusSeconds(3600).getEpochSecond(), "service");
+        serviceToken = SasSigner.sign(service.primaryKey(), hub.address(), Instant.now().plusSeconds(3600).getEpochSecond(), "service");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @AfterEach

@@ -19,7 +19,6 @@ import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
 import io.github.iothubquickstart.localhub.blobs.BuiltInBlobStorage;
 import java.io.IOException;
@@ -34,10 +33,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hub's built-in blob endpoint as the Azure Storage SDK ({@code azure-storage-blob}) uses it: with the storage
@@ -45,24 +44,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BuiltInBlobEndpointTest {
     @TempDir
-    static Path dataDirectory;
-    @TempDir
     static Path files;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static HttpClient http;
     static BlobServiceClient service;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
+    static void setUp() {
         http = AzureStorageClients.trusting(hub.hub.caCertificateFile());
         service = new BlobServiceClientBuilder().connectionString(hub.hub.storageConnectionString()).httpClient(http)
                 .buildClient();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test
@@ -182,7 +174,7 @@ class BuiltInBlobEndpointTest {
 
     @Test
     void keepsTheAccountKeyOwnerOnlyAndNeverWellKnown() throws IOException {
-        Path key = dataDirectory.resolve("blob-account.key");
+        Path key = hub.dataDirectory().resolve("blob-account.key");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
         assertThat(hub.hub.storageConnectionString()).contains("AccountKey=" + Files.readString(key).trim())
                 .doesNotContain("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq")

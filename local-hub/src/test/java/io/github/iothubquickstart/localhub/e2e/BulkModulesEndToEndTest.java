@@ -27,20 +27,17 @@ import com.microsoft.azure.sdk.iot.service.transport.TransportUtils;
 import com.microsoft.azure.sdk.iot.service.transport.http.HttpMethod;
 import com.microsoft.azure.sdk.iot.service.transport.http.HttpRequest;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,27 +50,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BulkModulesEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    // One address for MQTT (8883), AMQPS (5671) and both WebSocket protocols (443), the ports the SDK fixes.
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static RegistryClient registry;
     static ServiceHttp http;
 
     @BeforeAll
-    static void startHub() {
-        // One address for MQTT (8883), AMQPS (5671) and both WebSocket protocols (443), the ports the SDK fixes.
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
-        WebSocketPort.requireListening(hub);
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         http = new ServiceHttp(hub);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @ParameterizedTest

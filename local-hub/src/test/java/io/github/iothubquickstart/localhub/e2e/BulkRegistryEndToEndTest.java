@@ -20,19 +20,16 @@ import com.microsoft.azure.sdk.iot.service.registry.serializers.AuthenticationPa
 import com.microsoft.azure.sdk.iot.service.registry.serializers.AuthenticationTypeParser;
 import com.microsoft.azure.sdk.iot.service.registry.serializers.ExportImportDeviceParser;
 import com.microsoft.azure.sdk.iot.service.registry.serializers.SymmetricKeyParser;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * IoT Hub's bulk registry operation ({@code POST /devices}), which the Node and .NET service SDKs call
@@ -42,24 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BulkRegistryEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RegistryClient registry;
     static ServiceHttp http;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         http = new ServiceHttp(hub);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

@@ -2,9 +2,7 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may use the hub's cloud-to-device nodes over AMQP, and what they may send, with a raw AMQP client: only a token
@@ -30,25 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CloudToDeviceAmqpRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671);
     private static final String DEVICEBOUND = "/messages/devicebound";
     private static final String FEEDBACK = "/messages/servicebound/feedback";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawAmqpDevices raw;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() {
         raw = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
-    static void stopHub() throws Exception {
+    static void tearDown() throws Exception {
         raw.close();
-        hub.close();
     }
 
     @Test

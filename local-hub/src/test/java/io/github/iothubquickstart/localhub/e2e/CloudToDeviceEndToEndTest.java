@@ -20,22 +20,18 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,20 +42,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CloudToDeviceEndToEndTest {
-    /** MQTT on 8883, MQTT over WebSockets on 443, AMQPS on 5671: the SDKs know no other ports. */
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 443, 5671);
     private static final long WAIT_SECONDS = 15;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    /** MQTT on 8883, MQTT over WebSockets on 443, AMQPS on 5671: the SDKs know no other ports. */
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSocketsWhereBindable().build();
     static MessagingClient messaging;
     static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT));
+    static void setUp() throws Exception {
         messaging = hub.messagingClient("service");
         hub.feedbackClient("service", feedback::add);
     }
@@ -67,11 +59,6 @@ class CloudToDeviceEndToEndTest {
     @AfterEach
     void closeDevices() {
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @ParameterizedTest

@@ -7,14 +7,11 @@ import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.proton.ProtonDelivery;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The lock timeout of cloud-to-device messages, with a device that takes a message over AMQPS or MQTT and does not
@@ -35,13 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CloudToDeviceLockTimeoutTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671);
     private static final Duration LOCK = Duration.ofSeconds(2);
     private static final long WAIT_SECONDS = 10;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().settings(settings -> settings.cloudToDeviceLockTimeout(LOCK)).build();
     static RawAmqpDevices raw;
     static RawMqttDevices rawMqtt;
     static MessagingClient messaging;
@@ -49,9 +44,7 @@ class CloudToDeviceLockTimeoutTest {
     static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).cloudToDeviceLockTimeout(LOCK));
+    static void setUp() throws Exception {
         raw = new RawAmqpDevices(hub.hub);
         rawMqtt = new RawMqttDevices(hub.hub);
         messaging = hub.messagingClient("service");
@@ -60,10 +53,9 @@ class CloudToDeviceLockTimeoutTest {
     }
 
     @AfterAll
-    static void stopHub() throws Exception {
+    static void tearDown() throws Exception {
         raw.close();
         rawMqtt.close();
-        hub.close();
     }
 
     @Test

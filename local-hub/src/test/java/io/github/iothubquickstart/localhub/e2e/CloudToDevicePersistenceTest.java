@@ -10,7 +10,6 @@ import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A cloud-to-device message the hub accepted from a back-end is kept until the device takes it: across a restart of
@@ -31,44 +30,40 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CloudToDevicePersistenceTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
-
-    @TempDir
-    Path dataDirectory;
+    /** Each test's own hub, on a data directory a hub in a child process may have used first. */
+    @RegisterExtension
+    final TestHub hub = TestHub.builder().startedByTheTest().build();
     private final HubProcess hubProcess = new HubProcess();
-    private TestHub hub;
 
     @AfterEach
-    void stopHubs() throws Exception {
-        if (hub != null) {
-            hub.close();
-        }
+    void stopTheChildProcess() throws Exception {
         hubProcess.stop();
     }
 
     @Test
     void aQueuedMessageReachesTheDeviceAfterTheHubRestarts() throws Exception {
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub.start();
         hub.registerDevice("kept-device");
         Message message = new Message("kept across a restart");
         message.setMessageId("kept-1");
         hub.messagingClient("service").send("kept-device", message);
-        hub.close();
+        hub.restart();
 
-        hub = new TestHub(ADDRESS, dataDirectory);
         assertThat(receiveOne("kept-device")).isEqualTo("kept-1 kept across a restart");
     }
 
     @Test
     void anAcceptedMessageSurvivesKillMinus9() throws Exception {
-        hubProcess.start(ADDRESS, dataDirectory);
+        String address = hub.address();
+        Path dataDirectory = hub.dataDirectory();
+        hubProcess.start(address, dataDirectory);
         SharedAccessPolicy service;
         try (HubIdentity identity = HubIdentity.openExisting(dataDirectory)) {
             identity.registry().createDevice("crash-device");
             service = identity.registry().findPolicy("service").orElseThrow();
         }
-        MessagingClient messaging = new MessagingClient(ADDRESS, new AzureSasCredential(SasSigner.sign(
-                service.primaryKey(), ADDRESS, Instant.now().plusSeconds(600).getEpochSecond(), service.name())),
+        MessagingClient messaging = new MessagingClient(address, new AzureSasCredential(SasSigner.sign(
+                service.primaryKey(), address, Instant.now().plusSeconds(600).getEpochSecond(), service.name())),
                 IotHubServiceClientProtocol.AMQPS, MessagingClientOptions.builder()
                         .sslContext(TrustedCa.trustingOnly(dataDirectory.resolve("ca.pem"))).build());
         messaging.open();
@@ -81,7 +76,7 @@ class CloudToDevicePersistenceTest {
             messaging.close();
         }
 
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub.start();
         assertThat(receiveOne("crash-device")).isEqualTo("crash-1 kept across a crash");
     }
 

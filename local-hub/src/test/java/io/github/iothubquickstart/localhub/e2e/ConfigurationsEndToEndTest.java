@@ -22,9 +22,7 @@ import com.microsoft.azure.sdk.iot.service.twin.ConfigurationInfo;
 import com.microsoft.azure.sdk.iot.service.twin.ConfigurationStatus;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import io.github.iothubquickstart.localhub.LocalHub;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +31,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,18 +50,14 @@ class ConfigurationsEndToEndTest {
     private static final Duration APPLIED_WITHIN = Duration.ofSeconds(10);
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
-    @TempDir
-    static Path dataDirectory;
-    static String address;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static ConfigurationsClient configurations;
     static TwinClient twins;
     static RegistryClient registry;
 
     @BeforeAll
-    static void startHub() {
-        address = io.github.iothubquickstart.localhub.LoopbackAddresses.pickFree(8883, 8443, 5671);
-        hub = new TestHub(address, dataDirectory);
+    static void setUp() {
         clients();
     }
 
@@ -78,11 +71,6 @@ class ConfigurationsEndToEndTest {
     @AfterEach
     void closeDevices() {
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test
@@ -301,9 +289,7 @@ class ConfigurationsEndToEndTest {
         Configuration before = configurations.get(id);
         int desiredVersion = twins.get(deviceId).getDesiredProperties().getVersion();
 
-        hub.close();
-        hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0));
+        hub.restart();
         clients();
 
         Configuration after = configurations.get(id);

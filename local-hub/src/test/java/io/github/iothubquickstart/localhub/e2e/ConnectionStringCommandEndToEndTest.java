@@ -6,18 +6,15 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.cli.LocalHubCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -25,21 +22,13 @@ import picocli.CommandLine;
  * own: the strings it prints are the running hub's, and the unmodified SDKs connect with them as they are.
  */
 class ConnectionStringCommandEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().httpsOn443().build();
 
     @BeforeAll
-    static void startHubOnPort443() {
-        String address = WebSocketPort.loopbackAddressAlsoFreeOn(5671, 5672);
-        hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(443));
+    static void registerTheDevices() {
         hub.registerDevice("copied-device");
         hub.registerModule("copied-device", "copied-module");
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     /** What a user sees running the command: its exit status, stdout lines and stderr lines. */
@@ -53,7 +42,7 @@ class ConnectionStringCommandEndToEndTest {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         List<String> withDataDirectory = new ArrayList<>(List.of(args));
-        withDataDirectory.addAll(List.of("--data-dir", dataDirectory.toString()));
+        withDataDirectory.addAll(List.of("--data-dir", hub.dataDirectory().toString()));
         int status = commandLine.execute(withDataDirectory.toArray(String[]::new));
         return new Run(status, out.toString().lines().toList(), err.toString().lines().toList());
     }
@@ -69,7 +58,7 @@ class ConnectionStringCommandEndToEndTest {
         assertThat(device.getDeviceId()).isEqualTo("copied-device");
         assertThat(printed).startsWith("HostName=" + hub.hub.hostName() + ";SharedAccessKeyName=iothubowner;");
         assertThat(run.err()).containsExactly("From the local hub running on " + hub.hub.hostName()
-                + " (HTTPS port 443, process " + ProcessHandle.current().pid() + "), data directory " + dataDirectory);
+                + " (HTTPS port 443, process " + ProcessHandle.current().pid() + "), data directory " + hub.dataDirectory());
     }
 
     @Test

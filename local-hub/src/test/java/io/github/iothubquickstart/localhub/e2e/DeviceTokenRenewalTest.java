@@ -15,20 +15,16 @@ import com.microsoft.azure.sdk.iot.device.MultiplexingClientOptions;
 import com.microsoft.azure.sdk.iot.device.SasTokenProvider;
 import com.microsoft.azure.sdk.iot.device.auth.IotHubSasToken;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -54,22 +50,8 @@ class DeviceTokenRenewalTest {
     /** Past every first token's expiry, with time for MQTT clients to reconnect. */
     private static final long WAIT_MILLIS = (PROVIDER_TOKEN_SECONDS + 3) * 1_000L;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddress()).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(WebSocketPort.PORT));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
 
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})

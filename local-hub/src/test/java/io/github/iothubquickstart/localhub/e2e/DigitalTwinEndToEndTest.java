@@ -27,9 +27,7 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.rest.RestException;
 import com.microsoft.rest.ServiceResponseWithHeaders;
-import io.github.iothubquickstart.localhub.LocalHub;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,12 +35,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -58,9 +55,8 @@ class DigitalTwinEndToEndTest {
     static final String THERMOSTAT = "dtmi:com:example:Thermostat;1";
     static final String TEMPERATURE_CONTROLLER = "dtmi:com:example:TemperatureController;1";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static TwinClient twins;
     static QueryClient queries;
     static DigitalTwinClient digitalTwins;
@@ -68,13 +64,10 @@ class DigitalTwinEndToEndTest {
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
-        WebSocketPort.requireListening(hub);
+    static void setUp() throws Exception {
         twins = hub.twinClient("service");
         queries = hub.queryClient("service");
-        digitalTwins = DigitalTwinClients.forHub(hub, "service", dataDirectory);
+        digitalTwins = DigitalTwinClients.forHub(hub, "service", hub.dataDirectory());
         http = new ServiceHttp(hub);
     }
 
@@ -88,11 +81,6 @@ class DigitalTwinEndToEndTest {
             }
         }
         clients.clear();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     private DeviceClient pnpDevice(String deviceId, IotHubClientProtocol protocol, String modelId) {

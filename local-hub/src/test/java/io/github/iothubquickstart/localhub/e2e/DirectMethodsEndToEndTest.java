@@ -19,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,18 +29,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Direct methods from the real service SDK to the real device SDK through the hub, and every way they fail. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DirectMethodsEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().forDevices().build();
     static DirectMethodsClient methods;
 
     /** Answers "echo" with what it got, "sleep" never in time, anything else with 404 naming the method. */
@@ -59,14 +56,8 @@ class DirectMethodsEndToEndTest {
     };
 
     @BeforeAll
-    static void startHub() {
-        hub = TestHub.forDevices(dataDirectory);
+    static void setUp() {
         methods = hub.methodsClient("service");
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

@@ -13,15 +13,12 @@ import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.DeviceCapabilities;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * IoT Edge identities through the real RegistryClient and TwinClient, as the Azure SDKs' own end-to-end tests use them
@@ -29,24 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EdgeIdentitiesEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RegistryClient registry;
     static TwinClient twins;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         twins = hub.twinClient("registryReadWrite");
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test
@@ -142,8 +130,7 @@ class EdgeIdentitiesEndToEndTest {
         leaf.setScope(parent.getScope());
         registry.addDevice(leaf);
 
-        hub.close();
-        hub = new TestHub(ADDRESS, dataDirectory);
+        hub.restart();
         registry = hub.registryClient("registryReadWrite");
         twins = hub.twinClient("registryReadWrite");
 

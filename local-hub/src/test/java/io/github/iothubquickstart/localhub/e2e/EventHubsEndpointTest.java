@@ -19,15 +19,12 @@ import com.azure.messaging.eventhubs.models.PartitionEvent;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,11 +33,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 
 /**
@@ -51,22 +47,19 @@ import reactor.core.Disposable;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EventHubsEndpointTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671, 5672);
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AmqpRetryOptions FAIL_FAST = new AmqpRetryOptions().setMaxRetries(0)
             .setTryTimeout(Duration.ofSeconds(15));
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().settings(settings -> settings.hubName("eh-test-hub")
+            .consumerGroups(List.of("analytics", "owners", "quota", "metrics"))).build();
     static final List<String> MQTT_BODIES = new ArrayList<>();
     static final List<String> AMQP_BODIES = new ArrayList<>();
     static final TelemetryPartitions PARTITIONS = new TelemetryPartitions(2);
 
     @BeforeAll
     static void startHubAndSendTelemetry() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).hubName("eh-test-hub").consumerGroups(List.of("analytics", "owners", "quota", "metrics")));
         // Two devices in different partitions, one on each device protocol.
         hub.registerDevice("eh-mqtt-device");
         String amqpDevice = "eh-amqp-device";
@@ -93,11 +86,6 @@ class EventHubsEndpointTest {
         }
     }
 
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
-
     private static EventHubClientBuilder emulator(String consumerGroup) {
         return new EventHubClientBuilder().connectionString(hub.hub.eventHubsConnectionString("service", false))
                 .consumerGroup(consumerGroup).retryOptions(FAIL_FAST);
@@ -120,7 +108,7 @@ class EventHubsEndpointTest {
     void theEmulatorConnectionStringNamesThePlainPortAndTheHub() {
         assertThat(hub.hub.eventHubsPort()).isEqualTo(5672);
         assertThat(hub.hub.eventHubsConnectionString("service", false))
-                .startsWith("Endpoint=sb://" + ADDRESS + ";SharedAccessKeyName=service;SharedAccessKey=")
+                .startsWith("Endpoint=sb://" + hub.address() + ";SharedAccessKeyName=service;SharedAccessKey=")
                 .endsWith(";EntityPath=eh-test-hub;UseDevelopmentEmulator=true");
     }
 

@@ -10,11 +10,8 @@ import com.azure.messaging.eventhubs.models.EventPosition;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +19,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The unmodified {@code EventProcessorClient} of azure-messaging-eventhubs against the hub's Event Hubs-compatible
@@ -37,13 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class EventProcessorClientTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671, 5672);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final TelemetryPartitions PARTITIONS = new TelemetryPartitions(2);
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().settings(settings -> settings.hubName("processor-hub")
+            .consumerGroups(List.of("restarts", "balance"))).build();
     static String firstDevice;
     static String secondDevice;
     static DeviceClient first;
@@ -54,9 +49,7 @@ class EventProcessorClientTest {
     }
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).hubName("processor-hub").consumerGroups(List.of("restarts", "balance")));
+    static void setUp() throws Exception {
         firstDevice = hub.registerDevice("processor-device-a");
         String other = "processor-device-b";
         for (int i = 0; PARTITIONS.partitionOf(other) == PARTITIONS.partitionOf(firstDevice); i++) {
@@ -67,11 +60,6 @@ class EventProcessorClientTest {
         second = hub.device(secondDevice, IotHubClientProtocol.MQTT);
         first.open(false);
         second.open(false);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

@@ -17,14 +17,12 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.cli.LocalHubCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +32,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,24 +54,13 @@ class FaultInjectionEndToEndTest {
     private static final int DURATION_SECONDS = 3;
     private static final Duration RECOVERY = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static MessagingClient messaging;
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
-        WebSocketPort.requireListening(hub);
+    static void setUp() throws Exception {
         messaging = hub.messagingClient("service");
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     static Stream<Arguments> killTcpEverywhere() {
@@ -355,7 +341,7 @@ class FaultInjectionEndToEndTest {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         List<String> withDataDirectory = new ArrayList<>(List.of(args));
-        withDataDirectory.addAll(List.of("--data-dir", dataDirectory.toString()));
+        withDataDirectory.addAll(List.of("--data-dir", hub.dataDirectory().toString()));
         int status = commandLine.execute(withDataDirectory.toArray(String[]::new));
         return new Run(status, out.toString().lines().toList(), err.toString().lines().toList());
     }

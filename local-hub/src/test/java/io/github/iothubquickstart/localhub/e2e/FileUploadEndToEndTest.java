@@ -22,8 +22,6 @@ import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProce
 import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClientOptions;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.fileupload.FileUploads;
 import io.github.iothubquickstart.localhub.registry.AuthenticationType;
@@ -31,7 +29,6 @@ import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,7 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -58,21 +55,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FileUploadEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(443, 5671, 8883);
     private static final long WAIT_SECONDS = 15;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static HttpClient storageHttp;
     static final LinkedBlockingQueue<FileUploadNotification> notifications = new LinkedBlockingQueue<>();
     static FileUploadNotificationProcessorClient processor;
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT));
-        WebSocketPort.requireListening(hub);
+    static void setUp() throws Exception {
         storageHttp = AzureStorageClients.trusting(hub.hub.caCertificateFile());
         processor = new FileUploadNotificationProcessorClient(hub.hub.hostName(),
                 new AzureSasCredential(hub.sasToken("service")), IotHubServiceClientProtocol.AMQPS,
@@ -89,9 +81,8 @@ class FileUploadEndToEndTest {
     }
 
     @AfterAll
-    static void stopHub() throws Exception {
+    static void tearDown() throws Exception {
         processor.stop();
-        hub.close();
     }
 
     @Test
@@ -290,7 +281,7 @@ class FileUploadEndToEndTest {
 
     private static HttpResponse<String> post(String path, String body, String token) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(hub.trustHubCa).build();
-        return http.send(HttpRequest.newBuilder(URI.create("https://" + ADDRESS + ":" + hub.hub.httpsPort() + path
+        return http.send(HttpRequest.newBuilder(URI.create("https://" + hub.address() + ":" + hub.hub.httpsPort() + path
                         + "?api-version=2020-03-13")).header("Authorization", token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -15,17 +15,14 @@ import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotification;
 import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClient;
 import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClientOptions;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.fileupload.FileUploadNotifications;
-import java.nio.file.Path;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * File upload notifications are kept until a back-end completes them: across a restart of the hub, and through
@@ -34,30 +31,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FileUploadNotificationDeliveryTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(443, 8883, 5671);
-
-    @TempDir
-    Path dataDirectory;
-    private TestHub hub;
+    /** Each test's own hub, started (and restarted) by the test. */
+    @RegisterExtension
+    final TestHub hub = TestHub.builder().webSockets().startedByTheTest().build();
     private FileUploadNotificationProcessorClient processor;
 
     @AfterEach
-    void stop() throws Exception {
+    void stopTheProcessor() throws Exception {
         if (processor != null) {
             processor.stop();
-        }
-        if (hub != null) {
-            hub.close();
         }
     }
 
     @Test
     void aNotificationNoBackEndTookSurvivesARestartOfTheHub() throws Exception {
-        hub = startHub();
+        hub.start();
         reportAnUpload("survivor", "before-restart.log", 77);
-        hub.close();
+        hub.restart();
 
-        hub = startHub();
         LinkedBlockingQueue<FileUploadNotification> received = new LinkedBlockingQueue<>();
         listen(IotHubServiceClientProtocol.AMQPS, notification -> {
             received.add(notification);
@@ -70,9 +61,8 @@ class FileUploadNotificationDeliveryTest {
         assertThat(notification.getBlobSizeInBytes()).isEqualTo(77);
         processor.stop();
         processor = null;
-        hub.close();
+        hub.restart();
 
-        hub = startHub();
         LinkedBlockingQueue<FileUploadNotification> again = new LinkedBlockingQueue<>();
         listen(IotHubServiceClientProtocol.AMQPS, later -> {
             again.add(later);
@@ -83,7 +73,7 @@ class FileUploadNotificationDeliveryTest {
 
     @Test
     void anAbandonedNotificationComesAgainUpToTheMaximumDeliveryCountThenIsDropped() throws Exception {
-        hub = startHub();
+        hub.start();
         LinkedBlockingQueue<FileUploadNotification> abandoned = new LinkedBlockingQueue<>();
         listen(IotHubServiceClientProtocol.AMQPS_WS, notification -> {
             abandoned.add(notification);
@@ -106,13 +96,6 @@ class FileUploadNotificationDeliveryTest {
             return AcknowledgementType.COMPLETE;
         });
         assertThat(completing.poll(2, TimeUnit.SECONDS)).as("dropped after the maximum delivery count").isNull();
-    }
-
-    private TestHub startHub() {
-        TestHub started = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(WebSocketPort.PORT));
-        WebSocketPort.requireListening(started);
-        return started;
     }
 
     private void reportAnUpload(String deviceId, String name, long size) throws Exception {

@@ -17,7 +17,6 @@ import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotification;
 import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClient;
 import com.microsoft.azure.sdk.iot.service.messaging.FileUploadNotificationProcessorClientOptions;
 import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.tls.HubCertificates;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,30 +38,25 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FileUploadToAzuriteTest {
     private static final String ACCOUNT = "uploads";
-    @TempDir
-    static Path dataDirectory;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     @TempDir
     static Path azuriteData;
-    static TestHub hub;
     static AzuriteProcess azurite;
     static FileUploadNotificationProcessorClient processor;
     static final LinkedBlockingQueue<FileUploadNotification> notifications = new LinkedBlockingQueue<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        String address = WebSocketPort.loopbackAddressAlsoFreeOn(5671);
-        // A first start makes the hub's CA and its server certificate for the address, which Azurite serves with.
-        new TestHub(address, dataDirectory).close();
+    static void linkAzurite() throws Exception {
+        // The hub's first start made its CA and its server certificate for the address, which Azurite serves with.
         byte[] key = new byte[64];
         new SecureRandom().nextBytes(key);
         String base64Key = Base64.getEncoder().encodeToString(key);
-        azurite = AzuriteProcess.start(address, ACCOUNT, base64Key,
-                dataDirectory.resolve(HubCertificates.SERVER_CERTIFICATE),
-                dataDirectory.resolve(HubCertificates.SERVER_KEY), azuriteData);
-        hub = new TestHub(LocalHub.builder().bindAddress(address).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT).storageConnectionString("DefaultEndpointsProtocol=https;AccountName="
-                        + ACCOUNT + ";AccountKey=" + base64Key + ";BlobEndpoint=" + azurite.blobEndpoint(ACCOUNT) + ";"));
-        WebSocketPort.requireListening(hub);
+        azurite = AzuriteProcess.start(hub.address(), ACCOUNT, base64Key,
+                hub.dataDirectory().resolve(HubCertificates.SERVER_CERTIFICATE),
+                hub.dataDirectory().resolve(HubCertificates.SERVER_KEY), azuriteData);
+        hub.restartWith(settings -> settings.storageConnectionString("DefaultEndpointsProtocol=https;AccountName="
+                + ACCOUNT + ";AccountKey=" + base64Key + ";BlobEndpoint=" + azurite.blobEndpoint(ACCOUNT) + ";"));
         processor = new FileUploadNotificationProcessorClient(hub.hub.hostName(),
                 new AzureSasCredential(hub.sasToken("service")), IotHubServiceClientProtocol.AMQPS,
                 notification -> {
@@ -72,12 +67,9 @@ class FileUploadToAzuriteTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stopAzurite() throws Exception {
         if (processor != null) {
             processor.stop();
-        }
-        if (hub != null) {
-            hub.close();
         }
         if (azurite != null) {
             azurite.close();

@@ -6,8 +6,6 @@ import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import io.github.iothubquickstart.localhub.HubLimits;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
@@ -17,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -25,11 +22,10 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * IoT Hub's HTTPS device API spoken byte by byte (as the Node SDK's HTTP transport and the Java SDK send it), for
@@ -38,27 +34,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpsDeviceRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(5671);
     private static final String API = "?api-version=2020-09-30";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    // One device request at a time: the flood test holds the one slot.
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().settings(settings -> settings.limits(HubLimits.DEFAULT.withMaxConnectedDevices(1)))
+            .build();
     static MessagingClient messaging;
     static HttpClient http;
 
     @BeforeAll
-    static void startHub() throws Exception {
-        // One device request at a time: the flood test holds the one slot.
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).limits(HubLimits.DEFAULT.withMaxConnectedDevices(1)));
+    static void setUp() throws Exception {
         messaging = hub.messagingClient("service");
         http = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test
@@ -114,7 +102,7 @@ class HttpsDeviceRulesTest {
         try (AutoCloseable subscription = hub.hub.telemetry().subscribe(stored::add)) {
             // As the Java SDK writes it: URLEncoder per path segment.
             String encoded = java.net.URLEncoder.encode(deviceId, StandardCharsets.UTF_8);
-            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("https://" + ADDRESS + ":"
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("https://" + hub.address() + ":"
                     + hub.hub.httpsPort() + "/devices/" + encoded + "/messages/events" + API))
                     .POST(HttpRequest.BodyPublishers.ofString("odd")), token(deviceId));
 
@@ -249,9 +237,9 @@ class HttpsDeviceRulesTest {
     void aFloodIsBoundedByTheHubsCapAndThrottledWith429() throws Exception {
         String deviceId = hub.registerDevice("rules-flood");
         // A request whose body never finishes holds the one slot this hub has.
-        try (SSLSocket slow = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket(ADDRESS, hub.hub.httpsPort())) {
+        try (SSLSocket slow = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket(hub.address(), hub.hub.httpsPort())) {
             OutputStream out = slow.getOutputStream();
-            out.write(("POST /devices/" + deviceId + "/messages/events" + API + " HTTP/1.1\r\nHost: " + ADDRESS
+            out.write(("POST /devices/" + deviceId + "/messages/events" + API + " HTTP/1.1\r\nHost: " + hub.address()
                     + "\r\nAuthorization: " + token(deviceId) + "\r\nContent-Length: 1000\r\n\r\nabc")
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -283,7 +271,7 @@ class HttpsDeviceRulesTest {
     }
 
     private static HttpResponse<String> settle(String deviceId, String method, String pathAndQuery) throws Exception {
-        URI target = URI.create("https://" + ADDRESS + ":" + hub.hub.httpsPort() + "/devices/" + deviceId
+        URI target = URI.create("https://" + hub.address() + ":" + hub.hub.httpsPort() + "/devices/" + deviceId
                 + "/messages/devicebound" + pathAndQuery);
         return send(HttpRequest.newBuilder(target).method(method, HttpRequest.BodyPublishers.noBody()),
                 token(deviceId));
@@ -294,7 +282,7 @@ class HttpsDeviceRulesTest {
     }
 
     private static URI uri(String deviceId, String path) {
-        return URI.create("https://" + ADDRESS + ":" + hub.hub.httpsPort() + "/devices/" + deviceId + path + API);
+        return URI.create("https://" + hub.address() + ":" + hub.hub.httpsPort() + "/devices/" + deviceId + path + API);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {

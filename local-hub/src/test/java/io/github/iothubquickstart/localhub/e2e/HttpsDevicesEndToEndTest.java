@@ -21,12 +21,9 @@ import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,12 +32,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Devices on the Java device SDK's HTTPS transport ({@code IotHubClientProtocol.HTTPS}, port 443 only): telemetry,
@@ -49,21 +45,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpsDevicesEndToEndTest {
-    /** HTTPS devices on 443 (the SDK knows no other port), the back-end on AMQPS 5671, Event Hubs on 5672. */
-    private static final String ADDRESS = LoopbackAddresses.pickFree(443, 5671, 5672);
     private static final long WAIT_SECONDS = 15;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    /** HTTPS devices on 443 (the SDK knows no other port), the back-end on AMQPS 5671, Event Hubs on 5672. */
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().settings(settings -> settings.hubName("https-test-hub"))
+            .build();
     static MessagingClient messaging;
     static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT).hubName("https-test-hub"));
-        WebSocketPort.requireListening(hub);
+    static void setUp() throws Exception {
         messaging = hub.messagingClient("service");
         hub.feedbackClient("service", feedback::add);
     }
@@ -71,11 +63,6 @@ class HttpsDevicesEndToEndTest {
     @AfterEach
     void closeDevices() {
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +10,7 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hub restarts under a connected SDK device and a call in flight: the call ends with 404103 at once, the device
@@ -33,18 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HubRestartTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    Path dataDirectory;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
 
     @Test
     void devicesReconnectByThemselvesAndCallsInFlightEndWith404103() throws Exception {
-        TestHub first = new TestHub(ADDRESS, dataDirectory);
-        List<DeviceIdentity> devicesBefore = first.hub.identity().registry().listDevices();
+        List<DeviceIdentity> devicesBefore = hub.hub.identity().registry().listDevices();
         CountDownLatch slowCallArrived = new CountDownLatch(1);
         List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
-        DeviceClient device = first.device("MyJavaDevice");
+        DeviceClient device = hub.device("MyJavaDevice");
         device.setConnectionStatusChangeCallback(context -> statuses.add(context.getNewStatus()), null);
         device.open(false);
         device.subscribeToMethods((name, payload, context) -> {
@@ -54,36 +48,29 @@ class HubRestartTest {
             }
             return new DirectMethodResponse(200, Map.of("method", name));
         }, null);
-        DirectMethodsClient methods = first.methodsClient("service");
+        DirectMethodsClient methods = hub.methodsClient("service");
         ExecutorService caller = Executors.newSingleThreadExecutor();
-        LocalHub second = null;
         try {
             Future<?> inFlight = caller.submit(() -> methods.invoke("MyJavaDevice", "slow", options(60)));
             assertThat(slowCallArrived.await(10, TimeUnit.SECONDS)).isTrue();
             long stopping = System.nanoTime();
 
-            first.hub.close();
+            hub.hub.close();
 
             assertThatThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IotHubNotFoundException.class)
                     .satisfies(e -> assertThat(((IotHubException) e.getCause()).getErrorCode()).isEqualTo(404103));
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(5));
 
-            second = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
-                    .httpsPort(first.hub.httpsPort()).build().start();
-            assertThat(second.identity().registry().listDevices()).isEqualTo(devicesBefore);
-            waitUntil(second::isDeviceConnected, "MyJavaDevice", Duration.ofSeconds(60), statuses);
+            hub.start();
+            assertThat(hub.hub.identity().registry().listDevices()).isEqualTo(devicesBefore);
+            waitUntil(hub.hub::isDeviceConnected, "MyJavaDevice", Duration.ofSeconds(60), statuses);
             waitUntilMethodsWork(methods);
 
             assertThat(statuses).contains(IotHubConnectionStatus.DISCONNECTED_RETRYING)
                     .endsWith(IotHubConnectionStatus.CONNECTED);
         } finally {
             caller.shutdownNow();
-            device.close();
-            if (second != null) {
-                second.close();
-            }
-            first.close();
         }
     }
 

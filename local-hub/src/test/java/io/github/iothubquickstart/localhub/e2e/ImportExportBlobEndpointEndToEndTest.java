@@ -17,8 +17,6 @@ import com.microsoft.azure.sdk.iot.service.registry.serializers.AuthenticationTy
 import com.microsoft.azure.sdk.iot.service.registry.serializers.ExportImportDeviceParser;
 import com.microsoft.azure.sdk.iot.service.registry.serializers.SymmetricKeyParser;
 import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -28,11 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Import and export as the service SDK's own ExportImportTests runs them, against the hub's built-in blob endpoint:
@@ -42,24 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ImportExportBlobEndpointEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RegistryClient registry;
     static BlobServiceClient storage;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         HttpClient http = AzureStorageClients.trusting(hub.hub.caCertificateFile());
         storage = new BlobServiceClientBuilder().connectionString(hub.hub.storageConnectionString()).httpClient(http)
                 .buildClient();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

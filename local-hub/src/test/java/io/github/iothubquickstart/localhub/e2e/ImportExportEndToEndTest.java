@@ -21,11 +21,8 @@ import com.microsoft.azure.sdk.iot.service.registry.StorageAuthenticationType;
 import com.microsoft.azure.sdk.iot.service.registry.serializers.ExportImportDeviceParser;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.testing.InMemoryBlobStorage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,11 +30,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Import and export jobs through the unmodified service SDK ({@code RegistryClient.exportDevices}, {@code importDevices},
@@ -47,30 +43,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ImportExportEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final InMemoryBlobStorage STORAGE = new InMemoryBlobStorage();
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().settings(settings -> settings.blobStorage(STORAGE)).build();
     static RegistryClient registry;
     static TwinClient twins;
     static ServiceHttp http;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(0).blobStorage(STORAGE));
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         twins = hub.twinClient("registryReadWrite");
         http = new ServiceHttp(hub);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @Test

@@ -7,16 +7,13 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import io.github.iothubquickstart.localhub.LocalHub;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The unmodified Node service SDK's import/export calls ({@code importDevicesFromBlob}, {@code exportDevicesToBlob},
@@ -25,23 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ImportExportNodeSdkEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
     static NodeSdk node;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().httpsOn443().build();
 
     @BeforeAll
-    static void start() {
+    static void setUp() {
         node = NodeSdk.installed();
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(WebSocketPort.PORT).webSocketPort(0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
@@ -8,7 +7,6 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,28 +16,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One device cannot answer, and so cannot forge the result of, a method call made to another device. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IsolationTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
 
     @BeforeAll
-    static void start() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() {
         devices = new RawMqttDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +10,6 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsExcep
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import io.github.iothubquickstart.localhub.HubLimits;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.mqtt.MqttClient;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
@@ -22,7 +20,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,30 +32,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Past each cap the hub refuses as IoT Hub does when it throttles, and it recovers once the load is gone. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LimitsTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder()
+            .settings(settings -> settings.limits(HubLimits.DEFAULT.withMaxConnectedDevices(3).withMaxMethodCallsPerDevice(2)
+                    .withConnectPacketTimeout(Duration.ofSeconds(2))))
+            .build();
     static RawMqttDevices devices;
 
     @BeforeAll
-    static void start() {
-        HubLimits limits = HubLimits.DEFAULT.withMaxConnectedDevices(3).withMaxMethodCallsPerDevice(2)
-                .withConnectPacketTimeout(Duration.ofSeconds(2));
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).limits(limits));
+    static void setUp() {
         devices = new RawMqttDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -121,7 +114,7 @@ class LimitsTest {
     @Test
     void aClientThatConnectsAndSendsNothingIsDroppedAfterTheConnectTimeout() throws Exception {
         try (SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.hub.mqttPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.mqttPort()), 5_000);
             socket.startHandshake();
             socket.setSoTimeout(10_000);
             long start = System.nanoTime();
@@ -135,7 +128,7 @@ class LimitsTest {
     void twinRequestsPastThePerConnectionCapAre429AndTheNextOneAfterThemIsAnswered() throws Exception {
         DeviceIdentity device = devices.device("twin-flood");
         try (SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.hub.mqttPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.mqttPort()), 5_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             DataInputStream in = new DataInputStream(socket.getInputStream());

@@ -1,11 +1,9 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -20,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Many devices sending telemetry while method calls are in flight: no acknowledged message is lost and no answer
@@ -48,15 +45,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LoadTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int DEVICES = Integer.getInteger("load.devices", 100);
     private static final int CALLERS = Integer.getInteger("load.callers", 20);
     private static final int SECONDS = Integer.getInteger("load.seconds", 5);
     private static final int IN_FLIGHT_PER_DEVICE = 4;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    // Retention wide enough to keep every message of the run, so that each acknowledged one can be looked up.
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().settings(settings -> settings.telemetryRetention(
+            new TelemetryRetention(Long.MAX_VALUE, Duration.ofDays(1)))).build();
     static RawMqttDevices devices;
 
     /** Per device, the numbers of its acknowledged messages: compact, so the heap figures are about the hub. */
@@ -67,17 +64,13 @@ class LoadTest {
     private volatile boolean running = true;
 
     @BeforeAll
-    static void start() {
-        // Retention wide enough to keep every message of the run, so that each acknowledged one can be looked up.
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .telemetryRetention(new TelemetryRetention(Long.MAX_VALUE, Duration.ofDays(1))));
+    static void setUp() {
         devices = new RawMqttDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -162,7 +155,7 @@ class LoadTest {
 
     private void callInALoop(int caller, List<String> deviceIds) {
         SharedAccessPolicy service = hub.hub.identity().registry().findPolicy("service").orElseThrow();
-        String token = SasSigner.sign(service.primaryKey(), ADDRESS, Instant.now().plusSeconds(3600).getEpochSecond(), "service");
+        String token = SasSigner.sign(service.primaryKey(), hub.address(), Instant.now().plusSeconds(3600).getEpochSecond(), "service");
         HttpClient http = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
         int call = 0;
         while (running) {

@@ -10,16 +10,14 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import java.lang.reflect.Field;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device SDK 2.5.0's lost twin answer (docs/sdk-twin-race.md), made to happen every time: the thread that
@@ -31,15 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LostTwinAnswerTest {
-    @TempDir
-    Path dataDirectory;
-    TestHub hub;
+    /** Each test's own hub: the device's lost answers must not outlive the test. */
+    @RegisterExtension
+    final TestHub hub = TestHub.builder().forDevices().build();
     DeviceClient device;
     String deviceId;
 
     @BeforeEach
     void connectADeviceThatLosesEveryTwinAnswer() throws Exception {
-        hub = TestHub.forDevices(dataDirectory);
         deviceId = hub.registerDevice("forgetful");
         Twin desired = new Twin(deviceId);
         desired.getDesiredProperties().put("interval", 11);
@@ -48,11 +45,6 @@ class LostTwinAnswerTest {
         device.open(false);
         device.subscribeToDesiredProperties((patch, context) -> { }, null);
         LookupAfterRemoval.install(device);
-    }
-
-    @AfterEach
-    void stopHub() {
-        hub.close();
     }
 
     @Test

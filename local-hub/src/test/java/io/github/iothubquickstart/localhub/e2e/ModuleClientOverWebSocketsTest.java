@@ -11,15 +11,11 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,21 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ModuleClientOverWebSocketsTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = WebSocketPort.startHub(dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
 
     @ParameterizedTest
     @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT_WS", "AMQPS_WS"})

@@ -12,15 +12,13 @@ import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,15 +31,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ModuleCloudToDeviceEndToEndTest {
     private static final long WAIT_SECONDS = 15;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static MessagingClient messaging;
     static final ReceivedFeedback feedback = new ReceivedFeedback();
 
     @BeforeAll
-    static void startHub() throws Exception {
-        hub = WebSocketPort.startHub(dataDirectory);
+    static void setUp() throws Exception {
         messaging = hub.messagingClient("service");
         hub.feedbackClient("service", feedback::add);
     }
@@ -49,13 +45,6 @@ class ModuleCloudToDeviceEndToEndTest {
     @AfterEach
     void closeClients() {
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @ParameterizedTest

@@ -19,7 +19,6 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.ConfigurationStatus;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,12 +26,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,17 +46,14 @@ class ModuleConfigurationsEndToEndTest {
     private static final Duration APPLIED_WITHIN = Duration.ofSeconds(10);
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static ConfigurationsClient configurations;
     static TwinClient twins;
     static RegistryClient registry;
 
     @BeforeAll
-    static void startHub() {
-        String address = io.github.iothubquickstart.localhub.LoopbackAddresses.pickFree(8883, 8443, 5671);
-        hub = new TestHub(address, dataDirectory);
+    static void setUp() {
         configurations = new ConfigurationsClient(hub.hub.serviceHost(),
                 new AzureSasCredential(hub.sasToken("iothubowner")));
         twins = hub.twinClient("iothubowner");
@@ -68,11 +63,6 @@ class ModuleConfigurationsEndToEndTest {
     @AfterEach
     void closeClients() {
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @ParameterizedTest

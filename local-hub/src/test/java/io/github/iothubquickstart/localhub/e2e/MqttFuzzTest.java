@@ -3,10 +3,8 @@ package io.github.iothubquickstart.localhub.e2e;
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.mutate;
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.randomBytes;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -18,7 +16,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeded fuzzing of the device port: random bytes instead of TLS, random bytes inside TLS, and valid MQTT packets
@@ -37,29 +34,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MqttFuzzTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 300);
     private static final long SEED = Long.getLong("fuzz.seed", 20261126L);
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
     static SSLContext trust;
     static DeviceIdentity fuzzer;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        devices = new RawMqttDevices(hub);
-        trust = TrustedCa.trustingOnly(hub.caCertificateFile());
+    static void setUp() {
+        devices = new RawMqttDevices(hub.hub);
+        trust = TrustedCa.trustingOnly(hub.hub.caCertificateFile());
         fuzzer = devices.device("fuzzer");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -85,7 +78,7 @@ class MqttFuzzTest {
             }
         }
         assertServes(canary, ITERATIONS);
-        assertThat(hub.isDeviceConnected("canary")).isTrue();
+        assertThat(hub.hub.isDeviceConnected("canary")).isTrue();
     }
 
     private static void assertServes(MqttClient canary, int iteration) throws Exception {
@@ -96,7 +89,7 @@ class MqttFuzzTest {
 
     private static void sendPlain(byte[] bytes) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.mqttPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.mqttPort()), 5_000);
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
         } catch (IOException expected) {
@@ -106,7 +99,7 @@ class MqttFuzzTest {
 
     private static void sendOverTls(byte[] bytes) {
         try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.mqttPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.mqttPort()), 5_000);
             socket.setSoTimeout(2_000);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();

@@ -31,11 +31,10 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MQTT over WebSockets keeps MQTT's rules: raw clients (Paho, the device SDK's own transport) doing what the SDK never
@@ -43,21 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MqttOverWebSocketsRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883);
-
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
 
     @Test
     void theDevicesOwnTelemetryIsStoredAndAcknowledged() throws Exception {
@@ -81,7 +67,7 @@ class MqttOverWebSocketsRulesTest {
     void aWrongPasswordIsConnackNotAuthorized() {
         DeviceIdentity device = device("ws-raw-refused");
         String forged = SasSigner.sign(Base64.getEncoder().encodeToString(new byte[32]),
-                ADDRESS + "/devices/" + device.deviceId(), Instant.now().plusSeconds(600).getEpochSecond(), null);
+                hub.address() + "/devices/" + device.deviceId(), Instant.now().plusSeconds(600).getEpochSecond(), null);
 
         assertThatThrownBy(() -> connect(device.deviceId(), forged))
                 .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
@@ -138,7 +124,7 @@ class MqttOverWebSocketsRulesTest {
         HttpClient http = HttpClient.newBuilder().sslContext(hub.trustHubCa).version(HttpClient.Version.HTTP_1_1).build();
 
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("https://" + ADDRESS + ":" + hub.hub.httpsPort() + "/$iothub/websocket")).build(),
+                URI.create("https://" + hub.address() + ":" + hub.hub.httpsPort() + "/$iothub/websocket")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -171,7 +157,7 @@ class MqttOverWebSocketsRulesTest {
 
     /** As the device SDK connects over WebSockets: the same path, query, user name and SAS password. */
     private static MqttAsyncClient connect(String deviceId, String password) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient("wss://" + ADDRESS + ":" + hub.hub.httpsPort()
+        MqttAsyncClient client = new MqttAsyncClient("wss://" + hub.address() + ":" + hub.hub.httpsPort()
                 + "/$iothub/websocket?iothub-no-client-cert=true", deviceId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

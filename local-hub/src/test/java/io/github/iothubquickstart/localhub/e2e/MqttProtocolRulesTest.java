@@ -1,10 +1,8 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -13,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttConnectionException;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * IoT Hub's MQTT rules, checked with a plain MQTT client that can break them on purpose: what a device may
@@ -31,23 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MqttProtocolRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        devices = new RawMqttDevices(hub);
+    static void setUp() {
+        devices = new RawMqttDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -70,7 +62,7 @@ class MqttProtocolRulesTest {
     void wrongPasswordIsConnackNotAuthorized() {
         DeviceIdentity device = device("refused");
         String forged = SasSigner.sign(java.util.Base64.getEncoder().encodeToString(new byte[32]),
-                ADDRESS + "/devices/" + device.deviceId(), Instant.now().plusSeconds(600).getEpochSecond(), null);
+                hub.address() + "/devices/" + device.deviceId(), Instant.now().plusSeconds(600).getEpochSecond(), null);
 
         assertThatThrownBy(() -> connect(device, forged))
                 .isInstanceOf(ExecutionException.class)
@@ -105,7 +97,7 @@ class MqttProtocolRulesTest {
 
         firstClosed.get(5, TimeUnit.SECONDS);
         assertThat(second.isConnected()).isTrue();
-        assertThat(hub.isDeviceConnected(device.deviceId())).isTrue();
+        assertThat(hub.hub.isDeviceConnected(device.deviceId())).isTrue();
         second.disconnect();
     }
 
@@ -142,10 +134,10 @@ class MqttProtocolRulesTest {
     /** The client sees the close before the hub's own close handler has run; give that a bounded moment. */
     private static void assertNotConnectedWithin5Seconds(String deviceId) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (hub.isDeviceConnected(deviceId) && System.nanoTime() < deadline) {
+        while (hub.hub.isDeviceConnected(deviceId) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(hub.isDeviceConnected(deviceId)).isFalse();
+        assertThat(hub.hub.isDeviceConnected(deviceId)).isFalse();
     }
 
     private static DeviceIdentity device(String deviceId) {

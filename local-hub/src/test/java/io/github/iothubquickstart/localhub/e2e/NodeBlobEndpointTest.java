@@ -2,15 +2,11 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The built-in blob endpoint from the Azure Storage Blob SDK for JavaScript ({@code @azure/storage-blob}, the version
@@ -18,19 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * without Node as {@link AzuriteProcess} says ({@value AzuriteProcess#REQUIRED}).
  */
 class NodeBlobEndpointTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
 
     @Test
     void theJavaScriptSdkUploadsListsReadsAndDeletesWithTheConnectionStringAndWithABlobSas() throws Exception {

@@ -13,11 +13,9 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +23,10 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,23 +44,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NodeSdkEndToEndTest {
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dataDirectory;
     static NodeSdk node;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().httpsOn443().build();
 
     @BeforeAll
-    static void start() {
+    static void setUp() {
         node = NodeSdk.installed();
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(WebSocketPort.PORT).webSocketPort(0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @ParameterizedTest

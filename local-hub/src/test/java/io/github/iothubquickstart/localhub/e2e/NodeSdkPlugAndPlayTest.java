@@ -2,14 +2,11 @@ package io.github.iothubquickstart.localhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,23 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NodeSdkPlugAndPlayTest {
     private static final String THERMOSTAT = "dtmi:com:example:Thermostat;1";
 
-    @TempDir
-    static Path dataDirectory;
     static NodeSdk node;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().httpsOn443().build();
 
     @BeforeAll
-    static void start() {
+    static void setUp() {
         node = NodeSdk.installed();
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(WebSocketPort.PORT).webSocketPort(0));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @ParameterizedTest

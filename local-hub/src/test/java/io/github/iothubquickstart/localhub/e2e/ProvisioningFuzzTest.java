@@ -5,8 +5,6 @@ import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.mutate;
 import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
@@ -20,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeded fuzzing of the Device Provisioning Service's AMQP and HTTPS device endpoints, as {@link AmqpFuzzTest} does
@@ -46,59 +43,54 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProvisioningFuzzTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671, 5672);
     /** Fewer than the hub's own fuzz tests: the parsers behind it are also fuzzed alone (RegistrationPathTest, ...). */
     private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 150);
     private static final long SEED = Long.getLong("fuzz.seed", 20261206L);
     private static final int FUZZ_WAIT_MILLIS = 250;
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static SSLContext trust;
     static RawAmqpDevices amqp;
     static String key;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0)
-                .build().start();
-        trust = TrustedCa.trustingOnly(hub.caCertificateFile());
-        amqp = new RawAmqpDevices(hub);
+    static void setUp() {
+        trust = TrustedCa.trustingOnly(hub.hub.caCertificateFile());
+        amqp = new RawAmqpDevices(hub.hub);
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         key = Base64.getEncoder().encodeToString(bytes);
         for (String registrationId : new String[] {"dps-fuzzer", "dps-canary", "dps-seed"}) {
-            hub.provisioning().putIndividualEnrollment(registrationId, null,
+            hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
                     EnrollmentSettings.of(Attestation.symmetricKey(key, null)), null);
         }
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         amqp.close();
-        hub.close();
     }
 
     @Test
     void randomAndMutatedInputNeitherCrashesTheHubNorDisturbsOtherRegistrations() throws Exception {
         Random random = new Random(SEED);
         byte[] login = RawAmqpConversation.saslPlainExchange(user("dps-fuzzer"), token("dps-fuzzer"));
-        byte[] conversation = RawAmqpConversation.registration(hub.hostName(), "/" + user("dps-fuzzer"),
+        byte[] conversation = RawAmqpConversation.registration(hub.hub.hostName(), "/" + user("dps-fuzzer"),
                 "dps-fuzzer");
         byte[] register = httpsRegister("dps-fuzzer", "{\"registrationId\":\"dps-fuzzer\",\"payload\":{\"a\":1}}");
         byte[] poll = httpsRequest("GET", "/" + user("dps-fuzzer") + "/operations/4.abc.def", token("dps-fuzzer"),
                 "");
         for (int i = 0; i < ITERATIONS; i++) {
             switch (random.nextInt(6)) {
-                case 0 -> sendOverTls(hub.amqpPort(), mutate(random, login), conversation, FUZZ_WAIT_MILLIS);
-                case 1 -> sendOverTls(hub.amqpPort(), login, mutatedConversation(random, conversation),
+                case 0 -> sendOverTls(hub.hub.amqpPort(), mutate(random, login), conversation, FUZZ_WAIT_MILLIS);
+                case 1 -> sendOverTls(hub.hub.amqpPort(), login, mutatedConversation(random, conversation),
                         FUZZ_WAIT_MILLIS);
                 case 2 -> sendOverWebSocket(random.nextBoolean() ? mutate(random, login) : login,
                         mutatedConversation(random, conversation));
-                case 3 -> sendOverTls(hub.httpsPort(), mutate(random, register), null, FUZZ_WAIT_MILLIS);
-                case 4 -> sendOverTls(hub.httpsPort(), mutate(random, poll), null, FUZZ_WAIT_MILLIS);
-                default -> sendOverTls(hub.httpsPort(), concat(Arrays.copyOf(register,
+                case 3 -> sendOverTls(hub.hub.httpsPort(), mutate(random, register), null, FUZZ_WAIT_MILLIS);
+                case 4 -> sendOverTls(hub.hub.httpsPort(), mutate(random, poll), null, FUZZ_WAIT_MILLIS);
+                default -> sendOverTls(hub.hub.httpsPort(), concat(Arrays.copyOf(register,
                         random.nextInt(register.length)), randomBytes(random, 1 + random.nextInt(300))), null,
                         FUZZ_WAIT_MILLIS);
             }
@@ -111,19 +103,19 @@ class ProvisioningFuzzTest {
 
     @Test
     void theUnmutatedConversationIsOneTheHubAccepts() throws Exception {
-        sendOverTls(hub.amqpPort(), RawAmqpConversation.saslPlainExchange(user("dps-seed"), token("dps-seed")),
-                RawAmqpConversation.registration(hub.hostName(), "/" + user("dps-seed"), "dps-seed"), 5_000);
+        sendOverTls(hub.hub.amqpPort(), RawAmqpConversation.saslPlainExchange(user("dps-seed"), token("dps-seed")),
+                RawAmqpConversation.registration(hub.hub.hostName(), "/" + user("dps-seed"), "dps-seed"), 5_000);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (hub.provisioning().registrationState("dps-seed").isEmpty() && System.nanoTime() < deadline) {
+        while (hub.hub.provisioning().registrationState("dps-seed").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(hub.provisioning().registrationState("dps-seed")).as("the fuzzer's seed registers")
+        assertThat(hub.hub.provisioning().registrationState("dps-seed")).as("the fuzzer's seed registers")
                 .hasValueSatisfying(state -> assertThat(state.status()).isEqualTo(RegistrationStatus.ASSIGNED));
     }
 
     @Test
     void theUnmutatedHttpsRequestIsOneTheHubAccepts() throws Exception {
-        try (SSLSocket socket = tlsSocket(hub.httpsPort())) {
+        try (SSLSocket socket = tlsSocket(hub.hub.httpsPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(httpsRegister("dps-fuzzer", "{\"registrationId\":\"dps-fuzzer\"}"));
             socket.getOutputStream().flush();
@@ -135,8 +127,8 @@ class ProvisioningFuzzTest {
     /** A canary registers over HTTPS and logs in over AMQP, whatever the fuzzer sent before. */
     private static void assertServes(int iteration) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://" + ADDRESS + ":"
-                        + hub.httpsPort() + "/" + user("dps-canary") + "/register?api-version=2019-03-31"))
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://" + hub.address() + ":"
+                        + hub.hub.httpsPort() + "/" + user("dps-canary") + "/register?api-version=2019-03-31"))
                 .header("Authorization", token("dps-canary"))
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"registrationId\":\"dps-canary\"}"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -149,7 +141,7 @@ class ProvisioningFuzzTest {
     }
 
     private static String user(String registrationId) {
-        return hub.idScope() + "/registrations/" + registrationId;
+        return hub.hub.idScope() + "/registrations/" + registrationId;
     }
 
     private static String token(String registrationId) {
@@ -164,7 +156,7 @@ class ProvisioningFuzzTest {
     private static byte[] httpsRequest(String method, String path, String authorization, String body) {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         String head = method + " " + path + "?api-version=2019-03-31 HTTP/1.1\r\n"
-                + "Host: " + ADDRESS + "\r\n"
+                + "Host: " + hub.address() + "\r\n"
                 + "Authorization: " + authorization + "\r\n"
                 + "Content-Type: application/json; charset=utf-8\r\n"
                 + "Content-Length: " + content.length + "\r\n"
@@ -180,7 +172,7 @@ class ProvisioningFuzzTest {
 
     private static SSLSocket tlsSocket(int port) throws IOException {
         SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket();
-        socket.connect(new InetSocketAddress(ADDRESS, port), 5_000);
+        socket.connect(new InetSocketAddress(hub.address(), port), 5_000);
         socket.setSoTimeout(5_000);
         socket.startHandshake();
         return socket;
@@ -206,7 +198,7 @@ class ProvisioningFuzzTest {
     }
 
     private static void sendOverWebSocket(byte[] first, byte[] afterSasl) {
-        try (RawWebSocket socket = RawWebSocket.open(trust, ADDRESS, hub.httpsPort(), "AMQPWSB10")) {
+        try (RawWebSocket socket = RawWebSocket.open(trust, hub.address(), hub.hub.httpsPort(), "AMQPWSB10")) {
             socket.readTimeout(FUZZ_WAIT_MILLIS);
             socket.sendBinary(first);
             RawAmqpConversation.skipSaslAnswer(socket.payloads());

@@ -17,8 +17,6 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientT
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceHubException;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
 import io.github.iothubquickstart.localhub.provisioning.InitialTwin;
@@ -39,10 +37,8 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -55,23 +51,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProvisioningMqttEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        // 443 when this process may bind it: the MQTT_WS rows need it, the MQTT rows run without it.
-        hub = new TestHub(LocalHub.builder().bindAddress(LoopbackAddresses.pickFree(8883, WebSocketPort.PORT))
-                .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    // 443 when this process may bind it: the MQTT_WS rows need it, the MQTT rows run without it.
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSocketsWhereBindable().build();
 
     @ParameterizedTest
     @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
@@ -24,9 +22,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -39,7 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DPS's MQTT rules on the hub's listener, with a plain MQTT client doing what the SDK never would: DPS's topics and
@@ -49,26 +45,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProvisioningMqttRulesTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 300);
     private static final long SEED = Long.getLong("fuzz.seed", 20261206L);
     private static final String KEY = "cmF3LW1xdHQtZW5yb2xsbWVudC1rZXktMDEyMzQ1Njc4OQ==";
 
-    @TempDir
-    static Path dataDirectory;
-    static LocalHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
 
     @BeforeAll
-    static void start() {
-        hub = LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0).build().start();
-        devices = new RawMqttDevices(hub);
+    static void setUp() {
+        devices = new RawMqttDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
-        hub.close();
     }
 
     @Test
@@ -87,7 +79,7 @@ class ProvisioningMqttRulesTest {
         assertThat(done.get("status").getAsString()).isEqualTo("assigned");
         JsonObject state = done.getAsJsonObject("registrationState");
         assertThat(state.get("registrationId").getAsString()).isEqualTo("raw-register");
-        assertThat(state.get("assignedHub").getAsString()).isEqualTo(hub.hostName());
+        assertThat(state.get("assignedHub").getAsString()).isEqualTo(hub.hub.hostName());
         assertThat(state.get("deviceId").getAsString()).isEqualTo("raw-register");
         assertThat(state.get("substatus").getAsString()).isEqualTo("initialAssignment");
         assertThat(state.get("payload")).isEqualTo(JsonParser.parseString("{\"a\":1}"));
@@ -113,8 +105,8 @@ class ProvisioningMqttRulesTest {
         assertThat(otherId.get("errorCode").getAsInt()).isEqualTo(400001);
         assertThat(unknownOperation.get("errorCode").getAsInt()).isEqualTo(404203);
         assertThat(notJson.has("trackingId") && notJson.has("message") && notJson.has("timestampUtc")).isTrue();
-        assertThat(hub.identity().registry().findDevice("raw-bad-body")).isEmpty();
-        assertThat(hub.identity().registry().findDevice("raw-victim")).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice("raw-bad-body")).isEmpty();
+        assertThat(hub.hub.identity().registry().findDevice("raw-victim")).isEmpty();
         assertThat(session.client.isConnected()).isTrue();
         session.client.disconnect();
     }
@@ -151,7 +143,7 @@ class ProvisioningMqttRulesTest {
                 false);
 
         closed.get(5, TimeUnit.SECONDS);
-        assertThat(hub.isDeviceConnected(sameName.deviceId())).isFalse();
+        assertThat(hub.hub.isDeviceConnected(sameName.deviceId())).isFalse();
     }
 
     @Test
@@ -169,7 +161,7 @@ class ProvisioningMqttRulesTest {
                 false, false);
 
         closed.get(5, TimeUnit.SECONDS);
-        assertThat(hub.identity().provisioning().registrationState("raw-hub-device")).isEmpty();
+        assertThat(hub.hub.identity().provisioning().registrationState("raw-hub-device")).isEmpty();
     }
 
     @Test
@@ -177,7 +169,7 @@ class ProvisioningMqttRulesTest {
         enroll("raw-fuzzer");
         enroll("raw-canary");
         Random random = new Random(SEED);
-        SSLContext trust = TrustedCa.trustingOnly(hub.caCertificateFile());
+        SSLContext trust = TrustedCa.trustingOnly(hub.hub.caCertificateFile());
         byte[] connect = MqttFuzzTest.connectPacket("raw-fuzzer", userName("raw-fuzzer"), token("raw-fuzzer", KEY));
         byte[][] afterConnect = {
             MqttFuzzTest.subscribePacket("$dps/registrations/res/#", 3),
@@ -208,7 +200,7 @@ class ProvisioningMqttRulesTest {
 
     private static void sendOverTls(SSLContext trust, byte[] bytes) {
         try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, hub.mqttPort()), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), hub.hub.mqttPort()), 5_000);
             socket.setSoTimeout(2_000);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();
@@ -241,16 +233,16 @@ class ProvisioningMqttRulesTest {
     }
 
     private static void enroll(String registrationId) {
-        hub.provisioning().putIndividualEnrollment(registrationId, null,
+        hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
                 EnrollmentSettings.of(Attestation.symmetricKey(KEY, null)), null);
     }
 
     private static String userName(String registrationId) {
-        return hub.idScope() + "/registrations/" + registrationId + "/api-version=2019-03-31&ClientVersion=2019-03-31";
+        return hub.hub.idScope() + "/registrations/" + registrationId + "/api-version=2019-03-31&ClientVersion=2019-03-31";
     }
 
     private static String token(String registrationId, String key) {
-        return SasSigner.sign(key, hub.idScope() + "/registrations/" + registrationId,
+        return SasSigner.sign(key, hub.hub.idScope() + "/registrations/" + registrationId,
                 Instant.now().plusSeconds(600).getEpochSecond(), "registration");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.data.ProvisioningServicePolicy;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
@@ -13,17 +12,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The provisioning service API's rules as raw HTTPS shows them: DPS's flat error body and codes (401002, 404201,
@@ -34,22 +31,15 @@ class ProvisioningServiceApiRulesTest {
     private static final String API_VERSION = "2019-03-31";
     private static final String SYMMETRIC = "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":{}}}";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static SharedAccessPolicy dps;
     static HttpClient http;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
-        dps = ProvisioningServicePolicy.loadOrCreate(dataDirectory);
+    static void setUp() {
+        dps = ProvisioningServicePolicy.loadOrCreate(hub.dataDirectory());
         http = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

@@ -40,7 +40,6 @@ import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,11 +48,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -65,23 +63,14 @@ import picocli.CommandLine;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProvisioningServiceClientEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    // TestHub makes HttpsURLConnection, which the provisioning service SDK uses, trust the hub's CA.
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static ProvisioningServiceClient client;
 
     @BeforeAll
     static void startHubOn443() {
-        // TestHub makes HttpsURLConnection, which the provisioning service SDK uses, trust the hub's CA.
-        hub = WebSocketPort.startHub(dataDirectory);
         client = new ProvisioningServiceClient(hub.hub.provisioningServiceConnectionString());
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @Test
@@ -354,7 +343,7 @@ class ProvisioningServiceClientEndToEndTest {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(new StringWriter(), true));
         List<String> withDataDirectory = new ArrayList<>(List.of(args));
-        withDataDirectory.addAll(List.of("--data-dir", dataDirectory.toString()));
+        withDataDirectory.addAll(List.of("--data-dir", hub.dataDirectory().toString()));
         assertThat(commandLine.execute(withDataDirectory.toArray(String[]::new))).as(String.join(" ", args)).isZero();
         return out.toString().lines().toList();
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
@@ -15,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the SDKs never send to the Device Provisioning Service on the hub's AMQP and HTTPS listeners, answered as DPS
@@ -47,16 +45,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ProvisioningTransportRulesTest {
     private static final String API_VERSION = "2019-03-31";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawAmqpDevices amqp;
     static HttpClient https;
     static String key;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
+    static void setUp() {
         amqp = new RawAmqpDevices(hub.hub);
         https = HttpClient.newBuilder().sslContext(hub.trustHubCa).connectTimeout(Duration.ofSeconds(5)).build();
         key = newKey();
@@ -67,12 +63,9 @@ class ProvisioningTransportRulesTest {
     }
 
     @AfterAll
-    static void stopHub() throws Exception {
+    static void tearDown() throws Exception {
         if (amqp != null) {
             amqp.close();
-        }
-        if (hub != null) {
-            hub.close();
         }
     }
 

@@ -12,7 +12,6 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientS
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
 import io.github.iothubquickstart.localhub.provisioning.ProvisioningStatus;
@@ -24,7 +23,6 @@ import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.Key;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -37,11 +35,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -70,28 +67,17 @@ class ProvisioningX509EndToEndTest {
     private static final String SIGNING_GROUP = "x509-signing-group";
     private static final String CA_GROUP = "x509-ca-group";
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddressAlsoFreeOn(5671))
-                .dataDirectory(dataDirectory).httpsPort(0).webSocketPort(WebSocketPort.PORT));
-        WebSocketPort.requireListening(hub);
+    static void setUp() {
         hub.hub.provisioning().putEnrollmentGroup(SIGNING_GROUP, EnrollmentSettings.of(Attestation.x509(
                 X509Attestation.signingCertificates(new X509Certificates(pem(INTERMEDIATE.certificate()), null)))),
                 null);
         hub.hub.identity().caCertificates().add("fleet-root", TRUSTED_ROOT.certificate());
         hub.hub.provisioning().putEnrollmentGroup(CA_GROUP, EnrollmentSettings.of(Attestation.x509(
                 X509Attestation.caReferences(new X509CaReferences("fleet-root", null)))), null);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @ParameterizedTest

@@ -19,18 +19,15 @@ import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * IoT Hub queries through the real service SDK's QueryClient, over twins written by the real TwinClient (tags) and
@@ -38,17 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class QueryEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
     private static final int PAGED_DEVICES = 7;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static QueryClient queries;
 
     @BeforeAll
     static void buildTheFleet() throws Exception {
-        hub = new TestHub(ADDRESS, dataDirectory);
         queries = hub.queryClient("service");
         TwinClient twins = hub.twinClient("service");
         tag(twins, "kitchen-1", Map.of("room", "kitchen", "fleet", "demo"));
@@ -60,11 +54,6 @@ class QueryEndToEndTest {
             tag(twins, "page-" + i, Map.of("fleet", "paging"));
         }
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

@@ -154,6 +154,22 @@ final class RawAmqpConversation {
     }
 
     /**
+     * A fault request on the telemetry link of {@link #conversation}, as the SDKs' {@code ErrorInjectionHelper} builds
+     * it (delivery id {@code deliveryId}, the first free one being 2).
+     */
+    static byte[] faultRequest(int deliveryId, String faultType, int delayInSeconds) {
+        Message request = Message.Factory.create();
+        request.setApplicationProperties(new ApplicationProperties(Map.of("AzIoTHub_FaultOperationType", faultType,
+                "AzIoTHub_FaultOperationCloseReason", "Boom",
+                "AzIoTHub_FaultOperationDelayInSecs", String.valueOf(delayInSeconds),
+                "AzIoTHub_FaultOperationDurationInSecs", "5")));
+        request.setBody(new Data(new Binary(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))));
+        Transfer transfer = transfer(1, deliveryId);
+        transfer.setDeliveryTag(new Binary(ByteBuffer.allocate(4).putInt(deliveryId).array()));
+        return frame(0, transfer, encode(request));
+    }
+
+    /**
      * What an Event Hubs receiver sends after SASL PLAIN: open, a begin with an unbounded incoming window, a receiver
      * link on {@code source} (no filter: from the start) and a flow granting it {@code credit}.
      */

@@ -11,37 +11,25 @@ import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryStatistics;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Registry and service statistics: RegistryClient.getStatistics(), and GET /statistics/service, which it lacks. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RegistryStatisticsEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443);
-
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RegistryClient registry;
     static ServiceHttp http;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         http = new ServiceHttp(hub);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

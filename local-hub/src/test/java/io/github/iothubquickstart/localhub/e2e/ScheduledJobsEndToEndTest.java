@@ -22,12 +22,10 @@ import com.microsoft.azure.sdk.iot.service.query.JobQueryResponse;
 import com.microsoft.azure.sdk.iot.service.query.QueryClient;
 import com.microsoft.azure.sdk.iot.service.query.QueryPageOptions;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -37,11 +35,10 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scheduled jobs (v2) from the real service SDK's {@code ScheduledJobsClient} and {@code QueryClient}, run on real
@@ -50,9 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ScheduledJobsEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static ScheduledJobsClient jobs;
     static QueryClient query;
     static final AtomicInteger echoCalls = new AtomicInteger();
@@ -71,15 +67,9 @@ class ScheduledJobsEndToEndTest {
     };
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
+    static void setUp() {
         jobs = new ScheduledJobsClient(hub.hub.serviceHost(), new AzureSasCredential(hub.sasToken("iothubowner")));
         query = hub.queryClient("iothubowner");
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

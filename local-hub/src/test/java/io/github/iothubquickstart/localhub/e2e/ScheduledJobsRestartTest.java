@@ -10,15 +10,12 @@ import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJob;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobStatus;
 import com.microsoft.azure.sdk.iot.service.jobs.ScheduledJobsClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scheduled jobs outlive a hub restart: a job scheduled for later runs at its time on the restarted hub, and a job
@@ -26,18 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ScheduledJobsRestartTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
-
-    @TempDir
-    Path dataDirectory;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
 
     @Test
     void aJobScheduledForLaterAndAJobRunningAtTheStopBothCompleteOnTheRestartedHub() throws Exception {
-        TestHub first = new TestHub(ADDRESS, dataDirectory);
-        int httpsPort = first.hub.httpsPort();
-        first.registerDevice("later-device");
-        first.registerDevice("waited-for-device");
-        ScheduledJobsClient before = jobsClient(first);
+        hub.registerDevice("later-device");
+        hub.registerDevice("waited-for-device");
+        ScheduledJobsClient before = jobsClient(hub);
         Twin update = new Twin();
         update.getDesiredProperties().put("afterRestart", "yes");
         before.scheduleUpdateTwin("later-job", "deviceId = 'later-device'", update,
@@ -49,24 +42,21 @@ class ScheduledJobsRestartTest {
         awaitStatus(before, "running-job", ScheduledJobStatus.running);
         assertThat(before.get("later-job").getJobStatus()).isEqualTo(ScheduledJobStatus.scheduled);
 
-        first.close();
+        hub.restart();
 
-        try (TestHub second = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory)
-                .httpsPort(httpsPort).webSocketPort(0))) {
-            ScheduledJobsClient after = jobsClient(second);
-            DeviceClient device = second.device("waited-for-device");
-            device.open(false);
-            device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, "resumed:" + name),
-                    null);
+        ScheduledJobsClient after = jobsClient(hub);
+        DeviceClient device = hub.device("waited-for-device");
+        device.open(false);
+        device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200, "resumed:" + name),
+                null);
 
-            ScheduledJob running = awaitStatus(after, "running-job", ScheduledJobStatus.completed);
-            ScheduledJob later = awaitStatus(after, "later-job", ScheduledJobStatus.completed);
+        ScheduledJob running = awaitStatus(after, "running-job", ScheduledJobStatus.completed);
+        ScheduledJob later = awaitStatus(after, "later-job", ScheduledJobStatus.completed);
 
-            assertThat(running.getJobStatistics().getSucceededCount()).isEqualTo(1);
-            assertThat(later.getJobStatistics().getSucceededCount()).isEqualTo(1);
-            assertThat(second.twinClient("iothubowner").get("later-device").getDesiredProperties()
-                    .get("afterRestart")).isEqualTo("yes");
-        }
+        assertThat(running.getJobStatistics().getSucceededCount()).isEqualTo(1);
+        assertThat(later.getJobStatistics().getSucceededCount()).isEqualTo(1);
+        assertThat(hub.twinClient("iothubowner").get("later-device").getDesiredProperties()
+                .get("afterRestart")).isEqualTo("yes");
     }
 
     private static ScheduledJobsClient jobsClient(TestHub hub) {

@@ -20,10 +20,8 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
@@ -32,10 +30,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,23 +48,13 @@ class ServiceTokenRenewalTest {
     /** How long each token lives: a few seconds, so that the tests outlive several of them. */
     private static final int TOKEN_SECONDS = 4;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets().build();
     static final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
 
-    @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LocalHub.builder().bindAddress(WebSocketPort.loopbackAddress()).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(WebSocketPort.PORT));
-    }
-
     @AfterAll
-    static void stopHub() {
+    static void tearDown() {
         renewer.shutdownNow();
-        if (hub != null) {
-            hub.close();
-        }
     }
 
     @ParameterizedTest

@@ -17,35 +17,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Telemetry from the real device SDK arrives whole: body, system properties, application properties. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TelemetryEndToEndTest {
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.forDevices(dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().forDevices().build();
 
     @Test
     void telemetryArrivesWithItsBodyAndProperties() throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -12,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reproduces the device SDK 2.5.0's lost twin answers (docs/sdk-twin-race.md), opt-in: 4 devices each send
@@ -25,15 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TwinAnswerRaceTest {
     private static final int DEVICES = 4;
 
-    @TempDir
-    Path dataDirectory;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().forDevices().build();
 
     @Test
     void theHubAnswersEveryReportedPropertiesUpdate() throws Exception {
         int perDevice = Integer.getInteger("twin.race.requests") / DEVICES;
         int recoveredBefore = TwinRequests.recoveredAnswers();
         ExecutorService devices = Executors.newFixedThreadPool(DEVICES);
-        try (TestHub hub = TestHub.forDevices(dataDirectory)) {
+        try {
             List<Future<?>> runs = new ArrayList<>();
             for (int d = 0; d < DEVICES; d++) {
                 DeviceClient device = hub.device(hub.registerDevice("racer-" + d));

@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Device twins between the real service SDK's TwinClient and the real device SDK's twin API. The device's twin
@@ -48,14 +47,12 @@ class TwinEndToEndTest {
     private static final AtomicInteger DEVICE_NUMBERS = new AtomicInteger();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().forDevices().build();
     static TwinClient twins;
 
     @BeforeAll
-    static void startHub() {
-        hub = TestHub.forDevices(dataDirectory);
+    static void setUp() {
         twins = hub.twinClient("service");
     }
 
@@ -66,8 +63,7 @@ class TwinEndToEndTest {
     }
 
     @AfterAll
-    static void stopHub() {
-        hub.close();
+    static void tearDown() {
         System.out.println("TwinEndToEndTest: " + RUNS.get() + " test run(s); twin answers the SDK lost, read from"
                 + " the received answer: " + TwinRequests.recoveredAnswers());
     }

@@ -3,8 +3,6 @@ package io.github.iothubquickstart.localhub.e2e;
 import static io.github.iothubquickstart.localhub.e2e.TestHub.awaitThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryPartitions;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -19,7 +17,6 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A device that publishes QoS 1 without ever reading its socket: the hub stops reading from it once its PUBACKs wait
@@ -43,31 +40,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UnreadAcknowledgementsTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
     /**
      * Twice what the buffers between a stalled hog and the hub held when measured (80,000 to 100,000 PUBACKs, mostly in
      * the hub's fixed kernel send buffer); Linux's own send buffer growth let about 900,000 through.
      */
     private static final long MOST_MESSAGES_BEFORE_THE_STALL = 200_000;
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
     static RawMqttDevices devices;
     static RawAmqpDevices amqpDevices;
 
     @BeforeAll
-    static void start() {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).webSocketPort(0));
+    static void setUp() {
         devices = new RawMqttDevices(hub.hub);
         amqpDevices = new RawAmqpDevices(hub.hub);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void tearDown() throws Exception {
         devices.close();
         amqpDevices.close();
-        hub.close();
     }
 
     @Test
@@ -87,7 +80,7 @@ class UnreadAcknowledgementsTest {
     @Test
     void aDeviceThatNeverReadsItsPubacksOverWebSocketsIsNoLongerReadUntilItReads() throws Exception {
         DeviceIdentity hog = devices.device("hog-ws");
-        try (RawWebSocket socket = RawWebSocket.open(hub.trustHubCa, ADDRESS, hub.hub.httpsPort(), "mqtt")) {
+        try (RawWebSocket socket = RawWebSocket.open(hub.trustHubCa, hub.address(), hub.hub.httpsPort(), "mqtt")) {
             assertThat(socket.status).isEqualTo(101);
             socket.sendBinary(connect(hog));
             InputStream fromHub = socket.payloads();
@@ -174,7 +167,7 @@ class UnreadAcknowledgementsTest {
     void aMonitorReaderThatReadsNothingIsToldWhatItMissedInsteadOfBeingBufferedFor() throws Exception {
         try (SSLSocket socket = slowReaderSocket(hub.hub.httpsPort())) {
             OutputStream toHub = socket.getOutputStream();
-            toHub.write(("GET /monitor/events HTTP/1.1\r\nHost: " + ADDRESS + "\r\nAuthorization: "
+            toHub.write(("GET /monitor/events HTTP/1.1\r\nHost: " + hub.address() + "\r\nAuthorization: "
                     + amqpDevices.serviceToken("service", 3600) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             toHub.flush();
             InputStream fromHub = socket.getInputStream();
@@ -220,7 +213,7 @@ class UnreadAcknowledgementsTest {
         SSLSocket socket = (SSLSocket) hub.trustHubCa.getSocketFactory().createSocket();
         try {
             socket.setReceiveBufferSize(8 * 1024);
-            socket.connect(new InetSocketAddress(ADDRESS, port), 5_000);
+            socket.connect(new InetSocketAddress(hub.address(), port), 5_000);
             socket.setSoTimeout(10_000);
             return socket;
         } catch (IOException e) {

@@ -60,13 +60,19 @@ final class WebSocketPort {
 
     /**
      * A hub listening for MQTT and AMQP over WebSockets on 443 of its own address (skips or fails as
-     * {@link #loopbackAddress}).
+     * {@link #loopbackAddress}). Only for classes not yet on {@code TestHub.builder().webSockets()}.
      */
+    @Deprecated
     static TestHub startHub(Path dataDirectory) {
         TestHub hub = new TestHub(LocalHub.builder().bindAddress(loopbackAddress()).dataDirectory(dataDirectory)
                 .httpsPort(0).webSocketPort(PORT));
         assertThat(hub.hub.webSocketPort()).as("the hub listens on 443").isEqualTo(PORT);
         return hub;
+    }
+
+    /** Whether this process may bind 443 (in use by someone else still means it may). */
+    static boolean isBindable() {
+        return whyNotBindable().isEmpty();
     }
 
     /** Binding 127.0.0.1:443 tells whether this process may bind it; in use by someone else still means it may. */

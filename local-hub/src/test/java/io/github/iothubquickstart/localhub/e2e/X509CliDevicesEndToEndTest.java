@@ -8,7 +8,6 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import io.github.iothubquickstart.localhub.cli.LocalHubCli;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.ClientCertificates;
@@ -22,11 +21,10 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -36,23 +34,10 @@ import picocli.CommandLine;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class X509CliDevicesEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 8443, 5671);
-
-    @TempDir
-    static Path dataDirectory;
     @TempDir
     static Path files;
-    static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = new TestHub(ADDRESS, dataDirectory);
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().build();
 
     @Test
     void aDeviceCreatedByTheCliConnectsWithTheCertificateAndKeyItWrote() throws Exception {
@@ -107,7 +92,7 @@ class X509CliDevicesEndToEndTest {
         commandLine.setOut(new PrintWriter(new StringWriter(), true));
         commandLine.setErr(new PrintWriter(err, true));
         int status = commandLine.execute(Stream.concat(Stream.of(args),
-                Stream.of("--data-dir", dataDirectory.toString())).toArray(String[]::new));
+                Stream.of("--data-dir", hub.dataDirectory().toString())).toArray(String[]::new));
         assertThat(status).as(String.join(" ", args) + ": " + err).isZero();
     }
 }

@@ -18,8 +18,6 @@ import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import io.github.iothubquickstart.localhub.LocalHub;
-import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
@@ -36,16 +34,14 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -58,7 +54,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class X509IdentitiesEndToEndTest {
-    private static final String ADDRESS = LoopbackAddresses.pickFree(8883, 5671, WebSocketPort.PORT);
     private static final String SHA1_A = "0000000000000000000000000000000000000000";
     private static final String SHA1_B = "1111111111111111111111111111111111111111";
     private static final String SHA256_A = "AB".repeat(32);
@@ -69,18 +64,14 @@ class X509IdentitiesEndToEndTest {
     private static final ClientCertificates.Issued FLEET_INTERMEDIATE = ClientCertificates.intermediateCa(FLEET_CA,
             "Fleet Intermediate CA", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)));
 
-    @TempDir
-    static Path dataDirectory;
-    static TestHub hub;
+    @RegisterExtension
+    static final TestHub hub = TestHub.builder().webSockets()
+            .settings(settings -> settings.trustedCertificateAuthorities(() -> List.of(FLEET_CA.certificate()))).build();
     static RegistryClient registry;
     static ServiceHttp http;
 
     @BeforeAll
-    static void startHub() {
-        hub = new TestHub(LocalHub.builder().bindAddress(ADDRESS).dataDirectory(dataDirectory).httpsPort(0)
-                .webSocketPort(WebSocketPort.PORT)
-                .trustedCertificateAuthorities(() -> List.of(FLEET_CA.certificate())));
-        WebSocketPort.requireListening(hub);
+    static void setUp() {
         registry = hub.registryClient("registryReadWrite");
         http = new ServiceHttp(hub);
     }
@@ -88,11 +79,6 @@ class X509IdentitiesEndToEndTest {
     @AfterEach
     void closeClients() {
         hub.closeDevices();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test

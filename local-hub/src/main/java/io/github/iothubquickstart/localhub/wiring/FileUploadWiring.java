@@ -1,4 +1,4 @@
-package io.github.iothubquickstart.localhub;
+package io.github.iothubquickstart.localhub.wiring;
 
 import io.github.iothubquickstart.localhub.blobs.BlobStorage;
 import io.github.iothubquickstart.localhub.fileupload.FileUploadNotifications;
