@@ -6,7 +6,9 @@
 #   QUICK=1 benchmarks/run.sh         # a short run with small counts, to check the setup
 #
 # Settings (environment): BENCH_ADDRESS (default 127.0.0.71), MOSQUITTO_PORT (18883), PLOTS (docs/benchmarks),
-# HUB_JAR (local-hub/target/local-hub.jar), SCENARIOS (default "connect telemetry methods sdk-roundtrip").
+# HUB_JAR (local-hub/target/local-hub.jar), SCENARIOS (default "connect telemetry methods sdk-roundtrip"; "fleet" is
+# the 19,000-device run: SCENARIOS=fleet BENCH_ADDRESS=127.0.23.3 benchmarks/run.sh), FLEET_DEVICES (19000),
+# FLEET_SENDERS (2000), FLEET_SOURCES (127.0.23.10-13), QUIET_WAIT_ROUNDS (20 waits of 30 s for other builds to end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +53,7 @@ stop_servers() {
 trap stop_servers EXIT
 
 # Figures are only comparable on a quiet machine: wait (at most 10 minutes) for other builds and test runs to end.
-for _ in $(seq 1 20); do
+for _ in $(seq 1 "${QUIET_WAIT_ROUNDS:-20}"); do
     if pgrep -f surefirebooter >/dev/null || pgrep -f plexus-classworlds >/dev/null; then
         echo "Waiting 30 s for other builds to finish (pgrep surefirebooter / plexus-classworlds)..."
         sleep 30
@@ -100,11 +102,18 @@ user $(id -un)
 log_dest stderr
 log_type error
 CONF
-mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
-MOSQUITTO_PID=$!
-sleep 1
-kill -0 "$MOSQUITTO_PID" 2>/dev/null || { cat "$WORK/mosquitto.log"; exit 1; }
-echo "Mosquitto $(mosquitto -h | head -1 | awk '{print $3}') on $ADDRESS:$MOSQUITTO_PORT"
+# start_mosquitto: (re)starts Mosquitto, so that a fleet measures a fresh one as it does a fresh hub.
+start_mosquitto() {
+    if [[ -n "$MOSQUITTO_PID" ]]; then
+        kill "$MOSQUITTO_PID"; wait "$MOSQUITTO_PID" 2>/dev/null || true
+    fi
+    mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
+    MOSQUITTO_PID=$!
+    sleep 1
+    kill -0 "$MOSQUITTO_PID" 2>/dev/null || { cat "$WORK/mosquitto.log"; exit 1; }
+    echo "Mosquitto $(mosquitto -h | head -1 | awk '{print $3}') on $ADDRESS:$MOSQUITTO_PORT"
+}
+start_mosquitto
 
 mkdir -p "$PLOTS"
 RESULTS="$WORK/results.md"
@@ -155,6 +164,18 @@ else
     # within a run; 12 s each (24 s per server, 20 s before) keeps the whole run at about 13 minutes (measured 2026-12-02).
     TELEMETRY=(--devices 10,100,1000 --warmup-seconds 10 --seconds 12 --rounds 2); METHODS=(--devices 100 --warmup-seconds 10 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
 fi
+# The fleet: as many devices as one process may hold (the hard open-files limit here is 20,000 per process: the hub,
+# Mosquitto and hub-bench each hold one socket per device), kept connected a minute with 30 s keep-alives, idle and
+# then with some of them sending one message a second. From several source addresses, so ports never run short.
+# In the idle run each server first connects and drops a tenth as many (FLEET_WARMUP), so its connect figures are of a
+# warm JVM, as in use; the mixed run is on fresh servers, cold.
+FLEET_DEVICES=${FLEET_DEVICES:-$([[ -n "${QUICK:-}" ]] && echo 1000 || echo 19000)}
+FLEET_SENDERS=${FLEET_SENDERS:-$((FLEET_DEVICES * 2 / 19))}
+FLEET_SOURCES=${FLEET_SOURCES:-127.0.23.10,127.0.23.11,127.0.23.12,127.0.23.13}
+FLEET_HOLD=${FLEET_HOLD:-$([[ -n "${QUICK:-}" ]] && echo 10 || echo 60)}
+FLEET_WARMUP=${FLEET_WARMUP:-$((FLEET_DEVICES / 10))}
+FLEET=(--devices "$FLEET_DEVICES" --concurrency "${FLEET_CONCURRENCY:-50}" --timeout-seconds 900 --hold-seconds "$FLEET_HOLD"
+       --keep-alive-seconds 30 --source-addresses "$FLEET_SOURCES")
 for scenario in $SCENARIOS; do
     case $scenario in
         connect) pin_servers
@@ -172,6 +193,13 @@ for scenario in $SCENARIOS; do
                    start_hub ;;
         methods) for callers in 32 64; do bench methods "${COMMON[@]}" --hub-pid "$HUB_PID" "${METHODS[@]}" --callers "$callers"; done ;;
         sdk-roundtrip) bench sdk-roundtrip "${COMMON[@]}" "${SDK[@]}" ;;
+        fleet) echo "Load average before the fleet: $(cut -d' ' -f1-3 /proc/loadavg)"
+               bench connect "${COMMON[@]:0:6}" $(mqtt_options) "${FLEET[@]}" --warmup-devices "$FLEET_WARMUP" \
+                   --histogram benchmarks/target/fleet-histogram.txt
+               echo "Load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+               start_hub; start_mosquitto
+               bench connect "${COMMON[@]:0:6}" $(mqtt_options) "${FLEET[@]}" --senders "$FLEET_SENDERS"
+               echo "Load average after the fleet: $(cut -d' ' -f1-3 /proc/loadavg)" ;;
         *) echo "unknown scenario $scenario"; exit 2 ;;
     esac
 done

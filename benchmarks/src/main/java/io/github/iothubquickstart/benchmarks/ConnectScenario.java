@@ -2,7 +2,11 @@ package io.github.iothubquickstart.benchmarks;
 
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,10 +49,35 @@ final class ConnectScenario implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "300", description = "Bound on connecting (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--hold-seconds", defaultValue = "0",
+            description = "After connecting, keeps the devices connected this long, sending keep-alives, and counts "
+                    + "connections dropped and the server's CPU; memory is measured after it (default: ${DEFAULT-VALUE}).")
+    int holdSeconds;
+
+    @Option(names = "--keep-alive-seconds", defaultValue = "600",
+            description = "The devices' MQTT keep-alive interval (default: ${DEFAULT-VALUE}).")
+    int keepAliveSeconds;
+
+    @Option(names = "--senders", defaultValue = "0",
+            description = "During the hold, this many of the devices each publish one QoS 1 message a second "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int senders;
+
+    @Option(names = "--source-addresses", split = ",", paramLabel = "ADDRESS",
+            description = "Loopback addresses the devices connect from, in turn (default: the system's choice); one "
+                    + "address has ~28,000 ephemeral ports per server port.")
+    List<String> sourceAddresses = List.of();
+
+    @Option(names = "--histogram", paramLabel = "FILE",
+            description = "Writes the hub's live objects by class (jcmd GC.class_histogram) to FILE while the devices "
+                    + "are still connected, after memory is measured.")
+    Path histogram;
+
     PrintStream out = System.out;
 
     record Outcome(String target, int connected, int failed, double connectsPerSecond, double heapBytesPerDevice,
-                   double residentBytesPerDevice, double cpuSecondsPerConnect, String pinning) {
+                   double residentBytesPerDevice, double cpuSecondsPerConnect, String pinning, FleetHold.Outcome held,
+                   ProcessMemory.Sample after) {
     }
 
     @Override
@@ -77,8 +106,28 @@ final class ConnectScenario implements Callable<Integer> {
                     outcome.target(), devices, warmth(), outcome.pinning(), outcome.connectsPerSecond(), Latency.ms(outcome.cpuSecondsPerConnect() * 1000),
                     perDevice(outcome.heapBytesPerDevice(), "heap"), perDevice(outcome.residentBytesPerDevice(), "RSS"),
                     ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " failed)" : "")));
+            if (outcome.held() != null) {
+                targets.appendResult(out, holdRow(outcome));
+            }
         }
         return outcomes;
+    }
+
+    /** The hold's row: what staying connected cost the server, and whether anything was lost. */
+    private String holdRow(Outcome outcome) {
+        FleetHold.Outcome held = outcome.held();
+        String load = held.senders() == 0 ? String.format("%,d devices idle", outcome.connected())
+                : String.format("%,d idle + %,d sending 1 msg/s", outcome.connected() - held.senders(), held.senders());
+        String rate = held.senders() == 0 ? "-" : String.format("%,.0f msg/s acked (%,d published, %,d failed, %,d unacked)",
+                held.acknowledged() / (double) held.seconds(), held.published(), held.failed(), held.unacknowledged());
+        ProcessMemory.Sample after = outcome.after();
+        String total = after == null ? "" : String.format(" (in all: %sRSS %s)",
+                after.heapBytes() < 0 ? "" : "heap " + mib(after.heapBytes()) + ", ", mib(after.residentBytes()));
+        return String.format("| connected, %d s, keep-alive %d s | %s | %s | %s | %,d dropped | server %.1f %% of a core "
+                        + "(%.2f ms CPU/s per 1,000 devices), %s, %s%s | - |",
+                held.seconds(), keepAliveSeconds, outcome.target(), load, rate, held.dropped(), held.serverCores() * 100,
+                held.serverCores() * 1000 / outcome.connected() * 1000, perDevice(outcome.heapBytesPerDevice(), "heap"),
+                perDevice(outcome.residentBytesPerDevice(), "RSS"), total);
     }
 
     /** "cold" when this run warmed nothing up (run.sh runs that storm first on a fresh hub), else how warm. */
@@ -115,7 +164,7 @@ final class ConnectScenario implements Callable<Integer> {
                 ? ProcessMemory.sample(target.pid().getAsLong(), target.jvm()) : null;
         double cpuBefore = target.pid().isPresent() ? ProcessMemory.cpuSeconds(target.pid().getAsLong()) : Double.NaN;
         MqttFleet fleet = MqttFleet.connect(vertx, targets.clientThreads, target, devices, concurrency,
-                Duration.ofSeconds(timeoutSeconds), out, 600);
+                Duration.ofSeconds(timeoutSeconds), out, keepAliveSeconds, sourceAddresses);
         try {
             double rate = fleet.devices().size() / fleet.connectSeconds();
             double cpuPerConnect = target.pid().isPresent()
@@ -126,21 +175,41 @@ final class ConnectScenario implements Callable<Integer> {
             out.printf("  %s CPU per connect: %.2f ms (so about %,.0f connects/s per core of its own)%n", target.name(),
                     cpuPerConnect * 1000, 1 / cpuPerConnect);
             TimeUnit.SECONDS.sleep(idleSeconds);
+            FleetHold.Outcome held = null;
+            if (holdSeconds > 0) {
+                held = new FleetHold(vertx, fleet, out).hold(target.name(), target.pid(), holdSeconds, senders);
+                out.printf("  held %d s: %,d dropped; server CPU %.1f %% of a core; %,d published, %,d acknowledged, "
+                                + "%,d failed, %,d unacknowledged%n", holdSeconds, held.dropped(), held.serverCores() * 100,
+                        held.published(), held.acknowledged(), held.failed(), held.unacknowledged());
+            }
             double heapPerDevice = Double.NaN;
             double residentPerDevice = Double.NaN;
+            ProcessMemory.Sample after = null;
             if (before != null && !fleet.devices().isEmpty()) {
-                ProcessMemory.Sample after = ProcessMemory.sample(target.pid().getAsLong(), target.jvm());
+                after = ProcessMemory.sample(target.pid().getAsLong(), target.jvm());
                 int n = fleet.devices().size();
                 heapPerDevice = before.heapBytes() < 0 ? Double.NaN : (after.heapBytes() - before.heapBytes()) / (double) n;
                 residentPerDevice = (after.residentBytes() - before.residentBytes()) / (double) n;
                 out.printf("  %s: heap %s -> %s, resident %s -> %s; per device: %s, %s%n", target.name(),
                         mib(before.heapBytes()), mib(after.heapBytes()), mib(before.residentBytes()),
                         mib(after.residentBytes()), perDevice(heapPerDevice, "heap"), perDevice(residentPerDevice, "RSS"));
+                if (histogram != null && target.jvm()) {
+                    writeHistogram(target.pid().getAsLong());
+                }
             }
             return new Outcome(target.name(), fleet.devices().size(), fleet.failures(), rate, heapPerDevice,
-                    residentPerDevice, cpuPerConnect, pinning(target));
+                    residentPerDevice, cpuPerConnect, pinning(target), held, after);
         } finally {
             fleet.close();
+        }
+    }
+
+    private void writeHistogram(long pid) {
+        try {
+            Files.writeString(histogram, ProcessMemory.classHistogram(pid));
+            out.printf("  live objects by class: %s%n", histogram);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + histogram, e);
         }
     }
 

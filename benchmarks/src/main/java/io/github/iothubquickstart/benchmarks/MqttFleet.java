@@ -30,12 +30,26 @@ final class MqttFleet implements AutoCloseable {
     private final int failures;
     private final double connectSeconds;
     private final String firstFailure;
+    private final Drops drops;
 
-    private MqttFleet(List<Device> devices, int failures, double connectSeconds, String firstFailure) {
+    /** Connections that closed before the fleet closed them: the server dropped them, or the network did. */
+    private static final class Drops {
+        final AtomicInteger count = new AtomicInteger();
+        volatile boolean closing;
+
+        void closed() {
+            if (!closing) {
+                count.incrementAndGet();
+            }
+        }
+    }
+
+    private MqttFleet(List<Device> devices, int failures, double connectSeconds, String firstFailure, Drops drops) {
         this.devices = devices;
         this.failures = failures;
         this.connectSeconds = connectSeconds;
         this.firstFailure = firstFailure;
+        this.drops = drops;
     }
 
     /**
@@ -44,6 +58,16 @@ final class MqttFleet implements AutoCloseable {
      */
     static MqttFleet connect(Vertx vertx, int eventLoops, MqttTarget target, int count, int concurrency,
                              Duration timeout, PrintStream out, int keepAliveSeconds) throws InterruptedException {
+        return connect(vertx, eventLoops, target, count, concurrency, timeout, out, keepAliveSeconds, List.of());
+    }
+
+    /**
+     * As above, device {@code i} connecting from {@code sourceAddresses[i % n]} (none: the system's choice): one
+     * source address has at most ~28,000 ephemeral ports per server address and port.
+     */
+    static MqttFleet connect(Vertx vertx, int eventLoops, MqttTarget target, int count, int concurrency,
+                             Duration timeout, PrintStream out, int keepAliveSeconds, List<String> sourceAddresses)
+            throws InterruptedException {
         if (count > target.logins().count()) {
             throw new IllegalArgumentException("only " + target.logins().count() + " logins for " + count + " devices");
         }
@@ -58,6 +82,7 @@ final class MqttFleet implements AutoCloseable {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(count);
+        Drops drops = new Drops();
         long start = System.nanoTime();
         Runnable[] startNext = new Runnable[1];
         startNext[0] = () -> {
@@ -77,10 +102,14 @@ final class MqttFleet implements AutoCloseable {
                         .setAutoKeepAlive(true);
                 options.setTcpNoDelay(true);
                 options.setSslEngineOptions(SslEngines.fastest());
+                if (!sourceAddresses.isEmpty()) {
+                    options.setLocalAddress(sourceAddresses.get(index % sourceAddresses.size()));
+                }
                 target.logins().apply(index, options);
                 MqttClient client = MqttClient.create(vertx, options);
                 client.connect(target.port(), target.host()).onComplete(result -> {
                     if (result.succeeded()) {
+                        client.closeHandler(closed -> drops.closed());
                         connected[index] = new Device(index, target.logins().deviceId(index), client, context);
                         succeeded.incrementAndGet();
                     } else {
@@ -108,7 +137,7 @@ final class MqttFleet implements AutoCloseable {
                 devices.add(device);
             }
         }
-        return new MqttFleet(devices, count - devices.size(), seconds, firstFailure.get());
+        return new MqttFleet(devices, count - devices.size(), seconds, firstFailure.get(), drops);
     }
 
     List<Device> devices() {
@@ -127,9 +156,15 @@ final class MqttFleet implements AutoCloseable {
         return firstFailure;
     }
 
+    /** Connections closed so far that the fleet did not close itself. */
+    int dropped() {
+        return drops.count.get();
+    }
+
     /** Disconnects every device, waiting (bounded) until all are closed. */
     @Override
     public void close() throws InterruptedException {
+        drops.closing = true;
         CountDownLatch closed = new CountDownLatch(devices.size());
         for (Device device : devices) {
             device.context().runOnContext(ignored -> device.client().disconnect().onComplete(done -> closed.countDown()));

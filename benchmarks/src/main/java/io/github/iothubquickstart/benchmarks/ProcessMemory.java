@@ -76,6 +76,11 @@ final class ProcessMemory {
         }
     }
 
+    /** The JVM's live objects by class (jcmd GC.class_histogram, after a full GC): what the heap per device is made of. */
+    static String classHistogram(long pid) {
+        return jcmd(pid, "GC.class_histogram");
+    }
+
     private static String jcmd(long pid, String command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {

@@ -66,6 +66,17 @@ class HubBenchSmokeTest {
     }
 
     @Test
+    void connectHoldsTheFleetWithSomeDevicesSendingAndCountsWhatWasLost() throws IOException {
+        List<String> rows = run("connect", "--devices", "5", "--idle-seconds", "0", "--hold-seconds", "2",
+                "--senders", "2", "--keep-alive-seconds", "30", "--source-addresses", "127.0.0.1," + ADDRESS,
+                "--hub-pid", Long.toString(ProcessHandle.current().pid()));
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1)).startsWith("| connected, 2 s, keep-alive 30 s | local-hub | 3 idle + 2 sending 1 msg/s | ")
+                .contains(" 0 failed, 0 unacked)").contains("| 0 dropped |").contains("RSS/device (in all: heap ");
+    }
+
+    @Test
     void connectWarmsTheServerUpWithDevicesThatDisconnectBeforeTheMeasuredStorm() throws IOException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         List<String> rows = runPrinting(output, "connect", "--devices", "3", "--warmup-devices", "4",

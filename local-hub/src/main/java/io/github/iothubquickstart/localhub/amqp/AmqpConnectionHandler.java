@@ -187,6 +187,11 @@ public final class AmqpConnectionHandler {
                 registrationLogin, peer);
     }
 
+    /** The hub's AMQP container id, which its open frames carry. */
+    String containerId() {
+        return containerId;
+    }
+
     /** Handles one new connection once its SASL exchange succeeded; runs on the connection's event loop. */
     public void handle(ProtonConnection connection) {
         RegistrationLogin.Granted registration =

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.amqp;
 
+import io.github.iothubquickstart.localhub.eventloop.DescriptorBudget;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
@@ -23,6 +24,8 @@ public final class AmqpDeviceServer {
     private final ProtonServerOptions options;
     private final AmqpConnectionHandler handler;
     private final EventLoopListeners listeners;
+    /** Counts every connection in the process's descriptor budget, and refuses those past it. */
+    private final AdmittedConnections admitted;
 
     public AmqpDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate,
                             Path privateKey, AmqpConnectionHandler handler) {
@@ -36,6 +39,7 @@ public final class AmqpDeviceServer {
     private AmqpDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, AmqpConnectionHandler handler,
                              ProtonServerOptions options) {
         this.vertx = vertx;
+        this.admitted = new AdmittedConnections(DescriptorBudget.ofThisProcess());
         this.bindAddress = bindAddress;
         this.port = port;
         this.handler = handler;
@@ -60,8 +64,8 @@ public final class AmqpDeviceServer {
         return listeners.listen(port, actualPort -> {
             Promise<Integer> listening = Promise.promise();
             ProtonServer.create(vertx, new ProtonServerOptions(options))
-                    .saslAuthenticatorFactory(handler.saslAuthenticators())
-                    .connectHandler(handler::handle)
+                    .saslAuthenticatorFactory(admitted.counting(handler.saslAuthenticators()))
+                    .connectHandler(admitted.admitted(handler::handle, handler.containerId()))
                     .listen(actualPort, bindAddress, result -> {
                         if (result.succeeded()) {
                             listening.complete(result.result().actualPort());

@@ -113,6 +113,11 @@ public final class IotHubErrors {
         return new IotHubError(400, 400012, message);
     }
 
+    /** IoT Hub's answer when it cannot take a request now (ServiceUnavailable); the SDKs retry it. */
+    public static IotHubError serviceUnavailable(String message) {
+        return new IotHubError(503, 503001, message);
+    }
+
     public static IotHubError serverError(String message) {
         return new IotHubError(500, 500001, message);
     }
@@ -145,6 +150,7 @@ public final class IotHubErrors {
             case 413002 -> "TooManyDevices";
             case 429001 -> "ThrottlingException";
             case 500001 -> "ServerError";
+            case 503001 -> "ServiceUnavailable";
             case 504101 -> "GatewayTimeout";
             default -> "InvalidErrorCode";
         };

@@ -1,11 +1,13 @@
 package io.github.iothubquickstart.localhub.mqtt;
 
+import io.github.iothubquickstart.localhub.eventloop.DescriptorBudget;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.eventloop.ReadBackPressure;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.mqtt.MqttServerOptions;
@@ -33,11 +35,20 @@ public final class MqttDeviceServer {
     private final MqttServerOptions options;
     private final MqttConnectionHandler handler;
     private final EventLoopListeners listeners;
+    private final DescriptorBudget descriptors;
 
     /** @param connectPacketTimeout how long a client may take between opening TCP and sending CONNECT */
     public MqttDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
                             Duration connectPacketTimeout, MqttConnectionHandler handler) {
+        this(vertx, eventLoops, bindAddress, port, certificate, privateKey, connectPacketTimeout, handler,
+                DescriptorBudget.ofThisProcess());
+    }
+
+    /** @param descriptors past it, a CONNECT is refused with CONNACK 3 (server unavailable) */
+    public MqttDeviceServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
+                            Duration connectPacketTimeout, MqttConnectionHandler handler, DescriptorBudget descriptors) {
         this.vertx = vertx;
+        this.descriptors = descriptors;
         this.port = port;
         this.handler = handler;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
@@ -73,8 +84,15 @@ public final class MqttDeviceServer {
     private void serve(NetSocketInternal socket) {
         ReadBackPressure.install(socket);
         PeerCertificates peer = PeerCertificates.of(socket::sslSession);
-        AdoptedMqttConnections.serve(socket, options, (endpoint, userName) -> handler.handle(endpoint, userName, peer),
-                error -> LOG.debug("MQTT connection failed before CONNECT", error));
+        boolean admitted = descriptors.admit(socket.channelHandlerContext().channel(), DescriptorBudget.Use.DEVICE);
+        AdoptedMqttConnections.serve(socket, options, (endpoint, userName) -> {
+            if (admitted) {
+                handler.handle(endpoint, userName, peer);
+            } else {
+                LOG.debug("Refused {} from {}: out of file descriptors", endpoint.clientIdentifier(), endpoint.remoteAddress());
+                endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            }
+        }, error -> LOG.debug("MQTT connection failed before CONNECT", error));
     }
 
     public Future<Void> close() {

@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.rest;
 
 import io.github.iothubquickstart.localhub.errors.IotHubError;
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.eventloop.DescriptorBudget;
 import io.github.iothubquickstart.localhub.eventloop.EventLoopListeners;
 import io.github.iothubquickstart.localhub.tls.SslEngines;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ public final class RestServer {
     private final HttpServerOptions options;
     private final EventLoopListeners listeners;
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final AdmittedRequests admitted;
 
     /**
      * @param surfaces what the HTTPS listener serves, each mounting its routes in this order (the dashboard with its
@@ -38,10 +40,19 @@ public final class RestServer {
      */
     public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
                       List<Consumer<Router>> surfaces, HttpErrorResponder errors) {
+        this(vertx, eventLoops, bindAddress, port, certificate, privateKey, surfaces, errors,
+                DescriptorBudget.ofThisProcess());
+    }
+
+    /** @param descriptors past it, requests on a new connection are answered 503 */
+    public RestServer(Vertx vertx, int eventLoops, String bindAddress, int port, Path certificate, Path privateKey,
+                      List<Consumer<Router>> surfaces, HttpErrorResponder errors, DescriptorBudget descriptors) {
         this.vertx = vertx;
         this.port = port;
         this.listeners = new EventLoopListeners(vertx, eventLoops);
         this.router = Router.router(vertx);
+        this.admitted = new AdmittedRequests(descriptors);
+        router.route().handler(admitted::route);
         surfaces.forEach(surface -> surface.accept(router));
         router.route().handler(context -> {
             throw IotHubErrors.notImplemented(context.request().method() + " " + context.request().path());
@@ -90,7 +101,9 @@ public final class RestServer {
             SslEngines.requestClientCertificates(portOptions);
         }
         return listeners.listen(port, actualPort -> {
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions(portOptions).setPort(actualPort)).requestHandler(router);
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions(portOptions).setPort(actualPort))
+                    .connectionHandler(admitted::accepted)
+                    .requestHandler(router);
             servers.add(server);
             return server.listen().map(HttpServer::actualPort);
         });

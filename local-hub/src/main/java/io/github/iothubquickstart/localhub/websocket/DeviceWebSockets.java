@@ -1,6 +1,7 @@
 package io.github.iothubquickstart.localhub.websocket;
 
 import io.github.iothubquickstart.localhub.errors.IotHubErrors;
+import io.github.iothubquickstart.localhub.eventloop.DescriptorBudget;
 import io.github.iothubquickstart.localhub.tls.PeerCertificates;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
@@ -38,8 +39,15 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWebSockets.class);
 
     private final Map<String, WebSocketSubprotocol> subprotocols = new LinkedHashMap<>();
+    private final DescriptorBudget descriptors;
 
     public DeviceWebSockets(List<WebSocketSubprotocol> subprotocols) {
+        this(subprotocols, DescriptorBudget.ofThisProcess());
+    }
+
+    /** @param descriptors past the part of it devices may use, an upgrade is answered 503 */
+    public DeviceWebSockets(List<WebSocketSubprotocol> subprotocols, DescriptorBudget descriptors) {
+        this.descriptors = descriptors;
         for (WebSocketSubprotocol subprotocol : subprotocols) {
             if (this.subprotocols.putIfAbsent(subprotocol.name(), subprotocol) != null) {
                 throw new IllegalArgumentException("Two protocols for the subprotocol " + subprotocol.name());
@@ -56,6 +64,14 @@ public final class DeviceWebSockets implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
+        // The connection was counted as an HTTPS request's, which may use part of the reserve devices may not.
+        if (!descriptors.hasRoomFor(DescriptorBudget.Use.DEVICE)) {
+            context.response().putHeader("Connection", "close");
+            context.addEndHandler(ended -> request.connection().close());
+            context.fail(IotHubErrors.serviceUnavailable(
+                    "The hub is out of file descriptors and takes no more device connections now; retry later."));
+            return;
+        }
         Optional<String> problem = WebSocketHandshake.problem(request.headers());
         if (problem.isPresent()) {
             context.fail(IotHubErrors.argumentInvalid(problem.get()));
