@@ -52,6 +52,8 @@ final class SoakBackEnd {
         long attempted;
         long acknowledged;
         int acknowledgedVersion;
+        long acknowledgedWrites;
+        final java.util.Set<Long> unacknowledged = ConcurrentHashMap.newKeySet();
         final List<String> violations = new CopyOnWriteArrayList<>();
     }
 
@@ -120,11 +122,13 @@ final class SoakBackEnd {
                             + " (write " + value + ")");
                 }
                 ledger.acknowledged = value;
+                ledger.acknowledgedWrites++;
                 ledger.acknowledgedVersion = version == null ? ledger.acknowledgedVersion
                         : Math.max(version, ledger.acknowledgedVersion);
             }
         } catch (Exception e) {
             // Not acknowledged: the hub may or may not hold it.
+            ledger.unacknowledged.add(value);
         }
     }
 

@@ -49,8 +49,20 @@ final class SoakDevice {
     private final Map<String, List<Integer>> cloudToDevice = new ConcurrentHashMap<>();
     private final AtomicLong methodsAnswered = new AtomicLong();
 
+    /**
+     * The Azure device SDK forgets a twin request once the hub acknowledged receiving it; when the hub is killed before
+     * it answers, the SDK never calls back. After this long without an answer the soak counts the write as not
+     * acknowledged and reports the next value.
+     */
+    static final long REPORT_ANSWER_LIMIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
     private final AtomicBoolean reportInFlight = new AtomicBoolean();
+    private volatile long reportSentAt;
     private long reportAttempted;
+    private final AtomicLong reportsUnanswered = new AtomicLong();
+    private final AtomicLong reportsAcknowledged = new AtomicLong();
+    /** Reported writes the SDK did not acknowledge (failed, or given up on): the hub may still apply them, late. */
+    private final Set<Long> reportsUnacknowledgedValues = ConcurrentHashMap.newKeySet();
     private volatile long reportAcknowledged;
     private volatile int reportAcknowledgedVersion;
     private final AtomicLong reportsNotAcknowledged = new AtomicLong();
@@ -142,31 +154,45 @@ final class SoakDevice {
 
     /** Reports the next counter value unless the previous report is still unacknowledged. */
     void reportCounter() {
-        if (!reportInFlight.compareAndSet(false, true)) {
-            return;
-        }
         long value;
         synchronized (this) {
+            if (reportInFlight.get()) {
+                if (System.nanoTime() - reportSentAt < REPORT_ANSWER_LIMIT_NANOS) {
+                    return;
+                }
+                reportsUnanswered.incrementAndGet();
+                reportsUnacknowledgedValues.add(reportAttempted);
+            }
+            reportInFlight.set(true);
+            reportSentAt = System.nanoTime();
             value = ++reportAttempted;
         }
         TwinCollection patch = new TwinCollection();
         patch.put(REPORTED_PROPERTY, value);
         try {
-            client.updateReportedPropertiesAsync(patch, (status, response, exception, context) -> {
-                if (exception == null && status == IotHubStatusCode.OK && response != null) {
-                    acknowledgeReport(value, response.getVersion());
-                } else {
-                    reportsNotAcknowledged.incrementAndGet();
-                }
-                reportInFlight.set(false);
-            }, null);
+            client.updateReportedPropertiesAsync(patch, (status, response, exception, context) ->
+                    answerReport(value, exception == null && status == IotHubStatusCode.OK && response != null
+                            ? response.getVersion() : null, exception == null && status == IotHubStatusCode.OK), null);
         } catch (IllegalStateException closed) {
-            reportsNotAcknowledged.incrementAndGet();
-            reportInFlight.set(false);
+            answerReport(value, null, false);
         }
     }
 
-    private synchronized void acknowledgeReport(long value, Integer version) {
+    private synchronized void answerReport(long value, Integer version, boolean acknowledged) {
+        if (value != reportAttempted) {
+            // The answer to a write the soak had given up on: the twin may hold it (the check allows that).
+            return;
+        }
+        reportInFlight.set(false);
+        if (!acknowledged) {
+            reportsNotAcknowledged.incrementAndGet();
+            reportsUnacknowledgedValues.add(value);
+            return;
+        }
+        acknowledgeReport(value, version);
+    }
+
+    private void acknowledgeReport(long value, Integer version) {
         if (version == null) {
             violations.add("reported write " + value + " acknowledged without a version");
             return;
@@ -176,6 +202,7 @@ final class SoakDevice {
                     + " (write " + value + ")");
         }
         reportAcknowledged = value;
+        reportsAcknowledged.incrementAndGet();
         reportAcknowledgedVersion = Math.max(reportAcknowledgedVersion, version);
     }
 
@@ -185,8 +212,10 @@ final class SoakDevice {
                 + (reportInFlight.get() ? "reported write " + reportAttempted() : "");
     }
 
+    /** Nothing the SDK still owes an answer for (a twin write unanswered past the limit counts as given up). */
     boolean idle() {
-        return !telemetryInFlight.get() && !reportInFlight.get();
+        return !telemetryInFlight.get()
+                && (!reportInFlight.get() || System.nanoTime() - reportSentAt >= REPORT_ANSWER_LIMIT_NANOS);
     }
 
     void close() {
@@ -243,6 +272,18 @@ final class SoakDevice {
 
     long reportsNotAcknowledged() {
         return reportsNotAcknowledged.get();
+    }
+
+    long reportsAcknowledged() {
+        return reportsAcknowledged.get();
+    }
+
+    Set<Long> reportsUnacknowledgedValues() {
+        return reportsUnacknowledgedValues;
+    }
+
+    long reportsUnanswered() {
+        return reportsUnanswered.get();
     }
 
     List<String> violations() {

@@ -85,6 +85,10 @@ final class SoakScenario implements Callable<Integer> {
             description = "Pause between the back-end's method calls, C2D sends and desired patches, each (default: ${DEFAULT-VALUE}).")
     int backEndIntervalMillis;
 
+    @Option(names = "--calm", defaultValue = "15s", converter = DurationConverter.class,
+            description = "After the last kill, how long the load goes on with the hub left running (default: ${DEFAULT-VALUE}).")
+    Duration calm;
+
     @Option(names = "--drain-timeout", defaultValue = "180s", converter = DurationConverter.class,
             description = "After the last kill, how long to wait for everything acknowledged to be read (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
@@ -178,7 +182,9 @@ final class SoakScenario implements Callable<Integer> {
                     nextKill = Math.max(nextKill + seconds(chaos), System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
                 }
             }
-            out.printf("soak: %d kills; stopping the load and draining%n", kills);
+            out.printf("soak: %d kills; the load goes on for %s with the hub left running%n", kills, calm);
+            TimeUnit.NANOSECONDS.sleep(calm.toNanos());
+            out.println("soak: stopping the load and draining");
             running.stop();
             SoakVerdict verdict = drainAndVerify(devices, backEnd, reader, registered, owner);
             long residentAtEnd = hub.residentBytes();

@@ -50,6 +50,8 @@ final class SoakVerdict {
         long registryIntact;
         long registryLost;
         long reconnects;
+        long reportsUnanswered;
+        long unacknowledgedWritesLandedLast;
     }
 
     Tally tally(IotHubClientProtocol protocol) {
@@ -60,6 +62,7 @@ final class SoakVerdict {
         Tally tally = tally(device.protocol());
         tally.devices++;
         tally.reconnects += device.reconnects();
+        tally.reportsUnanswered += device.reportsUnanswered();
         tally.telemetrySent += device.telemetrySent();
         tally.telemetryAcknowledged += device.acknowledged().size();
         tally.telemetryNotAcknowledged += device.telemetryNotAcknowledged();
@@ -139,32 +142,39 @@ final class SoakVerdict {
     /** The twin the hub holds now against the last acknowledged reported and desired writes. */
     void twin(SoakDevice device, SoakBackEnd.DesiredLedger desired, Twin twin) {
         Tally tally = tally(device.protocol());
-        tally.reportedAcknowledged += device.reportAcknowledged() > 0 ? 1 : 0;
-        tally.desiredAcknowledged += desired.acknowledged > 0 ? 1 : 0;
+        tally.reportedAcknowledged += device.reportsAcknowledged();
+        tally.desiredAcknowledged += desired.acknowledgedWrites;
         List<String> problems = new ArrayList<>(device.violations());
         problems.addAll(desired.violations);
-        long reported = number(twin.getReportedProperties().get(SoakDevice.REPORTED_PROPERTY));
-        if (reported < device.reportAcknowledged() || reported > device.reportAttempted()) {
-            problems.add("reported " + SoakDevice.REPORTED_PROPERTY + " is " + reported + ", last acknowledged write "
-                    + device.reportAcknowledged() + " (last attempted " + device.reportAttempted() + ")");
-        }
-        Integer reportedVersion = twin.getReportedProperties().getVersion();
-        if (reportedVersion == null || reportedVersion < device.reportAcknowledgedVersion()) {
-            problems.add("reported version is " + reportedVersion + ", an acknowledged write had "
-                    + device.reportAcknowledgedVersion());
-        }
-        long desiredValue = number(twin.getDesiredProperties().get(SoakDevice.DESIRED_PROPERTY));
-        if (desiredValue < desired.acknowledged || desiredValue > desired.attempted) {
-            problems.add("desired " + SoakDevice.DESIRED_PROPERTY + " is " + desiredValue + ", last acknowledged write "
-                    + desired.acknowledged + " (last attempted " + desired.attempted + ")");
-        }
-        Integer desiredVersion = twin.getDesiredProperties().getVersion();
-        if (desiredVersion == null || desiredVersion < desired.acknowledgedVersion) {
-            problems.add("desired version is " + desiredVersion + ", an acknowledged write had "
-                    + desired.acknowledgedVersion);
-        }
+        checkLastWrite(problems, "reported", number(twin.getReportedProperties().get(SoakDevice.REPORTED_PROPERTY)),
+                twin.getReportedProperties().getVersion(), device.reportAcknowledged(),
+                device.reportAcknowledgedVersion(), device.reportAttempted(), device.reportsUnacknowledgedValues(), tally);
+        checkLastWrite(problems, "desired", number(twin.getDesiredProperties().get(SoakDevice.DESIRED_PROPERTY)),
+                twin.getDesiredProperties().getVersion(), desired.acknowledged, desired.acknowledgedVersion,
+                desired.attempted, desired.unacknowledged, tally);
         tally.twinViolations += problems.size();
         problems.forEach(problem -> lost.add("twin " + device.deviceId() + " (" + device.protocol() + "): " + problem));
+    }
+
+    /**
+     * The twin holds the last acknowledged write with at least its version, or, with a later version, a write that was
+     * never acknowledged (one after it, or one given up on that the SDK resent after a reconnect, so it landed late):
+     * never an acknowledged write that a later acknowledged one replaced, and never an older version.
+     */
+    private static void checkLastWrite(List<String> problems, String which, long value, Integer version,
+                                       long lastAcknowledged, int lastAcknowledgedVersion, long lastAttempted,
+                                       Set<Long> givenUp, Tally tally) {
+        boolean unacknowledged = (value > lastAcknowledged && value <= lastAttempted) || givenUp.contains(value);
+        if (version == null || version < lastAcknowledgedVersion) {
+            problems.add(which + " version is " + version + ", an acknowledged write had " + lastAcknowledgedVersion);
+        } else if (value == lastAcknowledged) {
+            return;
+        } else if (unacknowledged && version > lastAcknowledgedVersion) {
+            tally.unacknowledgedWritesLandedLast++;
+        } else {
+            problems.add(which + " holds " + value + " (version " + version + "), the last acknowledged write was "
+                    + lastAcknowledged + " (version " + lastAcknowledgedVersion + ")");
+        }
     }
 
     void registry(IotHubClientProtocol protocol, String identity, boolean intact) {
@@ -181,7 +191,7 @@ final class SoakVerdict {
     void print(PrintStream out) {
         out.println("| transport | devices | telemetry acked / read / lost | duplicates (re-read after checkpoint /"
                 + " resent by SDK) | out of order | C2D accepted / completed / expired / lost | C2D redelivered after kill"
-                + " / twice in one start | feedback success / missing | methods answered / failed | twins acked"
+                + " / twice in one start | feedback success / missing | methods answered / failed | twin writes acked"
                 + " reported / desired, problems | registry intact / lost |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<IotHubClientProtocol, Tally> entry : tallies.entrySet()) {
@@ -197,9 +207,11 @@ final class SoakVerdict {
         }
         for (Map.Entry<IotHubClientProtocol, Tally> entry : tallies.entrySet()) {
             Tally t = entry.getValue();
-            out.printf("%s: telemetry sent %,d, not acknowledged to the device %,d (not counted), SDK gave up and was"
+            out.printf("%s: telemetry sent %,d, not acknowledged to the device %,d (not counted); reported writes the"
+                            + " SDK never answered (the hub died after receiving them) %d; twins holding an"
+                            + " unacknowledged write that landed after the last acknowledged one %d; SDK gave up and was"
                             + " reopened %d times%n", entry.getKey(), t.telemetrySent, t.telemetryNotAcknowledged,
-                    t.reconnects);
+                    t.reportsUnanswered, t.unacknowledgedWritesLandedLast, t.reconnects);
         }
         lost.forEach(item -> out.println("LOST " + item));
         violations.forEach(item -> out.println("VIOLATION " + item));

@@ -33,8 +33,8 @@ class HubBenchSoakTest {
         SoakScenario soak = new SoakScenario();
         StringWriter errors = new StringWriter();
         int exitCode = new CommandLine(soak).setErr(new PrintWriter(errors)).execute("--seed", "22",
-                "--duration", "60s", "--min-kills", Integer.toString(MIN_KILLS),
-                "--kill-every-min", "5", "--kill-every-max", "10",
+                "--duration", "40s", "--min-kills", Integer.toString(MIN_KILLS),
+                "--kill-every-min", "4", "--kill-every-max", "8",
                 "--devices-per-transport", "3", "--telemetry-interval-ms", "250", "--back-end-interval-ms", "100",
                 "--drain-timeout", "120s", "--hub-jar", HUB_JAR.toString(), "--data-dir", temp.resolve("hub").toString(),
                 "--bind", address);
