@@ -18,7 +18,7 @@ import picocli.CommandLine;
  * fixed seed while devices on all four transports and a back-end use it; nothing the SDKs saw acknowledged may be
  * lost. No timing is asserted: the machine is shared.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class HubBenchSoakTest {
     /** Built by local-hub's package phase, before this module's tests in the reactor. */
     private static final Path HUB_JAR = Path.of("..", "local-hub", "target", "local-hub.jar");
