@@ -384,9 +384,12 @@ final class SoakScenario implements Callable<Integer> {
                               List<SoakTelemetryReader.Rewind> unexplained) {
         out.println();
         verdict.print(out);
-        out.printf("processor rewinds: %d; each resumed right after its last checkpoint (every %d events): %s%n",
+        long toOlder = rewinds.stream().filter(r -> r.explained() && r.resumedAfter() >= 0
+                && r.resumedAfter() != r.checkpoint()).count();
+        out.printf("processor rewinds: %d; each resumed right after one of its checkpoints (every %d events): %s"
+                        + " (%d after an older checkpoint than the last)%n",
                 rewinds.size(), SoakTelemetryReader.CHECKPOINT_EVERY,
-                unexplained.isEmpty() ? "yes" : "NO, " + unexplained.size() + " did not");
+                unexplained.isEmpty() ? "yes" : "NO, " + unexplained.size() + " did not", toOlder);
         unexplained.stream().limit(20).forEach(r -> out.println("UNEXPLAINED rewind " + r));
         out.printf("kills: %d (SIGKILL)%n", kills);
         StringBuilder serving = new StringBuilder();

@@ -29,15 +29,18 @@ final class SoakTelemetryReader implements AutoCloseable {
 
     /**
      * The processor went back on a partition: to {@code from}, having read up to {@code lastRead}, with its last
-     * checkpoint at {@code checkpoint} (-1: none yet) after which the first event it had read was {@code firstAfter}.
+     * checkpoint at {@code checkpoint} (-1: none yet); {@code resumedAfter} is the checkpoint right before
+     * {@code from} (the first event it had read after that checkpoint is {@code from}), -1 if none is.
      */
-    record Rewind(String partition, long from, long lastRead, long checkpoint, long firstAfter) {
+    record Rewind(String partition, long from, long lastRead, long checkpoint, long resumedAfter) {
         /**
-         * It resumed at the first event after its checkpoint (the hub's sequence numbers need not be consecutive
-         * within a partition): the duplicates are what it had read but not checkpointed.
+         * It resumed at the first event after one of its checkpoints (the hub's sequence numbers need not be
+         * consecutive within a partition), or at the first event before any: the duplicates are what it had read but
+         * not checkpointed then. Usually that is the last checkpoint; an older one when the SDK started the new
+         * partition pump while the old one was still handing over events it had prefetched and checkpointing them.
          */
         boolean explained() {
-            return from == firstAfter;
+            return resumedAfter != -1;
         }
     }
 
@@ -48,6 +51,7 @@ final class SoakTelemetryReader implements AutoCloseable {
     private final Map<String, List<String>> trace = new HashMap<>();
     private final Map<String, java.util.TreeSet<Long>> readSequenceNumbers = new HashMap<>();
     private final Map<String, Long> checkpoints = new HashMap<>();
+    private final Map<String, java.util.TreeSet<Long>> checkpointHistory = new HashMap<>();
     private final Map<String, Integer> sinceCheckpoint = new HashMap<>();
     private final List<Rewind> rewinds = new CopyOnWriteArrayList<>();
     private final AtomicLong events = new AtomicLong();
@@ -93,9 +97,8 @@ final class SoakTelemetryReader implements AutoCloseable {
             }
             // A rewind starts where the processor goes back; the events after it, up to where it was, are re-reads.
             if (before != null && sequenceNumber <= before) {
-                long checkpointed = checkpoints.getOrDefault(partition, -1L);
-                Long firstAfter = readSequenceNumbers.get(partition).higher(checkpointed);
-                rewinds.add(new Rewind(partition, sequenceNumber, last, checkpointed, firstAfter == null ? -1 : firstAfter));
+                rewinds.add(new Rewind(partition, sequenceNumber, last, checkpoints.getOrDefault(partition, -1L),
+                        resumedAfter(partition, sequenceNumber)));
             }
             readSequenceNumbers.computeIfAbsent(partition, p -> new java.util.TreeSet<>()).add(sequenceNumber);
             lastRead.put(partition, last == null ? sequenceNumber : Math.max(last, sequenceNumber));
@@ -114,9 +117,24 @@ final class SoakTelemetryReader implements AutoCloseable {
             context.updateCheckpoint();
             synchronized (this) {
                 checkpoints.put(partition, sequenceNumber);
+                checkpointHistory.computeIfAbsent(partition, p -> new java.util.TreeSet<>()).add(sequenceNumber);
                 sinceCheckpoint.put(partition, 0);
             }
         }
+    }
+
+    /**
+     * The checkpoint after which {@code from} is the first event read on the partition: -2 for "before any checkpoint"
+     * (from is the first event read), -1 when there is none (a rewind the checkpoints do not explain).
+     */
+    private long resumedAfter(String partition, long from) {
+        java.util.TreeSet<Long> read = readSequenceNumbers.get(partition);
+        if (read.first() == from) {
+            return -2;
+        }
+        Long before = read.lower(from);
+        java.util.TreeSet<Long> history = checkpointHistory.getOrDefault(partition, new java.util.TreeSet<>());
+        return before != null && history.contains(before) ? before : -1;
     }
 
     /** Everything read of one device's telemetry, in the order the processor handed it over. */
