@@ -21,20 +21,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,7 +51,7 @@ final class SoakScenario implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "22", description = "Seeds the kill moments and the load (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--duration", defaultValue = "30m", converter = DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "30m", converter = DurationOption.class,
             description = "How long the hub is killed and restarted, e.g. 120s, 30m (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
@@ -85,11 +84,11 @@ final class SoakScenario implements Callable<Integer> {
             description = "Pause between the back-end's method calls, C2D sends and desired patches, each (default: ${DEFAULT-VALUE}).")
     int backEndIntervalMillis;
 
-    @Option(names = "--calm", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(names = "--calm", defaultValue = "15s", converter = DurationOption.class,
             description = "After the last kill, how long the load goes on with the hub left running (default: ${DEFAULT-VALUE}).")
     Duration calm;
 
-    @Option(names = "--drain-timeout", defaultValue = "180s", converter = DurationConverter.class,
+    @Option(names = "--drain-timeout", defaultValue = "180s", converter = DurationOption.class,
             description = "After the last kill, how long to wait for everything acknowledged to be read (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
@@ -159,7 +158,8 @@ final class SoakScenario implements Callable<Integer> {
             backEnd.keepFeedbackRunning();
             SoakTelemetryReader reader = new SoakTelemetryReader(hub.eventHubsConnectionString(), readsLog != null);
             reader.start();
-            Load running = startLoad(devices, backEnd, load);
+            SoakLoad running = SoakLoad.start(devices.values(), backEnd, load, Duration.ofMillis(telemetryIntervalMillis),
+                    Duration.ofMillis(backEndIntervalMillis));
             long startedAt = System.nanoTime();
             long end = startedAt + duration.toNanos();
             long nextKill = startedAt + seconds(chaos);
@@ -262,69 +262,12 @@ final class SoakScenario implements Callable<Integer> {
         out.println("soak: every device connected");
     }
 
-    /** The running load: device timers, the back-end's loops, the reconnect watch. */
-    private record Load(ScheduledExecutorService timers, ExecutorService backEndLoops) {
-        void stop() throws InterruptedException {
-            timers.shutdownNow();
-            backEndLoops.shutdownNow();
-            timers.awaitTermination(30, TimeUnit.SECONDS);
-            backEndLoops.awaitTermination(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private Load startLoad(Map<String, SoakDevice> devices, SoakBackEnd backEnd, Random load) {
-        ScheduledExecutorService timers = Executors.newScheduledThreadPool(4);
-        for (SoakDevice device : devices.values()) {
-            timers.scheduleAtFixedRate(device::sendTelemetry, load.nextInt(telemetryIntervalMillis),
-                    telemetryIntervalMillis, TimeUnit.MILLISECONDS);
-            long reportEvery = 5L * telemetryIntervalMillis;
-            timers.scheduleAtFixedRate(device::reportCounter, load.nextLong(reportEvery), reportEvery, TimeUnit.MILLISECONDS);
-        }
-        List<SoakDevice> all = new ArrayList<>(devices.values());
-        ExecutorService loops = Executors.newFixedThreadPool(5);
-        loops.submit(() -> loop(all, new Random(load.nextLong()), backEnd::invokeMethod));
-        loops.submit(() -> loop(all, new Random(load.nextLong()), backEnd::sendCloudToDevice));
-        loops.submit(() -> loop(all, new Random(load.nextLong()), backEnd::patchDesired));
-        loops.submit(() -> every(Duration.ofSeconds(2), backEnd::keepFeedbackRunning));
-        // Opening a client blocks while the hub is down: its own thread, not the device timers'.
-        loops.submit(() -> every(Duration.ofSeconds(5), () -> all.forEach(SoakDevice::reconnectIfGivenUp)));
-        return new Load(timers, loops);
-    }
-
-    private void loop(List<SoakDevice> devices, Random random, Consumer<String> action) {
-        while (!Thread.currentThread().isInterrupted()) {
-            action.accept(devices.get(random.nextInt(devices.size())).deviceId());
-            if (!pause(Duration.ofMillis(backEndIntervalMillis))) {
-                return;
-            }
-        }
-    }
-
-    private static void every(Duration period, Runnable action) {
-        while (!Thread.currentThread().isInterrupted()) {
-            action.run();
-            if (!pause(period)) {
-                return;
-            }
-        }
-    }
-
-    private static boolean pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private SoakVerdict drainAndVerify(Map<String, SoakDevice> devices, SoakBackEnd backEnd, SoakTelemetryReader reader,
                                        Registered registered, AzureSasCredential owner) throws Exception {
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         // Keep the feedback receiver and the SDKs' reconnects going while waiting.
         ExecutorService keeping = Executors.newSingleThreadExecutor();
-        keeping.submit(() -> every(Duration.ofSeconds(2), () -> {
+        keeping.submit(() -> SoakLoad.every(Duration.ofSeconds(2), () -> {
             backEnd.keepFeedbackRunning();
             devices.values().forEach(SoakDevice::reconnectIfGivenUp);
         }));
@@ -335,7 +278,7 @@ final class SoakScenario implements Callable<Integer> {
             devices.values().stream().filter(device -> !device.idle()).forEach(device ->
                     out.println("soak: still in flight on " + device.deviceId() + ": " + device.inFlight()));
             awaitUntil(deadline, () -> devices.values().stream().allMatch(device -> {
-                java.util.Set<Long> read = new java.util.HashSet<>();
+                Set<Long> read = new HashSet<>();
                 reader.reads(device.deviceId()).forEach(r -> read.add(r.deviceSequence()));
                 return read.containsAll(device.acknowledged());
             }), "every acknowledged message read");
@@ -404,30 +347,5 @@ final class SoakScenario implements Callable<Integer> {
         out.println("RSS just before each kill, MB: " + residentBeforeKill.stream().map(b -> Long.toString(b / 1048576))
                 .reduce((a, b) -> a + ", " + b).orElse("-"));
         out.printf("RSS at the end, MB: %d%n", residentAtEnd / 1048576);
-    }
-
-    /** "90s", "30m", "2h" or plain seconds. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String trimmed = value.trim().toLowerCase(Locale.ROOT);
-            if (trimmed.startsWith("pt")) {
-                return Duration.parse(trimmed);
-            }
-            char unit = trimmed.charAt(trimmed.length() - 1);
-            String number = Character.isDigit(unit) ? trimmed : trimmed.substring(0, trimmed.length() - 1);
-            long amount = Long.parseLong(number);
-            return switch (unit) {
-                case 'h' -> Duration.ofHours(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 's' -> Duration.ofSeconds(amount);
-                default -> {
-                    if (!Character.isDigit(unit)) {
-                        throw new IllegalArgumentException("a duration is 90s, 30m or 2h, not " + value);
-                    }
-                    yield Duration.ofSeconds(amount);
-                }
-            };
-        }
     }
 }

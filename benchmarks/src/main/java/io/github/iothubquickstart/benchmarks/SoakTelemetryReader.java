@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,9 +50,9 @@ final class SoakTelemetryReader implements AutoCloseable {
     private final Map<String, Long> lastRead = new HashMap<>();
     private final Map<String, Long> previous = new HashMap<>();
     private final Map<String, List<String>> trace = new HashMap<>();
-    private final Map<String, java.util.TreeSet<Long>> readSequenceNumbers = new HashMap<>();
+    private final Map<String, TreeSet<Long>> readSequenceNumbers = new HashMap<>();
     private final Map<String, Long> checkpoints = new HashMap<>();
-    private final Map<String, java.util.TreeSet<Long>> checkpointHistory = new HashMap<>();
+    private final Map<String, TreeSet<Long>> checkpointHistory = new HashMap<>();
     private final Map<String, Integer> sinceCheckpoint = new HashMap<>();
     private final List<Rewind> rewinds = new CopyOnWriteArrayList<>();
     private final AtomicLong events = new AtomicLong();
@@ -100,7 +101,7 @@ final class SoakTelemetryReader implements AutoCloseable {
                 rewinds.add(new Rewind(partition, sequenceNumber, last, checkpoints.getOrDefault(partition, -1L),
                         resumedAfter(partition, sequenceNumber)));
             }
-            readSequenceNumbers.computeIfAbsent(partition, p -> new java.util.TreeSet<>()).add(sequenceNumber);
+            readSequenceNumbers.computeIfAbsent(partition, p -> new TreeSet<>()).add(sequenceNumber);
             lastRead.put(partition, last == null ? sequenceNumber : Math.max(last, sequenceNumber));
             int count = sinceCheckpoint.merge(partition, 1, Integer::sum);
             checkpoint = count >= CHECKPOINT_EVERY;
@@ -117,7 +118,7 @@ final class SoakTelemetryReader implements AutoCloseable {
             context.updateCheckpoint();
             synchronized (this) {
                 checkpoints.put(partition, sequenceNumber);
-                checkpointHistory.computeIfAbsent(partition, p -> new java.util.TreeSet<>()).add(sequenceNumber);
+                checkpointHistory.computeIfAbsent(partition, p -> new TreeSet<>()).add(sequenceNumber);
                 sinceCheckpoint.put(partition, 0);
             }
         }
@@ -128,12 +129,12 @@ final class SoakTelemetryReader implements AutoCloseable {
      * (from is the first event read), -1 when there is none (a rewind the checkpoints do not explain).
      */
     private long resumedAfter(String partition, long from) {
-        java.util.TreeSet<Long> read = readSequenceNumbers.get(partition);
+        TreeSet<Long> read = readSequenceNumbers.get(partition);
         if (read.first() == from) {
             return -2;
         }
         Long before = read.lower(from);
-        java.util.TreeSet<Long> history = checkpointHistory.getOrDefault(partition, new java.util.TreeSet<>());
+        TreeSet<Long> history = checkpointHistory.getOrDefault(partition, new TreeSet<>());
         return before != null && history.contains(before) ? before : -1;
     }
 
