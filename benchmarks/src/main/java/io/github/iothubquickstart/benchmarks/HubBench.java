@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hub-bench", mixinStandardHelpOptions = true,
         description = "Measures the local hub (and Mosquitto, for MQTT scenarios) under load.",
         subcommands = {ConnectScenario.class, TelemetryScenario.class, MethodsScenario.class,
-                SdkRoundtripScenario.class, StartupScenario.class})
+                SdkRoundtripScenario.class, StartupScenario.class, SoakScenario.class})
 public final class HubBench {
 
     public static void main(String[] args) {
