@@ -6,7 +6,9 @@
 #
 #   local-hub/src/test/fuzz/run-fuzzers.sh [EXECUTIONS] [Class#method ...]
 #
-# EXECUTIONS defaults to 1000000. Run it under `nice -n 10` on a shared machine. Logs: local-hub/target/fuzz/.
+# EXECUTIONS defaults to 1000000. FUZZ_MAX_DURATION (Jazzer's max_duration, e.g. 90s) caps each target's time on a
+# loaded machine; the table then shows how many executions it reached. Run it under `nice -n 10` on a shared machine.
+# Logs: local-hub/target/fuzz/.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,7 +39,7 @@ for target in "${targets[@]}"; do
   started=$(date +%s)
   # JAZZER_FUZZ turns the @FuzzTest into a fuzzing run; max_executions is libFuzzer's -runs. Not fatal: a finding
   # fails the test, and the table is what this script is for.
-  JAZZER_FUZZ=1 JAZZER_MAX_EXECUTIONS="$executions" JAZZER_MAX_DURATION=2h \
+  JAZZER_FUZZ=1 JAZZER_MAX_EXECUTIONS="$executions" JAZZER_MAX_DURATION="${FUZZ_MAX_DURATION:-2h}" \
     ./mvnw -B -o -pl local-hub surefire:test@fuzz-targets -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
     >"$log" 2>&1 || true
   seconds=$(( $(date +%s) - started ))
