@@ -30,8 +30,11 @@ class SasTokenFuzzTarget {
         assertThat(token.signature()).isNotEmpty();
         assertThat(token.expiresAtEpochSecond()).isNotNegative();
         token.keyName().ifPresent(name -> assertThat(name).isNotEmpty());
-        // The signature never reaches a log line.
-        assertThat(token.toString()).doesNotContain("sig=");
+        // The signature never reaches a log line (unless the resource or key name happen to contain its text).
+        String signature = Base64.getEncoder().encodeToString(token.signature());
+        if (!token.resource().contains(signature) && !token.keyName().orElse("").contains(signature)) {
+            assertThat(token.toString()).doesNotContain(signature);
+        }
         // Written again from its parts, the token parses to the same token.
         String rewritten = SasToken.PREFIX + "sr=" + token.signedResource()
                 + "&sig=" + URLEncoder.encode(Base64.getEncoder().encodeToString(token.signature()), StandardCharsets.UTF_8)
