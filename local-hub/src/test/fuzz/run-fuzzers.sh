@@ -50,11 +50,13 @@ for target in "${targets[@]}"; do
   mkdir -p "$inputs" "$corpus"
   log="$logs/$class.$method.log"
   started=$(date +%s)
+  # -report_slow_units: under load the first inputs take seconds while Jazzer instruments the classes they reach.
   # Not fatal: a finding ends the target's run (and is kept in $inputs); the table is what this script is for.
   java -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
     --target_class="$(echo "$package_dir" | tr / .).$class" --target_method="$method" \
     --instrumentation_includes="$instrument" --custom_hook_includes="$instrument" \
     -runs="$executions" ${FUZZ_MAX_SECONDS:+-max_total_time=$FUZZ_MAX_SECONDS} -artifact_prefix="$inputs/" \
+    -report_slow_units=600 \
     "$corpus" "$inputs" >"$log" 2>&1 || true
   seconds=$(( $(date +%s) - started ))
   # libFuzzer's last status line ("#1000000 DONE cov: .. ft: .. corp: n/..") and its "Done N runs in S second(s)".
@@ -64,7 +66,8 @@ for target in "${targets[@]}"; do
   cov=$(echo "$last" | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || echo "?")
   ft=$(echo "$last" | grep -oE 'ft: [0-9]+' | grep -oE '[0-9]+' || echo "?")
   size=$(echo "$last" | grep -oE 'corp: [0-9]+' | grep -oE '[0-9]+' || echo "?")
-  findings=$(grep -acE 'Test unit written to' "$log" || true)
+  # Findings only: crash-, timeout- and oom- inputs (a slow-unit report while the JVM warms up is none).
+  findings=$(grep -acE 'Test unit written to .*/(crash|timeout|oom|leak)-' "$log" || true)
   printf '%-62s %10s %9s %6s %6s %7s %s\n' "$target" "${runs:-?}" "${fuzz_seconds}/${seconds}" "$cov" "$ft" "$size" \
     "$findings$( [ "$findings" != 0 ] && echo " (see $log)" || true)"
 done
