@@ -70,7 +70,7 @@ public final class DeviceTopics {
             }
         }
         if (requestId == null || requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID_LENGTH
-                || !requestId.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != '&' && c != '?')) {
+                || !requestId.chars().allMatch(DeviceTopics::isRequestIdCharacter)) {
             return Optional.empty();
         }
         if (versionText != null && !isVersion(versionText)) {
@@ -78,6 +78,14 @@ public final class DeviceTopics {
         }
         return Optional.of(new TwinRequestTopic(operation, requestId,
                 versionText == null ? null : Long.parseLong(versionText)));
+    }
+
+    /**
+     * Printable ASCII but what ends or splits the parameter, and the wildcards: the hub names the request id in its
+     * answer's topic, and a topic name with {@code +} or {@code #} is no topic name (MQTT-4.7.1-1).
+     */
+    private static boolean isRequestIdCharacter(int c) {
+        return c > 0x20 && c < 0x7f && c != '/' && c != '&' && c != '?' && c != '+' && c != '#';
     }
 
     private static boolean isVersion(String text) {

@@ -119,7 +119,8 @@ final class ConfigurationJson {
         }
         try {
             return priority.getAsBigDecimal().intValueExact();
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | NumberFormatException e) {
+            // NumberFormatException: Gson refuses an exponent beyond its limit (1e100000010), found by fuzzing.
             throw invalid("priority must be a whole number, not " + priority + ".");
         }
     }

@@ -99,6 +99,14 @@ class DeviceTopicsTest {
         assertThat(DeviceTopics.twinRequest(topic)).isEmpty();
     }
 
+    /** Found by DeviceTopicsFuzzTarget: the answer would go out on a topic name with a wildcard in it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"$iothub/twin/GET/?$rid=a#b", "$iothub/twin/GET/?$rid=#",
+            "$iothub/twin/PATCH/properties/reported/?$rid=a+b", "$iothub/twin/PATCH/properties/reported/?$rid=+&$version=1"})
+    void requestIdsWithWildcardsAreNotTwinRequests(String topic) {
+        assertThat(DeviceTopics.twinRequest(topic)).isEmpty();
+    }
+
     @Test
     void twinAnswersAndNotificationsUseIotHubTopics() {
         assertThat(DeviceTopics.twinResponse(200, "r1", null)).isEqualTo("$iothub/twin/res/200/?$rid=r1");
