@@ -2,6 +2,7 @@ package io.github.iothubquickstart.localhub.query;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
+import java.math.BigDecimal;
 
 /**
  * Comparison of two JSON values as IoT Hub's query language does it: only primitives of the same type compare
@@ -26,7 +27,9 @@ final class JsonValues {
         JsonPrimitive x = a.getAsJsonPrimitive();
         JsonPrimitive y = b.getAsJsonPrimitive();
         if (x.isNumber() && y.isNumber()) {
-            return x.getAsBigDecimal().compareTo(y.getAsBigDecimal());
+            BigDecimal first = decimal(x);
+            BigDecimal second = decimal(y);
+            return first == null || second == null ? null : first.compareTo(second);
         }
         if (x.isString() && y.isString()) {
             return x.getAsString().compareTo(y.getAsString());
@@ -43,8 +46,19 @@ final class JsonValues {
             return null;
         }
         if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
-            return "n:" + value.getAsBigDecimal().stripTrailingZeros().toPlainString();
+            BigDecimal number = decimal(value.getAsJsonPrimitive());
+            // Scientific notation: toPlainString() of a twin's 1e100000000 would be a string of 100 million digits.
+            return number == null ? "j:" + value : "n:" + number.stripTrailingZeros();
         }
         return "j:" + value;
+    }
+
+    /** The number's value; null for one whose exponent is beyond BigDecimal's (JSON allows it; it compares with nothing). */
+    private static BigDecimal decimal(JsonPrimitive number) {
+        try {
+            return number.getAsBigDecimal();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
     }
 }
