@@ -96,31 +96,6 @@ public final class TestHub implements BeforeAllCallback, AfterAllCallback, Befor
         return new Builder();
     }
 
-    /**
-     * Not as an extension: a hub for the device end-to-end tests on its own loopback address, with port 443 when
-     * {@link #DEVICE_PROTOCOL} is a WebSocket protocol. Only for classes not yet on {@link #builder()}.
-     */
-    @Deprecated
-    static TestHub forDevices(Path dataDirectory) {
-        if (WEB_SOCKET_DEVICES) {
-            return WebSocketPort.startHub(dataDirectory);
-        }
-        return new TestHub(LoopbackAddresses.pickFree(8883, 8443, 5671), dataDirectory);
-    }
-
-    /** Not as an extension: a hub without port 443. Only for classes not yet on {@link #builder()}. */
-    @Deprecated
-    TestHub(String loopbackAddress, Path dataDirectory) {
-        this(LocalHub.builder().bindAddress(loopbackAddress).dataDirectory(dataDirectory).httpsPort(0).webSocketPort(0));
-    }
-
-    /** Not as an extension: a hub started now with {@code settings}. Only for classes not yet on {@link #builder()}. */
-    @Deprecated
-    TestHub(LocalHub.Builder settings) {
-        this.settings = null;
-        started(settings.build().start());
-    }
-
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         perClass = true;

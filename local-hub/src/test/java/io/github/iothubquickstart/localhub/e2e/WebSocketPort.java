@@ -1,15 +1,12 @@
 package io.github.iothubquickstart.localhub.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.LoopbackAddresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.net.SocketException;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
@@ -56,18 +53,6 @@ final class WebSocketPort {
             fail(message + " (" + REQUIRED + "=true)");
         }
         Assumptions.abort(message);
-    }
-
-    /**
-     * A hub listening for MQTT and AMQP over WebSockets on 443 of its own address (skips or fails as
-     * {@link #loopbackAddress}). Only for classes not yet on {@code TestHub.builder().webSockets()}.
-     */
-    @Deprecated
-    static TestHub startHub(Path dataDirectory) {
-        TestHub hub = new TestHub(LocalHub.builder().bindAddress(loopbackAddress()).dataDirectory(dataDirectory)
-                .httpsPort(0).webSocketPort(PORT));
-        assertThat(hub.hub.webSocketPort()).as("the hub listens on 443").isEqualTo(PORT);
-        return hub;
     }
 
     /** Whether this process may bind 443 (in use by someone else still means it may). */
