@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitWriter implements TelemetryWriter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private final StoreFailureLog failures = new StoreFailureLog(LOG, Clock.systemUTC());
     static final int MAX_BATCH = 2_048;
 
     private record Pending(IncomingTelemetry message, CompletableFuture<TelemetryMessage> stored) {
@@ -102,12 +104,12 @@ final class GroupCommitWriter implements TelemetryWriter {
             stored = store.append(messages);
         } catch (RuntimeException e) {
             release(batch);
-            LOG.error("Could not store {} telemetry messages in {}: they are not acknowledged, so devices will send"
-                    + " them again", batch.size(), store.location(), e);
+            failures.failed(batch.size(), batch.size() + " telemetry messages", store.location(), e);
             batch.forEach(pending -> pending.stored().completeExceptionally(e));
             return;
         }
         release(batch);
+        failures.stored(store.location());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).stored().complete(stored.get(i));
         }

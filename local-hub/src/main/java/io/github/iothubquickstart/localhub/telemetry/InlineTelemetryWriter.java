@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.telemetry;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +19,7 @@ final class InlineTelemetryWriter implements TelemetryWriter {
 
     private final TelemetryStore store;
     private final Consumer<List<TelemetryMessage>> onStored;
+    private final StoreFailureLog failures = new StoreFailureLog(LOG, Clock.systemUTC());
     private boolean closed;
 
     InlineTelemetryWriter(TelemetryStore store, Consumer<List<TelemetryMessage>> onStored) {
@@ -35,10 +37,10 @@ final class InlineTelemetryWriter implements TelemetryWriter {
         try {
             stored = store.append(List.of(message));
         } catch (RuntimeException e) {
-            LOG.error("Could not store a telemetry message of {} in {}: it is not acknowledged, so the device will send"
-                    + " it again", message.deviceId(), store.location(), e);
+            failures.failed(1, "a telemetry message of " + message.deviceId(), store.location(), e);
             return CompletableFuture.failedFuture(e);
         }
+        failures.stored(store.location());
         onStored.accept(stored);
         return CompletableFuture.completedFuture(stored.get(0));
     }
