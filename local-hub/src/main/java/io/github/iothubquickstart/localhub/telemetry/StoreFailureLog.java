@@ -16,7 +16,8 @@ final class StoreFailureLog {
 
     private final Logger log;
     private final Clock clock;
-    private boolean failing;
+    /** Volatile: {@link #stored} reads it without the lock on every store, the common path. */
+    private volatile boolean failing;
     private long refusedSinceLastLine;
     private long refusedInAll;
     private Instant lastLine = Instant.MIN;
