@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,11 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
     private final Map<IdentityId, Map<String, String>> statuses = new ConcurrentHashMap<>();
     /** Device (or module) to the configuration its twin last got, as stored. */
     private final Map<IdentityId, String> applied = new ConcurrentHashMap<>();
+    /**
+     * Written while a configuration goes onto a twin and the statuses change with it, read while a twin is read
+     * with its statuses: without it a reader saw the new desired properties beside the old statuses.
+     */
+    private final ReadWriteLock twinWithStatuses = new ReentrantReadWriteLock();
 
     public ConfigurationApplier(ConfigurationStore store, FleetTwins fleet, TwinService twins,
                                 ConfigurationTriggers triggers) {
@@ -61,6 +69,17 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
     public Map<String, String> statusesOf(IdentityId owner) {
         Map<String, String> of = statuses.get(owner);
         return of == null ? Map.of() : of;
+    }
+
+    @Override
+    public <T> WithStatuses<T> readWithStatuses(IdentityId owner, Supplier<T> read) {
+        twinWithStatuses.readLock().lock();
+        try {
+            T twin = read.get();
+            return new WithStatuses<>(twin, statusesOf(owner));
+        } finally {
+            twinWithStatuses.readLock().unlock();
+        }
     }
 
     /** How many devices (or modules) the configuration targets, and on how many it is applied. */
@@ -140,9 +159,24 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
         }
         if (winner == null) {
             forget(owner);
-        } else if (winner.id().equals(applied.get(owner)) || apply(owner, winner)) {
+            publish(owner, ofOwner);
+        } else if (winner.id().equals(applied.get(owner))) {
             ofOwner.put(winner.id(), APPLIED);
+            publish(owner, ofOwner);
+        } else {
+            twinWithStatuses.writeLock().lock();
+            try {
+                if (apply(owner, winner)) {
+                    ofOwner.put(winner.id(), APPLIED);
+                }
+                publish(owner, ofOwner);
+            } finally {
+                twinWithStatuses.writeLock().unlock();
+            }
         }
+    }
+
+    private void publish(IdentityId owner, Map<String, String> ofOwner) {
         if (ofOwner.isEmpty()) {
             statuses.remove(owner);
         } else {

@@ -16,7 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * IoT Hub's twin REST API: {@code GET /twins/{id}}, {@code PATCH /twins/{id}} (merge tags and desired properties)
@@ -95,18 +95,18 @@ public final class TwinRoutes {
     }
 
     /** Twin work off the event loop (it writes to disk); the answer carries the owner's registry view too. */
-    private void answer(RoutingContext context, IdentityId owner, Callable<TwinDocument> work) {
-        Vertx.currentContext().executeBlocking(work).onComplete(done -> {
+    private void answer(RoutingContext context, IdentityId owner, Supplier<TwinDocument> work) {
+        Vertx.currentContext().executeBlocking(() -> configurations.readWithStatuses(owner, work)).onComplete(done -> {
             if (done.failed()) {
                 context.fail(done.cause());
                 return;
             }
             try {
-                TwinDocument twin = done.result();
+                TwinDocument twin = done.result().twin();
                 JsonObject json = owner.isModule()
                         ? TwinJson.forService(twin, modules.get(owner.deviceId(), owner.moduleId()))
                         : TwinJson.forService(twin, registry.get(owner.deviceId()));
-                addConfigurations(json, configurations.statusesOf(owner));
+                addConfigurations(json, done.result().statuses());
                 JsonResponses.ok(context, json, twin.etag());
             } catch (RuntimeException e) {
                 context.fail(e);

@@ -11,7 +11,9 @@ import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.InMemoryTwinStore;
 import io.github.iothubquickstart.localhub.testing.RecordingPresence;
 import io.github.iothubquickstart.localhub.testing.TestClock;
+import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.twin.TwinSections;
+import io.github.iothubquickstart.localhub.twin.TwinStore;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +40,22 @@ class ConfigurationApplierTest {
     private final InMemoryDeviceRegistry devices = new InMemoryDeviceRegistry(clock);
     private final ConfigurationTriggers triggers = new ConfigurationTriggers();
     private final InMemoryTwinStore twinStore = new InMemoryTwinStore(devices, clock);
-    private final TwinService twins = new TwinService(new TwinChangeWatch(twinStore, triggers),
+    /** Runs after each twin write made through {@link #twins}, on the writing thread. */
+    private volatile Consumer<TwinDocument> afterTwinWrite = twin -> { };
+    private final TwinStore watchedTwinStore = new TwinStore() {
+        @Override
+        public TwinDocument load(IdentityId owner) {
+            return twinStore.load(owner);
+        }
+
+        @Override
+        public TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change) {
+            TwinDocument written = twinStore.update(owner, change);
+            afterTwinWrite.accept(written);
+            return written;
+        }
+    };
+    private final TwinService twins = new TwinService(new TwinChangeWatch(watchedTwinStore, triggers),
             (owner, patch, version) -> { }, clock);
     private final RegistryService registry = new RegistryService(new RegistryChangeWatch(devices, triggers),
             new RecordingPresence(clock.instant()));
@@ -134,6 +153,39 @@ class ConfigurationApplierTest {
         assertThat(twinStore.load("d").desired().get("setting")).isEqualTo(new JsonPrimitive("newer-high"));
         assertThat(applier.statusesOf("d")).containsEntry("newer-high", "applied")
                 .containsEntry("high", "targeted").containsEntry("low", "targeted");
+    }
+
+    @Test
+    void aTwinHoldingTheWinnersPropertiesIsReadWithTheWinnerApplied() throws Exception {
+        devices.createDevice("d");
+        applier.start();
+        store.put(configuration("low", "*", 1));
+        triggers.configurationsChanged();
+        triggers.awaitIdle(10, TimeUnit.SECONDS);
+        assertThat(applier.statusesOf("d")).containsEntry("low", "applied");
+        CountDownLatch highWritten = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1);
+        afterTwinWrite = twin -> {
+            if (new JsonPrimitive("high").equals(twin.desired().get("setting"))) {
+                highWritten.countDown();
+                try {
+                    // Time for a reader to come between the twin write and the statuses, if it can.
+                    read.await(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        clock.advance(java.time.Duration.ofSeconds(1));
+        store.put(configuration("high", "*", 5));
+        triggers.configurationsChanged();
+        assertThat(highWritten.await(10, TimeUnit.SECONDS)).isTrue();
+        var seen = applier.readWithStatuses(IdentityId.device("d"), () -> twinStore.load("d"));
+        read.countDown();
+
+        assertThat(seen.twin().desired().get("setting")).isEqualTo(new JsonPrimitive("high"));
+        assertThat(seen.statuses()).containsEntry("high", "applied").containsEntry("low", "targeted");
     }
 
     private Configuration configuration(String id, String target, int priority) {
