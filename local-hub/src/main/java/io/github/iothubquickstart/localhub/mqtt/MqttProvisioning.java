@@ -21,6 +21,7 @@ import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class MqttProvisioning {
     /** A DPS client sends one request and waits for its answer; more at once is not a DPS client. */
     static final int MAX_REQUESTS_IN_FLIGHT = 4;
+    /**
+     * DPS answers no sooner than this after a request came. The Java provisioning SDK (2.1.3, over paho) waits for
+     * its QoS 0 request to be marked sent while holding the monitor its message callback needs: when the answer comes
+     * before paho's sender thread has marked the request sent (the hub answers in about a millisecond; a loaded
+     * machine can hold that thread back longer), paho's callback thread blocks on the monitor, the request is never
+     * marked sent, and the registration fails after the SDK's 10 s. Real DPS, over a network, is never that quick.
+     */
+    static final Duration MIN_ANSWER_DELAY = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(MqttProvisioning.class);
 
     private final DeviceRegistrations registrations;
@@ -169,11 +178,17 @@ public final class MqttProvisioning {
         }
         String body = message.payload().toString(StandardCharsets.UTF_8);
         ProvisioningTopics.Request asked = request.get();
+        long arrived = System.nanoTime();
         session.context.executeBlocking(() -> answer(session.device, asked, body))
                 .onComplete(done -> {
-                    session.inFlight.decrementAndGet();
                     Answer answer = done.succeeded() ? done.result() : failed(session, done.cause());
-                    respond(session, asked.requestId(), answer);
+                    long waitMillis = MIN_ANSWER_DELAY.toMillis() - (System.nanoTime() - arrived) / 1_000_000;
+                    if (waitMillis > 0) {
+                        session.context.owner().setTimer(waitMillis,
+                                ignored -> respond(session, asked.requestId(), answer));
+                    } else {
+                        respond(session, asked.requestId(), answer);
+                    }
                 });
     }
 
@@ -208,6 +223,7 @@ public final class MqttProvisioning {
     }
 
     private static void respond(Session session, String requestId, Answer answer) {
+        session.inFlight.decrementAndGet();
         if (!session.subscribed.get() || !session.endpoint.isConnected()) {
             LOG.debug("DPS client {} does not listen for the answer to {}", session.device.registrationId(),
                     requestId);

@@ -87,6 +87,29 @@ class ProvisioningMqttRulesTest {
         session.client.disconnect();
     }
 
+    /**
+     * The Java provisioning SDK deadlocks on an answer that comes before paho has marked its request sent (see
+     * MqttProvisioning.MIN_ANSWER_DELAY): each answer waits at least 100 ms, as a network would make it.
+     */
+    @Test
+    void eachAnswerComesNoSoonerThan100MillisecondsAfterItsRequest() throws Exception {
+        enroll("raw-timed");
+        DpsSession session = DpsSession.open("raw-timed");
+
+        long registerStart = System.nanoTime();
+        JsonObject started = session.request("$dps/registrations/PUT/iotdps-register/?$rid=1",
+                "{\"registrationId\":\"raw-timed\"}", "$dps/registrations/res/202/?$rid=1&retry-after=2");
+        long registerMillis = (System.nanoTime() - registerStart) / 1_000_000;
+        long pollStart = System.nanoTime();
+        session.request("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2&operationId="
+                + started.get("operationId").getAsString(), "", "$dps/registrations/res/200/?$rid=2");
+        long pollMillis = (System.nanoTime() - pollStart) / 1_000_000;
+
+        assertThat(registerMillis).as("register answered after").isGreaterThanOrEqualTo(100);
+        assertThat(pollMillis).as("status poll answered after").isGreaterThanOrEqualTo(100);
+        session.client.disconnect();
+    }
+
     @Test
     void badJsonAndAnotherRegistrationsIdAreAnswered400AndCreateNothing() throws Exception {
         enroll("raw-bad-body");
