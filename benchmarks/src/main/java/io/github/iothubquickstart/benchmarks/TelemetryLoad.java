@@ -49,6 +49,17 @@ final class TelemetryLoad implements AutoCloseable {
         return failed.sum();
     }
 
+    /** Publishes for {@code seconds}, measuring nothing; then waits until every publish is answered. */
+    void warmUp(int seconds) throws InterruptedException {
+        publishers.forEach(publisher -> publisher.device.context().runOnContext(ignored -> publisher.start(inFlight)));
+        try (Progress ignored = new Progress(out, "warm-up " + target.name(),
+                () -> String.format("%,d acked, %,d failed", acked.sum(), failed.sum()))) {
+            TimeUnit.SECONDS.sleep(seconds);
+            stop();
+        }
+        out.printf("  %s: warmed up for %d s, %,d acked%n", target.name(), seconds, acked.sum());
+    }
+
     /**
      * Publishes for {@code unmeasuredSeconds} (discarded), then {@code seconds} measured; then stops and waits until
      * every publish is answered, so the next period (of this or another server) starts from nothing in flight.
