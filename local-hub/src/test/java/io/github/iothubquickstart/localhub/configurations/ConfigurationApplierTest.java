@@ -7,13 +7,13 @@ import com.google.gson.JsonPrimitive;
 import io.github.iothubquickstart.localhub.query.TwinView;
 import io.github.iothubquickstart.localhub.registry.IdentityId;
 import io.github.iothubquickstart.localhub.registry.RegistryService;
+import io.github.iothubquickstart.localhub.testing.AfterWriteTwinStore;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.InMemoryTwinStore;
 import io.github.iothubquickstart.localhub.testing.RecordingPresence;
 import io.github.iothubquickstart.localhub.testing.TestClock;
 import io.github.iothubquickstart.localhub.twin.TwinDocument;
 import io.github.iothubquickstart.localhub.twin.TwinSections;
-import io.github.iothubquickstart.localhub.twin.TwinStore;
 import io.github.iothubquickstart.localhub.twin.TwinService;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,20 +41,8 @@ class ConfigurationApplierTest {
     private final InMemoryTwinStore twinStore = new InMemoryTwinStore(devices, clock);
     /** Runs after each twin write made through {@link #twins}, on the writing thread. */
     private volatile Consumer<TwinDocument> afterTwinWrite = twin -> { };
-    private final TwinStore watchedTwinStore = new TwinStore() {
-        @Override
-        public TwinDocument load(IdentityId owner) {
-            return twinStore.load(owner);
-        }
-
-        @Override
-        public TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change) {
-            TwinDocument written = twinStore.update(owner, change);
-            afterTwinWrite.accept(written);
-            return written;
-        }
-    };
-    private final TwinService twins = new TwinService(new TwinChangeWatch(watchedTwinStore, triggers),
+    private final TwinService twins = new TwinService(new TwinChangeWatch(
+            new AfterWriteTwinStore(twinStore, written -> afterTwinWrite.accept(written)), triggers),
             (owner, patch, version) -> { }, clock);
     private final RegistryService registry = new RegistryService(new RegistryChangeWatch(devices, triggers),
             new RecordingPresence(clock.instant()));

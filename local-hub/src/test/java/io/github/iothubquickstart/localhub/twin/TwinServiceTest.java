@@ -7,7 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.errors.IotHubError;
-import io.github.iothubquickstart.localhub.registry.IdentityId;
+import io.github.iothubquickstart.localhub.testing.AfterWriteTwinStore;
 import io.github.iothubquickstart.localhub.testing.InMemoryDeviceRegistry;
 import io.github.iothubquickstart.localhub.testing.InMemoryTwinStore;
 import io.github.iothubquickstart.localhub.testing.TestClock;
@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -338,19 +337,7 @@ class TwinServiceTest {
     void concurrentDesiredPatchesReachTheListenerInVersionOrderEachOnce() throws Exception {
         // A store that is slow to return after its commit, as a real disk is: without the service's ordering,
         // a later version's notification would overtake an earlier one in that gap.
-        TwinStore slowToReturn = new TwinStore() {
-            @Override
-            public TwinDocument load(IdentityId owner) {
-                return store.load(owner);
-            }
-
-            @Override
-            public TwinDocument update(IdentityId owner, UnaryOperator<TwinDocument> change) {
-                TwinDocument after = store.update(owner, change);
-                pause();
-                return after;
-            }
-        };
+        TwinStore slowToReturn = new AfterWriteTwinStore(store, written -> pause());
         List<Long> versions = new CopyOnWriteArrayList<>();
         TwinService service = new TwinService(slowToReturn, (id, patch, version) -> versions.add(version), clock);
         int threads = 8;
