@@ -75,7 +75,10 @@ class DistributionIT {
 
         Distribution.Result created = distribution.run(List.of("device", "create", "dist-device", "--data-dir", data.toString()));
         assertThat(created.exitCode()).as(created.err()).isZero();
-        assertThat(created.out()).contains("dist-device");
+        assertThat(created.out()).contains("dist-device")
+                .as("the hint names the launcher, not java -jar")
+                .contains("Its connection string: " + distribution.home().resolve("bin/local-hub")
+                        + " connection-string --device dist-device");
 
         Distribution.Result connectionString = distribution.run(
                 List.of("connection-string", "--device", "dist-device", "--data-dir", data.toString()));

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.cli;
 
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.registry.CaCertificate;
 import io.github.iothubquickstart.localhub.registry.CaCertificateRules;
@@ -111,7 +112,7 @@ final class CaCertificateCommand {
             return parent.withCertificates(dataDirectory, (certificates, out) -> {
                 List<CaCertificate> trusted = certificates.list();
                 if (trusted.isEmpty()) {
-                    out.println("No CA certificates are trusted. Add one with: java -jar local-hub.jar ca-certificate"
+                    out.println("No CA certificates are trusted. Add one with: " + HubCommand.name() + " ca-certificate"
                             + " add --name NAME --file CA.pem");
                 }
                 for (int i = 0; i < trusted.size(); i++) {

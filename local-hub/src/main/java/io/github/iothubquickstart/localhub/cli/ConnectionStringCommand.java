@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " the Event Hubs-compatible endpoint's with --event-hubs (to read telemetry with an Event Hubs client),"
                 + " the Device Provisioning Service's with --provisioning (its ID scope alone with --id-scope),"
                 + " else a service policy's.",
-                "Pipe it to an app, e.g. IOTHUB_DEVICE_CONNECTION_STRING=$(java -jar local-hub.jar connection-string --device MyJavaDevice)"})
+                "Pipe it to an app, e.g. IOTHUB_DEVICE_CONNECTION_STRING=$(${sys:localhub.command:-java -jar local-hub.jar} connection-string --device MyJavaDevice)"})
 final class ConnectionStringCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

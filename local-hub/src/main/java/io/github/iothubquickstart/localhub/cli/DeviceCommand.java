@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.cli;
 
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.registry.Authentication;
 import io.github.iothubquickstart.localhub.registry.AuthenticationType;
@@ -113,7 +114,7 @@ final class DeviceCommand {
                 switch (auth) {
                     case SAS -> {
                         print(registry.create(deviceId, DeviceUpdate.enabledWithGeneratedKeys()).identity(), out);
-                        out.println("Its connection string: java -jar local-hub.jar connection-string --device "
+                        out.println("Its connection string: " + HubCommand.name() + " connection-string --device "
                                 + deviceId);
                     }
                     case X509_SELF_SIGNED -> new SelfSignedDeviceCertificate(
@@ -123,9 +124,9 @@ final class DeviceCommand {
                         print(registry.create(deviceId, new DeviceUpdate(new RequestedAuthentication(
                                 AuthenticationType.CERTIFICATE_AUTHORITY, null, null, null, null), true, null,
                                 EdgeHierarchy.NONE)).identity(), out);
-                        out.println("Next: trust its CA (java -jar local-hub.jar ca-certificate add --name NAME --file"
+                        out.println("Next: trust its CA (" + HubCommand.name() + " ca-certificate add --name NAME --file"
                                 + " CA.pem), give the device a certificate with subject CN=" + deviceId
-                                + " signed by that CA, and the connection string from: java -jar local-hub.jar"
+                                + " signed by that CA, and the connection string from: " + HubCommand.name()
                                 + " connection-string --device " + deviceId);
                     }
                 }

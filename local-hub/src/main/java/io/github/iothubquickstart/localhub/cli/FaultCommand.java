@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.cli;
 
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.faults.FaultType;
@@ -83,7 +84,7 @@ final class FaultCommand implements Callable<Integer> {
         Optional<RunningHub> running = LocalHubFinder.running(data);
         if (running.isEmpty()) {
             err.println("local-hub fault: no local hub runs on the data directory " + data
-                    + ": start it with 'java -jar local-hub.jar'.");
+                    + ": start it with '" + HubCommand.name() + "'.");
             return FriendlyErrors.FAILURE;
         }
         RunningHub hub = running.get();

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.cli;
 
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.LocalHub;
@@ -100,7 +101,7 @@ final class MonitorCommand implements Callable<Integer> {
             } catch (IOException e) {
                 if (!announced) {
                     err.println("local-hub monitor: no hub is answering at " + host + ":" + httpsPort
-                            + " (" + describe(e) + "): start it with 'java -jar local-hub.jar'.");
+                            + " (" + describe(e) + "): start it with '" + HubCommand.name() + "'.");
                     return FriendlyErrors.FAILURE;
                 }
                 err.println("local-hub monitor: lost the hub (" + describe(e) + "); reconnecting...");

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.cli;
 
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import io.github.iothubquickstart.localhub.registry.AuthenticationType;
 import io.github.iothubquickstart.localhub.registry.DeviceIds;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
@@ -72,6 +73,6 @@ final class SelfSignedDeviceCertificate {
         out.println("privateKey:   " + written.privateKeyFile() + " (readable by you only: it is the device's"
                 + " credential)");
         out.println("Next: give the device SDK these two files as its client certificate and key, and the connection"
-                + " string from: java -jar local-hub.jar connection-string --device " + deviceId);
+                + " string from: " + HubCommand.name() + " connection-string --device " + deviceId);
     }
 }

@@ -13,7 +13,8 @@ public class NoHubDataException extends IllegalStateException {
 
     public NoHubDataException(Path dataDirectory, String missingPart) {
         super("no local hub data at " + dataDirectory + (missingPart == null ? "" : " (" + missingPart + " is missing)")
-                + ": start the local hub first (java -jar local-hub/target/local-hub.jar) or pass a connection string");
+                + ": start the local hub first (" + HubCommand.nameOr("java -jar local-hub/target/local-hub.jar")
+                + ") or pass a connection string");
         this.dataDirectory = dataDirectory;
     }
 
