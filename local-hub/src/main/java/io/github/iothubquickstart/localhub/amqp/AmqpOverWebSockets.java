@@ -6,8 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.proton.ProtonTransportOptions;
 import io.vertx.proton.impl.AdoptedProtonConnections;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * AMQP over WebSockets (the Azure SDKs' AMQPS_WS), as IoT Hub serves it on its HTTPS port: the subprotocol
@@ -25,7 +23,6 @@ public final class AmqpOverWebSockets implements WebSocketSubprotocol {
      * both and bounds what one frame makes the hub buffer; the AMQP frames inside are bounded by the max frame size.
      */
     static final int MAX_WEBSOCKET_FRAME_BYTES = 256 * 1024;
-    private static final Logger LOG = LoggerFactory.getLogger(AmqpOverWebSockets.class);
 
     private final AmqpConnectionHandler handler;
     private final String hostName;
@@ -47,8 +44,6 @@ public final class AmqpOverWebSockets implements WebSocketSubprotocol {
 
     @Override
     public void serve(NetSocketInternal socket, PeerCertificates peer) {
-        socket.exceptionHandler(error -> LOG.debug("AMQP over WebSockets connection from {} failed",
-                socket.remoteAddress(), error));
         // The same SASL exchange as on 5671, with its deadline: the upgrade took the HTTPS idle timeout away.
         AdoptedProtonConnections.serve(Vertx.currentContext().owner(), socket, hostName,
                 new ProtonTransportOptions().setMaxFrameSize(AmqpDeviceServer.MAX_FRAME_BYTES),

@@ -75,6 +75,7 @@ final class HubSaslAuthenticator implements ProtonSaslAuthenticator {
     public void init(NetSocket socket, ProtonConnection connection, Transport transport) {
         this.socket = socket;
         this.connection = connection;
+        SocketFailures.install(socket);
         // Read by the first link that logs in with it: the Azure SDKs' X.509 devices skip SASL and $cbs.
         connection.attachments().set(PEER, PeerCertificates.class,
                 peer != null ? peer : PeerCertificates.of(socket::sslSession));

@@ -7,7 +7,9 @@ import io.github.iothubquickstart.localhub.HubLimits;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.telemetry.TelemetryMessage;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,6 +65,35 @@ class AmqpConnectionRulesTest {
 
             assertThat(readsToEndWithin(socket, socket.getInputStream())).isTrue();
         }
+    }
+
+    /**
+     * The Azure SDKs drop a connection they give up on without closing it; Vert.x used to log each such reset at
+     * ERROR ({@code ConnectionBase - recvAddress(..) failed with error(-104): Connection reset by peer}).
+     */
+    @Test
+    void aClientThatResetsItsConnectionIsNoErrorInTheHubsLog() throws Exception {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            Socket tcp = new Socket(hub.hub.bindAddress(), hub.hub.amqpPort());
+            SSLSocket tls = (SSLSocket) TrustedCa.trustingOnly(hub.hub.caCertificateFile()).getSocketFactory()
+                    .createSocket(tcp, hub.hub.bindAddress(), hub.hub.amqpPort(), true);
+            tls.startHandshake();
+            tls.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0});
+            tls.getOutputStream().flush();
+            assertThat(tls.getInputStream().readNBytes(8)).as("the hub's SASL header").hasSize(8);
+            // A reset, no TLS close_notify: the TCP socket under the TLS one goes with linger 0.
+            tcp.setSoLinger(true, 0);
+            tcp.close();
+            Thread.sleep(1_000);
+        } finally {
+            System.setErr(originalErr);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        originalErr.print(log);
+        assertThat(log.lines().filter(line -> line.contains("ERROR"))).as(log).isEmpty();
     }
 
     @Test
