@@ -23,7 +23,7 @@ final class SocketFailures {
         socket.exceptionHandler(logged(peer));
     }
 
-    static Handler<Throwable> logged(String peer) {
+    private static Handler<Throwable> logged(String peer) {
         return failure -> {
             if (failure instanceof IOException) {
                 LOG.debug("AMQP connection from {} failed: {}", peer, failure.getMessage());

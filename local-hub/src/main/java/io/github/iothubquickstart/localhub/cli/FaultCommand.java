@@ -1,8 +1,8 @@
 package io.github.iothubquickstart.localhub.cli;
 
-import io.github.iothubquickstart.localhub.data.HubCommand;
 import com.google.gson.JsonObject;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import io.github.iothubquickstart.localhub.faults.FaultType;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import io.github.iothubquickstart.localhubclient.LocalHubFinder;

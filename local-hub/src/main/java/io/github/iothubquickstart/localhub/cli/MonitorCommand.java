@@ -1,10 +1,10 @@
 package io.github.iothubquickstart.localhub.cli;
 
-import io.github.iothubquickstart.localhub.data.HubCommand;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
+import io.github.iothubquickstart.localhub.data.HubCommand;
 import io.github.iothubquickstart.localhub.data.HubIdentity;
 import io.github.iothubquickstart.localhub.registry.SharedAccessPolicy;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
