@@ -136,10 +136,15 @@ public final class MqttConnectionHandler {
         }
         // The model id is stored before the CONNACK, so a service that reads the twin next sees it.
         String announced = modelId;
+        PendingConnect pending = PendingConnect.watch(endpoint);
         Vertx.currentContext().executeBlocking(() -> {
             models.announce(identity, announced);
             return null;
         }, false).onComplete(stored -> {
+            if (pending.clientLeft()) {
+                LOG.debug("Device {} left before its CONNECT was answered", printable(clientId));
+                return;
+            }
             if (stored.failed()) {
                 LOG.warn("Refused device {}: could not keep its model id", printable(clientId), stored.cause());
                 endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
@@ -170,7 +175,10 @@ public final class MqttConnectionHandler {
         endpoint.publishHandler(message -> onPublish(session, endpoint, message));
         endpoint.exceptionHandler(error -> {
             LOG.debug("Connection of {} failed", clientId, error);
-            endpoint.close();
+            // A failure can follow the close it caused (bytes after a refused packet); closing twice throws.
+            if (endpoint.isConnected()) {
+                endpoint.close();
+            }
         });
         endpoint.disconnectHandler(ignored -> LOG.debug("Device {} disconnected", clientId));
         endpoint.publishAcknowledgeHandler(packetId -> {

@@ -72,10 +72,16 @@ public final class MqttProvisioning {
         }
         Context context = Vertx.currentContext();
         List<X509Certificate> chain = password == null ? peer.chain() : List.of();
+        PendingConnect pending = PendingConnect.watch(endpoint);
         context.executeBlocking(() -> !chain.isEmpty()
                         ? registrations.authenticateCertificate(user.idScope(), user.registrationId(), chain)
                         : registrations.authenticate(user.idScope(), user.registrationId(), password))
                 .onComplete(done -> {
+                    if (pending.clientLeft()) {
+                        LOG.debug("DPS client {} left before its CONNECT was answered",
+                                MqttConnectionHandler.printable(clientId));
+                        return;
+                    }
                     if (done.failed()) {
                         if (!(done.cause() instanceof IotHubError)) {
                             LOG.error("DPS client {}: authentication failed", MqttConnectionHandler.printable(clientId),
@@ -102,7 +108,10 @@ public final class MqttProvisioning {
         endpoint.publishHandler(message -> onPublish(session, message));
         endpoint.exceptionHandler(error -> {
             LOG.debug("DPS connection of {} failed", device.registrationId(), error);
-            endpoint.close();
+            // A failure can follow the close it caused (bytes after a refused packet); closing twice throws.
+            if (endpoint.isConnected()) {
+                endpoint.close();
+            }
         });
         long expiresAt = device.certificate() != null
                 ? device.certificate().getNotAfter().toInstant().getEpochSecond() : expiry(password);
