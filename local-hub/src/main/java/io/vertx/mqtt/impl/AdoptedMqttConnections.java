@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -15,6 +16,8 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttServerOptions;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves MQTT on a socket that some other server accepted, exactly as vertx-mqtt's own {@code MqttServer} serves the
@@ -29,6 +32,8 @@ import java.util.function.BiConsumer;
  * breaks the build here, and {@code MqttOverWebSocketsTest} runs the Azure SDK through it.
  */
 public final class AdoptedMqttConnections {
+    private static final Logger LOG = LoggerFactory.getLogger(AdoptedMqttConnections.class);
+
     private AdoptedMqttConnections() {
     }
 
@@ -57,14 +62,34 @@ public final class AdoptedMqttConnections {
             }
         });
         String[] userName = new String[1];
+        boolean[] connectCame = new boolean[1];
         MqttServerConnection connection = new MqttServerConnection(socket,
                 endpoint -> endpointHandler.accept(endpoint, userName[0]), exceptionHandler, options);
         socket.eventHandler(ReferenceCountUtil::release);
+        // Until CONNECT, vertx-mqtt leaves the socket's failures (a packet that does not decode) to Vert.x, which
+        // logged each at ERROR and kept the connection open until the CONNECT timeout: the client's fault, so the
+        // connection closes at once. vertx-mqtt replaces this handler with its endpoint's when CONNECT comes.
+        socket.exceptionHandler(failure -> {
+            LOG.info("Closed the MQTT connection from {} before CONNECT: {}", socket.remoteAddress(),
+                    failure.getMessage());
+            socket.close();
+        });
         socket.messageHandler(message -> {
             synchronized (connection) {
-                // Read before vertx-mqtt handles the CONNECT, which calls the endpoint handler within.
-                if (message instanceof MqttConnectMessage connect && connect.variableHeader().hasUserName()) {
-                    userName[0] = connect.payload().userName();
+                if (message instanceof MqttConnectMessage connect) {
+                    connectCame[0] = true;
+                    // Read before vertx-mqtt handles the CONNECT, which calls the endpoint handler within.
+                    if (connect.variableHeader().hasUserName()) {
+                        userName[0] = connect.payload().userName();
+                    }
+                } else if (!connectCame[0] && message instanceof MqttMessage packet
+                        && packet.decoderResult().isSuccess()) {
+                    // vertx-mqtt throws on any other packet first: an unhandled ERROR with its stack trace.
+                    LOG.info("Closed the MQTT connection from {}: {} before CONNECT", socket.remoteAddress(),
+                            packet.fixedHeader().messageType());
+                    ReferenceCountUtil.release(message);
+                    socket.close();
+                    return;
                 }
                 connection.handleMessage(message);
             }

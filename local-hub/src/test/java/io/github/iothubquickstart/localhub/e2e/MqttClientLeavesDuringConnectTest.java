@@ -7,10 +7,7 @@ import io.github.iothubquickstart.localhub.provisioning.Attestation;
 import io.github.iothubquickstart.localhub.provisioning.EnrollmentSettings;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
 import io.github.iothubquickstart.localhub.tls.TrustedCa;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +36,7 @@ class MqttClientLeavesDuringConnectTest {
     @Test
     void aDeviceThatLeavesWhileItsModelIdIsStoredIsNotLeftConnected() throws Exception {
         List<String> leavers = new ArrayList<>();
-        String log = capturingStandardError(() -> {
+        String log = HubLogCapture.during(() -> {
             for (int i = 0; i < CLIENTS; i++) {
                 DeviceIdentity device = hub.hub.identity().registry().createDevice("leaver-" + i);
                 String userName = hub.hub.hostName() + "/" + device.deviceId()
@@ -58,7 +55,7 @@ class MqttClientLeavesDuringConnectTest {
 
     @Test
     void aDpsClientThatLeavesWhileItIsAuthenticatedIsNoErrorInTheLog() throws Exception {
-        String log = capturingStandardError(() -> {
+        String log = HubLogCapture.during(() -> {
             for (int i = 0; i < CLIENTS; i++) {
                 String registrationId = "dps-leaver-" + i;
                 hub.hub.provisioning().putIndividualEnrollment(registrationId, null,
@@ -86,24 +83,5 @@ class MqttClientLeavesDuringConnectTest {
         } catch (IOException closedByTheHub) {
             // fine: the hub may answer and close first
         }
-    }
-
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    /** What the hub logged (slf4j-simple writes to the current standard error) while {@code body} ran. */
-    private static String capturingStandardError(Body body) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(original);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        original.print(log);
-        return log;
     }
 }
