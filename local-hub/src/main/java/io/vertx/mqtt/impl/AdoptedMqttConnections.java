@@ -67,8 +67,8 @@ public final class AdoptedMqttConnections {
                 endpoint -> endpointHandler.accept(endpoint, userName[0]), exceptionHandler, options);
         socket.eventHandler(ReferenceCountUtil::release);
         // Until CONNECT, vertx-mqtt leaves the socket's failures (a packet that does not decode) to Vert.x, which
-        // logged each at ERROR and kept the connection open until the CONNECT timeout: the client's fault, so the
-        // connection closes at once. vertx-mqtt replaces this handler with its endpoint's when CONNECT comes.
+        // logged each at ERROR: the client's fault, so one INFO line and the connection closes. vertx-mqtt replaces
+        // this handler with its endpoint's when CONNECT comes.
         socket.exceptionHandler(failure -> {
             LOG.info("Closed the MQTT connection from {} before CONNECT: {}", socket.remoteAddress(),
                     failure.getMessage());

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a client sends before its CONNECT: a packet that does not decode, or any packet but CONNECT, is a protocol
- * error (MQTT 3.1.1, 3.1). The hub closes the connection at once, without waiting for the CONNECT timeout, and logs
- * it as the client's doing, not as an ERROR of its own.
+ * error (MQTT 3.1.1, 3.1). The hub closes the connection at once and logs it as the client's doing, not as an ERROR
+ * of its own (vertx-mqtt's exceptions went to the log as unhandled ERRORs with their stack traces).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MqttBeforeConnectTest {
