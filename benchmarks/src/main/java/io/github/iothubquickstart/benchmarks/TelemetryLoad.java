@@ -51,9 +51,7 @@ final class TelemetryLoad implements AutoCloseable {
 
     /** Publishes for {@code seconds}, measuring nothing; then waits until every publish is answered. */
     void warmUp(int seconds) throws InterruptedException {
-        publishers.forEach(publisher -> publisher.device.context().runOnContext(ignored -> publisher.start(inFlight)));
-        try (Progress ignored = new Progress(out, "warm-up " + target.name(),
-                () -> String.format("%,d acked, %,d failed", acked.sum(), failed.sum()))) {
+        try (Progress ignored = startPublishing("warm-up")) {
             TimeUnit.SECONDS.sleep(seconds);
             stop();
         }
@@ -65,9 +63,7 @@ final class TelemetryLoad implements AutoCloseable {
      * every publish is answered, so the next period (of this or another server) starts from nothing in flight.
      */
     Period run(int unmeasuredSeconds, int seconds) throws InterruptedException {
-        publishers.forEach(publisher -> publisher.device.context().runOnContext(ignored -> publisher.start(inFlight)));
-        try (Progress ignored = new Progress(out, "telemetry " + target.name(),
-                () -> String.format("%,d acked, %,d failed", acked.sum(), failed.sum()))) {
+        try (Progress ignored = startPublishing("telemetry")) {
             TimeUnit.SECONDS.sleep(unmeasuredSeconds);
             latency.take();
             long ackedBefore = acked.sum();
@@ -84,6 +80,13 @@ final class TelemetryLoad implements AutoCloseable {
                     target.name(), rate, elapsed, Latency.summary(histogram), failed.sum(), serverCores);
             return new Period(ackedDuring, rate, histogram, serverCores);
         }
+    }
+
+    /** Every device starts publishing; the progress line, labelled {@code phase}, runs until closed. */
+    private Progress startPublishing(String phase) {
+        publishers.forEach(publisher -> publisher.device.context().runOnContext(ignored -> publisher.start(inFlight)));
+        return new Progress(out, phase + " " + target.name(),
+                () -> String.format("%,d acked, %,d failed", acked.sum(), failed.sum()));
     }
 
     private void stop() throws InterruptedException {

@@ -1,6 +1,5 @@
 package io.github.iothubquickstart.localhub.amqp;
 
-import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -19,17 +18,12 @@ final class SocketFailures {
     }
 
     static void install(NetSocket socket) {
-        String peer = String.valueOf(socket.remoteAddress());
-        socket.exceptionHandler(logged(peer));
-    }
-
-    private static Handler<Throwable> logged(String peer) {
-        return failure -> {
+        socket.exceptionHandler(failure -> {
             if (failure instanceof IOException) {
-                LOG.debug("AMQP connection from {} failed: {}", peer, failure.getMessage());
+                LOG.debug("AMQP connection from {} failed: {}", socket.remoteAddress(), failure.getMessage());
             } else {
-                LOG.warn("AMQP connection from {} failed: {}", peer, failure.toString());
+                LOG.warn("AMQP connection from {} failed: {}", socket.remoteAddress(), failure.toString());
             }
-        };
+        });
     }
 }

@@ -75,8 +75,7 @@ public final class ConfigurationApplier implements ConfigurationStatuses {
     public <T> WithStatuses<T> readWithStatuses(IdentityId owner, Supplier<T> read) {
         twinWithStatuses.readLock().lock();
         try {
-            T twin = read.get();
-            return new WithStatuses<>(twin, statusesOf(owner));
+            return ConfigurationStatuses.super.readWithStatuses(owner, read);
         } finally {
             twinWithStatuses.readLock().unlock();
         }
