@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttServerOptions;
@@ -63,8 +64,12 @@ public final class AdoptedMqttConnections {
         });
         String[] userName = new String[1];
         boolean[] connectCame = new boolean[1];
-        MqttServerConnection connection = new MqttServerConnection(socket,
-                endpoint -> endpointHandler.accept(endpoint, userName[0]), exceptionHandler, options);
+        PacketsAwaitingConnack awaitingConnack = new PacketsAwaitingConnack();
+        pipeline.addBefore("handler", PacketsAwaitingConnack.NAME, awaitingConnack);
+        MqttServerConnection connection = new MqttServerConnection(socket, endpoint -> {
+            awaitingConnack.endpoint(endpoint);
+            endpointHandler.accept(endpoint, userName[0]);
+        }, exceptionHandler, options);
         socket.eventHandler(ReferenceCountUtil::release);
         // Until CONNECT, vertx-mqtt leaves the socket's failures (a packet that does not decode) to Vert.x, which
         // logged each at ERROR: the client's fault, so one INFO line and the connection closes. vertx-mqtt replaces
@@ -76,12 +81,17 @@ public final class AdoptedMqttConnections {
         });
         socket.messageHandler(message -> {
             synchronized (connection) {
-                if (message instanceof MqttConnectMessage connect) {
+                if (message instanceof MqttConnectMessage connect && !connectCame[0]) {
                     connectCame[0] = true;
                     // Read before vertx-mqtt handles the CONNECT, which calls the endpoint handler within.
                     if (connect.variableHeader().hasUserName()) {
                         userName[0] = connect.payload().userName();
                     }
+                    awaitingConnack.connectCame(Vertx.currentContext(), packet -> {
+                        synchronized (connection) {
+                            connection.handleMessage(packet);
+                        }
+                    });
                 } else if (!connectCame[0] && message instanceof MqttMessage packet
                         && packet.decoderResult().isSuccess()) {
                     // vertx-mqtt throws on any other packet first: an unhandled ERROR with its stack trace.
@@ -89,6 +99,11 @@ public final class AdoptedMqttConnections {
                             packet.fixedHeader().messageType());
                     ReferenceCountUtil.release(message);
                     socket.close();
+                    return;
+                } else if (awaitingConnack.held(message)) {
+                    return;
+                } else if (awaitingConnack.closedAfterAccept()) {
+                    ReferenceCountUtil.release(message);
                     return;
                 }
                 connection.handleMessage(message);

@@ -1,5 +1,6 @@
 package io.github.iothubquickstart.localhub.e2e;
 
+import static io.github.iothubquickstart.localhub.e2e.FuzzBytes.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,11 +12,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttConnectionException;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,62 @@ class MqttProtocolRulesTest {
         List<Integer> granted = subAck.get(5, TimeUnit.SECONDS).grantedQoSLevels();
         assertThat(granted).containsExactlyInAnyOrder(1, 0x80, 0x80);
         client.disconnect();
+    }
+
+    @Test
+    void packetsSentRightAfterConnectAreServedOnceItIsAccepted() throws Exception {
+        // MQTT 3.1.1 (3.2) lets a client send on without waiting for the CONNACK. The CONNECT of a device that
+        // announces a model id is answered only once the model id is stored (off the event loop): what came behind
+        // it was dropped, and the connection closed, before the hub held it until the CONNACK.
+        DeviceIdentity device = device("pipelining");
+        byte[] connectSubscribePublish = concat(
+                MqttFuzzTest.connectPacket(device.deviceId(),
+                        devices.username(device.deviceId()) + "&model-id=dtmi:com:example:Thermostat;1", password(device)),
+                MqttFuzzTest.subscribePacket("$iothub/methods/POST/#", 2),
+                MqttFuzzTest.publishPacket("devices/pipelining/messages/events/",
+                        "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8), 1, 3));
+
+        try (SSLSocket socket = devices.openTls()) {
+            socket.getOutputStream().write(connectSubscribePublish);
+            InputStream fromHub = socket.getInputStream();
+
+            assertThat(ReceivedMqttPacket.read(fromHub)).satisfies(connack -> {
+                assertThat(connack.type()).isEqualTo(ReceivedMqttPacket.CONNACK);
+                assertThat(connack.body()).as("return code").containsExactly(0, 0);
+            });
+            assertThat(ReceivedMqttPacket.read(fromHub)).satisfies(subAck -> {
+                assertThat(subAck.type()).isEqualTo(ReceivedMqttPacket.SUBACK);
+                assertThat(subAck.packetId()).isEqualTo(2);
+                assertThat(subAck.body()[2]).as("granted QoS").isEqualTo((byte) 1);
+            });
+            assertThat(ReceivedMqttPacket.read(fromHub)).satisfies(pubAck -> {
+                assertThat(pubAck.type()).isEqualTo(ReceivedMqttPacket.PUBACK);
+                assertThat(pubAck.packetId()).isEqualTo(3);
+            });
+        }
+    }
+
+    @Test
+    void packetsBehindOneThatClosedTheConnectionAreDroppedQuietly() throws Exception {
+        DeviceIdentity device = device("behind-a-refused-packet");
+        byte[] telemetry = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] forbiddenThenMore = concat(
+                MqttFuzzTest.connectPacket(device.deviceId(), devices.username(device.deviceId()), password(device)),
+                MqttFuzzTest.publishPacket("devices/someone-else/messages/events/", telemetry, 1, 1),
+                MqttFuzzTest.publishPacket("devices/behind-a-refused-packet/messages/events/", telemetry, 1, 2),
+                MqttFuzzTest.subscribePacket("$iothub/methods/POST/#", 3));
+
+        String log = HubLogCapture.during(() -> {
+            try (SSLSocket socket = devices.openTls()) {
+                socket.getOutputStream().write(forbiddenThenMore);
+                InputStream fromHub = socket.getInputStream();
+                assertThat(ReceivedMqttPacket.read(fromHub).type()).isEqualTo(ReceivedMqttPacket.CONNACK);
+                assertThat(fromHub.read()).as("closed after the forbidden PUBLISH, nothing answered").isEqualTo(-1);
+            }
+        });
+
+        // vertx-mqtt threw on each packet behind the one that closed the connection: an ERROR with its stack trace.
+        assertThat(log).doesNotContain("ERROR");
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -185,6 +186,29 @@ class ProvisioningMqttRulesTest {
 
         closed.get(5, TimeUnit.SECONDS);
         assertThat(hub.hub.identity().provisioning().registrationState("raw-hub-device")).isEmpty();
+    }
+
+    @Test
+    void aRegistrationSentRightAfterConnectIsAnswered() throws Exception {
+        // MQTT 3.1.1 lets a client send on without waiting for the CONNACK; a DPS CONNECT is authenticated off the
+        // event loop, and what came behind it was dropped (the connection closed) before the hub held it.
+        enroll("raw-pipelining");
+        byte[] connectSubscribeRegister = concat(
+                MqttFuzzTest.connectPacket("raw-pipelining", userName("raw-pipelining"), token("raw-pipelining", KEY)),
+                MqttFuzzTest.subscribePacket("$dps/registrations/res/#", 1),
+                MqttFuzzTest.publishPacket("$dps/registrations/PUT/iotdps-register/?$rid=7",
+                        "{\"registrationId\":\"raw-pipelining\"}".getBytes(StandardCharsets.UTF_8), 0, 0));
+
+        try (SSLSocket socket = devices.openTls()) {
+            socket.getOutputStream().write(connectSubscribeRegister);
+            InputStream fromHub = socket.getInputStream();
+
+            assertThat(ReceivedMqttPacket.read(fromHub).body()).as("CONNACK accepted").containsExactly(0, 0);
+            assertThat(ReceivedMqttPacket.read(fromHub).type()).isEqualTo(ReceivedMqttPacket.SUBACK);
+            ReceivedMqttPacket answer = ReceivedMqttPacket.read(fromHub);
+            assertThat(answer.type()).isEqualTo(ReceivedMqttPacket.PUBLISH);
+            assertThat(answer.topic()).startsWith("$dps/registrations/res/202/?$rid=7");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.iothubquickstart.localhub.e2e;
 import io.github.iothubquickstart.localhub.LocalHub;
 import io.github.iothubquickstart.localhub.auth.SasSigner;
 import io.github.iothubquickstart.localhub.registry.DeviceIdentity;
+import io.github.iothubquickstart.localhub.tls.TrustedCa;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -12,6 +13,7 @@ import io.vertx.mqtt.MqttConnectionException;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Plain MQTT clients speaking to a hub as devices, for tests that must do what the Azure SDK never would: send
@@ -56,6 +58,15 @@ final class RawMqttDevices implements AutoCloseable {
         MqttClient client = MqttClient.create(vertx, options);
         client.connect(hub.mqttPort(), hub.bindAddress()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return client;
+    }
+
+    /** A TLS socket to the hub's MQTT port, handshake done, for bytes no MQTT client would send. */
+    SSLSocket openTls() throws Exception {
+        SSLSocket socket = (SSLSocket) TrustedCa.trustingOnly(hub.caCertificateFile()).getSocketFactory()
+                .createSocket(hub.bindAddress(), hub.mqttPort());
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
     }
 
     /** The CONNACK code a refused CONNECT got; fails if it was accepted. */
