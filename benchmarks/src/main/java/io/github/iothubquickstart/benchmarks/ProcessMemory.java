@@ -40,13 +40,30 @@ final class ProcessMemory {
 
     /** CPU time (user + system) the process has used so far, in seconds; NaN when unreadable. */
     static double cpuSeconds(long pid) {
+        return cpuTime(pid).seconds();
+    }
+
+    /** CPU time the process has used so far, in user space and in the kernel on its behalf; NaN when unreadable. */
+    static CpuTime cpuTime(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // Fields after the command name, which is in parentheses and may hold spaces: utime is 14th, stime 15th.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+            return new CpuTime(Long.parseLong(fields[11]) / (double) CLOCK_TICKS_PER_SECOND,
+                    Long.parseLong(fields[12]) / (double) CLOCK_TICKS_PER_SECOND);
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return new CpuTime(Double.NaN, Double.NaN);
+        }
+    }
+
+    /** CPU seconds in user space and in the kernel; subtract two readings for what a period used. */
+    record CpuTime(double userSeconds, double kernelSeconds) {
+        double seconds() {
+            return userSeconds + kernelSeconds;
+        }
+
+        CpuTime since(CpuTime earlier) {
+            return new CpuTime(userSeconds - earlier.userSeconds, kernelSeconds - earlier.kernelSeconds);
         }
     }
 

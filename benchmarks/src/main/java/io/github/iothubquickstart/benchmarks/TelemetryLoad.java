@@ -20,8 +20,16 @@ import org.HdrHistogram.Histogram;
 final class TelemetryLoad implements AutoCloseable {
     private static final long DRAIN_TIMEOUT_MILLIS = 30_000;
 
-    /** One measured period: acknowledged msg/s, latency, and how many cores the server kept busy. */
-    record Period(long acked, double ackedPerSecond, Histogram latency, double serverCores) {
+    /**
+     * One measured period: acknowledged msg/s, latency, how many cores the server kept busy, and its CPU time per
+     * acknowledged message in user space and in the kernel (the split says whose code a difference is in).
+     */
+    record Period(long acked, double ackedPerSecond, Histogram latency, double serverCores, double userMicrosPerMessage,
+                  double kernelMicrosPerMessage) {
+        static Period of(long acked, double seconds, Histogram latency, ProcessMemory.CpuTime serverCpu) {
+            return new Period(acked, acked / seconds, latency, serverCpu.seconds() / seconds,
+                    serverCpu.userSeconds() * 1e6 / acked, serverCpu.kernelSeconds() * 1e6 / acked);
+        }
     }
 
     private final MqttFleet fleet;
@@ -67,18 +75,20 @@ final class TelemetryLoad implements AutoCloseable {
             TimeUnit.SECONDS.sleep(unmeasuredSeconds);
             latency.take();
             long ackedBefore = acked.sum();
-            double cpuBefore = cpuSeconds();
+            ProcessMemory.CpuTime cpuBefore = cpuTime();
             long start = System.nanoTime();
             TimeUnit.SECONDS.sleep(seconds);
             long ackedDuring = acked.sum() - ackedBefore;
             double elapsed = (System.nanoTime() - start) / 1e9;
-            double serverCores = (cpuSeconds() - cpuBefore) / elapsed;
+            ProcessMemory.CpuTime serverCpu = cpuTime().since(cpuBefore);
             Histogram histogram = latency.take();
             stop();
-            double rate = ackedDuring / elapsed;
-            out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed; server busy %.2f cores%n",
-                    target.name(), rate, elapsed, Latency.summary(histogram), failed.sum(), serverCores);
-            return new Period(ackedDuring, rate, histogram, serverCores);
+            Period period = Period.of(ackedDuring, elapsed, histogram, serverCpu);
+            out.printf("  %s: %,.0f acked msg/s over %.1f s; latency %s; %,d publishes failed; server busy %.2f cores"
+                            + " (CPU per message: %.1f us user + %.1f us kernel)%n",
+                    target.name(), period.ackedPerSecond(), elapsed, Latency.summary(histogram), failed.sum(),
+                    period.serverCores(), period.userMicrosPerMessage(), period.kernelMicrosPerMessage());
+            return period;
         }
     }
 
@@ -101,8 +111,9 @@ final class TelemetryLoad implements AutoCloseable {
         }
     }
 
-    private double cpuSeconds() {
-        return target.pid().isPresent() ? ProcessMemory.cpuSeconds(target.pid().getAsLong()) : Double.NaN;
+    private ProcessMemory.CpuTime cpuTime() {
+        return target.pid().isPresent() ? ProcessMemory.cpuTime(target.pid().getAsLong())
+                : new ProcessMemory.CpuTime(Double.NaN, Double.NaN);
     }
 
     @Override

@@ -55,7 +55,16 @@ final class TelemetryScenario implements Callable<Integer> {
 
     /** One server's figures for one device count; {@code ackedPerSecond} is the mean of {@code roundRates}. */
     record Outcome(String target, int devices, long acked, long failed, double ackedPerSecond, List<Double> roundRates,
-                   Histogram latency, double serverCores, String serverMemory) {
+                   Histogram latency, double serverCores, double userMicrosPerMessage, double kernelMicrosPerMessage,
+                   String serverMemory) {
+        /** "server busy 0.85 cores; 8.8 + 5.7 us CPU per message, user + kernel", "?" where the server's pid is unknown. */
+        String serverCpu() {
+            if (Double.isNaN(serverCores)) {
+                return "server busy ? cores";
+            }
+            return String.format("server busy %.2f cores; %.1f + %.1f us CPU per message, user + kernel", serverCores,
+                    userMicrosPerMessage, kernelMicrosPerMessage);
+        }
     }
 
     @Override
@@ -90,9 +99,8 @@ final class TelemetryScenario implements Callable<Integer> {
     private void report(int devices, Map<String, Outcome> byTarget) {
         for (Outcome outcome : byTarget.values()) {
             String ratio = targets.ratioToMosquitto(byTarget, outcome, Outcome::ackedPerSecond);
-            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %s acked msg/s (%sserver busy %s cores) | %s / %s / %s | %s | %s |",
-                    outcome.target(), devices, inFlight, payloadBytes, rate(outcome), rounds(outcome),
-                    Double.isNaN(outcome.serverCores()) ? "?" : String.format("%.2f", outcome.serverCores()),
+            targets.appendResult(out, String.format("| telemetry | %s | %,d devices x %d in flight, %d B QoS 1 | %s acked msg/s (%s%s) | %s / %s / %s | %s | %s |",
+                    outcome.target(), devices, inFlight, payloadBytes, rate(outcome), rounds(outcome), outcome.serverCpu(),
                     Latency.ms(Latency.millisAt(outcome.latency(), 50)), Latency.ms(Latency.millisAt(outcome.latency(), 99)),
                     Latency.ms(Latency.millisAt(outcome.latency(), 99.9)), outcome.serverMemory(),
                     ratio + (outcome.failed() > 0 ? " (" + outcome.failed() + " publishes failed)" : "")));
@@ -183,6 +191,9 @@ final class TelemetryScenario implements Callable<Integer> {
         List<Double> rates = periods.stream().map(TelemetryLoad.Period::ackedPerSecond).toList();
         return new Outcome(name, devices, periods.stream().mapToLong(TelemetryLoad.Period::acked).sum(), failed,
                 rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), rates, latency,
-                periods.stream().mapToDouble(TelemetryLoad.Period::serverCores).average().orElse(Double.NaN), memory);
+                periods.stream().mapToDouble(TelemetryLoad.Period::serverCores).average().orElse(Double.NaN),
+                periods.stream().mapToDouble(TelemetryLoad.Period::userMicrosPerMessage).average().orElse(Double.NaN),
+                periods.stream().mapToDouble(TelemetryLoad.Period::kernelMicrosPerMessage).average().orElse(Double.NaN),
+                memory);
     }
 }

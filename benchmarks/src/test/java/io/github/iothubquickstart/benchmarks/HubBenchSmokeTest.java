@@ -99,7 +99,7 @@ class HubBenchSmokeTest {
                     "--seconds", "1", "--rounds", "2", "--hub-pid", Long.toString(ProcessHandle.current().pid()));
         }
 
-        Matcher row = Pattern.compile("\\| mean ([\\d,]+) acked msg/s \\(rounds ([\\d,]+) / ([\\d,]+); server busy [\\d.]+ cores\\) \\| "
+        Matcher row = Pattern.compile("\\| mean ([\\d,]+) acked msg/s \\(rounds ([\\d,]+) / ([\\d,]+); server busy [\\d.]+ cores; [\\d.]+ \\+ [\\d.]+ us CPU per message, user \\+ kernel\\) \\| "
                 + "[\\d.]+ ms / [\\d.]+ ms / [\\d.]+ ms \\| RSS [1-9][\\d,]* MB \\| ").matcher(rows.get(0));
         assertThat(rows).singleElement().asString().startsWith("| telemetry | local-hub | 2 devices x 1 in flight, 200 B QoS 1 | ");
         assertThat(row.find()).as("row %s", rows.get(0)).isTrue();
@@ -127,7 +127,7 @@ class HubBenchSmokeTest {
         double acknowledgedAtLeast = 2 * (ackedRate(rows.get(0)) + ackedRate(rows.get(1)));
         assertThat((double) received.get()).isGreaterThanOrEqualTo(acknowledgedAtLeast * 0.99);
         assertThat(rows.get(1)).startsWith("| telemetry | local-hub | 3 devices x 2 in flight, 200 B QoS 1 | ")
-                .containsPattern("\\| [1-9][\\d,]* acked msg/s \\(server busy [\\d.]+ cores\\) \\| [\\d.]+ ms / ")
+                .containsPattern("\\| [1-9][\\d,]* acked msg/s \\(server busy [\\d.]+ cores; [\\d.]+ \\+ [\\d.]+ us CPU per message, user \\+ kernel\\) \\| [\\d.]+ ms / ")
                 .containsPattern(" ms \\| RSS [1-9][\\d,]* MB \\| ")
                 .doesNotContain("failed");
         assertPng(plots.resolve("telemetry-throughput-inflight2.png"));
