@@ -159,10 +159,13 @@ else
     # the cold storm's 1,000 plus 10,000 warm-up connects bring it to about the third and fourth storms, where it
     # levels off, and add well under a minute per server.
     COLD=1000; WARM=(--devices 10000 --warmup-devices 10000)
-    # Telemetry warm-ups are long because both JVMs are cold: the JIT needs ~10 s of load before figures settle.
+    # Telemetry warm-ups are long because both JVMs (the hub and hub-bench) start cold: the JIT needs ~10 s of load,
+    # and G1 another ~30 s before its concurrent refinement threads go quiet (16 % of a fresh hub's CPU at 1,000 x 1
+    # in its first 20 s of load, none after 40 s: docs/benchmarks.md). With 10 s the hub's first round at 1,000 x 1
+    # was 0.74-0.99 x Mosquitto's and its second 1.04-1.14 x (four runs, 2026-12-07). Mosquitto needs none.
     # Two rounds per server, alternated (hub, Mosquitto, hub, Mosquitto), because the VM's speed drifts by ~15 %
-    # within a run; 12 s each (24 s per server, 20 s before) keeps the whole run at about 13 minutes (measured 2026-12-02).
-    TELEMETRY=(--devices 10,100,1000 --warmup-seconds 10 --seconds 12 --rounds 2); METHODS=(--devices 100 --warmup-seconds 10 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
+    # within a run; 12 s each.
+    TELEMETRY=(--devices 10,100,1000 --warmup-seconds 40 --seconds 12 --rounds 2); METHODS=(--devices 100 --warmup-seconds 10 --seconds 20); SDK=(--calls 1000 --warmup-calls 100)
 fi
 # The fleet: as many devices as one process may hold (the hard open-files limit here is 20,000 per process: the hub,
 # Mosquitto and hub-bench each hold one socket per device), kept connected a minute with 30 s keep-alives, idle and
