@@ -2,7 +2,7 @@
 # Reproduces docs/benchmarks.md: starts the local hub and Mosquitto on loopback, runs every scenario of hub-bench
 # against them, prints the table of figures and writes the plots. Everything it starts is stopped on exit.
 #
-#   benchmarks/run.sh                 # the full run (about 13 minutes on the 2-core VM)
+#   benchmarks/run.sh                 # the full run (about 22 minutes on the 2-core VM)
 #   QUICK=1 benchmarks/run.sh         # a short run with small counts, to check the setup
 #
 # Settings (environment): BENCH_ADDRESS (default 127.0.0.71), MOSQUITTO_PORT (18883), PLOTS (docs/benchmarks),
