@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -191,9 +192,12 @@ final class TelemetryScenario implements Callable<Integer> {
         List<Double> rates = periods.stream().map(TelemetryLoad.Period::ackedPerSecond).toList();
         return new Outcome(name, devices, periods.stream().mapToLong(TelemetryLoad.Period::acked).sum(), failed,
                 rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), rates, latency,
-                periods.stream().mapToDouble(TelemetryLoad.Period::serverCores).average().orElse(Double.NaN),
-                periods.stream().mapToDouble(TelemetryLoad.Period::userMicrosPerMessage).average().orElse(Double.NaN),
-                periods.stream().mapToDouble(TelemetryLoad.Period::kernelMicrosPerMessage).average().orElse(Double.NaN),
-                memory);
+                mean(periods, TelemetryLoad.Period::serverCores),
+                mean(periods, TelemetryLoad.Period::userMicrosPerMessage),
+                mean(periods, TelemetryLoad.Period::kernelMicrosPerMessage), memory);
+    }
+
+    private static double mean(List<TelemetryLoad.Period> periods, ToDoubleFunction<TelemetryLoad.Period> figure) {
+        return periods.stream().mapToDouble(figure).average().orElse(Double.NaN);
     }
 }

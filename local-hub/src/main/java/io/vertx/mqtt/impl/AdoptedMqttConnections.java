@@ -63,7 +63,6 @@ public final class AdoptedMqttConnections {
             }
         });
         String[] userName = new String[1];
-        boolean[] connectCame = new boolean[1];
         PacketsAwaitingConnack awaitingConnack = new PacketsAwaitingConnack();
         pipeline.addBefore("handler", PacketsAwaitingConnack.NAME, awaitingConnack);
         MqttServerConnection connection = new MqttServerConnection(socket, endpoint -> {
@@ -81,8 +80,7 @@ public final class AdoptedMqttConnections {
         });
         socket.messageHandler(message -> {
             synchronized (connection) {
-                if (message instanceof MqttConnectMessage connect && !connectCame[0]) {
-                    connectCame[0] = true;
+                if (message instanceof MqttConnectMessage connect && !awaitingConnack.sawConnect()) {
                     // Read before vertx-mqtt handles the CONNECT, which calls the endpoint handler within.
                     if (connect.variableHeader().hasUserName()) {
                         userName[0] = connect.payload().userName();
@@ -92,7 +90,7 @@ public final class AdoptedMqttConnections {
                             connection.handleMessage(packet);
                         }
                     });
-                } else if (!connectCame[0] && message instanceof MqttMessage packet
+                } else if (!awaitingConnack.sawConnect() && message instanceof MqttMessage packet
                         && packet.decoderResult().isSuccess()) {
                     // vertx-mqtt throws on any other packet first: an unhandled ERROR with its stack trace.
                     LOG.info("Closed the MQTT connection from {}: {} before CONNECT", socket.remoteAddress(),

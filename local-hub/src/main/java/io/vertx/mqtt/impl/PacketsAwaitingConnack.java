@@ -26,13 +26,15 @@ import java.util.function.Consumer;
 final class PacketsAwaitingConnack extends ChannelDuplexHandler {
     static final String NAME = "packetsAwaitingConnack";
 
+    /** Where the connection is: packets are held from the CONNECT until the CONNACK's task has let them through. */
+    private enum Phase { BEFORE_CONNECT, HOLDING, ACCEPTED_HOLDING, ACCEPTED, ENDED }
+
     private final Queue<Object> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Context context;
     private Consumer<Object> handler;
     private MqttEndpoint endpoint;
-    private boolean holding;
-    private boolean accepted;
+    private Phase phase = Phase.BEFORE_CONNECT;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -43,8 +45,13 @@ final class PacketsAwaitingConnack extends ChannelDuplexHandler {
     void connectCame(Context context, Consumer<Object> handler) {
         this.context = context;
         this.handler = handler;
-        holding = true;
+        phase = Phase.HOLDING;
         ctx.channel().config().setAutoRead(false);
+    }
+
+    /** Whether the client's CONNECT has come. */
+    boolean sawConnect() {
+        return phase != Phase.BEFORE_CONNECT;
     }
 
     /** The endpoint the CONNECT made. */
@@ -54,6 +61,7 @@ final class PacketsAwaitingConnack extends ChannelDuplexHandler {
 
     /** Whether {@code packet} is held (then it is this class's to hand on or release) rather than due now. */
     boolean held(Object packet) {
+        boolean holding = phase == Phase.HOLDING || phase == Phase.ACCEPTED_HOLDING;
         if (holding) {
             held.add(packet);
         }
@@ -65,7 +73,7 @@ final class PacketsAwaitingConnack extends ChannelDuplexHandler {
      * and vertx-mqtt throws on each (an unhandled ERROR with its stack trace).
      */
     boolean closedAfterAccept() {
-        return accepted && !endpoint.isConnected();
+        return phase == Phase.ACCEPTED && !endpoint.isConnected();
     }
 
     @Override
@@ -73,26 +81,26 @@ final class PacketsAwaitingConnack extends ChannelDuplexHandler {
         ctx.write(message, promise);
         if (message instanceof MqttConnAckMessage connack) {
             if (connack.variableHeader().connectReturnCode() == MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-                accepted = true;
+                phase = Phase.ACCEPTED_HOLDING;
                 // After the task that accepted: the hub sets the endpoint's handlers once accept() has returned.
                 context.runOnContext(ignored -> letThrough());
             } else {
-                drop();
+                end();
             }
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        drop();
+        end();
         super.channelInactive(ctx);
     }
 
     private void letThrough() {
-        holding = false;
+        phase = Phase.ACCEPTED;
         while (!held.isEmpty()) {
             if (!endpoint.isConnected()) {
-                drop();  // closed by what went through before, or by the client
+                release();  // closed by what went through before, or by the client
                 return;
             }
             handler.accept(held.remove());
@@ -104,8 +112,13 @@ final class PacketsAwaitingConnack extends ChannelDuplexHandler {
         ctx.channel().config().setAutoRead(true);
     }
 
-    private void drop() {
-        holding = false;
+    /** Refused or closed before the CONNACK's task ran: what is held is released, nothing more is held. */
+    private void end() {
+        phase = Phase.ENDED;
+        release();
+    }
+
+    private void release() {
         held.forEach(ReferenceCountUtil::release);
         held.clear();
     }

@@ -15,12 +15,15 @@ record ReceivedMqttPacket(int type, byte[] body) {
     /** The next packet; {@link EOFException} when the hub closed the connection first. */
     static ReceivedMqttPacket read(InputStream in) throws IOException {
         int first = in.read();
+        if (first < 0) {
+            throw new EOFException("the hub closed the connection");
+        }
         int length = 0;
         int shift = 0;
         int digit;
         do {
             digit = in.read();
-            if (first < 0 || digit < 0) {
+            if (digit < 0) {
                 throw new EOFException("the hub closed the connection");
             }
             length |= (digit & 0x7F) << shift;
